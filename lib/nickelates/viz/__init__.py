@@ -1,0 +1,1 @@
+"""Plotting helpers and widgets (never imported by the solvers)."""
