@@ -12,7 +12,6 @@ export OMP_NUM_THREADS ?= 2
 export MKL_NUM_THREADS ?= 2
 export OPENBLAS_NUM_THREADS ?= 2
 export NUMBA_NUM_THREADS ?= 2
-export MPLBACKEND ?= Agg
 export PYDEVD_DISABLE_FILE_VALIDATION = 1
 
 .PHONY: book test unit bench clean venv
@@ -27,10 +26,10 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $(STAMP)
 
 book: $(STAMP)
-	$(VENV)/bin/jupyter-book build . -n -W --keep-going
+	$(VENV)/bin/jupyter-book build . --all -n -W --keep-going
 
 unit: $(STAMP)
-	$(VENV)/bin/pytest -q tests
+	MPLBACKEND=Agg $(VENV)/bin/pytest -q tests
 
 test: unit book
 
