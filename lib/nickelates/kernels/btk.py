@@ -1,0 +1,131 @@
+"""Numba kernels of the BTK / Tanaka-Kashiwaya conductance (chapter 4).
+
+Units: energies and broadening in meV, ``kT`` in meV. No validation here: the
+public wrappers in :mod:`nickelates.btk` check every argument.
+
+Conventions
+-----------
+The Andreev amplitude of a gap of modulus ``d >= 0`` at complex energy
+``z = E + i*Gamma`` (Dynes broadening *inside* the coherence factors, as in the
+paper's gamma_pm) is
+
+    gamma(z, d) = (z - Omega(z)) / d = d / (z + Omega(z)),
+    Omega(z) = sqrt(z - d) * sqrt(z + d)       (principal square roots),
+
+i.e. the branch of sqrt(z^2 - d^2) that is analytic off the cut [-d, d] and
+behaves like z at large |z|; then |gamma| <= 1 in the closed upper half plane.
+The second form is used: it is stable for d -> 0 (gamma -> 0).
+"""
+from __future__ import annotations
+
+import cmath
+import math
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True)
+def andreev_gamma(z, d):
+    """gamma(z, d) for complex z (Im z >= 0) and d = |Delta| >= 0."""
+    if d == 0.0:
+        return 0j
+    om = cmath.sqrt(z - d) * cmath.sqrt(z + d)
+    return d / (z + om)
+
+
+@njit(cache=True)
+def g_swave(energy, delta, gamma, tau, weight):
+    """Angle-averaged s-wave conductance G(E) (normalized).
+
+    ``tau`` are the normal-state transparencies tau_N at the quadrature nodes
+    and ``weight`` the quadrature weights of the measure cos(theta) d theta.
+    For an isotropic gap gamma_+ = gamma_- and phi_d = 0, so one complex
+    square root per energy suffices.
+    """
+    n = energy.shape[0]
+    m = tau.shape[0]
+    norm = 0.0
+    for k in range(m):
+        norm += weight[k] * tau[k]
+    out = np.empty(n)
+    for i in range(n):
+        g = andreev_gamma(complex(energy[i], gamma), delta)
+        a = g.real * g.real + g.imag * g.imag
+        gg = g * g
+        acc = 0.0
+        for k in range(m):
+            t = tau[k]
+            num = 1.0 + t * a + (t - 1.0) * a * a
+            q = 1.0 + (t - 1.0) * gg
+            acc += weight[k] * t * num / (q.real * q.real + q.imag * q.imag)
+        out[i] = acc / norm
+    return out
+
+
+@njit(cache=True)
+def g_anisotropic(energy, gamma, tau, weight, dplus, dminus, mirror):
+    """Angle-averaged conductance for a gap that depends on the trajectory.
+
+    ``dplus[k]``, ``dminus[k]`` are the (real, signed) gaps seen by the
+    electron-like and hole-like quasiparticles at node k; the phase factor
+    exp(i phi_d) is the sign of dplus*dminus. With ``mirror`` the nodes cover
+    0 < theta < pi/2 and each node also stands for -theta, where the roles of
+    Delta_+ and Delta_- are exchanged: only |gamma_+|^2 in the numerator
+    changes, so the pair contributes with |gamma_+|^2 -> (|gamma_+|^2 + |gamma_-|^2)/2.
+    """
+    n = energy.shape[0]
+    m = tau.shape[0]
+    norm = 0.0
+    for k in range(m):
+        norm += weight[k] * tau[k]
+    out = np.empty(n)
+    for i in range(n):
+        z = complex(energy[i], gamma)
+        acc = 0.0
+        for k in range(m):
+            t = tau[k]
+            gp = andreev_gamma(z, abs(dplus[k]))
+            if abs(dminus[k]) == abs(dplus[k]):
+                gm = gp
+            else:
+                gm = andreev_gamma(z, abs(dminus[k]))
+            ap = gp.real * gp.real + gp.imag * gp.imag
+            if mirror:
+                ap = 0.5 * (ap + gm.real * gm.real + gm.imag * gm.imag)
+            pm = gp * gm
+            apm = pm.real * pm.real + pm.imag * pm.imag
+            if dplus[k] * dminus[k] < 0.0:
+                pm = -pm
+            num = 1.0 + t * ap + (t - 1.0) * apm
+            q = 1.0 + (t - 1.0) * pm
+            acc += weight[k] * t * num / (q.real * q.real + q.imag * q.imag)
+        out[i] = acc / norm
+    return out
+
+
+@njit(cache=True)
+def thermal_smear(bias, h, g_grid, kt, cutoff):
+    """Convolve an even function G(E), tabulated at E_j = j*h (j >= 0), with
+    the Fermi-window -df/dE(E - V) at each bias V (trapezoid rule on the
+    infinite uniform grid, truncated where the kernel is below ~e^-cutoff/kT).
+    """
+    n = bias.shape[0]
+    ng = g_grid.shape[0]
+    out = np.empty(n)
+    inv = 1.0 / kt
+    for i in range(n):
+        v = bias[i]
+        jlo = int(math.ceil((v - cutoff) / h))
+        jhi = int(math.floor((v + cutoff) / h))
+        acc = 0.0
+        for j in range(jlo, jhi + 1):
+            x = abs(j * h - v) * inv
+            ex = math.exp(-x)
+            kern = ex / ((1.0 + ex) * (1.0 + ex))
+            jj = j if j >= 0 else -j
+            if jj >= ng:
+                jj = ng - 1
+            acc += g_grid[jj] * kern
+        out[i] = acc * h * inv
+    return out

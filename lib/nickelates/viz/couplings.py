@@ -1,0 +1,136 @@
+"""Figures and the interactive explorer for chapter 2 (couplings)."""
+from __future__ import annotations
+
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .. import bands as B
+from .. import couplings as C
+
+COLORS = {"alpha": "tab:blue", "beta": "tab:red"}
+N_C = 0.45   # electrons per Ni held fixed when the band shifts change (Fig. 2)
+
+
+def chain_summary(c: C.Couplings) -> dict:
+    """Numbers a redraw shows: the chain plus band data at n_c = 0.45.
+
+    Returns a dict with the couplings (eV), the alpha-beta splitting at
+    X = (pi, 0) (eV; eta_X^2 = 4 so it equals 4 (eps_alpha - eps_beta)), the
+    chemical potential, fillings and densities of states of the resulting
+    bands, and lambda.
+    """
+    p = B.with_density(c.band_params(), N_C)
+    dos = B.fermi_level_dos(p)
+    na, nb = B.fillings(p)
+    lam = C.lambda_coupling(c.V, dos.N_alpha, dos.N_beta)
+    xa, xb = B.dispersion(math.pi, 0.0, p)
+    return {"couplings": c.as_dict(), "splitting_X": float(xa - xb), "mu": p.mu,
+            "fillings": (na, nb), "dos": tuple(dos), "lam": lam, "band_params": p}
+
+
+def figure_chain(c: C.Couplings, summary: dict | None = None):
+    """Two panels: couplings as bars (eV) and the resulting alpha/beta bands."""
+    s = chain_summary(c) if summary is None else summary
+    p = s["band_params"]
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(9.5, 3.6), gridspec_kw={"width_ratios": [1, 1.4]})
+    names = [r"$J_c$", r"$\epsilon_\alpha$", r"$\epsilon_\beta$", r"$J_K^a$", r"$J_K^b$", r"$J_H$", r"$V$"]
+    vals = [c.J_c, c.eps_alpha, c.eps_beta, c.J_K_a, c.J_K_b, c.J_H, c.V]
+    cols = ["0.5", COLORS["alpha"], COLORS["beta"], COLORS["alpha"], COLORS["beta"], "0.3", "tab:green"]
+    a1.bar(range(len(vals)), vals, color=cols)
+    a1.set_xticks(range(len(vals)), names)
+    a1.set_ylabel("energy (eV)")
+    a1.set_ylim(0, max(1.2, 1.1 * max(vals)))
+    a1.set_title(rf"$\kappa$ = {c.kappa:.2f},  $\lambda$ = {s['lam']:.2f}", fontsize=10)
+    kx, ky, sp_, ticks = B.high_symmetry_path(150)
+    xa, xb = B.dispersion(kx, ky, p)
+    a2.plot(sp_, xa, color=COLORS["alpha"], label=r"$\alpha$")
+    a2.plot(sp_, xb, color=COLORS["beta"], label=r"$\beta$")
+    a2.axhline(0, color="k", lw=0.6)
+    a2.set_xticks(ticks, [r"$\Gamma$", "X", "M", r"$\Gamma$"])
+    for t in ticks:
+        a2.axvline(t, color="0.85", lw=0.6)
+    a2.set_xlim(ticks[0], ticks[-1])
+    a2.set_ylim(-2.0, 3.5)
+    a2.set_ylabel(r"$\xi_{\mathbf{k}}$ (eV)")
+    a2.set_title(rf"$n_c$ = {N_C}: splitting at X = {s['splitting_X']:.2f} eV", fontsize=10)
+    a2.legend(loc="upper left", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+class CouplingsExplorer:
+    """ipywidgets explorer: sliders t_c, U, t_xz, E_a, J_H (eV); E_b = E_a + 2 t_c.
+
+    ``sliders`` maps names to FloatSlider widgets; each redraw stores the
+    chain and band numbers in ``data`` (see :func:`chain_summary`), so a test
+    can set slider values and read what was drawn.
+    """
+
+    def __init__(self, t_c=C.T_C, U=C.U_PAPER, t_xz=C.T_XZ_PAPER, E_a=0.6, J_H=0.4):
+        import ipywidgets as W
+
+        fs = dict(continuous_update=False, readout_format=".3f", style={"description_width": "3em"})
+        self.sliders = {
+            "t_c": W.FloatSlider(value=t_c, min=0.3, max=0.9, step=0.01, description="t_c", **fs),
+            "U": W.FloatSlider(value=U, min=3.0, max=8.0, step=0.1, description="U", **fs),
+            "t_xz": W.FloatSlider(value=t_xz, min=0.05, max=0.4, step=0.005, description="t_xz", **fs),
+            "E_a": W.FloatSlider(value=E_a, min=0.3, max=2.0, step=0.01, description="E_a", **fs),
+            "J_H": W.FloatSlider(value=J_H, min=0.1, max=0.8, step=0.01, description="J_H", **fs),
+        }
+        self.status = W.HTML()
+        self.out = W.Output()
+        self.data: dict = {}
+        for s in self.sliders.values():
+            s.observe(self._on_change, names="value")
+        self.widget = W.HBox([W.VBox(list(self.sliders.values()) + [self.status]), self.out])
+        self.redraw()
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.widget)
+
+    def _on_change(self, _change):
+        self.redraw()
+
+    def couplings(self) -> C.Couplings:
+        v = {k: s.value for k, s in self.sliders.items()}
+        return C.from_microscopic(t_c=v["t_c"], U=v["U"], t_xz=v["t_xz"], E_a=v["E_a"], J_H=v["J_H"])
+
+    def redraw(self):
+        try:
+            c = self.couplings()
+            s = chain_summary(c)
+        except (ValueError, RuntimeError) as exc:
+            self.status.value = f"<span style='color:#b00'>{exc}</span>"
+            self.data = {"error": str(exc)}
+            return
+        self.data = s
+        self.status.value = (
+            f"J<sub>c</sub> = {c.J_c:.3f}, ε<sub>α</sub> = {c.eps_alpha:.3f}, ε<sub>β</sub> = {c.eps_beta:.3f}, "
+            f"J<sub>K</sub><sup>a</sup> = {c.J_K_a:.3f}, J<sub>K</sub><sup>b</sup> = {c.J_K_b:.3f} eV<br>"
+            f"κ<sub>a</sub> = {c.kappa_a:.2f}, κ<sub>b</sub> = {c.kappa_b:.2f}, V = {c.V:.3f} eV, λ = {s['lam']:.3f}")
+        self.out.clear_output(wait=True)
+        with self.out:
+            fig = figure_chain(c, s)
+            plt.show()
+            plt.close(fig)
+
+
+def explorer(**kw) -> CouplingsExplorer:
+    """Live explorer of the coupling chain (see :class:`CouplingsExplorer`)."""
+    return CouplingsExplorer(**kw)
+
+
+def static_frames(E_a_values=None, **kw):
+    """Precomputed frames over E_a (other parameters at the paper's scales)."""
+    from .frames import slider_frames
+
+    vals = np.round(np.linspace(0.4, 1.3, 10), 3) if E_a_values is None else E_a_values
+    base = dict(t_c=C.T_C, U=C.U_PAPER, t_xz=C.T_XZ_PAPER, J_H=0.4)
+    base.update(kw)
+    return slider_frames(lambda e: figure_chain(C.from_microscopic(E_a=float(e), **base)), vals,
+                         label="E_a = {:.2f} eV (E_b = E_a + 2 t_c)",
+                         title="Couplings and band splitting vs the channel energy E_a")
