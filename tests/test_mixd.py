@@ -1,0 +1,298 @@
+"""Tests of nickelates.mixd (chapter 6): SW coefficients, mean-field solver, paper numbers,
+bad input, the phase-map script and the widget."""
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from nickelates import mixd
+from nickelates.errors import ConvergenceError
+
+ROOT = Path(__file__).resolve().parents[1]
+J_, V_, t_ = sp.symbols("J V t", positive=True)
+
+
+# ----------------------------------------------------------------- Schrieffer-Wolff
+def _eig(Heff):
+    return {sp.simplify(k): v for k, v in sp.Matrix(Heff).eigenvals().items()}
+
+
+def test_sw_one_hole_shift_and_hopping():
+    labs, H = mixd.schrieffer_wolff_cluster(2, 1)
+    ev = _eig(H)
+    # one neighbour per rung: shift -(3/4) t^2/J per direction, hopping t/2
+    for s in (+1, -1):
+        assert ev[sp.simplify(J_ + s * t_ / 2 - sp.Rational(3, 4) * t_**2 / J_)] == 4
+
+
+def test_sw_two_holes_recombination_repulsion_triplet():
+    labs, H = mixd.schrieffer_wolff_cluster(2, 2)
+    ev = _eig(H)
+    assert ev[sp.simplify(2 * J_ - 4 * t_**2 / V_)] == 3          # triplet channel
+    assert ev[2 * J_] == 12                                       # repulsion cancels shifts
+    assert ev[J_ + V_] == 1                                       # antisymmetric cc
+    # (cc_0 + cc_1)/sqrt2 couples to the symmetric singlet pair with 2t:
+    lam = sp.Symbol("lam")
+    block = sp.Matrix([[V_ + J_, 2 * t_], [2 * t_, 2 * J_]])
+    roots = sp.solve(block.charpoly(lam).as_expr(), lam)
+    for r in roots:
+        assert any(sp.simplify(r - k) == 0 for k in ev)
+
+
+def test_sw_three_holes_exchange_without_shift():
+    labs, H = mixd.schrieffer_wolff_cluster(2, 3)
+    ev = _eig(H)
+    assert ev[2 * J_ + V_ + t_] == 4 and ev[2 * J_ + V_ - t_] == 4
+
+
+@pytest.mark.parametrize("nh", [1, 2, 3])
+def test_sw_matches_pymablock(nh):
+    labs, Heff = mixd.schrieffer_wolff_cluster(2, nh)
+    num = Heff.subs({J_: 1.2, V_: 0.9})
+    pmb = mixd.pymablock_cluster(2, nh, 1.2, 0.9, order=2)
+    for n in range(3):
+        cn = np.array([[float(sp.expand(e).coeff(t_, n)) for e in row] for row in num.tolist()])
+        assert np.max(np.abs(cn - pmb[n])) < 1e-12
+
+
+def test_sw_three_rungs_ladder_shift():
+    labs, H = mixd.schrieffer_wolff_cluster(3, 1)
+    mid = [i for i, lab in enumerate(labs) if lab[1].startswith("sc")]
+    assert len(mid) == 4
+    for i in mid:
+        assert sp.simplify(H[i, i] - (J_ - sp.Rational(3, 2) * t_**2 / J_)) == 0
+
+
+@pytest.mark.parametrize("nh,order", [(1, 3), (2, 4)])
+def test_cluster_ed_error_scaling(nh, order):
+    ts = np.array([0.04, 0.02, 0.01])
+    err = mixd.cluster_check(2, nh, 1.2, 1.0, ts)
+    slope = np.polyfit(np.log(ts), np.log(err), 1)[0]
+    assert slope > order - 0.3, (err, slope)
+    assert err[-1] < 1e-6
+
+
+def test_cluster_basis_orthonormal_and_h0_diagonal():
+    labels, occ, B = mixd.cluster_basis(2, 2)
+    assert np.allclose(B.T @ B, np.eye(len(labels)))
+    _, H = mixd.cluster_hamiltonian(2, 2, 1.3, 0.7, 0.0)
+    assert np.allclose(H, np.diag(np.diag(H)))
+
+
+# ----------------------------------------------------------------- solver
+def test_api_example():
+    sol = mixd.solve_mean_field(shape=(30,), n_holes=8, J_perp=1.2, V=1.0, t_par=0.1,
+                                eps_diag=0.0)
+    for name in ("energy", "n_sc", "n_cc", "order_bcs", "order_bec", "gap", "binding_energy"):
+        assert np.isfinite(getattr(sol, name))
+    assert sol.delta_k.shape == (30,)
+    assert np.isclose(sol.binding_energy, 2 * sol.gap)
+    assert np.isclose(sol.n_sc * 30 + 2 * sol.n_cc * 30, 8, rtol=1e-9)
+    assert np.isclose(sol.order_bec, np.sqrt(sol.n_cc))
+
+
+@pytest.mark.parametrize("shape,nh,J,eps", [((30,), 8, 1.2, 0.0), ((10,), 3, 0.8, 0.0),
+                                            ((8, 8), 6, 1.0, 1.5), ((6, 8), 5, 1.1, 0.0)])
+def test_separable_solver_matches_dense_reference(shape, nh, J, eps):
+    G, beta, mu, delta = mixd.solve_mean_field_dense(shape=shape, n_holes=nh, J_perp=J,
+                                                     eps_diag=eps)
+    s = mixd.solve_mean_field(shape=shape, n_holes=nh, J_perp=J, eps_diag=eps)
+    assert abs(s.beta - beta) < 1e-8 and abs(s.mu - mu) < 1e-8
+    assert np.max(np.abs(s.delta_k - delta)) < 1e-8
+    assert abs(s.energy - G) < 1e-8
+
+
+@pytest.mark.parametrize("shape,nh,J,eps", [((30,), 14, 0.9, 0.0), ((16, 16), 12, 1.0, 1.5),
+                                            ((12, 10), 9, 1.3, 0.5)])
+def test_self_consistency_on_full_bz(shape, nh, J, eps):
+    t, V = 0.1, 1.0
+    s = mixd.solve_mean_field(shape=shape, n_holes=nh, J_perp=J, t_par=t, eps_diag=eps)
+    N = int(np.prod(shape))
+    mesh = np.meshgrid(*s.k, indexing="ij")
+    gam, g = mixd.form_factors(tuple(mesh), eps)
+    d = len(shape)
+    ratio = s.delta_k / s.E_k
+    c = [np.sum(ratio * np.cos(m)) / N for m in mesh]
+    U = 1.5 * t * t / J
+    delta = 4 * t * s.beta / np.sqrt(N) * g - U * sum(cd * np.cos(m) for cd, m in zip(c, mesh))
+    assert np.max(np.abs(delta - s.delta_k)) < 1e-10                       # gap equation
+    xi = (t - 2 * t * s.beta**2 / N) * gam + J - 0.75 * 2 * d * t * t / J + s.mu
+    assert np.max(np.abs(xi - s.xi_k)) < 1e-12
+    assert abs(np.sum(1 - s.xi_k / s.E_k) + 2 * s.beta**2 - nh) < 1e-8   # number equation
+    v2 = 0.5 * (1 - s.xi_k / s.E_k)
+    dG = (-4 * t / np.sqrt(N) * np.sum(ratio * g) - 8 * t * s.beta / N * np.sum(v2 * gam)
+          + 2 * (V + J + 2 * s.mu) * s.beta)
+    assert abs(dG) < 1e-8                                                 # condensate equation
+
+
+def test_energy_is_a_minimum_in_beta():
+    p = mixd._Problem((30,), 8, 1.2, 1.0, 0.1, 0.0, 1e-12)
+    s = mixd.solve_mean_field(shape=(30,), n_holes=8, J_perp=1.2)
+    z0 = np.log(s.N_cc / (4 - s.N_cc))
+    G = [p.evaluate(z0 + dz)["G"] for dz in (-0.05, 0.0, 0.05)]
+    assert G[1] < G[0] and G[1] < G[2]
+    assert abs(G[1] - s.energy) < 1e-10
+
+
+def test_transposed_lattice_and_symmetric_reduction():
+    a = mixd.solve_mean_field(shape=(12, 10), n_holes=9, J_perp=1.3)
+    b = mixd.solve_mean_field(shape=(10, 12), n_holes=9, J_perp=1.3)
+    assert abs(a.energy - b.energy) < 1e-10 and np.allclose(a.delta_k, b.delta_k.T, atol=1e-10)
+    # square lattice: the C4-reduced single harmonic equals the general two-harmonic solve
+    s = mixd.solve_mean_field(shape=(16, 16), n_holes=12, J_perp=1.0, eps_diag=1.5)
+    p = mixd._Problem((16, 16), 12, 1.0, 1.0, 0.1, 1.5, 1e-12)
+    p.symmetric = False
+    p.g, p.gam, p.H, p.w, p.kk = mixd._reduced_grid((16, 16), 1.5, False)
+    p.c = np.zeros(2)
+    best, _ = mixd._minimise(p, np.linspace(-16, 16, 17), 1e-12)
+    assert abs(best["G"] - s.energy) < 1e-9
+
+
+def test_limits_bcs_and_bec():
+    bcs = mixd.solve_mean_field(shape=(60,), n_holes=8, J_perp=0.5)
+    bec = mixd.solve_mean_field(shape=(60,), n_holes=8, J_perp=3.0)
+    assert bcs.imbalance > 0.9 and bec.imbalance < -0.9
+    assert bcs.order_bcs > bec.order_bcs and bec.order_bec > bcs.order_bec
+    # BCS side: E_B/2 equals |Delta| at k*; BEC side: far above it
+    assert abs(bcs.binding_energy / 2 - abs(bcs.delta_at_kstar)) < 0.05 * bcs.binding_energy
+    assert bec.binding_energy / 2 > 3 * abs(bec.delta_at_kstar)
+
+
+def _crossing(x, y):
+    i = np.where(np.diff(np.sign(y)) != 0)[0][0]
+    return x[i] - y[i] * (x[i + 1] - x[i]) / (y[i + 1] - y[i])
+
+
+def test_paper_crossover_location_ladder():
+    """Fig. 3/6: L = 30, t/V = 0.1, delta = 8/30: crossover at J/V ~ 1.2."""
+    Js = np.linspace(0.8, 1.6, 33)
+    sols = [mixd.solve_mean_field(shape=(30,), n_holes=8, J_perp=J) for J in Js]
+    imb = np.array([s.imbalance for s in sols])
+    obec = np.array([s.order_bec for s in sols])
+    obcs = np.array([s.order_bcs for s in sols])
+    j_inflect = Js[np.argmin(np.gradient(obcs, Js))]
+    assert abs(j_inflect - 1.2) < 0.1
+    assert 1.0 < _crossing(Js, imb) < 1.25
+    assert 1.25 < _crossing(Js, obec - obcs) < 1.45
+    assert np.all(np.diff(obec) > 0)
+
+
+def test_binding_energy_grows_with_J_delta_14_30():
+    Js = np.linspace(0.6, 1.6, 6)
+    eb = [mixd.solve_mean_field(shape=(30,), n_holes=14, J_perp=J).binding_energy for J in Js]
+    assert np.all(np.diff(eb) > 0)
+    assert 0.25 < eb[-3] < 0.40        # J = 1.2: E_B ~ 0.32 V
+
+
+def test_extended_s_wave_16x16_and_third_region():
+    s = mixd.solve_mean_field(shape=(16, 16), n_holes=12, J_perp=1.0, t_par=0.1)
+    c = mixd.a1g_content(s)
+    assert c["a1g_fraction"] > 0.999 and c["residual_fraction"] < 1e-12
+    assert abs(c["s_ext (cx+cy)"]) > 100 * max(abs(c["s (1)"]), abs(c["s_xy (cx*cy)"]))
+    kx, ky = s.k
+    i0, ipi = np.argmin(abs(kx)), np.argmin(abs(kx + np.pi))
+    assert s.delta_k[i0, i0] > 0 > s.delta_k[ipi, ipi]
+    assert abs(s.delta_k[i0, ipi]) < 1e-12                      # node at X
+    e = mixd.solve_mean_field(shape=(16, 16), n_holes=12, J_perp=1.0, t_par=0.1, eps_diag=1.5)
+    assert e.delta_k[i0, i0] > 0 and e.delta_k[i0, ipi] < 0 and e.delta_k[ipi, ipi] > 0
+    ce = mixd.a1g_content(e)
+    assert ce["a1g_fraction"] > 0.999 and ce["s_xy (cx*cy)"] > ce["s_ext (cx+cy)"] > 0
+
+
+def test_large_lattice_converges_to_thermodynamic_limit():
+    a = mixd.solve_mean_field(shape=(128, 128), n_holes=768, J_perp=1.0)
+    b = mixd.solve_mean_field(shape=(256, 256), n_holes=3072, J_perp=1.0)
+    assert abs(a.imbalance - b.imbalance) < 1e-4
+    assert abs(a.energy / 128**2 - b.energy / 256**2) < 1e-6
+
+
+def test_phase_map_consistent_with_single_solves():
+    out = mixd.phase_map((30,), [0.9, 1.3], [8 / 30, 14 / 30])
+    s = mixd.solve_mean_field(shape=(30,), n_holes=14, J_perp=1.3)
+    assert out["imbalance"].shape == (2, 2)
+    assert abs(out["imbalance"][1, 1] - s.imbalance) < 1e-12
+    assert list(out["n_holes"]) == [8, 14]
+
+
+# ----------------------------------------------------------------- bad input / failures
+@pytest.mark.parametrize("kwargs,word", [
+    (dict(shape=(1,)), "shape[0]"), (dict(shape=(4, 4, 4)), "shape"),
+    (dict(n_holes=0), "n_holes"), (dict(n_holes=31), "n_holes"),
+    (dict(J_perp=-1.0), "J_perp"), (dict(V=-0.5), "V"), (dict(t_par=0.0), "t_par"),
+    (dict(eps_diag=0.5), "eps_diag"), (dict(shape=(8, 8), eps_diag=20.0), "eps_diag"),
+    (dict(J_perp=float("nan")), "J_perp"), (dict(n_holes=2.5), "n_holes"),
+    (dict(temperature=-1e-3), "temperature"),
+])
+def test_bad_input(kwargs, word):
+    base = dict(shape=(30,), n_holes=8, J_perp=1.2, V=1.0, t_par=0.1, eps_diag=0.0)
+    base.update(kwargs)
+    with pytest.raises(ValueError, match=word.replace("[", r"\[").replace("]", r"\]")):
+        mixd.solve_mean_field(**base)
+
+
+def test_convergence_error_reports_state():
+    # a scan window that misses the minimum
+    with pytest.raises(ConvergenceError, match="stationary point|rises") as exc:
+        mixd.solve_mean_field(shape=(30,), n_holes=8, J_perp=1.2, zscan=[2.0, 4.0])
+    assert exc.value.last is not None
+    # T = 0 with an open Fermi-level shell deep on the BCS side: singular gap equation
+    with pytest.raises(ConvergenceError, match="BCS limit"):
+        mixd.solve_mean_field(shape=(30,), n_holes=4, J_perp=0.2, temperature=0.0)
+
+
+def test_regularizing_temperature_is_harmless_for_gapped_states():
+    a = mixd.solve_mean_field(shape=(30,), n_holes=8, J_perp=1.2, temperature=0.0)
+    b = mixd.solve_mean_field(shape=(30,), n_holes=8, J_perp=1.2)
+    assert abs(a.energy - b.energy) < 1e-12 and abs(a.beta - b.beta) < 1e-10
+    # degenerate shell (g_M = 0 for eps = 1 on 16x16) is solvable thanks to T
+    s = mixd.solve_mean_field(shape=(16, 16), n_holes=12, J_perp=1.0, eps_diag=1.0)
+    assert np.isfinite(s.energy) and abs(s.N_sc + 2 * s.N_cc - 12) < 1e-8
+
+
+def test_dense_reference_size_guard():
+    with pytest.raises(ValueError, match="max_points"):
+        mixd.solve_mean_field_dense(shape=(128, 128), n_holes=10)
+
+
+# ----------------------------------------------------------------- script and widget
+def test_phase_map_script_small(tmp_path):
+    out = tmp_path / "pm.npz"
+    r = subprocess.run([sys.executable, str(ROOT / "scripts" / "mixd_phase_map_2d.py"),
+                        "--small", "--no-progress", "-o", str(out)],
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    d = np.load(out)
+    assert d["imbalance"].shape == (5, 4)
+    assert np.all(np.isfinite(d["order_bcs"]))
+    # BEC side has the larger condensate at every doping
+    assert np.all(d["order_bec"][-1] > d["order_bec"][0])
+
+
+def test_data_file_matches_solver():
+    path = ROOT / "data" / "mixd_phase_map_2d.npz"
+    d = np.load(path)
+    i, j = 7, 11
+    shape = tuple(int(x) for x in d["shape"])
+    s = mixd.solve_mean_field(shape=shape, n_holes=int(d["n_holes"][j]),
+                              J_perp=float(d["J_values"][i]), t_par=float(d["t_par"]))
+    assert abs(s.imbalance - d["imbalance"][i, j]) < 1e-8
+
+
+def test_explorer_widget_redraws():
+    import matplotlib
+    matplotlib.use("Agg")
+    from nickelates.viz import mixd as vm
+    w = vm.explorer(shape=(8, 8))
+    b0 = w.data["order_bec"]
+    w.sliders["J_perp"].value = 1.8
+    assert w.data["J_perp"] == 1.8 and w.data["order_bec"] > b0
+    w.sliders["eps_diag"].value = 1.5
+    d = w.data["delta_k"]
+    kx = w.data["solution"].k[0]
+    i0, ipi = np.argmin(abs(kx)), np.argmin(abs(kx + np.pi))
+    assert d[i0, ipi] < 0 < d[ipi, ipi]
+    fig = vm.render_state(1.0, 12 / 256, 1.5)
+    assert len(fig.axes) >= 2
