@@ -1,0 +1,190 @@
+"""Figures and the ipywidgets explorer of chapter 5 (STM and Andreev spectra of the triplon gaps).
+
+Units as in :mod:`nickelates.tunneling`: bias and energies in meV (mV),
+gaps returned by the model in eV and shown in meV, T in K.
+"""
+from __future__ import annotations
+
+import numpy as np
+import matplotlib.pyplot as plt
+
+from .. import tunneling as T
+
+__all__ = ["plot_stm", "plot_andreev", "plot_gap_map", "render_spectra", "SpectraExplorer", "explorer",
+           "ANDREEV_GAMMA_RATIO", "STM_GAMMA_RATIO"]
+
+#: Gamma_alpha / Gamma_beta of the paper's Fig. 5 (2 meV / 1 meV).
+STM_GAMMA_RATIO = 2.0
+#: Gamma_1 / Gamma_2 of Guo et al.'s T = 3 K fit (6.6 / 4.0 meV).
+ANDREEV_GAMMA_RATIO = 6.6 / 4.0
+
+
+def plot_stm(spec, ax=None, extrema=None, title=None):
+    """STM spectrum (``tunneling.STMSpectrum``) with band contributions; ``extrema``
+    (dict band -> (min, max) meV) marks the gap extrema on the sheets."""
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(5.5, 3.5))
+    else:
+        fig = ax.figure
+    w = spec.omega_meV
+    ax.plot(w, spec.total, "k", lw=1.8, label="dI/dV (total)")
+    ax.plot(w, spec.beta, color="tab:red", lw=1, label=f"β band (weight {spec.weights[1]:.2f})")
+    ax.plot(w, spec.alpha, color="tab:blue", lw=1, label=f"α band (weight {spec.weights[0]:.2f})")
+    if extrema:
+        for band, col in (("alpha", "tab:blue"), ("beta", "tab:red")):
+            lo, hi = extrema[band]
+            ax.axvline(lo, color=col, ls=":", lw=0.8)
+            ax.axvline(hi, color=col, ls="--", lw=0.8)
+    ax.set_xlabel("bias (mV)")
+    ax.set_ylabel("normalized dI/dV")
+    ax.set_xlim(0, w.max())
+    if title:
+        ax.set_title(title, fontsize=9)
+    ax.legend(fontsize=7)
+    return fig
+
+
+def plot_andreev(spec, ax=None, fit=None, title=None):
+    """Predicted Andreev spectrum (``tunneling.AndreevSpectrum``) and, if given, the
+    two-isotropic-gap fit (``tunneling.ApparentGaps``)."""
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(5.5, 3.5))
+    else:
+        fig = ax.figure
+    b = spec.bias_mV
+    ax.plot(b, spec.total, "k", lw=1.8, label="model (anisotropic s±)")
+    ax.plot(b, spec.alpha + spec.weights[1], color="tab:blue", lw=0.8, label="α part (+ w_β)")
+    ax.plot(b, spec.beta + spec.weights[0], color="tab:red", lw=0.8, label="β part (+ w_α)")
+    if fit is not None:
+        ax.plot(b, fit.fit.best_fit, "--", color="tab:orange", lw=1.5,
+                label=f"s+s fit: Δ1={fit.delta1:.1f}, Δ2={fit.delta2:.1f} meV")
+    ax.set_xlabel("bias (mV)")
+    ax.set_ylabel("normalized dI/dV")
+    if title:
+        ax.set_title(title, fontsize=9)
+    ax.legend(fontsize=7)
+    return fig
+
+
+def plot_gap_map(m, key="ratio", ax=None, target=None, title=None):
+    """Colour map of ``m[key]`` over (kappa, n_c) from ``tunneling.apparent_gap_map``
+    (or the saved npz); ``target`` draws that contour (e.g. 3.8)."""
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(5.5, 3.8))
+    else:
+        fig = ax.figure
+    z = np.asarray(m[key], float)
+    k = np.asarray(m["kappa"], float)
+    n = np.asarray(m["n_c"], float)
+    pc = ax.pcolormesh(k, n, z, shading="nearest", cmap="viridis")
+    fig.colorbar(pc, ax=ax, label=key)
+    cs = ax.contour(k, n, z, colors="w", linewidths=0.7)
+    ax.clabel(cs, fontsize=7, fmt="%.2g")
+    if target is not None and np.nanmin(z) < target < np.nanmax(z):
+        ax.contour(k, n, z, levels=[target], colors="r", linewidths=1.5)
+    ax.set_xlabel("κ (= κa = κb)")
+    ax.set_ylabel("n_c (electrons per Ni)")
+    if title:
+        ax.set_title(title, fontsize=9)
+    return fig
+
+
+def compute_spectra(lam=0.4, kappa=0.3, r=0.7, gamma=1.0, *, n_c=0.45, Omega=0.3, source="exact",
+                    fit=False, omega=None, bias=None):
+    """STM and Andreev spectra (and optionally the apparent gaps) at one slider setting.
+
+    gamma : Dynes Gamma_beta (meV); Gamma_alpha = 2 gamma in the STM spectrum (Fig. 5 ratio),
+    and in the Andreev spectrum Gamma_beta = gamma, Gamma_alpha = 1.65 gamma (Guo et al.'s ratio),
+    at Guo et al.'s T = 3 K and Z.
+    """
+    mg = T.triplon_gaps(n_c, lam, kappa, Omega, source=source)
+    gmax = max(mg.extrema["alpha"][1], mg.extrema["beta"][1])
+    w = np.linspace(-1.6 * gmax, 1.6 * gmax, 1601) if omega is None else np.asarray(omega, float)
+    stm = T.stm_spectrum(w, mg.p, mg.delta_alpha, mg.delta_beta, r=r, gamma_alpha=STM_GAMMA_RATIO * gamma,
+                         gamma_beta=gamma)
+    b = T.default_bias(gmax, 241) if bias is None else np.asarray(bias, float)
+    akw = dict(T=T.GUO_T3["T"], Z_alpha=T.GUO_T3["Z_alpha"], Z_beta=T.GUO_T3["Z_beta"],
+               gamma_alpha=ANDREEV_GAMMA_RATIO * gamma, gamma_beta=gamma)
+    if fit:
+        ap = T.apparent_gaps(mg.p, mg.delta_alpha, mg.delta_beta, bias_mV=b, starts=3, **akw)
+        andreev = ap.spectrum
+    else:
+        ap = None
+        andreev = T.andreev_spectrum(b, mg.p, mg.delta_alpha, mg.delta_beta, **akw)
+    peaks = [pk[0] for pk in T.peak_positions(w, stm.total)][:2]
+    return {"gaps": mg, "stm": stm, "andreev": andreev, "apparent": ap, "stm_peaks": sorted(peaks),
+            "values": dict(lam=lam, kappa=kappa, r=r, gamma=gamma)}
+
+
+
+def render_spectra(data):
+    """Two-panel figure (STM | Andreev) from ``compute_spectra`` output."""
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 3.6))
+    v = data["values"]
+    mg = data["gaps"]
+    plot_stm(data["stm"], ax=a1, extrema=mg.extrema,
+             title=f"STM: λ={v['lam']:.2f}, κ={v['kappa']:.2f}, r={v['r']:.2f}, Γβ={v['gamma']:.2f} meV "
+                   f"({mg.source} gaps)")
+    plot_andreev(data["andreev"], ax=a2, fit=data["apparent"],
+                 title=f"Andreev (100 contact), T = {data['andreev'].T:g} K")
+    fig.tight_layout()
+    return fig
+
+
+class SpectraExplorer:
+    """Live explorer of the triplon model's STM and Andreev spectra.
+
+    ``sliders``: dict name -> widget (lam, kappa, r, gamma; gamma is Gamma_beta in meV);
+    ``data``: the output of :func:`compute_spectra` at the last redraw.
+    """
+
+    def __init__(self, lam=0.4, kappa=0.3, r=0.7, gamma=1.0, *, n_c=0.45, Omega=0.3, source="exact",
+                 fit=False):
+        import ipywidgets as W
+
+        fs = dict(continuous_update=False, readout_format=".2f")
+        self.n_c, self.Omega, self.source, self.fit = n_c, Omega, source, fit
+        self.sliders = {
+            "lam": W.FloatSlider(value=lam, min=0.2, max=0.6, step=0.02, description="λ", **fs),
+            "kappa": W.FloatSlider(value=kappa, min=0.0, max=0.8, step=0.05, description="κ", **fs),
+            "r": W.FloatSlider(value=r, min=0.0, max=1.0, step=0.05, description="r", **fs),
+            "gamma": W.FloatSlider(value=gamma, min=0.2, max=8.0, step=0.1, description="Γβ (meV)", **fs),
+        }
+        self.out = W.Output()
+        self.data = {}
+        for s in self.sliders.values():
+            s.observe(self._on_change, names="value")
+        self.widget = W.VBox([W.HBox(list(self.sliders.values())[:2]),
+                              W.HBox(list(self.sliders.values())[2:]), self.out])
+        self.update()
+
+    def values(self):
+        return {k: s.value for k, s in self.sliders.items()}
+
+    def _on_change(self, change):
+        self.update()
+
+    def update(self):
+        self.data = compute_spectra(**self.values(), n_c=self.n_c, Omega=self.Omega, source=self.source,
+                                    fit=self.fit)
+        self.out.clear_output(wait=True)
+        fig = render_spectra(self.data)
+        try:
+            from IPython import get_ipython
+            shell = get_ipython()
+        except ImportError:  # pragma: no cover
+            shell = None
+        if shell is not None:
+            from IPython.display import display
+            with self.out:
+                display(fig)
+        plt.close(fig)
+
+    def _ipython_display_(self):
+        from IPython.display import display
+        display(self.widget)
+
+
+def explorer(**kw):
+    """Return a :class:`SpectraExplorer` (display it, or its ``.widget``, in Jupyter)."""
+    return SpectraExplorer(**kw)
