@@ -20,22 +20,9 @@ import math
 import numpy as np
 from numba import njit
 
+from .bands import _sort3  # (e1, e2, e3, w1, w2, w3) sorted by e
 from .bands import grad_point as _grad
 from .bands import xi_point as _xi
-
-
-@njit(cache=True)
-def _sort3(e1, e2, e3, s1, s2, s3):
-    if e1 > e2:
-        e1, e2 = e2, e1
-        s1, s2 = s2, s1
-    if e2 > e3:
-        e2, e3 = e3, e2
-        s2, s3 = s3, s2
-    if e1 > e2:
-        e1, e2 = e2, e1
-        s1, s2 = s2, s1
-    return e1, e2, e3, s1, s2, s3
 
 
 @njit(cache=True)
