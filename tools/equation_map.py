@@ -209,6 +209,9 @@ _GREEK = {"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": 
           "Tc": "Tc", "JH": "JH", "JK": "JK"}
 
 
+_SUPERSCRIPT = str.maketrans("0123456789+-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻")
+
+
 def plain_title(heading: str) -> str:
     """A heading as plain text for a link title: inline TeX becomes Unicode-ish text
     (a {ref} to a section would otherwise show the raw TeX of its title)."""
@@ -216,6 +219,8 @@ def plain_title(heading: str) -> str:
         t = m.group(1)
         t = re.sub(r"\\(?:widetilde|tilde)\s*\{?([A-Za-z])\}?", lambda k: k.group(1) + "\u0303", t)
         t = re.sub(r"\\([A-Za-z]+)", lambda k: _GREEK.get(k.group(1), k.group(1)), t)
+        # powers become superscripts (eta_k^2 -> η_k², not η_k2)
+        t = re.sub(r"\^\{?([0-9+\-]+)\}?", lambda k: k.group(1).translate(_SUPERSCRIPT), t)
         return re.sub(r"[{}^\\ ]", "", t)
     text = re.sub(r"\$([^$]+)\$", tex, heading)
     return unicodedata.normalize("NFC", re.sub(r"[`<>*]", "", text)).strip()
