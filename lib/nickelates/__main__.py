@@ -19,6 +19,7 @@ import sys
 
 SUBCOMMANDS = {
     "fit-btk": "nickelates.cli_btk",
+    "figures": "nickelates.cli_figures",
 }
 
 

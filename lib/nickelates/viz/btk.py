@@ -8,9 +8,11 @@ import numpy as np
 import matplotlib.pyplot as plt
 
 from .. import btk
+from .explorer import Explorer
 
 __all__ = ["plot_classic_btk", "plot_fit", "plot_spectrum", "BTKExplorer", "explorer",
-           "SYMMETRY_PAIRS"]
+           "SYMMETRY_PAIRS", "figure_nb_calibration", "table3_refits", "figure_table3",
+           "figure_gap_temperature", "figure_model_comparison"]
 
 SYMMETRY_PAIRS = ("s+s", "s+d", "d+s", "d+d")
 
@@ -73,7 +75,111 @@ def plot_fit(result, title=None):
     return fig
 
 
-class BTKExplorer:
+def figure_nb_calibration(v=None, sharp_gamma=0.1):
+    """Guo et al.'s Nb calibration (Extended Data Fig. 1): the BTK spectrum of the quoted
+    parameters (Delta = 1.5 meV, Z = 0.43, Gamma = 1.42 meV, 3 K) and the same with a sharp Gamma."""
+    nb = btk.NB_CALIBRATION
+    v = np.linspace(-6, 6, 1201) if v is None else np.asarray(v, float)
+    fig, ax = plt.subplots(figsize=(5.5, 3.2))
+    ax.plot(v, btk.conductance(v, nb["delta"], nb["Z"], nb["gamma"], nb["T"]), "k",
+            label=f"Δ = {nb['delta']:g} meV, Z = {nb['Z']:g}, Γ = {nb['gamma']:g} meV, {nb['T']:g} K (paper)")
+    ax.plot(v, btk.conductance(v, nb["delta"], nb["Z"], sharp_gamma, nb["T"]), "C0--",
+            label=f"same with Γ = {sharp_gamma:g} meV")
+    ax.set_xlabel("bias (mV)")
+    ax.set_ylabel("normalized dI/dV")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def table3_refits(bias=None, noise=0.004, seed=2025, starts=4, rows=None):
+    """Synthesize a two-s-wave spectrum for each row of Extended Data Table 3 (w1 = 0.5,
+    Gaussian noise ``noise``) and refit it with :func:`nickelates.btk.fit`.
+
+    Returns {"bias", "T", "spectra" {T: G}, "fits" {T: BTKFit}}; bias in mV.
+    """
+    bias = np.linspace(-80, 80, 321) if bias is None else np.asarray(bias, float)
+    rng = np.random.default_rng(seed)
+    table = btk.TABLE3 if rows is None else btk.TABLE3[list(rows)]
+    spectra, fits = {}, {}
+    for row in table:
+        T = float(row[0])
+        y = btk.conductance_multi(bias, btk.table3_gaps(T, w1=0.5), T) + rng.normal(0, noise, bias.size)
+        spectra[T] = y
+        fits[T] = btk.fit(bias, y, T=T, sigma=noise, starts=starts)
+    return {"bias": bias, "T": np.array(sorted(spectra)), "spectra": spectra, "fits": fits}
+
+
+def _nan_if_none(x):
+    return float("nan") if x is None else x
+
+
+def figure_table3(refits, offset=0.06):
+    """Guo et al.'s Fig. 3a-b from Extended Data Table 3: synthesized spectra with their s+s
+    fits (offset for clarity, left) and the refitted gaps with uncertainties vs T (right)."""
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 4.2), gridspec_kw={"width_ratios": [1.2, 1]})
+    b = refits["bias"]
+    Ts = refits["T"]
+    for i, T in enumerate(Ts):
+        a1.plot(b, refits["spectra"][T] + i * offset, ".", ms=1.5, color="0.55")
+        a1.plot(b, refits["fits"][T].best_fit + i * offset, "r", lw=1)
+        a1.text(b[-1], refits["fits"][T].best_fit[-1] + i * offset, f" {T:g} K", fontsize=7, va="center")
+    a1.set_xlabel("bias (mV)")
+    a1.set_ylabel(f"normalized dI/dV (offset {offset:g})")
+    a1.set_title("Table 3 spectra (synthesized) and s+s fits", fontsize=9)
+    rows = {float(r[0]): r for r in btk.TABLE3}
+    for k, lab in enumerate(("Δ1", "Δ2")):
+        a2.plot(Ts, [rows[T][5 + k] for T in Ts], "o", mfc="none", color=f"C{k}", label=f"{lab} table")
+        a2.errorbar(Ts, [refits["fits"][T].values[f"delta{k + 1}"] for T in Ts],
+                    [_nan_if_none(refits["fits"][T].stderr.get(f"delta{k + 1}")) for T in Ts], fmt=".", color=f"C{k}",
+                    capsize=2, label=f"{lab} refitted")
+    a2.set_xlabel("T (K)")
+    a2.set_ylabel("gap (meV)")
+    a2.set_ylim(0, 30)
+    a2.legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def figure_gap_temperature(T_max=75.0, Tc_paper=72.0):
+    """Table 3 gaps vs T with BCS-like fits Delta0 tanh(1.74 sqrt(Tc/T - 1)) (Guo et al. Fig. 3b)."""
+    T_tab = btk.TABLE3[:, 0]
+    Tplot = np.linspace(0.5, T_max, 300)
+    fig, ax = plt.subplots(figsize=(5, 3.2))
+    for k, col in enumerate((5, 6)):
+        r = btk.fit_gap_temperature(T_tab, btk.TABLE3[:, col])
+        ax.plot(T_tab, btk.TABLE3[:, col], "o", color=f"C{k}", label=f"Δ{k + 1} (Table 3)")
+        ax.plot(Tplot, btk.gap_bcs(Tplot, r.delta0, r.Tc), "-", color=f"C{k}",
+                label=f"BCS-like fit, Tc = {r.Tc:.1f} K, 2Δ/kTc = {r.ratio:.2f}")
+    ax.axvline(Tc_paper, color="0.5", ls=":", label=f"paper: Tc ≈ {Tc_paper:g} K")
+    ax.set_xlabel("T (K)")
+    ax.set_ylabel("gap (meV)")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def figure_model_comparison(mc):
+    """s+s / s+d / d+s / d+d fits of one spectrum (Guo et al. Fig. 2b-e), from the dict stored in
+    ``data/btk_model_comparison.json`` (keys bias_mV, G, T_K, fits{model: {values, redchi}})."""
+    bmc, ymc = np.asarray(mc["bias_mV"], float), np.asarray(mc["G"], float)
+    fits = mc["fits"]
+    fig, axs = plt.subplots(1, len(fits), figsize=(3 * len(fits), 3), sharey=True)
+    for ax, (m, f) in zip(np.atleast_1d(axs), fits.items()):
+        gaps = btk._gaps_from(f["values"], 2, tuple(m.split(",")))
+        G, comps = btk.conductance_multi(bmc, gaps, mc["T_K"], return_components=True)
+        ax.plot(bmc, ymc, ".", ms=2, color="0.6")
+        ax.plot(bmc, G, "r")
+        for c in comps:
+            ax.plot(bmc, c, "--", lw=0.8)
+        ax.set_title(f"{m.replace(',', '+')}: red. χ² = {f['redchi']:.2f}", fontsize=8)
+        ax.set_xlabel("bias (mV)")
+    np.atleast_1d(axs)[0].set_ylabel("normalized dI/dV")
+    fig.tight_layout()
+    return fig
+
+
+class BTKExplorer(Explorer):
     """Live two-gap explorer. ``sliders``: dict name -> widget; ``data``: last redraw.
 
     Controls: delta1, delta2 (meV), Z, gamma (meV; shared by both bands), T (K),
@@ -97,16 +203,8 @@ class BTKExplorer:
             "alpha": W.FloatSlider(value=alpha, min=0.0, max=float(np.pi / 4), step=float(np.pi / 40),
                                    description="α (rad)", **fs),
         }
-        self.out = W.Output()
-        self.data = {}
-        for s in self.sliders.values():
-            s.observe(self._on_change, names="value")
-        self.widget = W.VBox([W.HBox([W.VBox(list(self.sliders.values())[:4]),
-                                      W.VBox(list(self.sliders.values())[4:])]), self.out])
-        self.update()
-
-    def values(self):
-        return {k: s.value for k, s in self.sliders.items()}
+        ctl = list(self.sliders.values())
+        self._build(ctl, lambda status, out: W.VBox([W.HBox([W.VBox(ctl[:4]), W.VBox(ctl[4:])]), out]))
 
     def gaps(self):
         v = self.values()
@@ -119,32 +217,14 @@ class BTKExplorer:
         G, comps = btk.conductance_multi(self.bias, self.gaps(), v["T"], return_components=True)
         return {"bias": self.bias, "G": G, "components": comps, "values": v}
 
-    def figure(self):
+    def figure(self, data=None):
         v = self.values()
         return plot_spectrum(self.bias, self.gaps(), v["T"],
                              title=f"{v['symmetry']}, Z={v['Z']:.2f}, Γ={v['gamma']:.2f} meV, T={v['T']:g} K")
 
-    def _on_change(self, change):
-        self.update()
-
     def update(self):
-        self.data = self.compute()
-        self.out.clear_output(wait=True)
-        fig = self.figure()
-        try:
-            from IPython import get_ipython
-            shell = get_ipython()
-        except ImportError:  # pragma: no cover
-            shell = None
-        if shell is not None:
-            from IPython.display import display
-            with self.out:
-                display(fig)
-        plt.close(fig)
-
-    def _ipython_display_(self):
-        from IPython.display import display
-        display(self.widget)
+        """Recompute and redraw (same as :meth:`redraw`)."""
+        self.redraw()
 
 
 def explorer(**kw):

@@ -8,6 +8,7 @@ import numpy as np
 
 from .. import bands as B
 from .. import couplings as C
+from .explorer import Explorer
 
 COLORS = {"alpha": "tab:blue", "beta": "tab:red"}
 N_C = 0.45   # electrons per Ni held fixed when the band shifts change (Fig. 2)
@@ -60,13 +61,15 @@ def figure_chain(c: C.Couplings, summary: dict | None = None):
     return fig
 
 
-class CouplingsExplorer:
+class CouplingsExplorer(Explorer):
     """ipywidgets explorer: sliders t_c, U, t_xz, E_a, J_H (eV); E_b = E_a + 2 t_c.
 
     ``sliders`` maps names to FloatSlider widgets; each redraw stores the
     chain and band numbers in ``data`` (see :func:`chain_summary`), so a test
     can set slider values and read what was drawn.
     """
+
+    errors = (ValueError, RuntimeError)
 
     def __init__(self, t_c=C.T_C, U=C.U_PAPER, t_xz=C.T_XZ_PAPER, E_a=0.6, J_H=0.4):
         import ipywidgets as W
@@ -79,44 +82,27 @@ class CouplingsExplorer:
             "E_a": W.FloatSlider(value=E_a, min=0.3, max=2.0, step=0.01, description="E_a", **fs),
             "J_H": W.FloatSlider(value=J_H, min=0.1, max=0.8, step=0.01, description="J_H", **fs),
         }
-        self.status = W.HTML()
-        self.out = W.Output()
-        self.data: dict = {}
-        for s in self.sliders.values():
-            s.observe(self._on_change, names="value")
-        self.widget = W.HBox([W.VBox(list(self.sliders.values()) + [self.status]), self.out])
-        self.redraw()
-
-    def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.widget)
-
-    def _on_change(self, _change):
-        self.redraw()
+        self._build(self.sliders.values(),
+                    lambda status, out: W.HBox([W.VBox(list(self.sliders.values()) + [status]), out]),
+                    status=True)
 
     def couplings(self) -> C.Couplings:
-        v = {k: s.value for k, s in self.sliders.items()}
+        v = self.values()
         return C.from_microscopic(t_c=v["t_c"], U=v["U"], t_xz=v["t_xz"], E_a=v["E_a"], J_H=v["J_H"])
 
-    def redraw(self):
-        try:
-            c = self.couplings()
-            s = chain_summary(c)
-        except (ValueError, RuntimeError) as exc:
-            self.status.value = f"<span style='color:#b00'>{exc}</span>"
-            self.data = {"error": str(exc)}
-            return
-        self.data = s
-        self.status.value = (
+    def compute(self) -> dict:
+        self._c = self.couplings()
+        return chain_summary(self._c)
+
+    def status_html(self, s) -> str:
+        c = self._c
+        return (
             f"J<sub>c</sub> = {c.J_c:.3f}, ε<sub>α</sub> = {c.eps_alpha:.3f}, ε<sub>β</sub> = {c.eps_beta:.3f}, "
             f"J<sub>K</sub><sup>a</sup> = {c.J_K_a:.3f}, J<sub>K</sub><sup>b</sup> = {c.J_K_b:.3f} eV<br>"
             f"κ<sub>a</sub> = {c.kappa_a:.2f}, κ<sub>b</sub> = {c.kappa_b:.2f}, V = {c.V:.3f} eV, λ = {s['lam']:.3f}")
-        self.out.clear_output(wait=True)
-        with self.out:
-            fig = figure_chain(c, s)
-            plt.show()
-            plt.close(fig)
+
+    def figure(self, s):
+        return figure_chain(self._c, s)
 
 
 def explorer(**kw) -> CouplingsExplorer:

@@ -8,8 +8,10 @@ import numpy as np
 import matplotlib.pyplot as plt
 
 from .. import mixd
+from .explorer import Explorer
 
-__all__ = ["plot_delta_k", "render_state", "explorer", "MixdExplorer"]
+__all__ = ["plot_delta_k", "render_state", "explorer", "MixdExplorer", "figure_fig3", "figure_fig45",
+           "figure_fig6", "figure_fig27", "figure_phase_map_2d"]
 
 
 def plot_delta_k(sol, ax=None, *, vmax=None, cmap="RdBu_r", colorbar=True):
@@ -79,7 +81,117 @@ def render_state(J_perp=1.0, doping=12 / 256, eps_diag=0.0, *, shape=(16, 16), t
     return fig
 
 
-class MixdExplorer:
+def _crossing(x, y):
+    """First zero of y(x) by linear interpolation (None if y keeps its sign)."""
+    i = np.where(np.diff(np.sign(y)) != 0)[0]
+    if i.size == 0:
+        return None
+    i = i[0]
+    return float(x[i] - y[i] * (x[i + 1] - x[i]) / (y[i + 1] - y[i]))
+
+
+def figure_fig3(J_values=None, n_holes=None, L=30, cut_holes=8, t_par=0.1):
+    """The paper's Fig. 3 (mean field): imbalance (N_sc - 2 N_cc)/N_h of the L-rung ladder over
+    J_perp/V and delta = N_h/L (left, zero line black) and the cut at N_h = ``cut_holes`` (right)."""
+    J = np.linspace(0.5, 2.0, 41) if J_values is None else np.asarray(J_values, float)
+    nhs = np.arange(1, L // 2 + 1) if n_holes is None else np.asarray(n_holes, int)
+    pm = mixd.phase_map((L,), J, nhs / L, t_par=t_par)
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(9.2, 3.5), gridspec_kw={"width_ratios": [1.4, 1]})
+    im = a1.pcolormesh(J, nhs / L, pm["imbalance"].T, cmap="coolwarm", vmin=-1, vmax=1, shading="nearest")
+    a1.contour(J, nhs / L, pm["imbalance"].T, levels=[0], colors="k")
+    a1.axhline(cut_holes / L, color="0.3", ls="--", lw=0.8)
+    plt.colorbar(im, ax=a1, label=r"$(N_{sc}-2N_{cc})/N_h$")
+    a1.set_xlabel(r"$J_\perp/V$")
+    a1.set_ylabel(r"$\delta$")
+    cut = pm["imbalance"][:, int(np.argmin(np.abs(nhs - cut_holes)))]
+    a2.plot(J, cut, "k")
+    a2.axhline(0, color="0.5", lw=0.5)
+    a2.set_xlabel(r"$J_\perp/V$")
+    a2.set_title(rf"$\delta = {cut_holes}/{L}$", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def figure_fig45(J_values=None, L=30, low_holes=(2, 4, 6), eb_holes=14):
+    """The paper's Fig. 4 (E and E - E_bg at low doping) and Fig. 5 (binding energy E_B = 2 min E_k
+    and 2|Delta_k*| at N_h = ``eb_holes``) for the L-rung ladder, t_par/V = 0.1."""
+    J = np.linspace(0.5, 2.0, 25) if J_values is None else np.asarray(J_values, float)
+    fig, axs = plt.subplots(1, 3, figsize=(11, 3.2))
+    for nh in low_holes:
+        ss = [mixd.solve_mean_field(shape=(L,), n_holes=nh, J_perp=float(Jv)) for Jv in J]
+        axs[0].plot(J, [s.energy for s in ss], label=f"$N_h$ = {nh}")
+        axs[1].plot(J, [s.energy_minus_bg for s in ss])
+    axs[0].set_ylabel("E / V")
+    axs[1].set_ylabel(r"$(E-E_{bg})$ / V")
+    axs[0].legend(frameon=False)
+    ss = [mixd.solve_mean_field(shape=(L,), n_holes=eb_holes, J_perp=float(Jv)) for Jv in J]
+    axs[2].plot(J, [s.binding_energy for s in ss], "k", label=r"$E_B$")
+    axs[2].plot(J, [2 * abs(s.delta_at_kstar) for s in ss], "k--", label=r"$2|\Delta_{k^*}|$")
+    axs[2].legend(frameon=False)
+    axs[2].set_ylabel("energy / V")
+    axs[2].set_title(rf"$\delta = {eb_holes}/{L}$", fontsize=10)
+    for a in axs:
+        a.set_xlabel(r"$J_\perp/V$")
+    fig.tight_layout()
+    return fig
+
+
+def figure_fig6(J_values=None, L=30, n_holes=8):
+    """The paper's Fig. 6: O_BEC and O_BCS of the L-rung ladder vs J_perp/V; vertical lines at the
+    steepest descent of O_BCS (solid), imbalance = 0 (dotted) and O_BEC = O_BCS (dashed)."""
+    J = np.linspace(0.5, 2.0, 81) if J_values is None else np.asarray(J_values, float)
+    sf = [mixd.solve_mean_field(shape=(L,), n_holes=n_holes, J_perp=float(Jv)) for Jv in J]
+    obec = np.array([s.order_bec for s in sf])
+    obcs = np.array([s.order_bcs for s in sf])
+    imb = np.array([s.imbalance for s in sf])
+    fig, ax = plt.subplots(figsize=(5, 3.3))
+    ax.plot(J, obec, label=r"$\mathcal{O}_{BEC}$")
+    ax.plot(J, obcs, label=r"$\mathcal{O}_{BCS}$")
+    marks = (J[np.argmin(np.gradient(obcs, J))], _crossing(J, imb), _crossing(J, obec - obcs))
+    for x, ls in zip(marks, ("-", ":", "--")):
+        if x is not None:
+            ax.axvline(x, color="0.4", ls=ls, lw=0.8)
+    ax.set_xlabel(r"$J_\perp/V$")
+    ax.set_title(rf"$L = {L}$, $N_h = {n_holes}$", fontsize=10)
+    ax.legend(frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def figure_fig27(shape=(16, 16), n_holes=12, J_perp=1.0, t_par=0.1, eps_values=(0.0, 1.5)):
+    """The paper's Fig. 2 (eps = 0) and Fig. 7 (diagonal recombination eps = 1.5): Delta_k on the
+    16 x 16 bilayer with its nodal lines."""
+    fig, axs = plt.subplots(1, len(eps_values), figsize=(4.5 * len(eps_values), 3.6))
+    for ax, eps in zip(np.atleast_1d(axs), eps_values):
+        sol = mixd.solve_mean_field(shape=tuple(shape), n_holes=n_holes, J_perp=J_perp, t_par=t_par,
+                                    eps_diag=eps)
+        plot_delta_k(sol, ax)
+        ax.set_title(rf"$\epsilon = {eps:g}$", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def figure_phase_map_2d(dmap):
+    """Imbalance (left) and binding energy (right) of the 2D bilayer over (J_perp/V, delta) from
+    ``data/mixd_phase_map_2d.npz``; black: imbalance = 0, white dashed: O_BEC = O_BCS."""
+    Jm, dm = np.asarray(dmap["J_values"]), np.asarray(dmap["dopings"])
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(9.5, 3.5))
+    im = a1.pcolormesh(Jm, dm, np.asarray(dmap["imbalance"]).T, cmap="coolwarm", vmin=-1, vmax=1,
+                       shading="nearest")
+    plt.colorbar(im, ax=a1, label=r"$(N_{sc}-2N_{cc})/N_h$")
+    im2 = a2.pcolormesh(Jm, dm, np.asarray(dmap["binding_energy"]).T, cmap="viridis", shading="nearest")
+    plt.colorbar(im2, ax=a2, label=r"$E_B$ / V")
+    for a in (a1, a2):
+        a.contour(Jm, dm, np.asarray(dmap["imbalance"]).T, levels=[0], colors="k")
+        a.contour(Jm, dm, (np.asarray(dmap["order_bec"]) - np.asarray(dmap["order_bcs"])).T, levels=[0],
+                  colors="w", linestyles="--")
+        a.set_xlabel(r"$J_\perp/V$")
+        a.set_ylabel(r"$\delta$")
+    fig.tight_layout()
+    return fig
+
+
+class MixdExplorer(Explorer):
     """Live explorer: sliders J_perp/V, doping and eps -> Delta_k map + order parameters.
 
     Attributes: ``sliders`` (dict of ipywidgets sliders), ``data`` (dict with the
@@ -97,32 +209,26 @@ class MixdExplorer:
             "eps_diag": W.FloatSlider(value=0.0, min=0.0, max=2.0, step=0.1,
                                       description="ε", continuous_update=False),
         }
-        self.out = W.Output()
-        self.data = {}
-        for s in self.sliders.values():
-            s.observe(lambda change: self.update(), names="value")
-        self.widget = W.VBox([W.HBox(list(self.sliders.values())), self.out])
-        self.update()
+        ctl = list(self.sliders.values())
+        self._build(ctl, lambda status, out: W.VBox([W.HBox(ctl), out]))
 
-    def update(self):
+    def compute(self):
         J = self.sliders["J_perp"].value
         dop = self.sliders["doping"].value
         eps = self.sliders["eps_diag"].value
         sol = _solve(self.shape, J, dop, eps, self.t_par, self.V)
-        self.data = {"J_perp": J, "doping": sol.doping, "eps_diag": eps,
-                     "order_bec": sol.order_bec, "order_bcs": sol.order_bcs,
-                     "imbalance": sol.imbalance, "binding_energy": sol.binding_energy,
-                     "delta_k": sol.delta_k, "solution": sol}
-        with self.out:
-            self.out.clear_output(wait=True)
-            from IPython.display import display
-            fig = render_state(J, dop, eps, shape=self.shape, t_par=self.t_par, V=self.V, sol=sol)
-            display(fig)
-            plt.close(fig)
+        return {"J_perp": J, "doping": sol.doping, "eps_diag": eps,
+                "order_bec": sol.order_bec, "order_bcs": sol.order_bcs,
+                "imbalance": sol.imbalance, "binding_energy": sol.binding_energy,
+                "delta_k": sol.delta_k, "solution": sol}
 
-    def _ipython_display_(self):
-        from IPython.display import display
-        display(self.widget)
+    def figure(self, data):
+        return render_state(data["J_perp"], self.sliders["doping"].value, data["eps_diag"],
+                            shape=self.shape, t_par=self.t_par, V=self.V, sol=data["solution"])
+
+    def update(self):
+        """Recompute and redraw (same as :meth:`redraw`)."""
+        self.redraw()
 
 
 def explorer(shape=(16, 16), t_par=0.1, V=1.0):

@@ -10,6 +10,7 @@ import numpy as np
 
 from .. import bands as B
 from .. import pairing as P
+from .explorer import Explorer
 
 COLORS = {"alpha": "tab:blue", "beta": "tab:red"}
 
@@ -94,6 +95,82 @@ def plot_gap_vs_T(curve, ax=None):
     return ax
 
 
+def ratio_sweep(n_c_values, lams=(0.6, 0.3), Omega=0.3, p=B.PAPER_V3, n_k=256):
+    """Exact gap ratios on the diagonal over the filling (kappa = 0), for Fig. 3 (right).
+
+    Returns {lam: (N_beta/N_alpha array, exact Delta_alpha/Delta_beta array)}, the
+    ``ratios_exact`` argument of :func:`plot_ratio_vs_dos`. Omega in eV.
+    """
+    out = {lam: ([], []) for lam in lams}
+    for nc in n_c_values:
+        q = B.with_density(p, float(nc))
+        d = B.fermi_level_dos(q)
+        for lam in lams:
+            s = P.solve_gap(q, V=P.V_for_lambda(q, lam), kappa_a=0, kappa_b=0, Omega=Omega, n_k=n_k)
+            out[lam][0].append(d.N_beta / d.N_alpha)
+            out[lam][1].append(s.ratio)
+    return {k: (np.array(a), np.array(b)) for k, (a, b) in out.items()}
+
+
+#: the three panels of Fig. 4 (right) in the book: (label, bands, lambda, kappa_a = kappa_b)
+FIG4_CASES = (("v3, κ = 0.5", B.PAPER_V3, 0.4, 0.5), ("v3, κ = 0.75", B.PAPER_V3, 0.4, 0.75),
+              ("v1, κ = 0.75", B.PAPER_V1, 0.5, 0.75))
+
+
+def fig4_solutions(cases=FIG4_CASES, n_c=0.45, Omega=0.3, n_k=256):
+    """Exact and analytic gaps of each Fig. 4 case: list of (label, lam, exact, analytic)."""
+    out = []
+    for label, base, lam, kap in cases:
+        q = B.with_density(base, n_c)
+        V = P.V_for_lambda(q, lam)
+        ex = P.solve_gap(q, V=V, kappa_a=kap, kappa_b=kap, Omega=Omega, n_k=n_k)
+        an = P.analytic_gaps(q, V=V, kappa_a=kap, kappa_b=kap, Omega=Omega)
+        out.append((label, lam, ex, an))
+    return out
+
+
+def figure_fig4_right(solutions, axs=None):
+    """|Delta(theta)| panels (exact solid, Eq. (16) dashed) for :func:`fig4_solutions` output."""
+    if axs is None:
+        fig, axs = plt.subplots(1, len(solutions), figsize=(3.7 * len(solutions), 3.4), sharey=True)
+    else:
+        fig = np.atleast_1d(axs)[0].figure
+    axs = np.atleast_1d(axs)
+    for ax, (label, lam, ex, an) in zip(axs, solutions):
+        plot_fs_gaps(ex, an, ax, title=f"{label}, λ = {lam}")
+    axs[0].legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def figure_fig3(dos_data, sweep):
+    """The paper's Fig. 3: N_beta/N_alpha vs n_c (left, from ``viz.bands.dos_vs_filling``) and
+    the gap ratio vs N_beta/N_alpha (right, Eq. (18) lines, exact ``sweep`` markers)."""
+    from . import bands as vb
+
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(9.5, 3.6))
+    vb.plot_dos_ratio(dos_data, a1)
+    plot_ratio_vs_dos(sweep, a2, x=np.linspace(1.0, 4.0, 200))
+    a2.set_xlim(1, 4)
+    fig.tight_layout()
+    return fig
+
+
+def figure_fig4(dos_data, solutions):
+    """The paper's Fig. 4: weighted DOS ratios vs n_c (left) and Delta(theta) on the sheets (right)."""
+    from . import bands as vb
+
+    n = len(solutions)
+    fig = plt.figure(figsize=(3.6 * (n + 1), 3.4))
+    gs = fig.add_gridspec(1, n + 1)
+    a0 = fig.add_subplot(gs[0, 0])
+    vb.plot_weighted_dos(dos_data, a0)
+    axs = [fig.add_subplot(gs[0, 1])]
+    axs += [fig.add_subplot(gs[0, k], sharey=axs[0]) for k in range(2, n + 1)]
+    figure_fig4_right(solutions, np.array(axs))
+    return fig
+
+
 @lru_cache(maxsize=64)
 def _with_density(p, n_c):
     return B.with_density(p, n_c)
@@ -143,13 +220,15 @@ def figure_gap_state(data, title=""):
     return fig
 
 
-class PairingExplorer:
+class PairingExplorer(Explorer):
     """ipywidgets explorer: lambda, kappa_a, kappa_b, n_c, Omega -> Delta(theta) on both sheets.
 
     ``sliders`` maps names ("lam", "kappa_a", "kappa_b", "n_c", "Omega") to the
     FloatSlider widgets; every redraw stores its numbers in ``data`` (gaps on the
     diagonal in eV, exact and Eq. (18) ratios, channel, Fermi-surface curves).
     """
+
+    errors = (ValueError, RuntimeError)
 
     def __init__(self, lam=0.4, kappa_a=0.75, kappa_b=0.75, n_c=0.45, Omega=0.3, p=B.PAPER_V3, n_k=128):
         import ipywidgets as W
@@ -164,36 +243,21 @@ class PairingExplorer:
             "n_c": W.FloatSlider(value=n_c, min=0.2, max=0.9, step=0.01, description="n_c", **fs),
             "Omega": W.FloatSlider(value=Omega, min=0.05, max=0.6, step=0.01, description="Ω", **fs),
         }
-        self.status = W.HTML()
-        self.out = W.Output()
-        self.data: dict = {}
-        for s in self.sliders.values():
-            s.observe(lambda _c: self.redraw(), names="value")
-        self.widget = W.HBox([W.VBox(list(self.sliders.values()) + [self.status]), self.out])
-        self.redraw()
+        self._build(self.sliders.values(),
+                    lambda status, out: W.HBox([W.VBox(list(self.sliders.values()) + [status]), out]),
+                    status=True)
 
-    def _ipython_display_(self):
-        from IPython.display import display
+    def compute(self) -> dict:
+        v = self.values()
+        return gap_state(v["lam"], v["kappa_a"], v["kappa_b"], v["n_c"], v["Omega"], self.p, self.n_k)
 
-        display(self.widget)
+    def status_html(self, d) -> str:
+        return (f"channel {d['channel']}; Δα(π/4) = {1e3 * d['gap_alpha']:.2f} meV, "
+                f"Δβ(π/4) = {1e3 * d['gap_beta']:.2f} meV; ratio {d['ratio']:.3f} "
+                f"(Eq. 18: {d['ratio_eq18']:.3f})")
 
-    def redraw(self):
-        v = {k: s.value for k, s in self.sliders.items()}
-        try:
-            self.data = gap_state(v["lam"], v["kappa_a"], v["kappa_b"], v["n_c"], v["Omega"], self.p, self.n_k)
-        except (ValueError, RuntimeError) as exc:
-            self.status.value = f"<span style='color:#b00'>{exc}</span>"
-            self.data = {"error": str(exc)}
-            return
-        d = self.data
-        self.status.value = (f"channel {d['channel']}; Δα(π/4) = {1e3 * d['gap_alpha']:.2f} meV, "
-                             f"Δβ(π/4) = {1e3 * d['gap_beta']:.2f} meV; ratio {d['ratio']:.3f} "
-                             f"(Eq. 18: {d['ratio_eq18']:.3f})")
-        self.out.clear_output(wait=True)
-        with self.out:
-            fig = figure_gap_state(d)
-            plt.show()
-            plt.close(fig)
+    def figure(self, d):
+        return figure_gap_state(d)
 
 
 def explorer(**kw) -> PairingExplorer:

@@ -9,8 +9,10 @@ import numpy as np
 import matplotlib.pyplot as plt
 
 from .. import tunneling as T
+from .explorer import Explorer
 
-__all__ = ["plot_stm", "plot_andreev", "plot_gap_map", "render_spectra", "SpectraExplorer", "explorer",
+__all__ = ["plot_stm", "plot_andreev", "plot_gap_map", "render_spectra", "figure_fig5",
+           "figure_predicted_andreev", "figure_gap_maps", "FIG5", "SpectraExplorer", "explorer",
            "ANDREEV_GAMMA_RATIO", "STM_GAMMA_RATIO"]
 
 #: Gamma_alpha / Gamma_beta of the paper's Fig. 5 (2 meV / 1 meV).
@@ -89,6 +91,55 @@ def plot_gap_map(m, key="ratio", ax=None, target=None, title=None):
     return fig
 
 
+#: the book's Fig. 5 setting (kappa = 0.3 is inferred: the paper does not print it)
+FIG5 = dict(n_c=0.45, lam=0.4, kappa=0.3, Omega=0.3)
+
+
+def figure_fig5(omega=None, setting=FIG5, xmax=120.0):
+    """The paper's Fig. 5 (v3): STM spectra of the analytic (Eq. (16)+(18), left) and exact
+    (Eq. (14), right) gaps with band contributions; the kappa = 0 spectrum dash-dotted.
+
+    omega : bias grid in meV (default -200..200 meV, 0.1 meV step).
+    """
+    w = np.linspace(-200.0, 200.0, 4001) if omega is None else np.asarray(omega, float)
+    fig, axs = plt.subplots(1, 2, figsize=(10, 3.6), sharey=True)
+    for ax, src, name in ((axs[0], "eq18", "analytic gaps, Eq. (16)+(18)"), (axs[1], "exact", "exact gaps, Eq. (14)")):
+        mg = T.triplon_gaps(**setting, source=src)
+        s = T.stm_spectrum(w, mg.p, mg.delta_alpha, mg.delta_beta)
+        plot_stm(s, ax=ax, extrema=mg.extrema,
+                 title=f"{name}; κ = {setting['kappa']:g}, λ = {setting['lam']:g}, Ω = {setting['Omega']:g} eV")
+        ax.set_xlim(0, xmax)
+    k0 = T.triplon_gaps(**{**setting, "kappa": 0.0}, source="eq18")
+    s0 = T.stm_spectrum(w, k0.p, k0.delta_alpha, k0.delta_beta)
+    axs[0].plot(w, s0.total, color="0.6", lw=1, ls="-.", label="κ = 0 (no anisotropy)")
+    axs[0].legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def figure_predicted_andreev(setting=FIG5, starts=4):
+    """Predicted Andreev spectrum of the exact Fig. 5 gaps with Guo et al.'s two-gap s+s fit."""
+    ex = T.triplon_gaps(**setting, source="exact")
+    ap = T.apparent_gaps(ex.p, ex.delta_alpha, ex.delta_beta, starts=starts)
+    return plot_andreev(ap.spectrum, fit=ap,
+                        title=f"Predicted Andreev spectrum (exact gaps, κ = {setting['kappa']:g}) "
+                              "and Guo et al.'s s+s fit")
+
+
+def figure_gap_maps(m):
+    """Apparent Delta1/Delta2 (left, measured 3.8 in red) and the ratio of the gap maxima (right)
+    over (kappa, n_c) from ``data/apparent_gap_map.npz``."""
+    fig, axs = plt.subplots(1, 2, figsize=(10.5, 3.8))
+    reached = np.nanmax(m["ratio"]) >= 23 / 6
+    plot_gap_map(m, "ratio", ax=axs[0], target=23 / 6,
+                 title="apparent Δ1/Δ2 (λ = 0.4, Ω = 0.3 eV); measured 3.8 "
+                       + ("in red" if reached else "not reached"))
+    plot_gap_map({**m, "max|Δα| / max|Δβ|": m["alpha_max"] / m["beta_max"]}, "max|Δα| / max|Δβ|",
+                 ax=axs[1], title="model: ratio of the gap maxima on the sheets")
+    fig.tight_layout()
+    return fig
+
+
 def compute_spectra(lam=0.4, kappa=0.3, r=0.7, gamma=1.0, *, n_c=0.45, Omega=0.3, source="exact",
                     fit=False, omega=None, bias=None):
     """STM and Andreev spectra (and optionally the apparent gaps) at one slider setting.
@@ -131,7 +182,7 @@ def render_spectra(data):
     return fig
 
 
-class SpectraExplorer:
+class SpectraExplorer(Explorer):
     """Live explorer of the triplon model's STM and Andreev spectra.
 
     ``sliders``: dict name -> widget (lam, kappa, r, gamma; gamma is Gamma_beta in meV);
@@ -150,39 +201,19 @@ class SpectraExplorer:
             "r": W.FloatSlider(value=r, min=0.0, max=1.0, step=0.05, description="r", **fs),
             "gamma": W.FloatSlider(value=gamma, min=0.2, max=8.0, step=0.1, description="Γβ (meV)", **fs),
         }
-        self.out = W.Output()
-        self.data = {}
-        for s in self.sliders.values():
-            s.observe(self._on_change, names="value")
-        self.widget = W.VBox([W.HBox(list(self.sliders.values())[:2]),
-                              W.HBox(list(self.sliders.values())[2:]), self.out])
-        self.update()
+        ctl = list(self.sliders.values())
+        self._build(ctl, lambda status, out: W.VBox([W.HBox(ctl[:2]), W.HBox(ctl[2:]), out]))
 
-    def values(self):
-        return {k: s.value for k, s in self.sliders.items()}
+    def compute(self):
+        return compute_spectra(**self.values(), n_c=self.n_c, Omega=self.Omega, source=self.source,
+                               fit=self.fit)
 
-    def _on_change(self, change):
-        self.update()
+    def figure(self, data=None):
+        return render_spectra(self.data if data is None else data)
 
     def update(self):
-        self.data = compute_spectra(**self.values(), n_c=self.n_c, Omega=self.Omega, source=self.source,
-                                    fit=self.fit)
-        self.out.clear_output(wait=True)
-        fig = render_spectra(self.data)
-        try:
-            from IPython import get_ipython
-            shell = get_ipython()
-        except ImportError:  # pragma: no cover
-            shell = None
-        if shell is not None:
-            from IPython.display import display
-            with self.out:
-                display(fig)
-        plt.close(fig)
-
-    def _ipython_display_(self):
-        from IPython.display import display
-        display(self.widget)
+        """Recompute and redraw (same as :meth:`redraw`)."""
+        self.redraw()
 
 
 def explorer(**kw):

@@ -1,0 +1,102 @@
+"""Common machinery of the chapters' ipywidgets explorers.
+
+Every explorer of the book has the same life cycle: build some controls, an
+``Output`` (and optionally a status line), observe the controls, and on every
+change recompute the numbers, store them in ``.data``, and redraw a figure
+into the ``Output``. :class:`Explorer` holds that cycle; a subclass supplies
+
+* ``compute() -> dict``: the numbers of the current control values (stored in
+  ``.data``; a test sets slider values and reads them);
+* ``figure(data) -> matplotlib.figure.Figure``: the figure of those numbers;
+* optionally ``status_html(data) -> str`` (shown under the controls when the
+  explorer was built with ``status=True``) and ``errors``, a tuple of exception
+  types that are reported in the status line (``.data = {"error": message}``)
+  instead of raised.
+
+and calls :meth:`Explorer._build` at the end of its ``__init__``. Figures are
+displayed into the ``Output`` only under IPython (in a plain Python process
+they are built, to catch errors, and closed).
+"""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+
+__all__ = ["Explorer", "in_ipython"]
+
+
+def in_ipython() -> bool:
+    """True inside an IPython shell or Jupyter kernel."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover
+        return False
+    return get_ipython() is not None
+
+
+class Explorer:
+    """Base class: ``sliders`` (dict name -> widget), ``data`` (last redraw), ``widget``, ``out``."""
+
+    #: exception types shown in the status line instead of raised (needs ``status=True``)
+    errors: tuple = ()
+
+    def _build(self, controls, layout, status: bool = False):
+        """Observe ``controls``, create ``out`` (and ``status``), set ``widget = layout(status, out)``
+        and draw once.
+
+        controls : iterable of widgets whose ``value`` changes trigger :meth:`redraw`.
+        layout : callable ``(status_widget_or_None, out) -> widget`` arranging the controls.
+        """
+        import ipywidgets as W
+
+        self.status = W.HTML() if status else None
+        self.out = W.Output()
+        self.data = {}
+        for c in controls:
+            c.observe(self._on_change, names="value")
+        self.widget = layout(self.status, self.out)
+        self.redraw()
+
+    def values(self) -> dict:
+        """Current slider values by name."""
+        return {k: s.value for k, s in self.sliders.items()}
+
+    def compute(self) -> dict:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def figure(self, data):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def status_html(self, data) -> str:
+        return ""
+
+    def _on_change(self, _change):
+        self.redraw()
+
+    def redraw(self):
+        """Recompute ``data`` and redraw the figure (errors in ``errors`` go to the status line)."""
+        try:
+            data = self.compute()
+        except self.errors as exc:
+            if self.status is not None:
+                self.status.value = f"<span style='color:#b00'>{exc}</span>"
+            self.data = {"error": str(exc)}
+            return
+        self.data = data
+        if self.status is not None:
+            self.status.value = self.status_html(data)
+        self._show(self.figure(data))
+
+    def _show(self, fig):
+        """Display ``fig`` in the Output (only under IPython) and close it."""
+        self.out.clear_output(wait=True)
+        if in_ipython():
+            from IPython.display import display
+
+            with self.out:
+                display(fig)
+        plt.close(fig)
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.widget)
