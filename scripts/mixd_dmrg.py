@@ -1,0 +1,131 @@
+#!/usr/bin/env python
+"""Produce data/mixd_dmrg.json: DMRG (TeNPy) and exact-diagonalization data of the
+MixD+V ladder for chapter 7 (``book/07-mixd-exact.md``).
+
+Energies in units of the rung repulsion V = 1; t_par / V = 0.1 as in the paper.
+
+Usage::
+
+    .venv/bin/python scripts/mixd_dmrg.py              # full data set (~40 min, 1 idle core)
+    .venv/bin/python scripts/mixd_dmrg.py --small -o /tmp/x.json   # CI-sized instance
+
+The full run contains the ``--small`` instance as a subset, so a test can
+rerun ``--small`` and compare with the stored file point by point.
+Each finished point is written immediately (the file is valid JSON at all times).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+import warnings
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "lib"))
+
+from nickelates import mixd_exact as mx  # noqa: E402
+
+T_PAR = 0.1
+V = 1.0
+J_GRID = [0.6, 0.8, 1.0, 1.2, 1.4, 1.7, 2.0]
+
+#: DMRG settings shared by every point (chi_max can be overridden per block)
+DMRG_KW = dict(max_sweeps=12, min_sweeps=6, max_E_err=1e-8, svd_min=1e-10)
+
+
+def plan(small: bool):
+    """List of ("dmrg"|"ed", L, n_holes, J_perp, chi_max) jobs."""
+    small_jobs = [("ed", 6, nh, 1.0, 0) for nh in (2, 3, 4)]
+    small_jobs += [("dmrg", 6, nh, 1.0, 64) for nh in (2, 3, 4)]
+    if small:
+        return small_jobs
+    jobs = list(small_jobs)
+    # exact diagonalization, L = 8 (E_B at N_h = 4 needs 2, 3, 4)
+    jobs += [("ed", 8, nh, J, 0) for J in J_GRID for nh in (2, 3, 4)]
+    # DMRG validation against ED at L = 8
+    jobs += [("dmrg", 8, nh, J, 64) for J in (0.6, 1.0, 2.0) for nh in (2, 3, 4)]
+    # L = 16: delta = 4/16 (Fig. 3 inset) and E_B at N_h = 8
+    jobs += [("dmrg", 16, nh, J, 64) for J in J_GRID for nh in (4, 6, 7, 8)]
+    # L = 30 (paper's size): delta = 8/30 (Fig. 3 inset) and E_B at N_h = 14 (Fig. 5)
+    jobs += [("dmrg", 30, nh, J, 64) for J in J_GRID for nh in (8, 12, 13, 14)]
+    # L = 30 energies at low doping for Fig. 4
+    jobs += [("dmrg", 30, nh, J, 64) for J in (0.8, 1.2, 2.0) for nh in (2, 4, 6)]
+    # bond-dimension convergence at one hard point
+    jobs += [("dmrg", 30, 14, 1.0, chi) for chi in (32, 128)]
+    # E_B on the sc side (largest truncation errors) again at chi = 128
+    jobs += [("dmrg", 30, nh, 0.6, 128) for nh in (12, 13, 14)]
+    # L = 30 at chi = 128 for Fig. 3 (N_h = 8) and Fig. 5 (N_h = 12, 13, 14)
+    jobs += [("dmrg", 30, nh, J, 128) for J in J_GRID for nh in (8, 12, 13, 14)]
+    unique = []
+    for j in jobs:
+        if j not in unique:
+            unique.append(j)
+    return unique
+
+
+def run_job(kind, L, nh, J, chi):
+    t0 = time.perf_counter()
+    if kind == "ed":
+        r = mx.ground_state(L=L, n_holes=nh, J_perp=J, V=V, t_par=T_PAR)
+        rec = dict(kind="ed", L=L, n_holes=nh, J_perp=J, V=V, t_par=T_PAR, dim=r.dim,
+                   energy=r.energy, n_cc=r.n_cc, n_sc=r.n_sc, gap=r.gap,
+                   cc_profile=[float(x) for x in r.cc_profile])
+    else:
+        r = mx.dmrg_ground_state(L, nh, J, V, T_PAR, chi_max=chi, raise_on_fail=False, **DMRG_KW)
+        rec = dict(kind="dmrg", L=L, n_holes=nh, J_perp=J, V=V, t_par=T_PAR, chi_max=chi,
+                   chi=r.chi, energy=r.energy, n_cc=r.n_cc, n_sc=r.n_sc,
+                   truncation_error=r.truncation_error, delta_E=r.delta_E, sweeps=r.sweeps,
+                   sweep_energies=list(r.energies),
+                   cc_profile=[float(x) for x in r.cc_profile])
+    rec["seconds"] = round(time.perf_counter() - t0, 2)
+    return rec
+
+
+def key(rec):
+    return (rec["kind"], rec["L"], rec["n_holes"], round(rec["J_perp"], 6), rec.get("chi_max", 0))
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--small", action="store_true", help="CI-sized instance only")
+    ap.add_argument("-o", "--out", default=str(ROOT / "data" / "mixd_dmrg.json"))
+    ap.add_argument("--resume", action="store_true", help="skip points already in --out")
+    args = ap.parse_args(argv)
+    warnings.filterwarnings("ignore")
+    import tenpy
+
+    out = Path(args.out)
+    records = []
+    if args.resume and out.exists():
+        records = json.loads(out.read_text())["points"]
+    done = {key(r) for r in records}
+    meta = dict(model="MixD+V ladder, Eq. (1) of Borchia, Lange & Grusdt (2025)",
+                units="energies in units of V", t_par=T_PAR, V=V,
+                dmrg="TeNPy TwoSiteDMRGEngine with mixer, conserved (N_leg0, N_leg1, 2Sz)",
+                dmrg_settings=DMRG_KW, tenpy=tenpy.__version__, python=platform.python_version(),
+                script="scripts/mixd_dmrg.py" + (" --small" if args.small else ""))
+    t_start = time.perf_counter()
+    for job in plan(args.small):
+        kind, L, nh, J, chi = job
+        if (kind, L, nh, round(J, 6), chi) in done:
+            continue
+        rec = run_job(*job)
+        records.append(rec)
+        meta["wall_seconds"] = round(time.perf_counter() - t_start, 1)
+        tmp = out.with_suffix(".tmp")
+        tmp.write_text(json.dumps(dict(meta=meta, points=records), indent=1))
+        tmp.replace(out)
+        print(f"{kind:4s} L={L:2d} N_h={nh:2d} J={J:.2f} chi={chi:3d}  E={rec['energy']:.10f}  "
+              f"n_cc={rec['n_cc']:.5f}  {rec['seconds']:.1f}s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

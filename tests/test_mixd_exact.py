@@ -1,0 +1,244 @@
+"""Tests of nickelates.mixd_exact (chapter 7): ED, TeNPy cross-checks, stored DMRG data."""
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nickelates import mixd_exact as mx
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+# ----------------------------------------------------------------------------- sectors
+@pytest.mark.parametrize("L,nh,two_sz", [(3, 2, 0), (4, 3, 1), (4, 3, -1), (5, 4, 2), (6, 0, 0)])
+def test_sector_dimension_matches_basis(L, nh, two_sz):
+    codes = mx.basis(L, nh, two_sz)
+    assert codes.size == mx.sector_dimension(L, nh, two_sz)
+    assert np.all(np.diff(codes) > 0)  # sorted, unique
+    h0, h1 = mx.holes_per_leg(nh)
+    ne = 2 * L - nh
+    assert codes.size == math.comb(L, h0) * math.comb(L, h1) * math.comb(ne, (ne + two_sz) // 2)
+
+
+def test_paper_sizes():
+    # L = 8 with 1 + 1 holes: 64 hole placements x C(14, 7) spin states
+    assert mx.sector_dimension(8, 2) == 64 * 3432 == 219648
+    assert mx.sector_dimension(8, 4) == 28 * 28 * 924
+    assert mx.holes_per_leg(5) == (3, 2)
+    assert mx.min_two_sz(8, 3) == 1 and mx.min_two_sz(8, 4) == 0
+
+
+# ----------------------------------------------------------------------------- Hamiltonian
+def test_hamiltonian_symmetric_and_matrix_free_agrees():
+    from nickelates.kernels import mixd_exact as k
+
+    H, codes = mx.hamiltonian(4, 3, J_perp=1.3, V=1.0, t_par=0.3)
+    assert abs(H - H.T).max() < 1e-14
+    x = np.random.default_rng(1).standard_normal(codes.size)
+    y = k.matvec_reference(codes, 4, 0.3, 1.3, 1.0, x)
+    assert np.allclose(H @ x, y, atol=1e-13)
+
+
+@pytest.mark.parametrize("L,nh,J,t", [(3, 2, 1.0, 0.1), (4, 3, 1.3, 0.25), (4, 2, 0.7, 0.4)])
+def test_ed_agrees_with_tenpy_full_diagonalization(L, nh, J, t):
+    """Independent path: TeNPy's MPO (rung-major order, its own JW strings) fully diagonalized."""
+    e_ours = mx.ground_state(L=L, n_holes=nh, J_perp=J, V=1.0, t_par=t).energy
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        e_tenpy = mx.tenpy_exact_energy(L, nh, J, 1.0, t)
+    assert abs(e_ours - e_tenpy) < 1e-10
+
+
+def test_fermionic_signs_matter_nowhere_but_are_consistent():
+    # the same spectrum for t -> -t (gauge c_j -> (-1)^j c_j on open legs)
+    a = mx.ground_state(L=5, n_holes=3, J_perp=1.1, t_par=0.2).energy
+    b = mx.ground_state(L=5, n_holes=3, J_perp=1.1, t_par=-0.2).energy
+    assert abs(a - b) < 1e-10
+
+
+def test_zero_hopping_limit_is_rung_counting():
+    # t = 0: E = -J (L - N_h) + min(0, V - J) * min(h0, h1)
+    for J in (0.5, 1.7):
+        for nh in (2, 3, 4):
+            r = mx.ground_state(L=5, n_holes=nh, J_perp=J, V=1.0, t_par=0.0)
+            ncc = min(mx.holes_per_leg(nh))
+            exact = -J * (5 - nh) + min(0.0, 1.0 - J) * ncc
+            assert abs(r.energy - exact) < 1e-10
+    # and E_B = max(0, J - V) there
+    E = [mx.ground_state(L=5, n_holes=n, J_perp=1.7, V=1.0, t_par=0.0).energy for n in (2, 3, 4)]
+    assert abs(mx.binding_energy(*E) - 0.7) < 1e-10
+    assert abs(mx.binding_energy_printed(*E) + 0.7) < 1e-10
+
+
+def test_half_filling_is_rung_singlets():
+    r = mx.ground_state(L=6, n_holes=0, J_perp=1.3, t_par=0.3)
+    assert abs(r.energy + 1.3 * 6) < 1e-10
+    assert r.n_cc == pytest.approx(0.0, abs=1e-14) and r.n_sc == pytest.approx(0.0, abs=1e-14)
+
+
+def test_symmetries_leg_exchange_spin_flip_and_sz_multiplet():
+    kw = dict(L=5, n_holes=3, J_perp=1.2, V=1.0, t_par=0.15)
+    e = mx.ground_state(**kw).energy
+    assert abs(mx.ground_state(**kw, holes_leg=(1, 2)).energy - e) < 1e-10   # leg exchange
+    assert abs(mx.ground_state(**kw, two_sz=-1).energy - e) < 1e-10         # spin flip
+    # higher |S^z| sectors contain only part of the multiplets: never lower
+    assert mx.ground_state(**kw, two_sz=3).energy >= e - 1e-10
+
+
+def test_hole_bookkeeping():
+    r = mx.ground_state(L=6, n_holes=4, J_perp=1.0)
+    assert (r.n_sc + 2 * r.n_cc) * 6 == pytest.approx(4, abs=1e-10)
+    assert -1 <= r.ratio <= 1
+    assert r.cc_profile == pytest.approx(r.cc_profile[::-1], abs=1e-8)  # inversion symmetry
+
+
+def test_crossover_direction_small_ladder():
+    lo = mx.ground_state(L=6, n_holes=2, J_perp=0.5)
+    hi = mx.ground_state(L=6, n_holes=2, J_perp=2.0)
+    assert lo.ratio > 0.8 and hi.ratio < -0.5
+
+
+def test_v_to_infinity_unbinds_pairs():
+    # no cc channel left: two sc's only repel (hard core + 3 t^2 / 2J), E_B < 0 -> 0 with L
+    eb = []
+    for L in (4, 6):
+        E = [mx.ground_state(L=L, n_holes=n, J_perp=1.0, V=1e4, t_par=0.1).energy
+             for n in (0, 1, 2)]
+        eb.append(mx.binding_energy(*E))
+    assert eb[0] < eb[1] < 0
+    assert abs(eb[1]) < 0.6 * abs(eb[0])
+
+
+# ----------------------------------------------------------------------------- DMRG
+def test_dmrg_matches_ed_small_ladder():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        d = mx.dmrg_ground_state(4, 3, 1.2, chi_max=64, max_sweeps=10)
+    e = mx.ground_state(L=4, n_holes=3, J_perp=1.2)
+    assert abs(d.energy - e.energy) < 1e-8
+    assert abs(d.n_cc - e.n_cc) < 1e-6
+    assert d.truncation_error < 1e-10
+    assert d.holes_leg == (2, 1) and d.two_sz == 1
+
+
+def test_script_small_instance_reproduces_stored_data(tmp_path):
+    out = tmp_path / "small.json"
+    res = subprocess.run([sys.executable, str(ROOT / "scripts" / "mixd_dmrg.py"), "--small",
+                          "-o", str(out)], capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stderr[-2000:]
+    new = json.loads(out.read_text())["points"]
+    stored = mx.load_data()
+    assert len(new) == 6
+    for p in new:
+        q = mx.select(stored, kind=p["kind"], L=p["L"], n_holes=p["n_holes"], J_perp=p["J_perp"],
+                      chi_max=p.get("chi_max"))
+        assert len(q) == 1, p
+        q = q[0]
+        tol = 1e-9 if p["kind"] == "ed" else 1e-6
+        assert abs(p["energy"] - q["energy"]) < tol
+        assert abs(p["n_cc"] - q["n_cc"]) < 1e-5
+
+
+def test_stored_data_quality_and_numbers():
+    pts = mx.load_data()
+    dm = [p for p in pts if p["kind"] == "dmrg"]
+    assert max(p["L"] for p in dm) == 30 and max(p["chi"] for p in dm) == 128
+    for p in dm:
+        assert p["truncation_error"] < 1e-4 and p["delta_E"] < 1e-4
+    # a larger bond dimension never gives a higher energy (variational MPS)
+    for p in mx.select(pts, kind="dmrg", L=30, chi_max=64):
+        q = mx.select(pts, kind="dmrg", L=30, n_holes=p["n_holes"], J_perp=p["J_perp"], chi_max=128)
+        if q:
+            assert q[0]["energy"] <= p["energy"] + 1e-6
+    # DMRG reproduces ED at L = 8 (chi = 64)
+    for p in mx.select(pts, kind="dmrg", L=8):
+        q = mx.select(pts, kind="ed", L=8, n_holes=p["n_holes"], J_perp=p["J_perp"])[0]
+        assert abs(p["energy"] - q["energy"]) < 5e-4
+    # the sc/cc balance changes sign at J/V = 1.09 on every ladder (ED L=8, DMRG L=16, 30),
+    # within 0.03 of the mean field at the same L and N_h
+    from nickelates import mixd
+
+    for kind, L, nh in [("ed", 8, 2), ("dmrg", 16, 4), ("dmrg", 30, 8)]:
+        rows = mx.select(pts, kind=kind, L=L, n_holes=nh, chi_max=128 if L == 30 else 64)
+        J = np.array([p["J_perp"] for p in rows])
+        ratio = np.array([mx.crossover_ratio(p["n_sc"], p["n_cc"], L, nh) for p in rows])
+        xc = mx.crossing_point(J, ratio)
+        rmf = [mixd.solve_mean_field(shape=(L,), n_holes=nh, J_perp=j, V=1.0, t_par=0.1).imbalance
+               for j in J]
+        assert 1.07 < xc < 1.11
+        assert abs(xc - mx.crossing_point(J, np.array(rmf))) < 0.03
+    # binding energy grows with J at L = 30, N_h = 14
+    Js, EB = mx.binding_energies(pts, kind="dmrg", L=30, n_holes=14, chi_max=128)
+    assert len(Js) >= 5 and np.all(np.diff(EB) > 0)
+    # deep on the BEC side E_B lies below the rung estimate J - V by O(t_par)
+    i = int(np.argmax(Js))
+    assert Js[i] == 2.0 and 0.1 < (Js[i] - 1.0) - EB[i] < 0.25
+
+
+# ----------------------------------------------------------------------------- bad input
+@pytest.mark.parametrize("kwargs,word", [
+    (dict(L=1, n_holes=0, J_perp=1.0), "L"),
+    (dict(L=4, n_holes=9, J_perp=1.0), "n_holes"),
+    (dict(L=4, n_holes=-1, J_perp=1.0), "n_holes"),
+    (dict(L=4, n_holes=2, J_perp=-1.0), "J_perp"),
+    (dict(L=4, n_holes=2, J_perp=float("nan")), "J_perp"),
+    (dict(L=4, n_holes=2, J_perp=1.0, V=-2.0), "V"),
+    (dict(L=4, n_holes=2, J_perp=1.0, t_par=float("inf")), "t_par"),
+    (dict(L=4, n_holes=2, J_perp=1.0, two_sz=1), "two_sz"),
+    (dict(L=4, n_holes=2, J_perp=1.0, holes_leg=(2, 1)), "holes_leg"),
+    (dict(L=12, n_holes=2, J_perp=1.0), "ED_MAX_DIM"),
+    (dict(L=4.0, n_holes=2, J_perp=1.0), "L"),
+])
+def test_bad_input(kwargs, word):
+    with pytest.raises(ValueError, match=word):
+        mx.ground_state(**kwargs)
+
+
+def test_bad_input_helpers(tmp_path):
+    with pytest.raises(ValueError, match="chi_max"):
+        mx.dmrg_ground_state(4, 2, 1.0, chi_max=2)
+    with pytest.raises(ValueError, match="path"):
+        mx.load_data(tmp_path / "missing.json")
+    with pytest.raises(ValueError, match="y must change sign"):
+        mx.crossing_point([0, 1, 2], [1, 2, 3])
+    with pytest.raises(ValueError, match="kind"):
+        mx.select([], kind="qmc", L=4)
+    assert mx.crossing_point([0.0, 1.0, 2.0], [1.0, 0.5, -0.5]) == pytest.approx(1.5)
+
+
+# ----------------------------------------------------------------------------- widget
+def test_explorer_redraws_on_slider_change():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from nickelates.viz import mixd_exact as vz
+
+    w = vz.explorer(L=4)
+    w.sliders["J_perp"].value = 1.8
+    w.sliders["n_holes"].value = 2
+    ref = mx.ground_state(L=4, n_holes=2, J_perp=1.8, t_par=w.sliders["t_par"].value)
+    assert w.data["J_perp"] == 1.8 and w.data["n_holes"] == 2
+    assert w.data["energy"] == pytest.approx(ref.energy, abs=1e-12)
+    assert w.data["ratio"] < 0  # cc side
+
+
+def test_profile_frame_renders_from_stored_data():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from nickelates.viz import mixd_exact as vz
+
+    fig = vz.render_profile_frame(1.0, mx.load_data())
+    assert len(fig.axes) == 2
+    plt.close(fig)
+    with pytest.raises(ValueError, match="J_perp"):
+        vz.render_profile_frame(0.123, mx.load_data())
