@@ -148,3 +148,28 @@ def test_contour_method_raises_where_sheet_not_star_shaped():
 
 def test_convergence_error_type_is_runtime_error():
     assert issubclass(ConvergenceError, RuntimeError)
+
+
+def test_velocity_is_gradient_of_dispersion():
+    rng = np.random.default_rng(3)
+    kx, ky = rng.uniform(-math.pi, math.pi, (2, 50))
+    h = 1e-6
+    for band in B.BAND_NAMES:
+        vx, vy = B.velocity(kx, ky, B.PAPER_V3, band)
+        fx = (B.band_energy(kx + h, ky, B.PAPER_V3, band) - B.band_energy(kx - h, ky, B.PAPER_V3, band)) / (2 * h)
+        fy = (B.band_energy(kx, ky + h, B.PAPER_V3, band) - B.band_energy(kx, ky - h, B.PAPER_V3, band)) / (2 * h)
+        assert np.allclose(vx, fx, atol=1e-7) and np.allclose(vy, fy, atol=1e-7)
+    with pytest.raises(ValueError, match="band"):
+        B.velocity(0.1, 0.2, B.PAPER_V3, "delta")
+
+
+def test_contour_integrals_converge_exponentially():
+    p = B.with_density(B.PAPER_V3, 0.45)
+    ref = B.fermi_level_dos(p)
+    errs = [abs(B.contour_integrals(p, "beta", m)[1] / ref.N_beta - 1) for m in (8, 16, 32)]
+    assert errs[0] > 1e-5 and errs[1] < 1e-5 and errs[2] < 1e-11
+    assert abs(B.contour_integrals(p, "alpha", 64)[0] - B.fillings(p)[0]) < 1e-12
+    with pytest.raises(ValueError, match="star-shaped"):
+        B.contour_integrals(B.with_density(B.PAPER_V3, 0.28), "beta", 64)
+    with pytest.raises(ValueError, match="n_angles"):
+        B.contour_integrals(p, "beta", 0)

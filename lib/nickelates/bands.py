@@ -51,7 +51,7 @@ __all__ = [
     "BandParams", "PAPER_V3", "PAPER_V1", "eta", "dispersion", "band_energy",
     "fillings", "mu_for_density", "with_density", "fermi_level_dos", "FermiLevelDOS",
     "fermi_surface", "FermiSurface", "orbital_content", "high_symmetry_path",
-    "BAND_NAMES", "critical_points",
+    "BAND_NAMES", "critical_points", "velocity", "contour_integrals",
 ]
 
 BAND_NAMES = ("alpha", "beta")
@@ -213,24 +213,30 @@ def _band_extent_cached(t1, t2, t3, eps):
     return float(e.min()), float(e.max())
 
 
-def _polar_quarter(band_args, centre, rtol):
-    """(occupied fraction, N, Nt) from the polar representation, converged to rtol."""
+def _polar_fixed(band_args, centre, m):
+    """(occupied fraction, N, Nt) from the midpoint rule with m angles per quarter zone."""
     cx, cy, sgn, _ = centre
     inside_occupied = K.xi_point(cx, cy, *band_args) < 0.0
+    h = 0.5 * math.pi / m
+    th = (np.arange(m) + 0.5) * h
+    r, dr, _ = K.polar_radii(*band_args, cx, cy, sgn, th, 32)
+    kx = cx + sgn * r * np.cos(th)
+    ky = cy + sgn * r * np.sin(th)
+    w = r / np.abs(dr)
+    area = 0.5 * np.sum(r * r) * h / math.pi ** 2
+    occ = area if inside_occupied else 1.0 - area
+    N = np.sum(w) * h / math.pi ** 2
+    Nt = np.sum(w * (np.cos(kx) - np.cos(ky)) ** 2) * h / math.pi ** 2
+    return np.array([occ, N, Nt])
+
+
+def _polar_quarter(band_args, centre, rtol):
+    """(occupied fraction, N, Nt) from the polar representation, converged to rtol."""
     prev = None
     m = 64
+    err = math.inf
     while m <= _MAX_ANGLES:
-        h = 0.5 * math.pi / m
-        th = (np.arange(m) + 0.5) * h
-        r, dr, _ = K.polar_radii(*band_args, cx, cy, sgn, th, 32)
-        kx = cx + sgn * r * np.cos(th)
-        ky = cy + sgn * r * np.sin(th)
-        w = r / np.abs(dr)
-        area = 0.5 * np.sum(r * r) * h / math.pi ** 2
-        occ = area if inside_occupied else 1.0 - area
-        N = np.sum(w) * h / math.pi ** 2
-        Nt = np.sum(w * (np.cos(kx) - np.cos(ky)) ** 2) * h / math.pi ** 2
-        cur = np.array([occ, N, Nt])
+        cur = _polar_fixed(band_args, centre, m)
         if prev is not None:
             err = np.max(np.abs(cur - prev) / np.maximum(np.abs(cur), 1e-300))
             if err < rtol:
@@ -241,6 +247,23 @@ def _polar_quarter(band_args, centre, rtol):
         f"Fermi-contour integral did not reach rtol={rtol:g} with {_MAX_ANGLES} angles "
         f"(last relative change {err:.2e}); the Fermi level is probably at a van Hove singularity",
         iterations=m, residual=err, last=cur)
+
+
+def contour_integrals(p: BandParams, band: str, n_angles: int):
+    """(n_band, N_band, Nt_band) by the Fermi-contour rule with a fixed number of angles.
+
+    n_angles : midpoint-rule angles per quarter zone (the converged routines
+    double it until the tolerance is met; this fixed-n version shows the
+    convergence). Units as in :func:`fillings` and :func:`fermi_level_dos`.
+    Raises ValueError if the sheet is not star-shaped about Gamma or M.
+    """
+    p = _check_params(p)
+    n_angles = V.integer("n_angles", n_angles, 1, _MAX_ANGLES)
+    args = p.band(band)
+    centre = _find_centre(args)
+    if centre is None:
+        raise ValueError(f"the {band} Fermi sheet at mu={p.mu} eV is not star-shaped about Gamma or M")
+    return tuple(float(x) for x in _polar_fixed(args, centre, n_angles))
 
 
 def _triangle(band_args, n_grid, rtol):
@@ -436,6 +459,18 @@ def _grad(kx, ky, args):
     gx = 2 * t1 * sx + 4 * t2 * sx * cy + 4 * t3 * np.sin(2 * kx) - 2 * eps * e * sx
     gy = 2 * t1 * sy + 4 * t2 * cx * sy + 4 * t3 * np.sin(2 * ky) + 2 * eps * e * sy
     return gx, gy
+
+
+def velocity(kx, ky, p: BandParams, band: str):
+    """Band velocity (d xi/d kx, d xi/d ky) of ``band`` at (kx, ky), in eV * a (hbar v / a).
+
+    The analytic gradient of Eq. (5); multiply by a/hbar for a velocity in m/s.
+    """
+    p = _check_params(p)
+    args = p.band(band)
+    kx = V.finite_array("kx", kx)
+    ky = V.finite_array("ky", ky)
+    return _grad(kx, ky, args)
 
 
 def orbital_content(p: BandParams, t_xz: float, *, average: str = "dos", n_theta: int = 720):

@@ -222,11 +222,9 @@ STM_FILM_GAPS = (19.0, 6.0)
 _CUTOFF_KT = 40.0
 
 
-def _velocity(p, band, kx, ky, h=1e-6):
-    """Group velocity direction (grad xi) at Fermi-surface points, central differences of ``bands.band_energy``."""
-    vx = (B.band_energy(kx + h, ky, p, band) - B.band_energy(kx - h, ky, p, band)) / (2 * h)
-    vy = (B.band_energy(kx, ky + h, p, band) - B.band_energy(kx, ky - h, p, band)) / (2 * h)
-    return vx, vy
+def _velocity(p, band, kx, ky):
+    """Band velocity (grad xi, eV a) at Fermi-surface points: ``bands.velocity``."""
+    return B.velocity(kx, ky, p, band)
 
 
 @dataclass(frozen=True)
