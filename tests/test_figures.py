@@ -97,3 +97,52 @@ def test_ported_figure_helpers_pin_chapter_numbers():
     assert d["Nt_alpha"][0] / d["N_alpha"][0] == pytest.approx(0.326, abs=0.005)
     assert d["Nt_beta"][0] / d["N_beta"][0] == pytest.approx(1.798, abs=0.01)
     assert 0.30 < d["n_c_vh"] < 0.32 and 0.22 < d["n_c_X"] < 0.26
+
+
+def test_chapter_figure_helpers_return_their_data():
+    """Figure helpers the chapters call return the numbers the chapters assert on."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from nickelates import btk
+    from nickelates.viz import btk as vbtk
+    from nickelates.viz import mixd as vm
+
+    fig, d = vbtk.figure_nb_calibration(np.linspace(-6, 6, 601), return_data=True)
+    v, G = d["bias"], d["G"]
+    ipk = np.argmax(G * (v > 0))
+    assert 1.04 < G[np.argmin(np.abs(v))] < 1.06 and 1.6 < v[ipk] < 1.85
+    assert d["G_sharp"].max() > 1.45
+    fig2, (gt1, gt2) = vbtk.figure_gap_temperature(return_data=True)
+    assert gt1.Tc == pytest.approx(btk.fit_gap_temperature(btk.TABLE3[:, 0], btk.TABLE3[:, 5]).Tc)
+    assert abs(gt1.Tc - 67.6) < 0.5 and abs(gt2.Tc - 67.0) < 0.7
+    fig3, g0 = vbtk.figure_dwave_orientation(return_data=True)
+    assert g0[np.pi / 4] > 5 and g0[0.0] < 0.3
+    assert vm.crossing([0.0, 1.0, 2.0], [1.0, 1.0, -1.0]) == pytest.approx(1.5)
+    with pytest.raises(ValueError, match="crossing"):
+        vm.crossing([0.0, 1.0], [1.0, 2.0])
+    with pytest.raises(ValueError, match="dim"):
+        vm.finite_size_crossover([30], dim=3)
+    r = vm.finite_size_crossover([30, 60], dim=1, xtol=1e-6)
+    assert r.shape == (2, 4) and np.ptp(r[:, 1]) < 1e-4 and 1.0 < r[0, 1] < 1.25
+    plt.close("all")
+
+
+def test_couplings_scaling_helpers():
+    """Chapter 2's SW-vs-ED scaling: fourth order in the hybridization and in t_c."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from nickelates import couplings as K
+    from nickelates.viz import couplings as vc
+
+    E_a = K.E_a_for_eps_alpha(0.4, K.T_XZ_PAPER, K.U_PAPER)
+    d = vc.sw_error_scaling(E_a, g_values=np.geomspace(0.01, 0.05, 3), t_values=np.geomspace(0.03, 0.1, 3))
+    assert all(abs(s - 4) < 0.15 for s in d["slopes"].values()) and abs(d["dimer_slope"] - 4) < 0.1
+    assert d["cluster_args"][1] == pytest.approx(E_a + 2 * K.T_C)
+    vc.figure_error_scaling(d)
+    rows = vc.dimer_channel_shifts(K.T_C, K.U_PAPER, [-4.4, -2.0, 10.0])
+    assert len(rows) == 2 and all(db > da for _, _, _, da, db in rows)     # eps_z = 10 is skipped
+    dev = vc.channel_relative_deviation([1.0], d["cluster_args"])
+    assert -0.6 < dev[0][2] < -0.4
+    plt.close("all")

@@ -135,7 +135,6 @@ def _liu_fig5(fast):
            "exact gaps on the zone diagonal vs temperature up to the common T_c (v3, λ = 0.4, κ = 0.75)",
            "chap-pairing", ("fig-pairing-gapT",), heavy=True)
 def _liu_gap_T(fast):
-    import matplotlib.pyplot as plt
     from . import bands as B
     from . import pairing as P
     from .viz import pairing as vp
@@ -143,10 +142,7 @@ def _liu_gap_T(fast):
     kw = dict(V=P.V_for_lambda(p45, 0.4), kappa_a=0.75, kappa_b=0.75, Omega=0.3)
     tc = P.critical_temperature(p45, **kw)
     curve = P.gap_vs_temperature(p45, temperatures=np.linspace(0, 1.05 * tc, 8 if fast else 15), **kw)
-    fig, ax = plt.subplots(figsize=(5, 3.4))
-    vp.plot_gap_vs_T(curve, ax)
-    fig.tight_layout()
-    return fig
+    return vp.figure_gap_vs_T(curve)
 
 
 @_register("liu-predicted-andreev", "book (liu2026triplon gaps through guo2025andreev's fit)",

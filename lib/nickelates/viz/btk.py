@@ -12,7 +12,8 @@ from .explorer import Explorer
 
 __all__ = ["plot_classic_btk", "plot_fit", "plot_spectrum", "BTKExplorer", "explorer",
            "SYMMETRY_PAIRS", "figure_nb_calibration", "table3_refits", "figure_table3",
-           "figure_gap_temperature", "figure_model_comparison"]
+           "figure_gap_temperature", "figure_model_comparison", "figure_table3_correlations",
+           "plot_table3_gaps", "figure_dwave_orientation"]
 
 SYMMETRY_PAIRS = ("s+s", "s+d", "d+s", "d+d")
 
@@ -75,20 +76,26 @@ def plot_fit(result, title=None):
     return fig
 
 
-def figure_nb_calibration(v=None, sharp_gamma=0.1):
+def figure_nb_calibration(v=None, sharp_gamma=0.1, *, return_data=False):
     """Guo et al.'s Nb calibration (Extended Data Fig. 1): the BTK spectrum of the quoted
-    parameters (Delta = 1.5 meV, Z = 0.43, Gamma = 1.42 meV, 3 K) and the same with a sharp Gamma."""
+    parameters (Delta = 1.5 meV, Z = 0.43, Gamma = 1.42 meV, 3 K) and the same with a sharp Gamma.
+
+    With ``return_data=True`` returns ``(fig, {"bias", "G", "G_sharp"})`` (bias in mV).
+    """
     nb = btk.NB_CALIBRATION
     v = np.linspace(-6, 6, 1201) if v is None else np.asarray(v, float)
+    G = btk.conductance(v, nb["delta"], nb["Z"], nb["gamma"], nb["T"])
+    G_sharp = btk.conductance(v, nb["delta"], nb["Z"], sharp_gamma, nb["T"])
     fig, ax = plt.subplots(figsize=(5.5, 3.2))
-    ax.plot(v, btk.conductance(v, nb["delta"], nb["Z"], nb["gamma"], nb["T"]), "k",
+    ax.plot(v, G, "k",
             label=f"Δ = {nb['delta']:g} meV, Z = {nb['Z']:g}, Γ = {nb['gamma']:g} meV, {nb['T']:g} K (paper)")
-    ax.plot(v, btk.conductance(v, nb["delta"], nb["Z"], sharp_gamma, nb["T"]), "C0--",
-            label=f"same with Γ = {sharp_gamma:g} meV")
+    ax.plot(v, G_sharp, "C0--", label=f"same with Γ = {sharp_gamma:g} meV")
     ax.set_xlabel("bias (mV)")
     ax.set_ylabel("normalized dI/dV")
     ax.legend(fontsize=7)
     fig.tight_layout()
+    if return_data:
+        return fig, {"bias": v, "G": G, "G_sharp": G_sharp}
     return fig
 
 
@@ -127,27 +134,96 @@ def figure_table3(refits, offset=0.06):
     a1.set_xlabel("bias (mV)")
     a1.set_ylabel(f"normalized dI/dV (offset {offset:g})")
     a1.set_title("Table 3 spectra (synthesized) and s+s fits", fontsize=9)
-    rows = {float(r[0]): r for r in btk.TABLE3}
-    for k, lab in enumerate(("Δ1", "Δ2")):
-        a2.plot(Ts, [rows[T][5 + k] for T in Ts], "o", mfc="none", color=f"C{k}", label=f"{lab} table")
-        a2.errorbar(Ts, [refits["fits"][T].values[f"delta{k + 1}"] for T in Ts],
-                    [_nan_if_none(refits["fits"][T].stderr.get(f"delta{k + 1}")) for T in Ts], fmt=".", color=f"C{k}",
-                    capsize=2, label=f"{lab} refitted")
-    a2.set_xlabel("T (K)")
-    a2.set_ylabel("gap (meV)")
-    a2.set_ylim(0, 30)
-    a2.legend(fontsize=7)
+    plot_table3_gaps(refits, a2)
     fig.tight_layout()
     return fig
 
 
-def figure_gap_temperature(T_max=75.0, Tc_paper=72.0):
-    """Table 3 gaps vs T with BCS-like fits Delta0 tanh(1.74 sqrt(Tc/T - 1)) (Guo et al. Fig. 3b)."""
+def plot_table3_gaps(refits, ax):
+    """Table 3 gaps (open circles) and the refitted gaps with 1-sigma errors vs T (meV, K)."""
+    Ts = refits["T"]
+    rows = {float(r[0]): r for r in btk.TABLE3}
+    for k, lab in enumerate(("Δ1", "Δ2")):
+        ax.plot(Ts, [rows[T][5 + k] for T in Ts], "o", mfc="none", color=f"C{k}", label=f"{lab} table")
+        ax.errorbar(Ts, [refits["fits"][T].values[f"delta{k + 1}"] for T in Ts],
+                    [_nan_if_none(refits["fits"][T].stderr.get(f"delta{k + 1}")) for T in Ts], fmt=".", color=f"C{k}",
+                    capsize=2, label=f"{lab} refitted")
+    ax.set_xlabel("T (K)")
+    ax.set_ylabel("gap (meV)")
+    ax.set_ylim(0, 30)
+    ax.legend(fontsize=7)
+    return ax
+
+
+def correlation_matrix(result):
+    """(names, C): the parameter correlation matrix of a :class:`nickelates.btk.BTKFit` (1 on the diagonal)."""
+    names = list(result.values)
+    C = np.eye(len(names))
+    for k, cval in result.correlations.items():
+        i, j = (names.index(p) for p in k.split(","))
+        C[i, j] = C[j, i] = cval
+    return names, C
+
+
+def figure_table3_correlations(refits, T=3.0):
+    """Left: the parameter correlation matrix of the ``T`` refit; right: :func:`plot_table3_gaps`.
+
+    ``refits`` is the output of :func:`table3_refits`.
+    """
+    names, C = correlation_matrix(refits["fits"][float(T)])
+    fig, axs = plt.subplots(1, 2, figsize=(10, 3.6))
+    im = axs[0].imshow(C, cmap="RdBu_r", vmin=-1, vmax=1)
+    axs[0].set_xticks(range(len(names)), names, rotation=45)
+    axs[0].set_yticks(range(len(names)), names)
+    for i in range(len(names)):
+        for j in range(len(names)):
+            axs[0].text(j, i, f"{C[i, j]:.2f}", ha="center", va="center", fontsize=6)
+    axs[0].set_title(f"correlations, {T:g} K fit")
+    fig.colorbar(im, ax=axs[0])
+    plot_table3_gaps(refits, axs[1])
+    fig.tight_layout()
+    return fig
+
+
+def figure_dwave_orientation(alphas=(0.0, np.pi / 8, np.pi / 4), Z=2.0, gamma=0.02, emax=2.5, n=501,
+                             *, return_data=False):
+    """Angle-resolved conductance of a d-wave gap for lobe orientations ``alphas`` (rad) against
+    s-wave, energies in units of Delta_0 (gamma too), T = 0, log scale.
+
+    With ``return_data=True`` returns ``(fig, {alpha: G(E = 0)})``.
+    """
+    e = np.linspace(-emax, emax, n)
+    i0 = int(np.argmin(np.abs(e)))
+    fig, ax = plt.subplots(figsize=(5.5, 3.2))
+    g0 = {}
+    for al in alphas:
+        G = btk.intrinsic_conductance(e, 1.0, Z, gamma, "d", al)
+        g0[al] = G[i0]
+        ax.plot(e, G, label=f"d-wave, α = {al / np.pi:.3g}π")
+    ax.plot(e, btk.intrinsic_conductance(e, 1.0, Z, gamma), "k--", label="s-wave")
+    ax.set_xlabel("E/Δ₀")
+    ax.set_ylabel("G(E)")
+    ax.set_yscale("log")
+    ax.legend(fontsize=7)
+    ax.set_title(f"Z = {Z:g}, Γ = {gamma:g} Δ₀, T = 0")
+    if return_data:
+        return fig, g0
+    return fig
+
+
+def figure_gap_temperature(T_max=75.0, Tc_paper=72.0, *, return_data=False):
+    """Table 3 gaps vs T with BCS-like fits Delta0 tanh(1.74 sqrt(Tc/T - 1)) (Guo et al. Fig. 3b).
+
+    With ``return_data=True`` returns ``(fig, (fit of Delta1, fit of Delta2))``, the
+    :func:`nickelates.btk.fit_gap_temperature` results.
+    """
     T_tab = btk.TABLE3[:, 0]
     Tplot = np.linspace(0.5, T_max, 300)
     fig, ax = plt.subplots(figsize=(5, 3.2))
+    fits = []
     for k, col in enumerate((5, 6)):
         r = btk.fit_gap_temperature(T_tab, btk.TABLE3[:, col])
+        fits.append(r)
         ax.plot(T_tab, btk.TABLE3[:, col], "o", color=f"C{k}", label=f"Δ{k + 1} (Table 3)")
         ax.plot(Tplot, btk.gap_bcs(Tplot, r.delta0, r.Tc), "-", color=f"C{k}",
                 label=f"BCS-like fit, Tc = {r.Tc:.1f} K, 2Δ/kTc = {r.ratio:.2f}")
@@ -156,6 +232,8 @@ def figure_gap_temperature(T_max=75.0, Tc_paper=72.0):
     ax.set_ylabel("gap (meV)")
     ax.legend(fontsize=7)
     fig.tight_layout()
+    if return_data:
+        return fig, tuple(fits)
     return fig
 
 

@@ -61,6 +61,96 @@ def figure_chain(c: C.Couplings, summary: dict | None = None):
     return fig
 
 
+#: the four couplings of the channel cluster compared between ED and second-order SW
+CHANNEL_FIELDS = ("shift_alpha", "shift_beta", "K_a", "K_b")
+_FIELD_LABELS = (r"$\delta\xi_\alpha$", r"$\delta\xi_\beta$", "$J_K^a$", "$J_K^b$")
+
+
+def channel_cluster_args(E_a: float, t_c: float = C.T_C, U: float = C.U_PAPER) -> tuple:
+    """(E^-_a, E^-_b, E^+_a, E^+_b) of the channel cluster for E_b = E_a + 2 t_c (eV)."""
+    E_b = E_a + 2 * t_c
+    return (E_a, E_b, E_b + U, E_a + U)
+
+
+def sw_error_scaling(E_a: float, t_c: float = C.T_C, U: float = C.U_PAPER, g_values=None,
+                     t_values=None) -> dict:
+    """Error of second-order Schrieffer-Wolff against exact diagonalization (eV).
+
+    Channel cluster (:func:`channel_cluster_args` of ``E_a``, ``t_c``, ``U``): ED minus SW of each
+    of :data:`CHANNEL_FIELDS` for the hybridizations ``g_values``; Hubbard dimer: ED gap minus
+    4 t^2/U for the hoppings ``t_values`` at this ``U``. Returns {"g", "errors" {field: array},
+    "slopes" {field: log-log slope}, "t", "dimer_errors", "dimer_slope", "U", "cluster_args"}.
+    """
+    from .. import clusters as CL
+
+    g = np.geomspace(0.01, 0.1, 6) if g_values is None else np.asarray(g_values, float)
+    t = np.geomspace(0.03, 0.3, 6) if t_values is None else np.asarray(t_values, float)
+    args = channel_cluster_args(E_a, t_c, U)
+    errors = {f: [] for f in CHANNEL_FIELDS}
+    for gg in g:
+        e, s = CL.channel_cluster_couplings_ed(gg, *args), CL.channel_cluster_couplings_sw(gg, *args)
+        for f in CHANNEL_FIELDS:
+            errors[f].append(getattr(e, f) - getattr(s, f))
+    errors = {f: np.array(v) for f, v in errors.items()}
+    dimer = np.array([CL.dimer_spectrum(tt, U).gap - C.dimer_exchange(tt, U) for tt in t])
+    return {"g": g, "errors": errors, "slopes": {f: CL.loglog_slope(g, errors[f]) for f in CHANNEL_FIELDS},
+            "t": t, "dimer_errors": dimer, "dimer_slope": CL.loglog_slope(t, dimer), "U": U,
+            "cluster_args": args}
+
+
+def figure_error_scaling(data: dict):
+    """Two log-log panels from :func:`sw_error_scaling`: dimer gap error vs t_c/U with the leading
+    16 t^4/U^3 (left); channel-cluster couplings ED - SW vs t_xz = g/2 at eta = 1 (right)."""
+    ts, U = data["t"], data["U"]
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.4))
+    a1.loglog(ts / U, np.abs(data["dimer_errors"]), "o-", label="ED gap $-$ $4t_c^2/U$")
+    a1.loglog(ts / U, 16 * ts**4 / U**3, "k--", lw=0.8, label=r"$16t_c^4/U^3$")
+    a1.set_xlabel("$t_c/U$")
+    a1.set_ylabel("|error| (eV)")
+    a1.legend(fontsize=8)
+    a1.set_title(f"dimer: slope {data['dimer_slope']:.2f} in $t_c$", fontsize=10)
+    for f, lab in zip(CHANNEL_FIELDS, _FIELD_LABELS):
+        a2.loglog(data["g"] / 2, np.abs(data["errors"][f]), "o-", ms=4, label=f"{lab}: {data['slopes'][f]:.2f}")
+    a2.set_xlabel(r"$t_{xz}$ (eV), $\eta_{\bf k}=1$")
+    a2.set_ylabel("|ED $-$ SW| (eV)")
+    a2.legend(fontsize=8, title="slope")
+    a2.set_title("channel cluster", fontsize=10)
+    for ax in (a1, a2):
+        ax.xaxis.set_minor_formatter(plt.NullFormatter())
+    fig.tight_layout()
+    return fig
+
+
+def channel_relative_deviation(eta_values, cluster_args, t_xz: float = C.T_XZ_PAPER) -> list:
+    """Rows (eta, g = 2 t_xz eta, ED/SW - 1 for each of :data:`CHANNEL_FIELDS`) of the channel
+    cluster at form factors ``eta_values`` (energies in eV)."""
+    from .. import clusters as CL
+
+    rows = []
+    for eta in eta_values:
+        gg = 2 * t_xz * eta
+        e, s = CL.channel_cluster_couplings_ed(gg, *cluster_args), CL.channel_cluster_couplings_sw(gg, *cluster_args)
+        rows.append((eta, gg, *[getattr(e, f) / getattr(s, f) - 1 for f in CHANNEL_FIELDS]))
+    return rows
+
+
+def dimer_channel_shifts(t_c: float, U: float, eps_z_values) -> list:
+    """Rows (eps_z, E^-_a, E^-_b, delta xi_alpha/g^2, delta xi_beta/g^2) of the Hubbard dimer
+    (``clusters.hubbard_dimer_excitations``, eV) for the level energies ``eps_z_values``; levels
+    with a non-positive excitation energy (dimer not in its two-electron ground state) are skipped."""
+    from .. import clusters as CL
+
+    rows = []
+    for ez in eps_z_values:
+        x = CL.hubbard_dimer_excitations(t_c, U, ez)
+        if min(v for k, v in x.items() if k.startswith("E_")) <= 0:
+            continue
+        da = x["w_rem_a"] / x["E_rem_a"] - x["w_add_a"] / x["E_add_a"]
+        db = x["w_rem_b"] / x["E_rem_b"] - x["w_add_b"] / x["E_add_b"]
+        rows.append((float(ez), x["E_rem_a"], x["E_rem_b"], da, db))
+    return rows
+
+
 class CouplingsExplorer(Explorer):
     """ipywidgets explorer: sliders t_c, U, t_xz, E_a, J_H (eV); E_b = E_a + 2 t_c.
 

@@ -156,6 +156,23 @@ def figure_fig3(dos_data, sweep):
     return fig
 
 
+def figure_fig3_right(sweep, x=None):
+    """Fig. 3 (right) alone: Eq. (18) lines and the exact ``sweep`` markers (:func:`ratio_sweep`)."""
+    fig, ax = plt.subplots(figsize=(5, 3.6))
+    plot_ratio_vs_dos(sweep, ax, x=np.linspace(1.0, 4.0, 200) if x is None else x)
+    ax.set_xlim(1, 4)
+    fig.tight_layout()
+    return fig
+
+
+def figure_gap_vs_T(curve):
+    """Delta_alpha(T), Delta_beta(T) on the zone diagonal (meV) of a ``pairing.GapCurve``, one panel."""
+    fig, ax = plt.subplots(figsize=(5, 3.4))
+    plot_gap_vs_T(curve, ax)
+    fig.tight_layout()
+    return fig
+
+
 def figure_fig4(dos_data, solutions):
     """The paper's Fig. 4: weighted DOS ratios vs n_c (left) and Delta(theta) on the sheets (right)."""
     from . import bands as vb

@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 from .. import tunneling as T
 from .explorer import Explorer
 
-__all__ = ["plot_stm", "plot_andreev", "plot_gap_map", "render_spectra", "figure_fig5",
+__all__ = ["plot_stm", "plot_andreev", "plot_gap_map", "render_spectra", "figure_fig5", "fig5_data",
            "figure_predicted_andreev", "figure_gap_maps", "FIG5", "SpectraExplorer", "explorer",
            "ANDREEV_GAMMA_RATIO", "STM_GAMMA_RATIO"]
 
@@ -95,35 +95,57 @@ def plot_gap_map(m, key="ratio", ax=None, target=None, title=None):
 FIG5 = dict(n_c=0.45, lam=0.4, kappa=0.3, Omega=0.3)
 
 
-def figure_fig5(omega=None, setting=FIG5, xmax=120.0):
+def fig5_data(omega=None, setting=FIG5):
+    """Gaps and STM spectra behind :func:`figure_fig5`.
+
+    Returns {"omega": meV grid, "setting", "eq18": (gaps, spectrum), "exact": (gaps, spectrum),
+    "kappa0": (gaps, spectrum)} with gaps from ``tunneling.triplon_gaps`` and spectra from
+    ``tunneling.stm_spectrum``; "kappa0" is the analytic kappa = 0 reference.
+    """
+    w = np.linspace(-200.0, 200.0, 4001) if omega is None else np.asarray(omega, float)
+    out = {"omega": w, "setting": dict(setting)}
+    for key, kw, src in (("eq18", setting, "eq18"), ("exact", setting, "exact"),
+                         ("kappa0", {**setting, "kappa": 0.0}, "eq18")):
+        mg = T.triplon_gaps(**kw, source=src)
+        out[key] = (mg, T.stm_spectrum(w, mg.p, mg.delta_alpha, mg.delta_beta))
+    return out
+
+
+def figure_fig5(omega=None, setting=FIG5, xmax=120.0, *, data=None):
     """The paper's Fig. 5 (v3): STM spectra of the analytic (Eq. (16)+(18), left) and exact
     (Eq. (14), right) gaps with band contributions; the kappa = 0 spectrum dash-dotted.
 
     omega : bias grid in meV (default -200..200 meV, 0.1 meV step).
+    data : optional :func:`fig5_data` output (then ``omega`` and ``setting`` are taken from it).
     """
-    w = np.linspace(-200.0, 200.0, 4001) if omega is None else np.asarray(omega, float)
+    d = fig5_data(omega, setting) if data is None else data
+    w, setting = d["omega"], d["setting"]
     fig, axs = plt.subplots(1, 2, figsize=(10, 3.6), sharey=True)
     for ax, src, name in ((axs[0], "eq18", "analytic gaps, Eq. (16)+(18)"), (axs[1], "exact", "exact gaps, Eq. (14)")):
-        mg = T.triplon_gaps(**setting, source=src)
-        s = T.stm_spectrum(w, mg.p, mg.delta_alpha, mg.delta_beta)
+        mg, s = d[src]
         plot_stm(s, ax=ax, extrema=mg.extrema,
                  title=f"{name}; κ = {setting['kappa']:g}, λ = {setting['lam']:g}, Ω = {setting['Omega']:g} eV")
         ax.set_xlim(0, xmax)
-    k0 = T.triplon_gaps(**{**setting, "kappa": 0.0}, source="eq18")
-    s0 = T.stm_spectrum(w, k0.p, k0.delta_alpha, k0.delta_beta)
-    axs[0].plot(w, s0.total, color="0.6", lw=1, ls="-.", label="κ = 0 (no anisotropy)")
+    axs[0].plot(w, d["kappa0"][1].total, color="0.6", lw=1, ls="-.", label="κ = 0 (no anisotropy)")
     axs[0].legend(fontsize=7)
     fig.tight_layout()
     return fig
 
 
-def figure_predicted_andreev(setting=FIG5, starts=4):
-    """Predicted Andreev spectrum of the exact Fig. 5 gaps with Guo et al.'s two-gap s+s fit."""
-    ex = T.triplon_gaps(**setting, source="exact")
+def figure_predicted_andreev(setting=FIG5, starts=4, *, gaps=None, return_data=False):
+    """Predicted Andreev spectrum of the exact Fig. 5 gaps with Guo et al.'s two-gap s+s fit.
+
+    gaps : optional ``tunneling.triplon_gaps`` result to use instead of solving ``setting``.
+    With ``return_data=True`` returns ``(fig, apparent)``, the ``tunneling.apparent_gaps`` result.
+    """
+    ex = T.triplon_gaps(**setting, source="exact") if gaps is None else gaps
     ap = T.apparent_gaps(ex.p, ex.delta_alpha, ex.delta_beta, starts=starts)
-    return plot_andreev(ap.spectrum, fit=ap,
-                        title=f"Predicted Andreev spectrum (exact gaps, κ = {setting['kappa']:g}) "
-                              "and Guo et al.'s s+s fit")
+    fig = plot_andreev(ap.spectrum, fit=ap,
+                       title=f"Predicted Andreev spectrum (exact gaps, κ = {setting['kappa']:g}) "
+                             "and Guo et al.'s s+s fit")
+    if return_data:
+        return fig, ap
+    return fig
 
 
 def figure_gap_maps(m):
