@@ -280,21 +280,32 @@ def energy_grid_step(T, gammas, points_per_width=3.0):
     return width / points_per_width
 
 
+def smearing_grid(bias_max_mV, T, gammas, points_per_width=3.0):
+    """Energy grid for thermal smearing: (egrid, h, kT, cutoff), all in meV.
+
+    The grid 0, h, 2h, ... reaches bias_max_mV + cutoff, with h from
+    :func:`energy_grid_step` and the Fermi window cut at 40 k_B T (T > 0, K).
+    Raises ValueError if the grid would exceed the size limit.
+    """
+    kt = K_B_MEV_PER_K * T
+    h = energy_grid_step(T, gammas, points_per_width)
+    cutoff = _CUTOFF_KT * kt
+    n = int(math.ceil((bias_max_mV + cutoff) / h)) + 2
+    if n > _MAX_GRID:
+        pos = [g for g in gammas if g > 0]
+        raise ValueError(
+            f"T = {T} K with gamma = {min(pos) if pos else 0} meV needs a smearing grid of {n} "
+            f"points (> {_MAX_GRID}); raise T or gamma, lower points_per_width, or use T = 0")
+    return np.arange(n) * h, h, kt, cutoff
+
+
 def _smeared(bias, gaps, T, angle_resolved, n_angles, points_per_width, components, numpy_ref=False):
     vb = np.abs(bias)
     one = _g_one_numpy if numpy_ref else _g_one
     if T == 0.0:
         parts = [one(vb, g, angle_resolved, n_angles) for g in gaps]
     else:
-        kt = K_B_MEV_PER_K * T
-        h = energy_grid_step(T, [g.gamma for g in gaps], points_per_width)
-        cutoff = _CUTOFF_KT * kt
-        n = int(math.ceil((vb.max() + cutoff) / h)) + 2
-        if n > _MAX_GRID:
-            raise ValueError(
-                f"T = {T} K with gamma = {min(g.gamma for g in gaps)} meV needs a smearing grid of {n} "
-                f"points (> {_MAX_GRID}); raise T or gamma, lower points_per_width, or use T = 0")
-        egrid = np.arange(n) * h
+        egrid, h, kt, cutoff = smearing_grid(vb.max(), T, [g.gamma for g in gaps], points_per_width)
         parts_grid = [one(egrid, g, angle_resolved, n_angles) for g in gaps]
         if numpy_ref:
             def smear(gg):
@@ -303,7 +314,7 @@ def _smeared(bias, gaps, T, angle_resolved, n_angles, points_per_width, componen
                     j = np.arange(math.ceil((v - cutoff) / h), math.floor((v + cutoff) / h) + 1)
                     x = np.abs(j * h - v) / kt
                     ex = np.exp(-x)
-                    out[i] = np.sum(gg[np.minimum(np.abs(j), n - 1)] * ex / (1 + ex) ** 2) * h / kt
+                    out[i] = np.sum(gg[np.minimum(np.abs(j), egrid.size - 1)] * ex / (1 + ex) ** 2) * h / kt
                 return out
         else:
             def smear(gg):
@@ -732,7 +743,6 @@ def fit(bias_mV, G, *, n_gaps=2, symmetry="s", T=3.0, sigma=None, starts=6,
     T = V.nonnegative("T", T)
     starts = V.integer("starts", starts, 1, 200)
     names = _names(n_gaps, symmetry)
-    btk_names = list(names)
     if background_degree is not None:
         background_degree = V.integer("background_degree", background_degree, 0, 6)
         names += [f"bg{k}" for k in range(background_degree + 1)]
@@ -769,7 +779,6 @@ def fit(bias_mV, G, *, n_gaps=2, symmetry="s", T=3.0, sigma=None, starts=6,
         c0 = np.polynomial.Polynomial(ns0.coefficients)
         cx = np.polynomial.Polynomial.fit(xs, c0(b), background_degree).convert().coef
         for k in range(background_degree + 1):
-            base_bg = float(cx[k]) if k < cx.size else 0.0
             lo_hi[f"bg{k}"] = (bounds or {}).get(f"bg{k}", (-np.inf, np.inf))
         yn = ns0.G
     else:

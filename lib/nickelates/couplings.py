@@ -22,8 +22,6 @@ import math
 from dataclasses import dataclass, asdict
 from typing import Optional
 
-import numpy as np
-
 from . import _validate as V
 
 __all__ = [

@@ -219,7 +219,6 @@ GUO_T3 = {"T": 3.0, "Z_alpha": 0.58, "Z_beta": 0.40, "gamma_alpha": 6.6, "gamma_
           "Delta1": 23.0, "Delta2": 6.0}
 #: Gaps quoted from STM on La2PrNi2O7 films (Fan et al., as cited by Guo et al.), meV.
 STM_FILM_GAPS = (19.0, 6.0)
-_CUTOFF_KT = 40.0
 
 
 def _velocity(p, band, kx, ky):
@@ -363,13 +362,7 @@ def andreev_spectrum(bias_mV, p: B.BandParams, gap_alpha, gap_beta, *, T: float 
     if T == 0.0:
         parts = [_intrinsic(flat, n, g) for n, g in zip(nodes, gammas)]
     else:
-        kt = btk.K_B_MEV_PER_K * T
-        h = btk.energy_grid_step(T, gammas, points_per_width)
-        cutoff = _CUTOFF_KT * kt
-        n = int(math.ceil((np.max(np.abs(flat)) + cutoff) / h)) + 2
-        if n > 2_000_000:
-            raise ValueError(f"T = {T} K needs a smearing grid of {n} points; raise T or lower points_per_width")
-        egrid = np.arange(n) * h
+        egrid, h, kt, cutoff = btk.smearing_grid(float(np.max(np.abs(flat))), T, gammas, points_per_width)
         parts = [KB.thermal_smear(flat, h, _intrinsic(egrid, nd, g), kt, cutoff) for nd, g in zip(nodes, gammas)]
     a = wts[0] * parts[0]
     bb = wts[1] * parts[1]

@@ -223,7 +223,7 @@ def figure_gap_state(data, title=""):
             m = th <= math.pi / 2 + 1e-12
             ax.plot(th[m], 1e3 * d[m], color=COLORS[band], label=rf"$|\Delta_\{band}|$ exact")
             th, d = fs_gap_curves(ana, 180)[band]
-            ax.plot(th[m], 1e3 * d[m], "--", color=COLORS[band], label=rf"Eq. (16)+(18)")
+            ax.plot(th[m], 1e3 * d[m], "--", color=COLORS[band], label="Eq. (16)+(18)")
         ax.set_xticks([0, math.pi / 4, math.pi / 2], ["0", r"$\pi/4$", r"$\pi/2$"])
         ax.set_xlim(0, math.pi / 2)
         ax.set_xlabel(r"$\theta$")
