@@ -45,7 +45,7 @@ def _pins(path: Path) -> dict[str, str]:
 # ----------------------------------------------------------------------------- launch environment
 #: In requirements.txt but deliberately not in the Binder image (book build and tests only).
 NOT_FOR_BINDER = {"jupyter-book", "sphinx", "myst-nb", "sphinxcontrib-bibtex", "sphinx-exercise",
-                  "sphinx-togglebutton", "nbconvert", "pytest", "selenium"}
+                  "sphinx-togglebutton", "nbconvert", "pytest", "selenium", "hypothesis", "ruff", "numpydoc"}
 
 
 def test_binder_requirements_in_sync():

@@ -1,7 +1,23 @@
-"""Input validation used by every public function.
+"""Input validation used by every public function (private to the package).
 
-Each check raises :class:`ValueError` whose message names the argument and the
-allowed range, as the project's standards require.
+Each check raises
+
+* :class:`TypeError` when the argument has the wrong *type* (a string, a
+  complex or boolean number or array, an object that is not a number), and
+* :class:`ValueError` when the type is right but the *value* is outside the
+  allowed range (non-finite, subnormal, too large, empty, wrong shape),
+
+with a message that names the argument and states the allowed range, as the
+project's standards require.  Import it as ``from . import _validate as check``
+(not a one-letter alias that shadows a physics symbol).
+
+>>> from nickelates import _validate as check
+>>> check.positive("T", 3)
+3.0
+>>> check.positive("T", -1.0)
+Traceback (most recent call last):
+...
+ValueError: T must lie in (0.0, inf), got -1.0
 """
 from __future__ import annotations
 
@@ -10,11 +26,33 @@ import numbers
 
 import numpy as np
 
+#: smallest positive normal float64; "positive" numbers below it are subnormal
+TINY = float(np.finfo(float).tiny)
+
+#: largest number of float64 entries a public function may allocate in one
+#: array (≈ 4 GB): a 24 GB machine holds a few of them alongside the rest
+MAX_ELEMENTS = 500_000_000
+
+
+def _type_name(value) -> str:
+    return type(value).__name__
+
+
+def _reject_type(name: str, value, what: str):
+    raise TypeError(f"{name} must be {what}, got {_type_name(value)} {value!r:.80}")
+
 
 def finite(name: str, value) -> float:
-    """Return ``value`` as float; raise if it is not a finite real number."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} must be a finite real number, got {value!r}")
+    """Return ``value`` as float.
+
+    Raises :class:`TypeError` if it is not a real number (bool, complex and
+    strings are rejected) and :class:`ValueError` if it is inf or NaN.
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf":
+            value = value.item()
+        else:
+            _reject_type(name, value, "a real number")
     v = float(value)
     if not math.isfinite(v):
         raise ValueError(f"{name} must be a finite real number, got {value!r}")
@@ -22,7 +60,7 @@ def finite(name: str, value) -> float:
 
 
 def in_range(name: str, value, lo=-math.inf, hi=math.inf, *, lo_open=False, hi_open=False) -> float:
-    """Finite real in [lo, hi] (open ends on request); error names the interval."""
+    """Finite real in ``[lo, hi]`` (open ends on request); the error names the interval."""
     v = finite(name, value)
     bad = (v < lo or v > hi or (lo_open and v == lo) or (hi_open and v == hi))
     if bad:
@@ -32,38 +70,129 @@ def in_range(name: str, value, lo=-math.inf, hi=math.inf, *, lo_open=False, hi_o
     return v
 
 
-def positive(name: str, value) -> float:
-    return in_range(name, value, 0.0, math.inf, lo_open=True)
+def positive(name: str, value, hi=math.inf) -> float:
+    """Finite real ``> 0`` and ``<= hi``; subnormal numbers (below 2.2e-308) are rejected.
+
+    A subnormal "positive" number is a zero in disguise: its reciprocal
+    overflows.  Pass ``hi`` where a larger value would overflow downstream.
+    """
+    v = in_range(name, value, 0.0, hi, lo_open=True)
+    if v < TINY:
+        raise ValueError(f"{name} must be a positive normal number (>= {TINY:.3g}), got {v!r}")
+    return v
 
 
-def nonnegative(name: str, value) -> float:
-    return in_range(name, value, 0.0, math.inf)
+def nonnegative(name: str, value, hi=math.inf) -> float:
+    """Finite real in ``[0, hi]``; subnormal positive numbers are rounded to 0."""
+    v = in_range(name, value, 0.0, hi)
+    return 0.0 if v < TINY else v
 
 
 def integer(name: str, value, lo=None, hi=None) -> int:
-    """Integer (not bool) in [lo, hi]."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name} must be an integer, got {value!r}")
+    """Integer (not bool, not a float) in ``[lo, hi]``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        _reject_type(name, value, "an integer")
     v = int(value)
     if (lo is not None and v < lo) or (hi is not None and v > hi):
         raise ValueError(f"{name} must be an integer in [{lo}, {hi}], got {v}")
     return v
 
 
-def finite_array(name: str, value, *, ndim=None) -> np.ndarray:
-    """Float array with only finite entries (scalars allowed unless ndim says otherwise)."""
+def iterations(name: str, value, hi=10**9) -> int:
+    """An iteration cap: an integer ``>= 1``."""
+    return integer(name, value, 1, hi)
+
+
+def tolerance(name: str, value, hi=1.0) -> float:
+    """A convergence tolerance: finite, positive, normal and ``<= hi``."""
+    return positive(name, value, hi)
+
+
+def real_array(name: str, value, *, ndim=None, min_size=1, max_size=MAX_ELEMENTS) -> np.ndarray:
+    """A float64 array of finite real numbers.
+
+    Rejects (``TypeError``) strings, booleans, complex numbers and objects,
+    and (``ValueError``) non-finite entries, the wrong number of dimensions,
+    fewer than ``min_size`` or more than ``max_size`` entries.  Scalars are
+    allowed unless ``ndim`` says otherwise.
+    """
+    if isinstance(value, (str, bytes)):
+        _reject_type(name, value, "an array of real numbers")
     try:
-        a = np.asarray(value, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be an array of real numbers") from exc
+        raw = np.asarray(value)
+    except (TypeError, ValueError) as exc:  # ragged nested lists
+        raise ValueError(f"{name} must be a rectangular array of real numbers") from exc
+    kind = raw.dtype.kind
+    if kind == "c":
+        raise TypeError(f"{name} must be real, got a complex array (take .real explicitly if intended)")
+    if kind == "b":
+        raise TypeError(f"{name} must be an array of real numbers, got a boolean array")
+    if kind not in "iuf":
+        if kind == "O":
+            try:
+                raw = np.asarray(value, dtype=float)
+            except (TypeError, ValueError) as exc:
+                raise TypeError(f"{name} must be an array of real numbers, got dtype object") from exc
+        else:
+            raise TypeError(f"{name} must be an array of real numbers, got dtype {raw.dtype}")
+    a = np.asarray(raw, dtype=float)
     if ndim is not None and a.ndim != ndim:
         raise ValueError(f"{name} must be a {ndim}-dimensional array, got shape {a.shape}")
+    if a.size < min_size:
+        raise ValueError(f"{name} must have at least {min_size} entries, got {a.size}")
+    if a.size > max_size:
+        raise ValueError(f"{name} has {a.size} entries, more than the {max_size} allowed")
     if not np.all(np.isfinite(a)):
         raise ValueError(f"{name} must contain only finite numbers")
     return a
 
 
-def choice(name: str, value, allowed) -> str:
-    if value not in allowed:
-        raise ValueError(f"{name} must be one of {sorted(allowed)!r}, got {value!r}")
+def finite_array(name: str, value, *, ndim=None) -> np.ndarray:
+    """Alias of :func:`real_array` kept for the modules that use it (non-empty, finite, real)."""
+    return real_array(name, value, ndim=ndim)
+
+
+def same_length(**arrays) -> int:
+    """All arrays have the same length; return it.  ``same_length(bias=b, G=g)``."""
+    lengths = {k: len(np.atleast_1d(v)) for k, v in arrays.items()}
+    if len(set(lengths.values())) > 1:
+        desc = ", ".join(f"{k} has {n}" for k, n in lengths.items())
+        raise ValueError(f"{' and '.join(lengths)} must have the same length: {desc}")
+    return next(iter(lengths.values()))
+
+
+def size_limit(name: str, n, limit, what="entries") -> int:
+    """Refuse an allocation of ``n`` items above ``limit`` (what a 24 GB machine holds)."""
+    if n > limit:
+        raise ValueError(f"{name} would need {n} {what}, more than the {limit} this library allows "
+                         f"(a 24 GB machine); choose a smaller problem")
+    return int(n)
+
+
+def choice(name: str, value, allowed):
+    """``value`` is one of ``allowed`` (strings must be strings: ``TypeError`` otherwise)."""
+    allowed = tuple(allowed)
+    if allowed and all(isinstance(a, str) for a in allowed) and not isinstance(value, str):
+        _reject_type(name, value, f"one of {sorted(allowed)!r}")
+    try:
+        ok = value in allowed
+    except TypeError:
+        ok = False
+    if not ok:
+        raise ValueError(f"{name} must be one of {sorted(map(str, allowed))!r}, got {value!r}")
     return value
+
+
+def instance(name: str, value, cls):
+    """``value`` is an instance of ``cls`` (``TypeError`` otherwise)."""
+    if not isinstance(value, cls):
+        names = cls.__name__ if isinstance(cls, type) else " or ".join(c.__name__ for c in cls)
+        _reject_type(name, value, f"a {names}")
+    return value
+
+
+def boolean(name: str, value) -> bool:
+    """A real boolean (``True``/``False``, numpy bools included)."""
+    if not isinstance(value, (bool, np.bool_)):
+        _reject_type(name, value, "True or False")
+    return bool(value)

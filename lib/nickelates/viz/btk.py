@@ -300,10 +300,6 @@ class BTKExplorer(Explorer):
         return plot_spectrum(self.bias, self.gaps(), v["T"],
                              title=f"{v['symmetry']}, Z={v['Z']:.2f}, Γ={v['gamma']:.2f} meV, T={v['T']:g} K")
 
-    def update(self):
-        """Recompute and redraw (same as :meth:`redraw`)."""
-        self.redraw()
-
 
 def explorer(**kw):
     """Return a :class:`BTKExplorer` (display it, or its ``.widget``, in Jupyter)."""

@@ -72,6 +72,10 @@ class Explorer:
     def _on_change(self, _change):
         self.redraw()
 
+    def update(self):
+        """Recompute and redraw (the same as :meth:`redraw`; kept for old notebooks)."""
+        self.redraw()
+
     def redraw(self):
         """Recompute ``data`` and redraw the figure (errors in ``errors`` go to the status line)."""
         try:

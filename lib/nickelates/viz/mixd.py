@@ -343,10 +343,6 @@ class MixdExplorer(Explorer):
         return render_state(data["J_perp"], self.sliders["doping"].value, data["eps_diag"],
                             shape=self.shape, t_par=self.t_par, V=self.V, sol=data["solution"])
 
-    def update(self):
-        """Recompute and redraw (same as :meth:`redraw`)."""
-        self.redraw()
-
 
 def explorer(shape=(16, 16), t_par=0.1, V=1.0):
     """Return a :class:`MixdExplorer` (display it in Jupyter)."""

@@ -94,10 +94,6 @@ class ExactLadderExplorer(Explorer):
                              rf"$E={data['energy']:.4f}$, $(N_{{sc}}-2N_{{cc}})/N_h={data['ratio']:+.2f}$"))
         return fig
 
-    def update(self):
-        """Recompute and redraw (same as :meth:`redraw`)."""
-        self.redraw()
-
 
 def explorer(L=6, V=1.0):
     """Return an :class:`ExactLadderExplorer` (display it in Jupyter)."""

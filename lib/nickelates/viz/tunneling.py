@@ -233,10 +233,6 @@ class SpectraExplorer(Explorer):
     def figure(self, data=None):
         return render_spectra(self.data if data is None else data)
 
-    def update(self):
-        """Recompute and redraw (same as :meth:`redraw`)."""
-        self.redraw()
-
 
 def explorer(**kw):
     """Return a :class:`SpectraExplorer` (display it, or its ``.widget``, in Jupyter)."""
