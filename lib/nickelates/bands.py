@@ -51,7 +51,7 @@ __all__ = [
     "BandParams", "PAPER_V3", "PAPER_V1", "eta", "dispersion", "band_energy",
     "fillings", "mu_for_density", "with_density", "fermi_level_dos", "FermiLevelDOS",
     "fermi_surface", "FermiSurface", "orbital_content", "high_symmetry_path",
-    "BAND_NAMES", "critical_points", "velocity", "contour_integrals",
+    "BAND_NAMES", "check_params", "critical_points", "velocity", "contour_integrals",
 ]
 
 BAND_NAMES = ("alpha", "beta")
@@ -91,9 +91,31 @@ PAPER_V3 = BandParams(t1=0.45, t2=-0.23, t3=0.07, eps_a=0.4, eps_b=0.1, mu=-0.65
 PAPER_V1 = BandParams(t1=0.45, t2=-0.24, t3=0.06, eps_a=0.4, eps_b=0.1, mu=-0.65)
 
 
-def _check_params(p) -> BandParams:
+def check_params(p) -> BandParams:
+    """Return ``p`` if it is a :class:`BandParams`, else raise.
+
+    Parameters
+    ----------
+    p : BandParams
+        Band parameters (hoppings and level energies in eV).
+
+    Returns
+    -------
+    BandParams
+        ``p`` itself.
+
+    Raises
+    ------
+    TypeError
+        If ``p`` is not a :class:`BandParams`.
+
+    Examples
+    --------
+    >>> check_params(PAPER_V3) is PAPER_V3
+    True
+    """
     if not isinstance(p, BandParams):
-        raise ValueError(f"p must be a bands.BandParams, got {type(p).__name__}")
+        raise TypeError(f"p must be a bands.BandParams, got {type(p).__name__}")
     return p
 
 
@@ -106,7 +128,7 @@ def eta(kx, ky):
 
 def band_energy(kx, ky, p: BandParams, band: str):
     """xi_band(k) of Eq. (5) in eV for ``band`` in {"alpha", "beta"}."""
-    p = _check_params(p)
+    p = check_params(p)
     t1, t2, t3, eps, mu = p.band(band)
     kx = V.finite_array("kx", kx)
     ky = V.finite_array("ky", ky)
@@ -134,7 +156,7 @@ def critical_points(p: BandParams, band: str):
     divergence of the DOS, a minimum or maximum a step (a pocket appears or
     disappears: a Lifshitz transition).
     """
-    t1, t2, t3, eps, _ = _check_params(p).band(band)
+    t1, t2, t3, eps, _ = check_params(p).band(band)
     from scipy.optimize import minimize_scalar
 
     def xi(kx, ky=0.0):
@@ -257,7 +279,7 @@ def contour_integrals(p: BandParams, band: str, n_angles: int):
     convergence). Units as in :func:`fillings` and :func:`fermi_level_dos`.
     Raises ValueError if the sheet is not star-shaped about Gamma or M.
     """
-    p = _check_params(p)
+    p = check_params(p)
     n_angles = V.integer("n_angles", n_angles, 1, _MAX_ANGLES)
     args = p.band(band)
     centre = _find_centre(args)
@@ -319,7 +341,7 @@ def fillings(p: BandParams, *, method: str = "auto", rtol: float = 1e-10, n_grid
     method : "auto" (Fermi-contour integral, triangle fallback), "contour" or "triangle".
     rtol : requested relative accuracy; n_grid : grid of the triangle method.
     """
-    p = _check_params(p)
+    p = check_params(p)
     method, rtol, n_grid = _method_args(method, rtol, n_grid)
     return tuple(float(_band_integrals(p, b, method, rtol, n_grid)[0][0]) for b in BAND_NAMES)
 
@@ -345,7 +367,7 @@ def fermi_level_dos(p: BandParams, *, method: str = "auto", rtol: float = 1e-8,
         whose estimated error exceeds rtol raises ValueError.
     return_error : also return (estimated relative error, method used per band).
     """
-    p = _check_params(p)
+    p = check_params(p)
     method, rtol, n_grid = _method_args(method, rtol, n_grid)
     res = [_band_integrals(p, b, method, rtol, n_grid) for b in BAND_NAMES]
     out = FermiLevelDOS(float(res[0][0][1]), float(res[1][0][1]), float(res[0][0][2]), float(res[1][0][2]))
@@ -362,7 +384,7 @@ def mu_for_density(n_c: float, p: BandParams, *, rtol: float = 1e-10) -> float:
     n_c(mu) with dn_c/dmu = N_alpha + N_beta (both from the same Fermi-surface
     integral), falling back to bisection inside a shrinking bracket.
     """
-    p = _check_params(p)
+    p = check_params(p)
     n_c = V.in_range("n_c", n_c, 0.0, 2.0, lo_open=True, hi_open=True)
     rtol = V.in_range("rtol", rtol, 1e-14, 1e-3)
     ext = [_band_extent(p.band(b)) for b in BAND_NAMES]
@@ -426,7 +448,7 @@ def fermi_surface(p: BandParams, band: str, *, n_theta: int = 720) -> FermiSurfa
     Raises ValueError if the band is empty or full, or if the sheet is not
     star-shaped about Gamma or M (then no single polar angle labels it).
     """
-    p = _check_params(p)
+    p = check_params(p)
     V.choice("band", band, BAND_NAMES)
     n_theta = V.integer("n_theta", n_theta, 8, 10 ** 7)
     args = p.band(band)
@@ -466,7 +488,7 @@ def velocity(kx, ky, p: BandParams, band: str):
 
     The analytic gradient of Eq. (5); multiply by a/hbar for a velocity in m/s.
     """
-    p = _check_params(p)
+    p = check_params(p)
     args = p.band(band)
     kx = V.finite_array("kx", kx)
     ky = V.finite_array("ky", ky)
@@ -484,7 +506,7 @@ def orbital_content(p: BandParams, t_xz: float, *, average: str = "dos", n_theta
         "length" - by arc length dl,
         "angle"  - uniform in the polar angle theta.
     """
-    p = _check_params(p)
+    p = check_params(p)
     t_xz = V.positive("t_xz", t_xz)
     V.choice("average", average, ("dos", "length", "angle"))
     out = []

@@ -132,7 +132,7 @@ def stm_spectrum(omega_meV, p: B.BandParams, gap_alpha, gap_beta, *, r: float = 
         with the DOS-weighted Fermi-surface average.
     average : Fermi-surface average of the gap ("dos" or "angle"), see ``fermi_surface_dos``.
     """
-    p = B._check_params(p)
+    p = B.check_params(p)
     w = V.finite_array("omega_meV", omega_meV)
     r = V.in_range("r", r, 0.0, 1.0)
     ga = V.positive("gamma_alpha", gamma_alpha)
@@ -184,7 +184,7 @@ def gap_extrema(p: B.BandParams, gap, band: str, *, n_theta: int = 720):
     and a logarithmic peak at the maximum (a saddle of the angular
     distribution of gaps), see chapter 5.
     """
-    p = B._check_params(p)
+    p = B.check_params(p)
     fs = B.fermi_surface(p, band, n_theta=V.integer("n_theta", n_theta, 16, 10 ** 6))
     g = np.abs(gap_on_sheet(gap, fs)) * 1e3
     return float(g.min()), float(g.max())
@@ -244,7 +244,7 @@ class SheetNodes:
 def sheet_nodes(p: B.BandParams, band: str, gap, Z: float, *, interface: str = "100",
                 n_theta: int = 720) -> SheetNodes:
     """Nodes of the anisotropic BTK integral for one band (see ``andreev_spectrum``)."""
-    p = B._check_params(p)
+    p = B.check_params(p)
     Z = V.nonnegative("Z", Z)
     V.choice("interface", interface, INTERFACES)
     fs = B.fermi_surface(p, band, n_theta=V.integer("n_theta", n_theta, 16, 10 ** 6))
@@ -332,7 +332,7 @@ def andreev_spectrum(bias_mV, p: B.BandParams, gap_alpha, gap_beta, *, T: float 
     two bands add incoherently, so the relative sign of the alpha and beta gaps
     (s+-) does not enter; a sign change *within* a sheet would.
     """
-    p = B._check_params(p)
+    p = B.check_params(p)
     b = V.finite_array("bias_mV", bias_mV)
     if b.size == 0:
         raise ValueError("bias_mV must contain at least one value")
@@ -416,7 +416,7 @@ def triplon_gaps(n_c: float = 0.45, lam: float = 0.4, kappa: float = 0.3, Omega:
     kappa = V.in_range("kappa", kappa, 0.0, 3.0)
     Omega = V.in_range("Omega", Omega, 1e-3, 2.0)
     V.choice("source", source, GAP_SOURCES)
-    p = _density_cached(B._check_params(base), round(n_c, 12))
+    p = _density_cached(B.check_params(base), round(n_c, 12))
     Vp = _pairing().V_for_lambda(p, lam)
     if source == "exact":
         sol = _pairing().solve_gap(p, V=Vp, kappa_a=kappa, kappa_b=kappa, Omega=Omega, T=T, channel="s",
@@ -478,7 +478,7 @@ def apparent_gaps(p: B.BandParams, gap_alpha, gap_beta, *, bias_mV=None, starts:
     same T; Z, Gamma, weight free; ``starts`` multi-start points). bias_mV
     default: ``default_bias`` of the largest gap on either sheet.
     """
-    p = B._check_params(p)
+    p = B.check_params(p)
     starts = V.integer("starts", starts, 1, 200)
     if bias_mV is None:
         gmax = max(gap_extrema(p, gap_alpha, "alpha")[1], gap_extrema(p, gap_beta, "beta")[1])

@@ -26,7 +26,7 @@ from functools import lru_cache
 import numpy as np
 import sympy as sp
 
-from . import clusters as _cl
+from .. import clusters as _cl
 
 __all__ = [
     "hubbard_dimer_sw", "bond_operators", "hund_coupling", "channel_sw",
