@@ -97,8 +97,11 @@ def rewrite_launch_links(app, pagename, templatename, context, doctree):
 
 
 def dedupe_scripts(app, pagename, templatename, context, doctree):
-    """Drop repeated <script> entries (sphinx-thebe 0.3.1 registers its inline
-    config twice under Sphinx 7, and the repeated ``const`` is a SyntaxError)."""
+    """Drop repeated <script> entries.
+
+    sphinx-thebe 0.3.1 registers its inline config twice under Sphinx 7, and
+    the repeated ``const`` is a SyntaxError.
+    """
     files = context.get("script_files")
     if not files:
         return

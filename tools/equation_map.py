@@ -1,5 +1,7 @@
-"""Generate ``book/equation-map.md``: every numbered equation and figure of the
-four source texts, linked to the section of the book that derives or reproduces it.
+"""Generate ``book/equation-map.md`` from the chapters' source labels.
+
+Every numbered equation and figure of the four source texts is linked to the
+section of the book that derives or reproduces it.
 
 The map is built from labels in the chapters, never by hand. A section that
 derives Eq. N (or reproduces Fig. N) of a source carries, on the line(s) right
@@ -88,7 +90,7 @@ def extract(papers: Path) -> dict:
         lines = (papers / fname).read_text(encoding="utf-8").splitlines()
         items, seen = [], set()
 
-        def add(kind, n, line, note=None):
+        def add(kind, n, line, note=None, seen=seen, items=items):
             if (kind, n.lower()) in seen:
                 return
             seen.add((kind, n.lower()))
@@ -213,8 +215,10 @@ _SUPERSCRIPT = str.maketrans("0123456789+-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻"
 
 
 def plain_title(heading: str) -> str:
-    """A heading as plain text for a link title: inline TeX becomes Unicode-ish text
-    (a {ref} to a section would otherwise show the raw TeX of its title)."""
+    """Return a heading as plain text for a link title (inline TeX becomes Unicode-ish text).
+
+    A {ref} to a section would otherwise show the raw TeX of its title.
+    """
     def tex(m):
         t = m.group(1)
         t = re.sub(r"\\(?:widetilde|tilde)\s*\{?([A-Za-z])\}?", lambda k: k.group(1) + "\u0303", t)

@@ -140,7 +140,7 @@ def main(argv=None) -> int:
     THUMBS.mkdir(parents=True, exist_ok=True)
     t_all = time.perf_counter()
     with plt.rc_context({"figure.dpi": 72, "font.size": 9}):
-        for spec, title, target, thumb in cards:
+        for spec, _title, target, thumb in cards:
             t0 = time.perf_counter()
             fig = spec.build(True)
             try:

@@ -76,7 +76,7 @@ def positive(name: str, value, hi=math.inf) -> float:
     A subnormal "positive" number is a zero in disguise: its reciprocal
     overflows.  Pass ``hi`` where a larger value would overflow downstream.
     """
-    v = in_range(name, value, 0.0, hi, lo_open=True)
+    v = in_range(name, value, 0.0, hi, lo_open=True, hi_open=math.isinf(hi))
     if v < TINY:
         raise ValueError(f"{name} must be a positive normal number (>= {TINY:.3g}), got {v!r}")
     return v
@@ -84,7 +84,7 @@ def positive(name: str, value, hi=math.inf) -> float:
 
 def nonnegative(name: str, value, hi=math.inf) -> float:
     """Finite real in ``[0, hi]``; subnormal positive numbers are rounded to 0."""
-    v = in_range(name, value, 0.0, hi)
+    v = in_range(name, value, 0.0, hi, hi_open=math.isinf(hi))
     return 0.0 if v < TINY else v
 
 

@@ -37,7 +37,7 @@ def _escape_cell(text: str) -> str:
 
 
 def md_table(header, rows, fmt=None):
-    """Return a Markdown table as an IPython ``Markdown`` object.
+    r"""Return a Markdown table as an IPython ``Markdown`` object.
 
     Parameters
     ----------
@@ -62,7 +62,7 @@ def md_table(header, rows, fmt=None):
     Examples
     --------
     >>> print(md_table(["a", "|b|"], [[1, 2.5]], ["{:d}", "{:.1f}"]).data)
-    | a | \\|b\\| |
+    | a | \|b\| |
     |---|---|
     | 1 | 2.5 |
     """
@@ -135,6 +135,12 @@ class Chapter:
         Folder of the committed heavy results (``paths.data_dir()``).
     t0 : float
         ``time.perf_counter()`` at setup.
+
+    Examples
+    --------
+    >>> ch = Chapter(root=paths.repo_root(), data=paths.data_dir())
+    >>> ch.elapsed() >= 0
+    True
     """
 
     root: Path

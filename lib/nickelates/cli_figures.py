@@ -22,6 +22,7 @@ DESCRIPTION = __doc__.split("\n", 1)[1]
 
 
 def add_arguments(p):
+    """Add the options of ``figures`` to the argparse parser ``p``."""
     p.add_argument("--out", "-o", default=None, help="output directory (created if missing)")
     p.add_argument("--only", nargs="+", metavar="NAME", default=None,
                    help="build only these figures (see --list)")
@@ -36,6 +37,7 @@ def add_arguments(p):
 
 
 def run(args) -> int:
+    """Run the command; return the exit code (0 written, 2 bad options or files)."""
     from . import figures
 
     try:
@@ -51,8 +53,8 @@ def run(args) -> int:
         print("error: --out DIR is required (or use --list)", file=sys.stderr)
         return 2
     formats = tuple(f.strip().lower().lstrip(".") for f in args.format.split(",") if f.strip())
-    if args.dpi <= 0:
-        print(f"error: --dpi must be > 0, got {args.dpi}", file=sys.stderr)
+    if not 10 <= args.dpi <= 1200:
+        print(f"error: --dpi must lie in [10, 1200], got {args.dpi}", file=sys.stderr)
         return 2
     import matplotlib
     matplotlib.use("Agg", force=False)

@@ -14,22 +14,49 @@ uses coarser grids (same physics, fewer points) for thumbnails and tests.
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
-__all__ = ["FigureSpec", "REGISTRY", "names", "select", "build", "write_figures", "DATA"]
+from . import paths
 
-#: data files written by scripts/ (repository checkout)
-DATA = Path(__file__).resolve().parents[2] / "data"
+__all__ = ["FigureSpec", "REGISTRY", "names", "select", "build", "targets", "write_figures", "DATA"]
+
+#: data files written by scripts/ (repository checkout; ``nickelates.paths.data_dir()``)
+DATA = paths.data_dir()
 
 
 @dataclass(frozen=True)
 class FigureSpec:
-    """One reproduced figure: ``build(fast)`` returns a new matplotlib Figure."""
+    """One reproduced figure: ``build(fast)`` returns a new matplotlib Figure.
+
+    Attributes
+    ----------
+    name : str
+        Short name, e.g. ``"liu-fig2"`` (the output file stem).
+    source : str
+        What it reproduces, e.g. ``"liu2026triplon Fig. 2"``.
+    description : str
+        One line.
+    chapter : str
+        Label of the chapter that derives it (``chap-...``).
+    refs : tuple of str
+        Preferred labels inside the chapter (figure or section labels), best first.
+    build : callable
+        ``build(fast: bool) -> matplotlib.figure.Figure``.
+    heavy : bool
+        True if it takes more than a second or two.
+
+    Examples
+    --------
+    >>> REGISTRY["liu-fig2"].source
+    'liu2026triplon Fig. 2'
+    """
+
     name: str
     source: str          # what it reproduces, e.g. "liu2026triplon Fig. 2"
     description: str     # one line
@@ -52,12 +79,48 @@ def _register(name, source, description, chapter, refs=(), heavy=False):
 
 
 def names() -> list[str]:
-    """Registered figure names, in registry order."""
+    """Return the registered figure names, in registry order.
+
+    Returns
+    -------
+    list of str
+        One name per reproduced figure.
+
+    Examples
+    --------
+    >>> "guo-nb-calibration" in names()
+    True
+    """
     return list(REGISTRY)
 
 
 def select(only=None) -> list[FigureSpec]:
-    """The specs named in ``only`` (all if None/empty); unknown names raise ValueError."""
+    """Return the specs named in ``only`` (all if None or empty), in the order given.
+
+    Parameters
+    ----------
+    only : sequence of str, optional
+        Figure names (see :func:`names`); repeats are dropped.
+
+    Returns
+    -------
+    list of FigureSpec
+        The selected specs.
+
+    Raises
+    ------
+    TypeError
+        If ``only`` is a single string instead of a sequence of names.
+    ValueError
+        If a name is not registered (the message lists the available ones).
+
+    Examples
+    --------
+    >>> [s.name for s in select(["liu-fig2", "liu-fig2"])]
+    ['liu-fig2']
+    """
+    if isinstance(only, str):
+        raise TypeError("only must be a sequence of figure names, not a single string")
     if not only:
         return list(REGISTRY.values())
     unknown = [n for n in only if n not in REGISTRY]
@@ -69,7 +132,31 @@ def select(only=None) -> list[FigureSpec]:
 
 
 def build(name: str, fast: bool = False):
-    """Build one registered figure (a new matplotlib Figure)."""
+    """Build one registered figure.
+
+    Parameters
+    ----------
+    name : str
+        A registered name (see :func:`names`).
+    fast : bool, optional
+        Coarser grids (same physics, fewer points), for thumbnails and tests.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A new figure; close it when done.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is not registered.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig = build("btk-classic", fast=True)
+    >>> plt.close(fig)
+    """
     return select([name])[0].build(fast)
 
 
@@ -248,17 +335,79 @@ def _borchia_map2d(fast):
 
 # ------------------------------------------------------------------ writing
 def targets(specs, out, formats) -> list[Path]:
-    """Output paths ``out/NAME.FORMAT`` for the given specs and formats."""
+    """Return the output paths ``out/NAME.FORMAT`` for the given specs and formats.
+
+    Parameters
+    ----------
+    specs : sequence of FigureSpec
+        Figures to write.
+    out : str or pathlib.Path
+        Output directory.
+    formats : sequence of str
+        File formats (``png``, ``pdf``, ``svg``).
+
+    Returns
+    -------
+    list of pathlib.Path
+        One path per spec and format.
+
+    Examples
+    --------
+    >>> [p.name for p in targets(select(["liu-fig2"]), "out", ["png"])]
+    ['liu-fig2.png']
+    """
     out = Path(out)
     return [out / f"{s.name}.{fmt}" for s in specs for fmt in formats]
 
 
 def write_figures(specs, out, formats=("png", "pdf"), *, fast=False, force=False, dpi=150,
                   progress=True, log=print):
-    """Build each spec and save it as ``out/NAME.FORMAT``; returns {name: (paths, seconds)}.
+    """Build each spec and save it as ``out/NAME.FORMAT``.
 
-    Refuses (ValueError, before building anything) to overwrite existing files unless ``force``.
+    Each file is written to a temporary name in ``out`` and renamed into place,
+    so an interrupted run never leaves a truncated figure behind.
+
+    Parameters
+    ----------
+    specs : sequence of FigureSpec
+        Figures to build (see :func:`select`).
+    out : str or pathlib.Path
+        Output directory (created if missing; must be writable).
+    formats : sequence of str, optional
+        Among ``png``, ``pdf``, ``svg``.
+    fast : bool, optional
+        Coarser grids (see :func:`build`).
+    force : bool, optional
+        Overwrite existing files.
+    dpi : int, optional
+        Resolution of raster formats, dots per inch (10 to 1200).
+    progress : bool, optional
+        Show a tqdm progress bar.
+    log : callable or None, optional
+        Called with one summary line per figure (``print`` by default).
+
+    Returns
+    -------
+    dict
+        ``{name: (list of paths written, seconds)}``.
+
+    Raises
+    ------
+    ValueError
+        Before building anything: unknown format, files that exist without
+        ``force``, an output directory that cannot be written, a bad ``dpi``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     done = write_figures(select(["btk-classic"]), d, ["png"], fast=True, progress=False, log=None)
+    ...     sorted(p.name for p in done["btk-classic"][0])
+    ['btk-classic.png']
     """
+    from . import _validate as check
+
+    dpi = check.integer("dpi", dpi, 10, 1200)
     import time
 
     import matplotlib.pyplot as plt
@@ -270,7 +419,12 @@ def write_figures(specs, out, formats=("png", "pdf"), *, fast=False, force=False
     existing = [p for p in targets(specs, out, formats) if p.exists()]
     if existing and not force:
         raise ValueError(f"refusing to overwrite {', '.join(map(str, existing))} (use --force)")
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ValueError(f"cannot create the output directory {out}: {exc}") from exc
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise ValueError(f"the output directory {out} is not writable")
     it = specs
     bar = None
     if progress:
@@ -282,16 +436,21 @@ def write_figures(specs, out, formats=("png", "pdf"), *, fast=False, force=False
             bar.set_postfix_str(spec.name)
         t0 = time.perf_counter()
         fig = spec.build(fast)
-        paths = []
+        written = []
         try:
             for fmt in formats:
                 path = out / f"{spec.name}.{fmt}"
-                fig.savefig(path, dpi=dpi, bbox_inches="tight")
-                paths.append(path)
+                tmp = out / f".{spec.name}.{os.getpid()}.tmp.{fmt}"
+                try:
+                    fig.savefig(tmp, dpi=dpi, bbox_inches="tight", format=fmt)
+                    os.replace(tmp, path)
+                finally:
+                    tmp.unlink(missing_ok=True)
+                written.append(path)
         finally:
             plt.close(fig)
-        done[spec.name] = (paths, time.perf_counter() - t0)
+        done[spec.name] = (written, time.perf_counter() - t0)
     if log is not None:
-        for name, (paths, dt) in done.items():
+        for name, (_written, dt) in done.items():
             log(f"{name:24s} {dt:6.1f} s  {REGISTRY[name].source}")
     return done

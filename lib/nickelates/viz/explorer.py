@@ -25,7 +25,18 @@ __all__ = ["Explorer", "in_ipython"]
 
 
 def in_ipython() -> bool:
-    """True inside an IPython shell or Jupyter kernel."""
+    """Tell whether the code runs inside an IPython shell or Jupyter kernel.
+
+    Returns
+    -------
+    bool
+        True under IPython (figures are then displayed into the explorers' outputs).
+
+    Examples
+    --------
+    >>> in_ipython()
+    False
+    """
     try:
         from IPython import get_ipython
     except ImportError:  # pragma: no cover
@@ -34,14 +45,40 @@ def in_ipython() -> bool:
 
 
 class Explorer:
-    """Base class: ``sliders`` (dict name -> widget), ``data`` (last redraw), ``widget``, ``out``."""
+    """Base class of the chapters' explorers: controls -> ``compute()`` -> ``figure()``.
+
+    A subclass sets ``self.sliders`` (dict name -> ipywidget), implements
+    :meth:`compute` and :meth:`figure` and calls :meth:`_build`; afterwards
+    ``data`` holds the numbers of the last redraw, ``widget`` the layout and
+    ``out`` the figure output.
+
+    Examples
+    --------
+    >>> import ipywidgets as W
+    >>> import matplotlib.pyplot as plt
+    >>> class Square(Explorer):
+    ...     def __init__(self):
+    ...         self.sliders = {"x": W.FloatSlider(value=2.0, min=0, max=5)}
+    ...         self._build(self.sliders.values(), lambda status, out: W.VBox([*self.sliders.values(), out]))
+    ...     def compute(self):
+    ...         return {"y": self.sliders["x"].value ** 2}
+    ...     def figure(self, data):
+    ...         fig, ax = plt.subplots()
+    ...         ax.axhline(data["y"])
+    ...         return fig
+    >>> e = Square()
+    >>> e.sliders["x"].value = 3.0
+    >>> e.data["y"]
+    9.0
+    """
 
     #: exception types shown in the status line instead of raised (needs ``status=True``)
     errors: tuple = ()
 
     def _build(self, controls, layout, status: bool = False):
-        """Observe ``controls``, create ``out`` (and ``status``), set ``widget = layout(status, out)``
-        and draw once.
+        """Observe ``controls``, create ``out`` (and ``status``), set ``widget``, draw once.
+
+        ``widget = layout(status, out)``.
 
         controls : iterable of widgets whose ``value`` changes trigger :meth:`redraw`.
         layout : callable ``(status_widget_or_None, out) -> widget`` arranging the controls.
@@ -57,26 +94,63 @@ class Explorer:
         self.redraw()
 
     def values(self) -> dict:
-        """Current slider values by name."""
+        """Return the current slider values.
+
+        Returns
+        -------
+        dict
+            Slider name -> value.
+        """
         return {k: s.value for k, s in self.sliders.items()}
 
     def compute(self) -> dict:  # pragma: no cover - abstract
+        """Return the numbers for the current control values (implemented by subclasses).
+
+        Returns
+        -------
+        dict
+            Stored in ``data`` and passed to :meth:`figure`.
+        """
         raise NotImplementedError
 
     def figure(self, data):  # pragma: no cover - abstract
+        """Return the figure of ``data`` (implemented by subclasses).
+
+        Parameters
+        ----------
+        data : dict
+            What :meth:`compute` returned.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            A new figure (closed after display).
+        """
         raise NotImplementedError
 
     def status_html(self, data) -> str:
+        """Return the status line for ``data`` (HTML; empty by default).
+
+        Parameters
+        ----------
+        data : dict
+            What :meth:`compute` returned.
+
+        Returns
+        -------
+        str
+            HTML shown under the controls when built with ``status=True``.
+        """
         return ""
 
     def _on_change(self, _change):
         self.redraw()
 
-    def update(self):
+    def update(self) -> None:
         """Recompute and redraw (the same as :meth:`redraw`; kept for old notebooks)."""
         self.redraw()
 
-    def redraw(self):
+    def redraw(self) -> None:
         """Recompute ``data`` and redraw the figure (errors in ``errors`` go to the status line)."""
         try:
             data = self.compute()
@@ -92,10 +166,10 @@ class Explorer:
 
     def _show(self, fig):
         """Display ``fig`` in the Output (only under IPython) and close it."""
-        self.out.clear_output(wait=True)
         if in_ipython():
             from IPython.display import display
 
+            self.out.clear_output(wait=True)
             with self.out:
                 display(fig)
         plt.close(fig)

@@ -19,11 +19,33 @@ __all__ = ["FrameSlider", "slider_frames"]
 
 
 class FrameSlider:
-    """HTML slider over pre-rendered frames; displays itself in Jupyter."""
+    """HTML slider over pre-rendered frames; displays itself in Jupyter.
+
+    Parameters
+    ----------
+    images : list of str
+        Base64-encoded PNG images, one per frame.
+    labels : list of str
+        Slider label of each frame (as many as ``images``).
+    title : str
+        Heading shown above the slider.
+
+    Raises
+    ------
+    ValueError
+        If ``images`` is empty or ``labels`` has a different length.
+
+    Examples
+    --------
+    >>> fs = FrameSlider(["iVBORw0KGgo="], ["x = 1"], "demo")
+    >>> "frame-slider" in fs._repr_html_()
+    True
+    """
 
     def __init__(self, images: list[str], labels: list[str], title: str):
-        if len(images) != len(labels) or not images:
-            raise ValueError("images and labels must be non-empty and of equal length")
+        if not images or len(images) != len(labels):
+            raise ValueError(f"images and labels must be non-empty and of equal length, "
+                             f"got {len(images)} images and {len(labels)} labels")
         self.images = images
         self.labels = labels
         self.title = title
@@ -75,8 +97,36 @@ def slider_frames(render, values, *, label="{}", title="", dpi=72) -> FrameSlide
     title : str
         Heading shown above the slider.
     dpi : int
-        Resolution of the embedded PNGs (72 keeps pages small).
+        Resolution of the embedded PNGs in dots per inch (72 keeps pages small).
+
+    Returns
+    -------
+    FrameSlider
+        Displays as HTML with a range slider that swaps the frames.
+
+    Raises
+    ------
+    TypeError
+        If ``render`` is not callable or ``dpi`` is not an integer.
+    ValueError
+        If ``values`` is empty or ``dpi`` is outside [10, 600].
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> def render(a):
+    ...     fig, ax = plt.subplots()
+    ...     ax.plot([0, 1], [0, a])
+    ...     return fig
+    >>> fs = slider_frames(render, [1, 2], label="a = {}", title="slope")
+    >>> fs.labels
+    ['a = 1', 'a = 2']
     """
+    from .. import _validate as check
+
+    if not callable(render):
+        raise TypeError(f"render must be callable, got {type(render).__name__}")
+    dpi = check.integer("dpi", dpi, 10, 600)
     values = list(values)
     if not values:
         raise ValueError("values must contain at least one parameter value")
