@@ -41,7 +41,7 @@ def best_of(f, repeat=5):
 
 def cold(f):
     """Time including the construction of the quadrature (empty cache)."""
-    P._shell_cached.cache_clear()
+    P.clear_cache()
     t = time.perf_counter()
     out = f()
     return time.perf_counter() - t, out

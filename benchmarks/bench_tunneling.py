@@ -2,7 +2,7 @@
 
 1. Anisotropic Andreev conductance on the Fermi sheets: the numba kernel of
    ``btk`` (``g_anisotropic``) vs the same sigma_S formula vectorized in NumPy
-   over (energies x trajectories), on identical nodes and smearing grid.
+   over (energies x trajectories), on identical nodes and the same smearing grid (``btk.smearing_grid``).
 2. STM Fermi-surface average: ``fermi_surface_dos`` (groups the 8-fold
    repeated gap values before calling ``btk.dynes_dos``) vs a direct NumPy
    average over all Fermi-surface points.
@@ -11,22 +11,11 @@ Prints times, ratios and max differences (round-off only).
 Run: .venv/bin/python benchmarks/bench_tunneling.py
 """
 import math
-import time
 
 import numpy as np
 
-from nickelates import bands as B
-from nickelates import btk
-from nickelates import tunneling as T
-
-
-def best_time(f, repeat=5):
-    ts, out = [], None
-    for _ in range(repeat):
-        t = time.perf_counter()
-        out = f()
-        ts.append(time.perf_counter() - t)
-    return min(ts), out
+from nickelates import bands, btk, tunneling
+from nickelates.book import best_of
 
 
 def g_numpy(energy, nodes, gamma):
@@ -44,15 +33,12 @@ def g_numpy(energy, nodes, gamma):
     return (nodes.weight * t * num / den).sum(axis=1) / (nodes.weight * nodes.tau).sum()
 
 
-def andreev_numpy(bias, p, ga, gb, Tk=3.0, Z=(0.58, 0.40), G=(6.6, 4.0)):
-    nodes = [T.sheet_nodes(p, "alpha", ga, Z[0]), T.sheet_nodes(p, "beta", gb, Z[1])]
+def andreev_numpy(bias, p, ga, gb, temperature_K=3.0, Z=(0.58, 0.40), G=(6.6, 4.0)):
+    nodes = [tunneling.sheet_nodes(p, "alpha", ga, Z[0]), tunneling.sheet_nodes(p, "beta", gb, Z[1])]
     gn = np.array([np.sum(n.weight * n.tau) for n in nodes])
     w = gn / gn.sum()
-    kt = btk.K_B_MEV_PER_K * Tk
-    h = btk.energy_grid_step(Tk, G, 3.0)
-    cut = 40.0 * kt
-    n = int(math.ceil((np.max(np.abs(bias)) + cut) / h)) + 2
-    e = np.arange(n) * h
+    e, h, kt, cut = btk.smearing_grid(float(np.max(np.abs(bias))), temperature_K, G, 3.0)
+    n = e.size
     gg = sum(wi * g_numpy(e, nd, gam) for wi, nd, gam in zip(w, nodes, G))
     out = np.empty(bias.size)
     for i, v in enumerate(bias):
@@ -64,19 +50,19 @@ def andreev_numpy(bias, p, ga, gb, Tk=3.0, Z=(0.58, 0.40), G=(6.6, 4.0)):
 
 
 def main():
-    mg = T.triplon_gaps(0.45, 0.4, 0.3, 0.3)
+    mg = tunneling.triplon_gaps(0.45, 0.4, 0.3, 0.3)
     p = mg.p
     bias = np.linspace(-150.0, 150.0, 601)
-    T.andreev_spectrum(bias, p, mg.delta_alpha, mg.delta_beta)  # compile
-    t_nb, s = best_time(lambda: T.andreev_spectrum(bias, p, mg.delta_alpha, mg.delta_beta).total)
-    t_np, r = best_time(lambda: andreev_numpy(bias, p, mg.delta_alpha, mg.delta_beta), repeat=3)
+    tunneling.andreev_spectrum(bias, p, mg.delta_alpha, mg.delta_beta)  # compile
+    t_nb, s = best_of(lambda: tunneling.andreev_spectrum(bias, p, mg.delta_alpha, mg.delta_beta).total, n=5)
+    t_np, r = best_of(lambda: andreev_numpy(bias, p, mg.delta_alpha, mg.delta_beta), n=3)
     print(f"{'case':44s} {'library (ms)':>12s} {'numpy (ms)':>11s} {'ratio':>7s} {'max |diff|':>11s}")
     print(f"{'Andreev, exact gaps, 601 bias, 3 K, (100)':44s} {1e3 * t_nb:12.1f} {1e3 * t_np:11.1f} "
           f"{t_np / t_nb:7.1f} {np.max(np.abs(s - r)):11.1e}")
     w = np.linspace(-200.0, 200.0, 4001)
-    fs = B.fermi_surface(p, "beta", n_theta=720)
-    gap = np.abs(T.gap_on_sheet(mg.delta_beta, fs)) * 1e3
-    t_lib, a = best_time(lambda: T.fermi_surface_dos(w, fs, gap, 1.0))
+    fs = bands.fermi_surface(p, "beta", n_theta=720)
+    gap = np.abs(tunneling.gap_on_sheet(mg.delta_beta, fs)) * 1e3
+    t_lib, a = best_of(lambda: tunneling.fermi_surface_dos(w, fs, gap, 1.0), n=5)
 
     def naive():
         z = np.abs(w)[:, None] + 1j * 1.0
@@ -84,7 +70,7 @@ def main():
         dos = np.real(z / (np.sqrt(z - d) * np.sqrt(z + d)))
         return (dos * fs.weight).sum(axis=1) / fs.weight.sum()
 
-    t_nv, b = best_time(naive)
+    t_nv, b = best_of(naive, n=5)
     print(f"{'STM FS average, 720 points, 4001 energies':44s} {1e3 * t_lib:12.1f} {1e3 * t_nv:11.1f} "
           f"{t_nv / t_lib:7.1f} {np.max(np.abs(a - b)):11.1e}")
 

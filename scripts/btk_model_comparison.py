@@ -18,9 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from nickelates import btk
+from nickelates import btk, paths
 
-ROOT = Path(__file__).resolve().parents[1]
 MODELS = ("s,s", "s,d", "d,s", "d,d")
 
 
@@ -44,7 +43,7 @@ def run(n_points=321, bias_max=80.0, noise=0.004, starts=6, seed=7, models=MODEL
 
 
 if __name__ == "__main__":
-    path = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "data" / "btk_model_comparison.json"
+    path = Path(sys.argv[1]) if len(sys.argv) > 1 else paths.data_file("btk_model_comparison.json")
     res = run()
     with open(path, "w") as fh:
         json.dump(res, fh, indent=1)

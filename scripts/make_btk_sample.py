@@ -12,9 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from nickelates import btk
+from nickelates import btk, paths
 
-ROOT = Path(__file__).resolve().parents[1]
 SEED = 20250915
 NOISE = 0.003          # relative noise of dI/dV
 BIAS_MAX = 150.0       # mV
@@ -40,5 +39,5 @@ def make(path):
 
 
 if __name__ == "__main__":
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "data" / "btk_sample_spectrum.csv"
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else paths.data_file("btk_sample_spectrum.csv")
     print("wrote", make(out))

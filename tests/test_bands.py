@@ -4,9 +4,10 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from nickelates import bands as B
-from nickelates.errors import ConvergenceError
 
 
 def test_high_symmetry_energies():
@@ -17,8 +18,7 @@ def test_high_symmetry_energies():
     assert np.isclose(xb[1], 4 * p.t2 - 4 * p.t3 + 4 * p.eps_b - p.mu)
 
 
-def test_c4v_symmetry_and_degeneracy_on_diagonal():
-    rng = np.random.default_rng(0)
+def test_c4v_symmetry_and_degeneracy_on_diagonal(rng):
     kx, ky = rng.uniform(-math.pi, math.pi, (2, 200))
     for xi in B.dispersion(kx, ky, B.PAPER_V3):
         for other in (B.dispersion(ky, kx, B.PAPER_V3), B.dispersion(-kx, ky, B.PAPER_V3)):
@@ -33,8 +33,8 @@ def test_paper_fillings_v1_and_v3():
     assert abs(sum(B.fillings(B.PAPER_V3)) - 0.45) < 0.005
 
 
-def test_fillings_methods_agree():
-    p = B.with_density(B.PAPER_V3, 0.45)
+def test_fillings_methods_agree(bands_045):
+    p = bands_045
     a = B.fillings(p)
     b = B.fillings(p, method="triangle", n_grid=2048, rtol=1e-4)
     assert np.allclose(a, b, rtol=1e-5)
@@ -46,8 +46,8 @@ def test_mu_for_density_inverts_fillings(n_c):
     assert abs(sum(B.fillings(p)) - n_c) < 1e-9
 
 
-def test_dos_contour_vs_triangle_and_paper_shape():
-    p = B.with_density(B.PAPER_V3, 0.45)
+def test_dos_contour_vs_triangle_and_paper_shape(bands_045):
+    p = bands_045
     ref = B.fermi_level_dos(p)
     tri = B.fermi_level_dos(p, method="triangle", n_grid=2048, rtol=1e-3)
     assert np.allclose(ref, tri, rtol=1e-4)
@@ -55,8 +55,8 @@ def test_dos_contour_vs_triangle_and_paper_shape():
     assert ref.Nt_beta / ref.N_beta > 1.7 and ref.Nt_alpha / ref.N_alpha < 0.4   # Fig. 4 left
 
 
-def test_dos_is_derivative_of_filling():
-    p = B.with_density(B.PAPER_V3, 0.45)
+def test_dos_is_derivative_of_filling(bands_045):
+    p = bands_045
     h = 1e-5
     up = sum(B.fillings(dataclasses.replace(p, mu=p.mu + h)))
     dn = sum(B.fillings(dataclasses.replace(p, mu=p.mu - h)))
@@ -72,8 +72,8 @@ def test_free_electron_like_limit():
     assert np.isclose(d.N_alpha, d.N_beta)
 
 
-def test_fermi_surface_weights_sum_to_dos_and_eta_average():
-    p = B.with_density(B.PAPER_V3, 0.45)
+def test_fermi_surface_weights_sum_to_dos_and_eta_average(bands_045):
+    p = bands_045
     d = B.fermi_level_dos(p)
     for band, N, Nt in (("alpha", d.N_alpha, d.Nt_alpha), ("beta", d.N_beta, d.Nt_beta)):
         fs = B.fermi_surface(p, band)
@@ -91,13 +91,58 @@ def test_orbital_content_near_paper():
     assert abs(pa - 0.14) < 0.012 and abs(pb - 0.054) < 0.008
 
 
-def test_critical_points_beta_saddle():
-    crit = B.critical_points(B.PAPER_V3, "beta")
-    saddle = [c for c in crit if c[2] == "saddle"]
-    assert len(saddle) == 1 and abs(saddle[0][1] - 2 * math.pi / 3) < 1e-6
-    kinds = {round(c[1], 6): c[2] for c in crit}
-    assert kinds[round(math.pi, 6)] == "minimum"
-    assert [c[2] for c in B.critical_points(B.PAPER_V3, "alpha") if abs(c[1] - math.pi) < 1e-9] == ["saddle"]
+def test_critical_points_against_closed_forms():
+    """Gamma, X, M energies in closed form; the beta saddle at kx = 2 pi/3 (chapter 1, exercise)."""
+    p = B.PAPER_V3
+    crit = B.critical_points(p, "beta")
+    by_k = {(round(c.kx, 6), round(c.ky, 6)): c for c in crit}
+    X, M, G = by_k[(round(math.pi, 6), 0.0)], by_k[(round(math.pi, 6), round(math.pi, 6))], by_k[(0.0, 0.0)]
+    assert X.energy == pytest.approx(4 * p.t2 - 4 * p.t3 + 4 * p.eps_b, abs=1e-12) and X.kind == "minimum"
+    assert M.energy == pytest.approx(4 * p.t1 - 4 * p.t2 - 4 * p.t3, abs=1e-12) and M.kind == "maximum"
+    assert G.energy == pytest.approx(-4 * (p.t1 + p.t2 + p.t3), abs=1e-12) and G.kind == "minimum"
+    saddle = [c for c in crit if c.kind == "saddle"]
+    assert len(saddle) == 1 and saddle[0].ky == 0.0
+    assert saddle[0].kx == pytest.approx(2 * math.pi / 3, abs=1e-7)
+    # xi + mu = -2 t1 (c + 1) - 4 t2 c - 4 t3 c^2 + eps (c - 1)^2 at c = cos kx = -1/2
+    c = -0.5
+    assert saddle[0].energy == pytest.approx(-2 * p.t1 * (c + 1) - 4 * p.t2 * c - 4 * p.t3 * c * c
+                                             + p.eps_b * (c - 1) ** 2, abs=1e-12)
+    # alpha: X is a saddle (curvature -2 t1 - 4 t2 + 8 t3 - 4 eps_a < 0 along kx, > 0 along ky)
+    alpha_X = [c for c in B.critical_points(p, "alpha") if c.kx == math.pi and c.ky == 0.0]
+    assert [c.kind for c in alpha_X] == ["saddle"]
+    # the pairing module's energies are the same points, measured from mu
+    from nickelates import pairing
+    assert pairing.critical_energies(p, "beta") == pytest.approx([c.energy - p.mu for c in crit], abs=1e-15)
+
+
+def test_dos_vs_filling_numbers():
+    """Fig. 3/4 (left) at n_c = 0.45 and the two special fillings (chapter 1)."""
+    d = B.dos_vs_filling([0.45, 0.6])
+    assert d.N_beta[0] / d.N_alpha[0] == pytest.approx(2.502, abs=0.01)
+    assert d.Nt_alpha[0] / d.N_alpha[0] == pytest.approx(0.326, abs=0.005)
+    assert d.Nt_beta[0] / d.N_beta[0] == pytest.approx(1.798, abs=0.01)
+    assert d.mu[0] == pytest.approx(B.mu_for_density(0.45, B.PAPER_V3), abs=1e-12)
+    assert 0.30 < d.n_c_vh < 0.32 and 0.22 < d.n_c_X < 0.26
+    # n_c_X is the filling at mu = xi_beta(X) + mu = 4 t2 - 4 t3 + 4 eps_b (closed form)
+    p = B.PAPER_V3
+    assert d.n_c_X == pytest.approx(sum(B.fillings(dataclasses.replace(p, mu=4 * p.t2 - 4 * p.t3 + 4 * p.eps_b))))
+    assert d["error"] is d.error
+    with pytest.raises(ValueError, match="n_c"):
+        B.dos_vs_filling([0.45, 2.0])
+    with pytest.raises(TypeError, match="n_c"):
+        B.dos_vs_filling(["0.45"])
+
+
+def test_with_density_is_cached_and_validated(bands_045):
+    assert B.with_density(B.PAPER_V3, 0.45) is bands_045
+    assert B.with_density(B.PAPER_V3, 0.45 + 1e-14) is bands_045        # rounded to 12 digits
+    B.clear_cache()
+    q = B.with_density(B.PAPER_V3, 0.45)
+    assert q == bands_045 and q is not bands_045
+    with pytest.raises(TypeError, match="p must"):
+        B.with_density((0.45, -0.23, 0.07, 0.4, 0.1, -0.65), 0.45)
+    with pytest.raises(ValueError, match="n_c"):
+        B.with_density(B.PAPER_V3, 2.0)
 
 
 # ----------------------------------------------------------------- bad input
@@ -130,7 +175,7 @@ def test_other_bad_input():
         B.orbital_content(B.PAPER_V3, 0.0)
     with pytest.raises(ValueError, match="method"):
         B.fillings(B.PAPER_V3, method="histogram")
-    with pytest.raises(ValueError, match="p must be"):
+    with pytest.raises(TypeError, match="p must be"):
         B.fillings((0.45, -0.23, 0.07, 0.4, 0.1, -0.65))
     with pytest.raises(ValueError, match="kx"):
         B.dispersion([0.0, np.nan], [0.0, 0.0], B.PAPER_V3)
@@ -146,12 +191,7 @@ def test_contour_method_raises_where_sheet_not_star_shaped():
     assert how[1] == "triangle" and err < 1e-3
 
 
-def test_convergence_error_type_is_runtime_error():
-    assert issubclass(ConvergenceError, RuntimeError)
-
-
-def test_velocity_is_gradient_of_dispersion():
-    rng = np.random.default_rng(3)
+def test_velocity_is_gradient_of_dispersion(rng):
     kx, ky = rng.uniform(-math.pi, math.pi, (2, 50))
     h = 1e-6
     for band in B.BAND_NAMES:
@@ -163,8 +203,8 @@ def test_velocity_is_gradient_of_dispersion():
         B.velocity(0.1, 0.2, B.PAPER_V3, "delta")
 
 
-def test_contour_integrals_converge_exponentially():
-    p = B.with_density(B.PAPER_V3, 0.45)
+def test_contour_integrals_converge_exponentially(bands_045):
+    p = bands_045
     ref = B.fermi_level_dos(p)
     errs = [abs(B.contour_integrals(p, "beta", m)[1] / ref.N_beta - 1) for m in (8, 16, 32)]
     assert errs[0] > 1e-5 and errs[1] < 1e-5 and errs[2] < 1e-11
@@ -173,3 +213,82 @@ def test_contour_integrals_converge_exponentially():
         B.contour_integrals(B.with_density(B.PAPER_V3, 0.28), "beta", 64)
     with pytest.raises(ValueError, match="n_angles"):
         B.contour_integrals(p, "beta", 0)
+
+
+# ----------------------------------------------------------------- domain and hardening
+
+
+@pytest.mark.parametrize("bad", [1j, np.array([1.0 + 0j]), np.array([True, False]), "0.3", np.array(["a"])])
+def test_momenta_of_the_wrong_type(bad):
+    for f in (lambda k: B.eta(k, 0.0), lambda k: B.dispersion(0.0, k, B.PAPER_V3),
+              lambda k: B.velocity(k, 0.0, B.PAPER_V3, "alpha")):
+        with pytest.raises(TypeError):
+            f(bad)
+    with pytest.raises(ValueError, match="kx"):
+        B.eta([], 0.0)
+
+
+def test_band_params_domain():
+    """Huge hoppings used to give NaN fillings; the domain is now explicit (|x| <= 1e4 eV, scale >= 1e-6 eV)."""
+    with pytest.raises(ValueError, match=r"t1 must lie in \[-10000.0, 10000.0\]"):
+        B.BandParams(1e10, -0.23, 0.07, 0.4, 0.1, -0.65)
+    with pytest.raises(ValueError, match="band scale"):
+        B.BandParams(1e-230, 0.0, 0.0, 0.0, 0.0, 0.0)
+    with pytest.raises(TypeError, match="mu"):
+        B.BandParams(0.45, -0.23, 0.07, 0.4, 0.1, True)
+    with pytest.raises(TypeError, match="eps_a"):
+        B.BandParams(0.45, -0.23, 0.07, "0.4", 0.1, -0.65)
+    # the edges of the box still give the scaled paper numbers (fillings are scale invariant)
+    ref = B.fillings(B.PAPER_V3)
+    for scale in (1e4 / 0.65, 1e-6 / 0.45):
+        p = B.BandParams(*(scale * x for x in (0.45, -0.23, 0.07, 0.4, 0.1, -0.65)))
+        assert B.fillings(p) == pytest.approx(ref, rel=1e-9)
+        assert B.fermi_level_dos(p).N_alpha * scale == pytest.approx(B.fermi_level_dos(B.PAPER_V3).N_alpha, rel=1e-7)
+
+
+_energy = st.floats(-B.MAX_ENERGY_EV, B.MAX_ENERGY_EV, allow_nan=False)
+_hop = st.one_of(st.floats(-2.0, 2.0), st.floats(-B.MAX_ENERGY_EV, B.MAX_ENERGY_EV)).filter(
+    lambda x: abs(x) >= B.MIN_BAND_SCALE_EV or x == 0.0)
+
+
+@given(t1=st.floats(0.05, 1.0), t2=st.floats(-0.5, 0.5), t3=st.floats(-0.3, 0.3), eps_a=st.floats(-1.0, 1.0),
+       eps_b=st.floats(-1.0, 1.0), mu=st.floats(-3.0, 3.0))
+def test_fillings_and_dos_in_the_physical_box(t1, t2, t3, eps_a, eps_b, mu):
+    """Fillings in [0, 1] per band and monotone in mu; DOS finite and >= 0."""
+    p = B.BandParams(t1, t2, t3, eps_a, eps_b, mu)
+    n = B.fillings(p)
+    d = B.fermi_level_dos(p)
+    assert all(0.0 <= x <= 1.0 for x in n)
+    assert all(np.isfinite(x) and x >= 0.0 for x in d)
+    up = B.fillings(dataclasses.replace(p, mu=mu + 0.05))
+    assert all(b >= a - 1e-9 for a, b in zip(n, up))
+
+
+@given(vals=st.tuples(_hop, _hop, _hop, _hop, _hop, _energy).filter(
+    lambda v: max(abs(x) for x in v[:5]) >= B.MIN_BAND_SCALE_EV))
+def test_fillings_finite_over_the_whole_domain(vals):
+    """Anywhere in the documented box: finite fillings in [0, 1] (never NaN)."""
+    n = B.fillings(B.BandParams(*vals))
+    assert all(0.0 <= x <= 1.0 for x in n)
+
+
+@given(kx=st.floats(-10, 10), ky=st.floats(-10, 10))
+def test_eta_bounds_and_symmetry(kx, ky):
+    e = float(B.eta(kx, ky))
+    assert -2.0 <= e <= 2.0
+    assert float(B.eta(ky, kx)) == -e
+    xa, xb = B.dispersion(kx, ky, B.PAPER_V3)
+    assert float(xa - xb) == pytest.approx((B.PAPER_V3.eps_a - B.PAPER_V3.eps_b) * e * e, abs=1e-12)
+
+
+def test_size_limits():
+    with pytest.raises(ValueError, match="n_theta"):
+        B.fermi_surface(B.PAPER_V3, "alpha", n_theta=10 ** 8)
+    with pytest.raises(ValueError, match="n_grid"):
+        B.fillings(B.PAPER_V3, method="triangle", n_grid=1 << 15)
+    with pytest.raises(TypeError, match="n_theta"):
+        B.fermi_surface(B.PAPER_V3, "alpha", n_theta=720.0)
+    with pytest.raises(ValueError, match="rtol"):
+        B.fillings(B.PAPER_V3, rtol=float("nan"))
+    with pytest.raises(TypeError, match="return_error"):
+        B.fermi_level_dos(B.PAPER_V3, return_error="yes")

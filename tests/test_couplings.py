@@ -1,209 +1,218 @@
-"""Tests of chapter 2: symbolic derivations, numeric couplings, cluster ED, widget."""
+"""Tests of nickelates.couplings: the printed chain, its limits, the band summary and the input checks.
+
+The symbolic derivations are in test_symbolic.py, the cluster ED in test_clusters.py.
+"""
+import dataclasses
 import math
 
 import numpy as np
 import pytest
-import sympy as sp
+from hypothesis import given
+from hypothesis import strategies as st
 
-from nickelates import clusters as C
-from nickelates import couplings as K
-from nickelates import symbolic as S
+from nickelates import bands, couplings
 
 T_XZ = math.sqrt(3) / 4 * 0.6
 
-
-# ------------------------------------------------------------------ symbolic
-def test_dimer_exchange_symbolic():
-    d = S.hubbard_dimer_sw()
-    assert sp.simplify(d["J"] - S.printed()["J_c"]) == 0
-    # H_eff = J (S1.S2 - 1/4) on the covalent states
-    b = S.bond_operators()
-    s1s2 = sum((b["S1"][m] * b["S2"][m] for m in range(3)), sp.zeros(4, 4))
-    assert sp.simplify(d["H_eff"] - S.printed()["J_c"] * (s1s2 - sp.eye(4) / 4)) == sp.zeros(4, 4)
-    assert sp.simplify(d["gap_series"] - (4 * S.t_c**2 / S.U - 16 * S.t_c**4 / S.U**3)) == 0
+#: the documented box, restricted to physically sensible eV scales for the properties
+energy = st.floats(1e-3, 1e3)
+hopping = st.floats(-1e3, 1e3)
 
 
-def test_eq7_holds_on_dimer_space():
-    for r in S.eq7_residual():
-        assert r == sp.zeros(4, 4)
-    b = S.bond_operators()
-    # hard-core: T^+ T^+ vanishes on the 4-dim space (outside it, Eq. 7 has no meaning)
-    assert all((b["Tdag"][m] * b["Tdag"][n]) == sp.zeros(4, 4) for m in range(3) for n in range(3))
+# ------------------------------------------------------------- hand values
+def test_hand_values():
+    assert couplings.dimer_exchange(0.6, 5.0) == pytest.approx(0.288, rel=1e-15)
+    assert couplings.singlet_triplet_gap(0.6, 5.0, exact=True) == pytest.approx((math.sqrt(30.76) - 5) / 2, rel=1e-14)
+    ea, eb = couplings.band_shifts(0.5, 1.0, 4.0, 4.0)           # 4 t^2 = 1
+    assert (ea, eb) == pytest.approx((1 - 1 / 5, 1 / 4 - 1 / 8), rel=1e-15)
+    ja, jb = couplings.kondo_couplings(0.5, 1.0, 4.0, 4.0)
+    assert (ja, jb) == pytest.approx((1 + 1 / 5, 1 / 4 + 1 / 8), rel=1e-15)
+    assert couplings.kappas(0.5, 0.2, 0.4) == pytest.approx((1.25, 0.5, math.sqrt(0.625)), rel=1e-15)
+    assert couplings.pairing_strength(0.4, 0.3) == pytest.approx(0.8, rel=1e-15)
+    c = couplings.channel_couplings(0.5, 1.0, 2.0, 4.0, 5.0)     # g^2 = 1
+    assert c.as_tuple() == pytest.approx((0.5 * (1 - 1 / 4), 0.5 * (1 / 2 - 1 / 5), 1 + 1 / 5, 1 / 2 + 1 / 4), rel=1e-15)
+    assert couplings.lambda_coupling(0.5, 0.25, 1.0) == pytest.approx(0.25, rel=1e-15)
+    fa, fb = couplings.form_factors([0.0, 1.0, -2.0], 2.0, 0.5, 0.25)
+    assert fa.tolist() == [1.0, 0.0, 3.0] and fb.tolist() == [1.0, 0.5, 2.0]
 
 
-def test_hund_linear_part_is_eq8():
-    h = S.hund_coupling()
-    assert sp.simplify(h["H_lin"] - h["rhs"]) == sp.zeros(64, 64)
-    for a, b in zip(h["s1_minus_s2"], h["s_ab_plus_s_ba"]):
-        assert sp.simplify(a - b) == sp.zeros(16, 16)
-
-
-def test_channel_sw_forms():
-    r = S.channel_sw()
-    g, ma, mb, pa, pb = S.g, S.Em_a, S.Em_b, S.Ep_a, S.Ep_b
-    assert sp.simplify(r["shift_alpha"] - g**2 / 2 * (1 / ma - 1 / pa)) == 0
-    assert sp.simplify(r["shift_beta"] - g**2 / 2 * (1 / mb - 1 / pb)) == 0
-    assert sp.simplify(r["K_a"] - g**2 * (1 / ma + 1 / pb)) == 0
-    assert sp.simplify(r["K_b"] - g**2 * (1 / mb + 1 / pa)) == 0
-    # printed Eq. (10) with E^-_a = E_a, E^+_b = E_a + U, E^-_b = E_b, E^+_a = E_b + U, g = 2 t_xz
-    ident = {g: 2 * S.t_xz, ma: S.E_a, pb: S.E_a + S.U, mb: S.E_b, pa: S.E_b + S.U}
-    pr = S.printed()
-    assert sp.simplify(r["K_a"].subs(ident) - pr["J_K_a"]) == 0
-    assert sp.simplify(r["K_b"].subs(ident) - pr["J_K_b"]) == 0
-    # printed Eq. (3) is twice the derived shift when E^+_a = E_a + U
-    ident3 = {g: 2 * S.t_xz, ma: S.E_a, pa: S.E_a + S.U}
-    assert sp.simplify(pr["eps_alpha"] - 2 * r["shift_alpha"].subs(ident3)) == 0
-
-
-def test_triplon_pairing_V():
-    r = S.triplon_pairing()
-    pr = S.printed()
-    assert sp.simplify(r["V"] - pr["V"] * S.f_a * S.f_b) == 0
-    assert r["V_triplet"] == 0
-    assert r["spin_structure"] == sp.Rational(-3, 2)
-
-
-# ------------------------------------------------------- numeric vs symbolic
-def test_numeric_functions_match_symbolic():
-    pr = S.printed()
-    rng = np.random.default_rng(3)
-    for _ in range(5):
-        t, Ea, Eb, U, tc = rng.uniform(0.1, 2.0, 5)
-        sub = {S.t_xz: t, S.E_a: Ea, S.E_b: Eb, S.U: U, S.t_c: tc}
-        ea, eb = K.band_shifts(t, Ea, Eb, U)
-        ja, jb = K.kondo_couplings(t, Ea, Eb, U)
-        assert ea == pytest.approx(float(pr["eps_alpha"].subs(sub)), rel=1e-12)
-        assert eb == pytest.approx(float(pr["eps_beta"].subs(sub)), rel=1e-12)
-        assert ja == pytest.approx(float(pr["J_K_a"].subs(sub)), rel=1e-12)
-        assert jb == pytest.approx(float(pr["J_K_b"].subs(sub)), rel=1e-12)
-        assert K.dimer_exchange(tc, U) == pytest.approx(float(pr["J_c"].subs(sub)), rel=1e-12)
-    J_H, J_c = 0.37, 0.29
-    assert K.pairing_strength(J_H, J_c) == pytest.approx(float(pr["V"].subs({S.J_H: J_H, S.J_c: J_c})))
-
-
-def test_channel_couplings_function_matches_sw_cluster():
-    args = (0.7, 1.9, 5.5, 4.1)
-    d = K.channel_couplings(0.2, *args)
-    sw = C.channel_cluster_couplings_sw(0.4, *args)
-    assert d["eps_alpha"] == pytest.approx(sw.shift_alpha, rel=1e-10)
-    assert d["eps_beta"] == pytest.approx(sw.shift_beta, rel=1e-10)
-    assert d["J_K_a"] == pytest.approx(sw.K_a, rel=1e-10)
-    assert d["J_K_b"] == pytest.approx(sw.K_b, rel=1e-10)
-
-
-def test_channel_sw_against_pymablock():
-    from pymablock import block_diagonalize
-
-    args = (0.7, 1.9, 5.5, 4.1)
-    H0, Vm, low, _ = C.channel_cluster_hamiltonian(1.0, *args)
-    sub = np.ones(256, int)
-    sub[low] = 0
-    Ht, *_ = block_diagonalize([H0, Vm], subspace_indices=sub)
-    h2 = np.asarray(Ht[0, 0, 2])
-    ref = C._extract(h2, C._vacuum_energy(h2), low)
-    sw = C.channel_cluster_couplings_sw(1.0, *args)
-    for f in ("shift_alpha", "shift_beta", "K_a", "K_b"):
-        assert getattr(ref, f) == pytest.approx(getattr(sw, f), rel=1e-9)
-
-
-# ------------------------------------------------------------------- ED
-def test_dimer_ed_gap_and_error_order():
-    sp_ = C.dimer_spectrum(0.6, 5.0)
-    assert sp_.gap == pytest.approx(K.singlet_triplet_gap(0.6, 5.0, exact=True), rel=1e-12)
-    assert abs(sp_.triplet) < 1e-12
-    assert sp_.gap == pytest.approx(K.dimer_exchange(0.6, 5.0), rel=0.06)   # 0.273 vs 0.288
-    ts = np.geomspace(0.03, 0.3, 6)
-    err = [C.dimer_spectrum(t, 5.0).gap - K.dimer_exchange(t, 5.0) for t in ts]
-    assert C.loglog_slope(ts, err) == pytest.approx(4.0, abs=0.05)
-
-
-def test_channel_ed_error_is_fourth_order():
-    Ea = K.E_a_for_eps_alpha(0.4, T_XZ, 5.0)
-    args = (Ea, Ea + 1.2, Ea + 1.2 + 5.0, Ea + 5.0)
-    gs = np.geomspace(0.01, 0.08, 5)
-    for f in ("shift_alpha", "K_a", "K_b"):
-        err = [getattr(C.channel_cluster_couplings_ed(g, *args), f)
-               - getattr(C.channel_cluster_couplings_sw(g, *args), f) for g in gs]
-        assert C.loglog_slope(gs, err) == pytest.approx(4.0, abs=0.1)
-    # tiny g: agreement
-    ed = C.channel_cluster_couplings_ed(0.01, *args)
-    sw = C.channel_cluster_couplings_sw(0.01, *args)
-    assert ed.K_a == pytest.approx(sw.K_a, rel=2e-3)
-
-
-def test_hubbard_dimer_excitations():
-    tc, U = 0.6, 5.0
-    for ez in (-2.0, -1.0):
-        x = C.hubbard_dimer_excitations(tc, U, ez)
-        # in the Mott dimer the bonding channel is the cheaper one to empty
-        assert x["E_rem_b"] == pytest.approx(x["E_rem_a"] - 2 * tc, abs=1e-10)
-        assert x["E_add_a"] == pytest.approx(x["E_add_b"] - 2 * tc, abs=1e-10)
-        assert x["E_rem_a"] + x["E_add_b"] == pytest.approx(U + 2 * tc + 2 * C.dimer_spectrum(tc, U).gap, abs=1e-10)
-        # removal weight through a: (1 - 4 t_c / sqrt(U^2 + 16 t_c^2))/2 -> 1/2 for U >> t_c
-        assert x["w_rem_a"] == pytest.approx(0.5 * (1 - 4 * tc / math.hypot(U, 4 * tc)), abs=1e-12)
-
-
-# -------------------------------------------------------------- the chain
 def test_chain_reproduces_fig2_shifts():
-    c = K.from_band_shifts(0.4, J_H=0.4, dos=(0.2859, 0.7215))
+    c = couplings.from_band_shifts(0.4, J_H=0.4, dos=(0.2859, 0.7215))
     assert c.E_a == pytest.approx(0.6024, abs=1e-3)
     assert c.E_b == pytest.approx(c.E_a + 1.2)
     assert c.eps_alpha == pytest.approx(0.4, rel=1e-12)
     assert c.eps_beta == pytest.approx(0.1, abs=0.015)          # 0.110
     assert c.J_K_a == pytest.approx(0.4964, abs=1e-3)
     assert c.J_K_b == pytest.approx(0.1895, abs=1e-3)
-    assert c.J_K_a > c.J_K_b
     assert c.J_c == pytest.approx(0.288)
     assert c.V == pytest.approx(0.8333, abs=1e-3)
     assert c.kappa == pytest.approx(0.767, abs=2e-3)
     assert c.lam == pytest.approx(0.378, abs=2e-3)
-    assert K.J_H_for_lambda(c.lam, c.J_c, 0.2859, 0.7215) == pytest.approx(0.4)
+    assert couplings.J_H_for_lambda(c.lam, c.J_c, 0.2859, 0.7215) == pytest.approx(0.4)
+    # U -> infinity (exercise of chapter 2): the addition channel drops out, eps_alpha = J_K^a
+    big = couplings.from_microscopic(U=1e8, E_a=0.6)
+    assert big.eps_alpha == pytest.approx(big.J_K_a, rel=1e-7)
 
 
 def test_lambda_with_band_dos():
-    from nickelates import bands as B
-
-    dos = B.fermi_level_dos(B.PAPER_V3)
-    c = K.from_band_shifts(0.4, J_H=0.4, dos=dos)
+    dos = bands.fermi_level_dos(bands.PAPER_V3)
+    c = couplings.from_band_shifts(0.4, J_H=0.4, dos=dos)
     assert 0.3 < c.lam < 0.45
+    assert c.N_alpha == dos.N_alpha and c.N_beta == dos.N_beta
 
 
-@pytest.mark.parametrize("call, name", [
-    (lambda: K.dimer_exchange(0.6, 0.0), "U"),
-    (lambda: K.dimer_exchange(-0.6, 5.0), "t_c"),
-    (lambda: K.band_shifts(0.26, -0.1, 1.0, 5.0), "E_a"),
-    (lambda: K.band_shifts(0.26, 0.6, float("nan"), 5.0), "E_b"),
-    (lambda: K.kondo_couplings(-0.1, 0.6, 1.8, 5.0), "t_xz"),
-    (lambda: K.pairing_strength(0.4, 0.0), "J_c"),
-    (lambda: K.kappas(0.5, 0.2, 0.0), "J_H"),
-    (lambda: K.from_microscopic(J_H=-1.0), "J_H"),
-    (lambda: K.from_microscopic(dos=(0.3,)), "dos"),
-    (lambda: K.E_a_for_eps_alpha(0.0, 0.26, 5.0), "eps_alpha"),
-    (lambda: C.channel_cluster_couplings_ed(0.1, 0.6, 1.8, 0.0, 5.6), "E_add_a"),
-    (lambda: C.loglog_slope([1, 2], [0, 1]), "non-zero"),
+def test_couplings_frozen_and_defaults():
+    c = couplings.from_microscopic()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        c.V = 1.0
+    assert c.E_b == pytest.approx(c.E_a + 2 * c.t_c)
+    assert c.t_xz == pytest.approx(couplings.T_XZ_PAPER)
+    assert c.lam is None and c.as_dict()["V"] == c.V
+
+
+def test_band_params_and_chain_summary(bands_045):
+    c = couplings.from_band_shifts(0.4)
+    p = c.band_params()
+    assert (p.eps_a, p.eps_b) == (c.eps_alpha, c.eps_beta)
+    assert (p.t1, p.t2, p.t3) == (bands.PAPER_V3.t1, bands.PAPER_V3.t2, bands.PAPER_V3.t3)
+    assert c.band_params(bands.PAPER_V1).t2 == bands.PAPER_V1.t2
+    s = couplings.chain_summary(c)
+    assert sum(s["fillings"]) == pytest.approx(0.45, rel=1e-8)
+    # eta_X^2 = 4: the splitting at X is 4 (eps_alpha - eps_beta)
+    assert s["splitting_X"] == pytest.approx(4 * (c.eps_alpha - c.eps_beta), rel=1e-9)
+    assert s["lam"] == pytest.approx(couplings.lambda_coupling(c.V, s["dos"][0], s["dos"][1]), rel=1e-14)
+    # the chain's eps_beta = 0.110 is close to Fig. 2's 0.1, so mu is close to that of the paper's bands
+    assert s["mu"] == pytest.approx(bands_045.mu, abs=0.02)
+    s3 = couplings.chain_summary(c, n_c=0.3)
+    assert sum(s3["fillings"]) == pytest.approx(0.3, rel=1e-8) and s3["mu"] < s["mu"]
+
+
+# ---------------------------------------------------------- properties
+@given(hopping, energy)
+def test_dimer_exchange_properties(t_c, U):
+    J = couplings.dimer_exchange(t_c, U)
+    gap = couplings.singlet_triplet_gap(t_c, U, exact=True)
+    assert J == couplings.dimer_exchange(-t_c, U) and gap == couplings.singlet_triplet_gap(-t_c, U, exact=True)
+    assert math.isfinite(J) and J >= 0 and 0 <= gap <= J
+    assert J == couplings.singlet_triplet_gap(t_c, U)
+    x = abs(t_c) / U
+    if x < 1e-2:                 # exact gap / J_c = 1 - 4 x^2 + 32 x^4 - ...
+        assert abs(gap / J - (1 - 4 * x**2)) <= 33 * x**4 + 1e-14 if J > 0 else gap == 0
+
+
+@given(st.floats(1e-12, 1e-6), energy)
+def test_exact_gap_has_no_cancellation_at_small_hopping(ratio, U):
+    # (sqrt(U^2 + 16 t^2) - U)/2 evaluated naively gives 0 here
+    t_c = ratio * U
+    assert couplings.singlet_triplet_gap(t_c, U, exact=True) == pytest.approx(4 * t_c**2 / U, rel=1e-10)
+
+
+@given(st.floats(0, 1e2), energy, energy, energy)
+def test_shift_and_kondo_properties(t_xz, E_a, E_b, U):
+    ea, eb = couplings.band_shifts(t_xz, E_a, E_b, U)
+    ja, jb = couplings.kondo_couplings(t_xz, E_a, E_b, U)
+    assert 0 <= ea <= ja and 0 <= eb <= jb
+    if t_xz > 1e-6:
+        # (1/E - 1/(E+U)) / (1/E + 1/(E+U)) = U / (2E + U)
+        assert ea / ja == pytest.approx(U / (2 * E_a + U), rel=1e-12)
+        assert eb / jb == pytest.approx(U / (2 * E_b + U), rel=1e-12)
+        # Eq. (10) is the derived channel form with the identification of chapter 2
+        c = couplings.channel_couplings(t_xz, E_a, E_b, E_b + U, E_a + U)
+        assert (c.J_K_a, c.J_K_b) == pytest.approx((ja, jb), rel=1e-12)
+
+
+@given(energy, st.floats(1e-3, 10), energy)
+def test_E_a_for_eps_alpha_inverts_eq3(eps_alpha, t_xz, U):
+    E = couplings.E_a_for_eps_alpha(eps_alpha, t_xz, U)
+    assert E > 0
+    assert couplings.band_shifts(t_xz, E, E, U)[0] == pytest.approx(eps_alpha, rel=1e-11)
+
+
+@given(energy, energy, st.floats(1e-3, 1e2), st.floats(1e-3, 1e2), st.floats(1e-3, 10))
+def test_lambda_and_J_H_for_lambda_invert(J_H, J_c, N_alpha, N_beta, lam):
+    V = couplings.pairing_strength(J_H, J_c)
+    assert V * J_c / J_H**2 == pytest.approx(1.5, rel=1e-14)
+    J = couplings.J_H_for_lambda(lam, J_c, N_alpha, N_beta)
+    assert couplings.lambda_coupling(couplings.pairing_strength(J, J_c), N_alpha, N_beta) == pytest.approx(lam, rel=1e-12)
+
+
+@given(st.lists(st.floats(-2, 2), min_size=1, max_size=5), st.floats(-2, 2), st.floats(0, 5), st.floats(0, 5))
+def test_pairing_matrix_element_properties(eta_k, eta_kp, kappa_a, kappa_b):
+    v = couplings.pairing_matrix_element(eta_k, eta_kp, 0.8, kappa_a, kappa_b)
+    assert np.all(np.isfinite(v)) and v.shape == (len(eta_k),)
+    assert np.allclose(v, couplings.pairing_matrix_element(eta_kp, eta_k, 0.8, kappa_a, kappa_b), rtol=1e-14)
+    # V_kk' = V (1 - (ka + kb) x + ka kb x^2) with x = eta eta'
+    x = np.asarray(eta_k) * eta_kp
+    assert np.allclose(v, 0.8 * (1 - (kappa_a + kappa_b) * x + kappa_a * kappa_b * x**2), rtol=1e-12, atol=1e-12)
+
+
+@given(st.floats(0.1, 2), st.floats(1, 10), st.floats(0.05, 0.5), st.floats(0.1, 2), st.floats(0.1, 1))
+def test_from_microscopic_finite_and_consistent(t_c, U, t_xz, E_a, J_H):
+    c = couplings.from_microscopic(t_c=t_c, U=U, t_xz=t_xz, E_a=E_a, J_H=J_H, dos=(0.3, 0.7))
+    values = [v for v in c.as_dict().values()]
+    assert all(math.isfinite(v) and v > 0 for v in values)
+    assert c.kappa**2 == pytest.approx(c.kappa_a * c.kappa_b, rel=1e-12)
+    assert c.J_K_a > c.J_K_b and c.eps_alpha > c.eps_beta          # E_a < E_b = E_a + 2 t_c
+
+
+# ------------------------------------------------------------ bad input
+@pytest.mark.parametrize("call", [
+    lambda: couplings.dimer_exchange("0.6", 5.0),
+    lambda: couplings.dimer_exchange(True, 5.0),
+    lambda: couplings.dimer_exchange(0.6 + 0j, 5.0),
+    lambda: couplings.band_shifts(None, 0.6, 1.8, 5.0),
+    lambda: couplings.singlet_triplet_gap(0.6, 5.0, exact=1),
+    lambda: couplings.form_factors(np.array([1j]), 1.0, 1.0, 1.0),
+    lambda: couplings.form_factors(["a"], 1.0, 1.0, 1.0),
+    lambda: couplings.form_factors([True], 1.0, 1.0, 1.0),
+    lambda: couplings.from_microscopic(dos="ab"),
+    lambda: couplings.from_microscopic(dos=0.3),
+    lambda: couplings.chain_summary("chain"),
+    lambda: couplings.from_microscopic().band_params("v3"),
+    lambda: couplings.check_energy("U", 1.0, allow_zero="yes"),
 ])
-def test_bad_input(call, name):
-    with pytest.raises(ValueError, match=name):
+def test_wrong_types(call):
+    with pytest.raises(TypeError):
         call()
 
 
-def test_couplings_frozen():
-    c = K.from_microscopic()
-    with pytest.raises(Exception):
-        c.V = 1.0
-    assert c.E_b == pytest.approx(c.E_a + 2 * c.t_c)
+@pytest.mark.parametrize("call, message", [
+    (lambda: couplings.dimer_exchange(0.6, 0.0), r"U must lie in \[1e-30, 1e\+30\] eV, got 0.0"),
+    (lambda: couplings.dimer_exchange(0.6, 5e-324), r"U must lie in \[1e-30, 1e\+30\] eV"),      # subnormal
+    (lambda: couplings.dimer_exchange(0.6, 1e300), r"U must lie in \[1e-30, 1e\+30\] eV"),
+    (lambda: couplings.dimer_exchange(1e200, 1.0), r"t_c must lie in 0 or magnitude in \[1e-30, 1e\+30\]"),
+    (lambda: couplings.dimer_exchange(math.inf, 5.0), "t_c must be a finite"),
+    (lambda: couplings.band_shifts(0.26, -0.1, 1.0, 5.0), r"E_a must lie in \[1e-30"),
+    (lambda: couplings.band_shifts(0.26, 0.6, math.nan, 5.0), "E_b must be a finite"),
+    (lambda: couplings.band_shifts(1e160, 1e-160, 1.0, 1.0), "t_xz must lie in 0 or"),
+    (lambda: couplings.kondo_couplings(-0.1, 0.6, 1.8, 5.0), r"t_xz must lie in 0 or \[1e-30"),
+    (lambda: couplings.pairing_strength(0.4, 0.0), "J_c must lie"),
+    (lambda: couplings.kappas(0.5, 0.2, 0.0), "J_H must lie"),
+    (lambda: couplings.from_microscopic(J_H=-1.0), "J_H must lie"),
+    (lambda: couplings.from_microscopic(dos=(0.3,)), "dos must hold at least"),
+    (lambda: couplings.from_microscopic(dos=(0.3, 0.0)), r"N_beta must lie in \[1e-30, 1e\+30\] 1/eV"),
+    (lambda: couplings.E_a_for_eps_alpha(0.0, 0.26, 5.0), "eps_alpha must lie"),
+    (lambda: couplings.form_factors([3.0], 1.0, 1.0, 1.0), r"eta_k must lie in \[-2, 2\]"),
+    (lambda: couplings.form_factors([], 1.0, 1.0, 1.0), "eta_k must have at least 1"),
+    (lambda: couplings.form_factors([1.0, 1.0], [1.0, 1.0, 1.0], 1.0, 1.0), "must broadcast"),
+    (lambda: couplings.form_factors(1.0, 1.0, -1.0, 1.0), "kappa_a must lie"),
+    (lambda: couplings.pairing_matrix_element(1.0, 1.0, 0.0, 1.0, 1.0), "V must lie"),
+    (lambda: couplings.lambda_coupling(-0.5, 0.3, 0.7), "V must lie in 0 or"),
+    (lambda: couplings.J_H_for_lambda(0.0, 0.288, 0.3, 0.7), "lam must lie"),
+    (lambda: couplings.chain_summary(couplings.from_microscopic(), n_c=2.5), r"n_c must lie in \(0.0, 2.0\)"),
+])
+def test_bad_values(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
 
 
 # ----------------------------------------------------------------- widget
 def test_widget_redraws():
-    import matplotlib
+    from nickelates.viz import couplings as viz_couplings
 
-    matplotlib.use("Agg")
-    from nickelates.viz import couplings as VC
-
-    w = VC.explorer()
+    w = viz_couplings.explorer()
     d0 = w.data
-    assert d0["couplings"]["eps_alpha"] == pytest.approx(K.band_shifts(T_XZ, 0.6, 1.8, 5.0)[0])
+    assert d0["couplings"]["eps_alpha"] == pytest.approx(couplings.band_shifts(T_XZ, 0.6, 1.8, 5.0)[0])
     w.sliders["E_a"].value = 1.2
     d1 = w.data
     assert d1["couplings"]["E_a"] == pytest.approx(1.2)
@@ -211,55 +220,34 @@ def test_widget_redraws():
     assert d1["splitting_X"] < d0["splitting_X"]
     assert d1["splitting_X"] == pytest.approx(4 * (d1["couplings"]["eps_alpha"] - d1["couplings"]["eps_beta"]), rel=1e-9)
     w.sliders["J_H"].value = 0.6
-    assert w.data["couplings"]["V"] == pytest.approx(1.5 * 0.36 / K.dimer_exchange(0.6, 5.0))
-    fr = VC.static_frames([0.5, 1.0])
+    assert w.data["couplings"]["V"] == pytest.approx(1.5 * 0.36 / couplings.dimer_exchange(0.6, 5.0))
+    assert "λ" in w.status.value
+    fr = viz_couplings.static_frames([0.5, 1.0])
     assert len(fr.images) == 2
 
 
-def test_kondo_operator_form_eq9():
-    """Singlet-triplet blocks of the SW Hamiltonian = J^a T+.s_ab + J^b T.s_ab + h.c. (all components)."""
-    args = (0.7, 1.9, 5.5, 4.1)
-    H0, Vm, low, _ = C.channel_cluster_hamiltonian(1.0, *args)
-    e = np.diag(H0)
-    high = np.setdiff1d(np.arange(256), low)
-    Vlh = Vm[np.ix_(low, high)]
-    heff = -(Vlh / e[high]) @ Vlh.T
-    d = K.channel_couplings(0.5, *args)                      # g = 2 t_xz = 1
-    b = S.bond_operators()
-    to_np = lambda m: np.array(m.tolist(), dtype=complex)
-    cd = [to_np(sp.Matrix(o.astype(int))) for o in C.fermion_creation_operators(4)]
-    c = [o.conj().T for o in cd]
-    pauli = [np.array([[0, 1], [1, 0]]), np.array([[0, -1j], [1j, 0]]), np.diag([1, -1])]
-    s_ab = [0.5 * sum(m[i, j] * cd[i] @ c[2 + j] for i in range(2) for j in range(2)) for m in pauli]
-    HK = sum(np.kron(d["J_K_a"] * to_np(b["Tdag"][mu]) + d["J_K_b"] * to_np(b["T"][mu]), s_ab[mu]) for mu in range(3))
-    HK = HK + HK.conj().T
-    Ps = np.kron(to_np(b["s"] * b["s"].H), np.eye(16))
-    Pt = np.eye(64) - Ps
-    lin = Ps @ heff @ Pt + Pt @ heff @ Ps
-    assert np.allclose(lin, HK, atol=1e-12)
+def test_viz_old_names_still_importable():
+    from nickelates import clusters
+    from nickelates.viz import couplings as viz_couplings
+
+    assert viz_couplings.chain_summary is couplings.chain_summary
+    for name in ("sw_error_scaling", "channel_cluster_args", "channel_relative_deviation", "dimer_channel_shifts",
+                 "CHANNEL_FIELDS"):
+        assert getattr(viz_couplings, name) is getattr(clusters, name)
 
 
-def test_hubbard_dimer_orders_channels_opposite_to_paper():
-    """Microscopic dimer: delta xi_beta > delta xi_alpha for every stable level position."""
-    n = 0
-    for ez in np.linspace(-4.4, -0.6, 9):
-        x = C.hubbard_dimer_excitations(0.6, 5.0, ez)
-        if min(v for k, v in x.items() if k.startswith("E_")) <= 0:
-            continue
-        da = x["w_rem_a"] / x["E_rem_a"] - x["w_add_a"] / x["E_add_a"]
-        db = x["w_rem_b"] / x["E_rem_b"] - x["w_add_b"] / x["E_add_b"]
-        assert db > da
-        n += 1
-    assert n >= 7
+def test_figures_take_results():
+    import matplotlib.pyplot as plt
 
+    from nickelates import clusters
+    from nickelates.viz import couplings as viz_couplings
 
-def test_derived_shift_alternative_chain():
-    """Notes on the source: with the derived (weight-1/2) shift, eps_alpha = 0.4 needs E_a ~ 0.32 eV."""
-    from scipy.optimize import brentq
-
-    U = 5.0
-    f = lambda E: K.channel_couplings(T_XZ, E, E + 1.2, E + U, E + 1.2 + U)["eps_alpha"] - 0.4
-    E = brentq(f, 0.05, 2.0)
-    assert E == pytest.approx(0.32, abs=0.005)
-    eb = K.channel_couplings(T_XZ, E, E + 1.2, E + U, E + 1.2 + U)["eps_beta"]
-    assert eb == pytest.approx(0.07, abs=0.005)
+    c = couplings.from_band_shifts(0.4)
+    fig = viz_couplings.figure_chain(c, couplings.chain_summary(c))
+    assert len(fig.axes) == 2 and "1.16 eV" in fig.axes[1].get_title()
+    data = clusters.sw_error_scaling(0.6, g_values=[0.01, 0.02], t_values=[0.03, 0.06])
+    fig2 = viz_couplings.figure_error_scaling(data)
+    assert len(fig2.axes[1].get_lines()) == 4
+    with pytest.raises(TypeError):
+        viz_couplings.figure_chain(c.as_dict())
+    plt.close("all")

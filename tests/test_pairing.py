@@ -2,21 +2,27 @@
 import dataclasses
 import math
 
+import time
+
 import numpy as np
 import pytest
+import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nickelates import bands as B
 from nickelates import pairing as P
-from nickelates import symbolic_pairing as S
 from nickelates.errors import ConvergenceError
+from nickelates.symbolic import pairing as S
 
 P3 = B.PAPER_V3
 OM = 0.3
 
 
 @pytest.fixture(scope="module")
-def p45():
-    return B.with_density(P3, 0.45)
+def p45(bands_045):
+    """The conftest bands at n_c = 0.45 under the short name of this file."""
+    return bands_045
 
 
 @pytest.fixture(scope="module")
@@ -28,32 +34,39 @@ def single_band():
 # ---------------------------------------------------------------- symbolic
 
 
-def test_symbolic_derivations():
+def test_symbolic_derivations_match_the_library():
+    """The SymPy forms of Eq. (18) and the BCS ratio, evaluated, equal the library's numbers."""
+    sym = S.symbols()
     k = S.kernel_expansion()
-    assert k["kappa2"] == S.symbols()["ka"] * S.symbols()["kb"]
+    assert k["kappa2"] == sym["ka"] * sym["kb"]
     assert S.kappa_linear_dropout()["orbit_sum_eta"] == 0
-    S.log_approximation()
     g = S.gap_ratio()
-    lam = S.symbols()["lam"]
-    assert g["r"].subs(lam, 0) != 0
-    assert S.bcs_ratio()["value"] == pytest.approx(P.BCS_RATIO, rel=1e-12)
+    vals = {sym["Na"]: 0.2859, sym["Nb"]: 0.7215, sym["lam"]: 0.4, sym["Om"]: 0.3}
+    assert float(g["ratio"].subs(vals)) == pytest.approx(float(P.gap_ratio_eq18(0.7215 / 0.2859, 0.4)), rel=1e-14)
+    assert float(g["Delta_alpha"].subs(vals) * g["Delta_beta"].subs(vals)) == pytest.approx(
+        (2 * 0.3 * math.exp(-1 / 0.4)) ** 2, rel=1e-14)
+    assert float(sp.N(S.bcs_ratio()["ratio"])) == pytest.approx(P.BCS_RATIO, rel=1e-14)
 
 
 # ---------------------------------------------------------------- analytic formulas
 
 
-def test_eq18_forms_agree():
+def test_eq18_forms_agree(bands_045):
     x = np.array([1.0, 2.0, 3.5])
     for lam in (0.0, 0.3, 0.6):
         r = P.gap_ratio_eq18(x, lam)
         assert np.allclose(r, x ** (1 / (2 - lam)))
     # v3's individual gaps reproduce v1's ratio
-    q = B.with_density(P3, 0.45)
+    q = bands_045
     V = P.V_for_lambda(q, 0.4)
+    assert P.coupling_lambda(q, V) == pytest.approx(0.4, rel=1e-12)
     a = P.analytic_gaps(q, V=V, kappa_a=0, kappa_b=0, Omega=OM)
     d = B.fermi_level_dos(q)
     assert a.ratio == pytest.approx((d.N_beta / d.N_alpha) ** (1 / 1.6), rel=1e-12)
-    assert math.sqrt(a.Delta_alpha * a.Delta_beta) == pytest.approx(2 * OM * math.exp(-1 / 0.4), rel=1e-12)
+    assert math.sqrt(a.gap_alpha * a.gap_beta) == pytest.approx(2 * OM * math.exp(-1 / 0.4), rel=1e-12)
+    assert a.Delta_alpha == a.gap_alpha and a.Delta_beta == a.gap_beta          # read-only old names
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        a.gap_alpha = 1.0
 
 
 def test_log_equations_exact_solution():
@@ -118,10 +131,9 @@ def test_s_pm_comes_out_and_same_sign_start(p45):
     assert v[0] * v[2] < 0                                  # eigenvector is s+-
 
 
-def test_symmetry_of_solution(p45):
+def test_symmetry_of_solution(p45, rng):
     V = P.V_for_lambda(p45, 0.4)
     sol = P.solve_gap(p45, V=V, kappa_a=0.75, kappa_b=0.75, Omega=OM)
-    rng = np.random.default_rng(1)
     kx, ky = rng.uniform(-math.pi, math.pi, (2, 50))
     for f in (sol.delta_alpha, sol.delta_beta):
         d = f(kx, ky)
@@ -233,7 +245,7 @@ def test_bad_input(p45):
         P.solve_gap(p45, V=V, kappa_a=float("nan"), kappa_b=0)
     with pytest.raises(ValueError, match="n_k"):
         P.solve_gap(p45, V=V, kappa_a=0, kappa_b=0, n_k=101)
-    with pytest.raises(ValueError, match="p must"):
+    with pytest.raises(TypeError, match="p must"):
         P.solve_gap((0.45, -0.23, 0.07, 0.4, 0.1, -0.65), V=V, kappa_a=0, kappa_b=0)
     with pytest.raises(ValueError, match="Fermi surface"):
         P.solve_gap(dataclasses.replace(p45, mu=-3.0), V=V, kappa_a=0, kappa_b=0)
@@ -249,10 +261,17 @@ def test_bad_input(p45):
 
 def test_nonconvergence_raises_with_state(p45):
     V = P.V_for_lambda(p45, 0.4)
-    with pytest.raises(ConvergenceError) as exc:
+    t0 = time.perf_counter()
+    with pytest.raises(ConvergenceError, match="did not converge in 1 iterations") as exc:
         P.solve_gap(p45, V=V, kappa_a=0.75, kappa_b=0.75, Omega=OM, maxiter=1, rtol=1e-14)
-    assert exc.value.last is not None and exc.value.iterations == 1
-    assert "residual" in str(exc.value)
+    assert time.perf_counter() - t0 < 10.0                          # bounded
+    assert exc.value.iterations == 1 and exc.value.residual > 0
+    # the last iterate is a step towards the solution: s+- signs and the right scale
+    ref = P.solve_gap(p45, V=V, kappa_a=0.75, kappa_b=0.75, Omega=OM, n_k=64)
+    last = np.abs(np.asarray(exc.value.last))
+    assert last[0] == pytest.approx(ref.gap_alpha, rel=0.5)
+    with pytest.raises(ConvergenceError, match="linear mixing did not converge in 3 iterations"):
+        P.naive_solve_gap(p45, V=V, kappa_a=0, kappa_b=0, n_grid=32, maxiter=3)
 
 
 # ---------------------------------------------------------------- widget
@@ -276,12 +295,18 @@ def test_explorer_redraws_on_slider_change():
     assert np.ptp(d) < 1e-12
     e.sliders["Omega"].value = 0.4
     assert e.data["solution"].Omega == pytest.approx(0.4)
+    assert e.data["comparison"].ratio == e.data["ratio"]
+    from nickelates.viz import pairing as vp_old     # the old computing names still import from viz
+    assert vp_old.ratio_sweep is P.ratio_sweep and vp_old.fig4_solutions is P.compare_gap_cases
+    assert vp_old.fs_gap_curves is P.fermi_surface_gaps and vp_old.FIG4_CASES is P.FIG4_CASES
+    assert vp_old.gap_state(0.4, 0.0, 0.0, n_k=64).ratio == pytest.approx(
+        P.compare_gaps(B.with_density(P3, 0.45), lam=0.4, kappa_a=0.0, kappa_b=0.0, n_k=64).ratio)
 
 
 # ---------------------------------------------------------------- numbers that pin the chapter's figures
 
 
-def test_fig4_numbers(p45):
+def test_fig4_numbers(p45, bands_v1_045):
     """Fig. 4 (right), v3, lambda = 0.4: diagonal gaps, maxima, anisotropy vs Eq. (16)."""
     V = P.V_for_lambda(p45, 0.4)
     ex = P.solve_gap(p45, V=V, kappa_a=0.75, kappa_b=0.75, Omega=OM)
@@ -296,7 +321,7 @@ def test_fig4_numbers(p45):
     Tc = P.critical_temperature(p45, V=V, kappa_a=0.75, kappa_b=0.75, Omega=OM)
     assert Tc == pytest.approx(647.49, rel=1e-4)
     # v1 bands, kappa = 0.75, lambda = 0.5
-    q1 = B.with_density(B.PAPER_V1, 0.45)
+    q1 = bands_v1_045
     s1 = P.solve_gap(q1, V=P.V_for_lambda(q1, 0.5), kappa_a=0.75, kappa_b=0.75, Omega=OM)
     assert s1.gap_alpha == pytest.approx(0.1371, rel=1e-3) and s1.gap_beta == pytest.approx(0.0755, rel=2e-3)
 
@@ -312,3 +337,192 @@ def test_fig3_numbers():
     q = B.with_density(P3, 0.36)
     s = P.solve_gap(q, V=P.V_for_lambda(q, 0.6), kappa_a=0, kappa_b=0, Omega=OM)
     assert s.ratio == pytest.approx(1.954, rel=2e-3)      # Eq. (18) gives 2.64 next to the van Hove filling
+
+
+# ---------------------------------------------------------------- moved from viz: sweeps and comparisons
+
+
+def test_ratio_sweep_against_eq18_and_solve_gap(p45):
+    sw = P.ratio_sweep([0.45, 0.6], lams=(0.3,), n_k=128)
+    d = B.fermi_level_dos(p45)
+    assert sw.dos_ratio[0] == pytest.approx(d.N_beta / d.N_alpha, rel=1e-12)
+    assert sw.dos_ratio[1] < sw.dos_ratio[0]                       # N_beta/N_alpha falls with filling
+    x, y = sw.curve(0.3)
+    assert np.all(np.abs(y / P.gap_ratio_eq18(x, 0.3) - 1) < 0.08)  # Eq. (18) within the chapter's 8 %
+    direct = P.solve_gap(p45, V=P.V_for_lambda(p45, 0.3), kappa_a=0, kappa_b=0, Omega=OM, n_k=128)
+    assert y[0] == pytest.approx(direct.ratio, rel=1e-12)
+    with pytest.raises(ValueError, match="lam"):
+        sw.curve(0.6)
+    with pytest.raises(ValueError, match="n_c"):
+        P.ratio_sweep([2.5], lams=(0.3,))
+    with pytest.raises(TypeError, match="lams"):
+        P.ratio_sweep([0.45], lams=("0.3",))
+
+
+def test_compare_gaps_and_cases(p45):
+    cs = P.compare_gap_cases(P.FIG4_CASES[1:2], n_c=0.45, n_k=256)
+    c = cs[0]
+    assert c.label == "v3, κ = 0.75" and c.lam == 0.4 and c.channel == "s"
+    assert c.exact.gap_alpha == pytest.approx(0.09363, rel=1e-3)        # same as test_fig4_numbers
+    assert c.analytic.gap_alpha == pytest.approx(0.06560, rel=1e-3)
+    assert c.ratio_eq18 == pytest.approx(1.774, rel=1e-3) and c.V == pytest.approx(P.V_for_lambda(p45, 0.4))
+    label, lam, ex, an = c                                             # still unpacks like the old tuples
+    assert ex is c.exact and an is c.analytic and c.p == p45
+    curves = P.fermi_surface_gaps(ex, 720)
+    th, da = curves["alpha"]
+    assert np.all(da >= 0) and da.min() == pytest.approx(ex.gap_alpha, rel=1e-4)   # minimum on the diagonal
+    with pytest.raises(TypeError, match="solution"):
+        P.fermi_surface_gaps({"alpha": 1.0})
+    with pytest.raises(TypeError, match="cases"):
+        P.compare_gap_cases([("v3", P3, 0.4)])
+    with pytest.raises(TypeError, match="label"):
+        P.compare_gaps(p45, lam=0.4, kappa_a=0, kappa_b=0, label=3)
+
+
+# ---------------------------------------------------------------- domains and hardening
+
+
+def test_analytic_gaps_domain(p45):
+    """lambda = 2 used to divide by zero; the validity condition of Eq. (18) is now a ValueError."""
+    V2 = P.V_for_lambda(p45, 2.0)
+    with pytest.raises(ValueError, match="Eq. \\(18\\) holds for lambda"):
+        P.analytic_gaps(p45, V=V2, kappa_a=0, kappa_b=0, Omega=OM)
+    # lambda |ln N_beta/N_alpha| / (2 - lambda) < 2 is violated already below lambda = 2
+    lam_max = 4 / (2 + math.log(B.fermi_level_dos(p45).N_beta / B.fermi_level_dos(p45).N_alpha))
+    with pytest.raises(ValueError, match="lambda"):
+        P.analytic_gaps(p45, V=P.V_for_lambda(p45, lam_max * 1.001), kappa_a=0, kappa_b=0, Omega=OM)
+    ok = P.analytic_gaps(p45, V=P.V_for_lambda(p45, lam_max * 0.999), kappa_a=0, kappa_b=0, Omega=OM)
+    assert ok.valid and math.isfinite(ok.gap_alpha)
+    with pytest.raises(ValueError, match="1/700"):
+        P.analytic_gaps(p45, V=1e-4, kappa_a=0, kappa_b=0, Omega=OM)
+    with pytest.raises(ValueError, match="lam"):
+        P.gap_ratio_eq18(2.0, 2.0)
+    with pytest.raises(ValueError, match="Eq. \\(18\\) needs"):
+        P.gap_ratio_eq18(1e300, 1.9)
+    assert float(P.gap_ratio_eq18(1e300, 0.0)) == pytest.approx(1e150)
+
+
+def test_solve_log_equations_domain():
+    with pytest.raises(ValueError, match="1/700"):
+        P.solve_log_equations(0.3, 0.7, 1e-5, 0.3)
+    with pytest.raises(ValueError, match="N_alpha"):
+        P.solve_log_equations(1e300, 0.7, 1.0, 0.3)
+    with pytest.raises(ValueError, match="V"):
+        P.solve_log_equations(0.3, 0.7, 5e-324, 0.3)                      # subnormal
+    with pytest.raises(TypeError, match="Omega"):
+        P.solve_log_equations(0.3, 0.7, 1.0, "0.3")
+    Da, Db = P.solve_log_equations(0.01, 100.0, 0.8, 0.3)        # extreme DOS ratio: both logs stay positive
+    assert 0 < Db < Da < 2 * 0.3
+
+
+@settings(max_examples=30)
+@given(Na=st.floats(0.05, 5.0), Nb=st.floats(0.05, 5.0), lam=st.floats(0.05, 0.8), Om=st.floats(0.01, 1.0))
+def test_log_equations_property(Na, Nb, lam, Om):
+    """Eq. (17) holds at the returned gaps; the larger gap is on the band with the smaller DOS."""
+    V = lam / math.sqrt(Na * Nb)
+    try:
+        Da, Db = P.solve_log_equations(Na, Nb, V, Om)
+    except ValueError as exc:                          # only the documented domain may refuse
+        assert "double precision" in str(exc)
+        return
+    assert Da == pytest.approx(V * Nb * Db * math.log(2 * Om / Db), rel=1e-8)
+    assert Db == pytest.approx(V * Na * Da * math.log(2 * Om / Da), rel=1e-8)
+    assert (Da - Db) * (Nb - Na) >= -1e-300
+
+
+def test_bad_sizes_iterations_and_tolerances(p45):
+    kw = dict(V=1.0, kappa_a=0.5, kappa_b=0.5)
+    with pytest.raises(ValueError, match="maxiter"):
+        P.solve_gap(p45, maxiter=0, **kw)
+    with pytest.raises(TypeError, match="maxiter"):
+        P.solve_gap(p45, maxiter=2.5, **kw)
+    with pytest.raises(ValueError, match="rtol"):
+        P.solve_gap(p45, rtol=float("nan"), **kw)
+    with pytest.raises(ValueError, match="rtol"):
+        P.gap_vs_temperature(p45, temperatures=[0.0], rtol=float("inf"), **kw)
+    with pytest.raises(ValueError, match="tol"):
+        P.naive_solve_gap(p45, tol=float("nan"), **kw)
+    with pytest.raises(ValueError, match="mixing"):
+        P.naive_solve_gap(p45, mixing=0.0, **kw)
+    with pytest.raises(ValueError, match="n_k"):
+        P.solve_gap(p45, n_k=8192, **kw)
+    with pytest.raises(ValueError, match="24 GB"):
+        P.shell_quadrature(p45, OM, n_k=4096, n_gauss=20)
+    with pytest.raises(ValueError, match="n_theta"):
+        P.shell_quadrature(p45, OM, n_theta=10 ** 6)
+    with pytest.raises(ValueError, match="n_grid"):
+        P.naive_solve_gap(p45, n_grid=10 ** 5, **kw)
+    with pytest.raises(ValueError, match="temperatures"):
+        P.gap_vs_temperature(p45, temperatures=[], **kw)
+    with pytest.raises(ValueError, match="temperatures"):
+        P.gap_vs_temperature(p45, temperatures=[-1.0, 10.0], **kw)
+    with pytest.raises(TypeError, match="temperatures"):
+        P.gap_vs_temperature(p45, temperatures=[1 + 1j], **kw)
+    with pytest.raises(TypeError, match="guess"):
+        P.solve_gap(p45, guess=(True, False), **kw)
+    with pytest.raises(ValueError, match="bracket"):
+        P.omega_for_critical_temperature(p45, Tc=72.0, bracket=(0.5, 0.1), **kw)
+    with pytest.raises(TypeError, match="extrapolate"):
+        P.solve_gap(p45, extrapolate="no", **kw)
+
+
+def test_public_helpers_validate(p45):
+    with pytest.raises(TypeError, match="p must"):
+        P.fermi_surface_moments("p45")
+    with pytest.raises(ValueError, match="n_theta"):
+        P.fermi_surface_moments(p45, 4)
+    with pytest.raises(ValueError, match="kappa_a"):
+        P.effective_coupling(p45, 1.0, 11.0, 0.0)
+    with pytest.raises(ValueError, match="V"):
+        P.effective_coupling(p45, -1.0, 0.5, 0.5)
+    with pytest.raises(ValueError, match="lam"):
+        P.V_for_lambda(p45, 0.0)
+    with pytest.raises(ValueError, match="V"):
+        P.coupling_lambda(p45, float("inf"))
+    with pytest.raises(ValueError, match="T"):
+        P.linearized_eigenvalues(p45, V=1.0, kappa_a=0, kappa_b=0, Omega=OM, T=0.0)
+    with pytest.raises(ValueError, match="Fermi surface"):
+        P.effective_cutoffs(dataclasses.replace(p45, mu=-3.0), OM)
+    # moments: N is the Fermi-level DOS, Nt/N the eta^2 average, Nt2 >= Nt^2/N (Cauchy-Schwarz)
+    m = P.fermi_surface_moments(p45)
+    d = B.fermi_level_dos(p45)
+    for band, N, Nt in (("alpha", d.N_alpha, d.Nt_alpha), ("beta", d.N_beta, d.Nt_beta)):
+        assert m[band][0] == pytest.approx(N, rel=1e-8) and m[band][1] == pytest.approx(Nt, rel=1e-8)
+        assert m[band][2] >= m[band][1] ** 2 / m[band][0]
+
+
+def test_clear_cache_rebuilds_identical_quadrature(p45):
+    q1 = P.shell_quadrature(p45, OM, n_k=32)
+    assert P.shell_quadrature(p45, OM, n_k=32) is q1
+    P.clear_cache()
+    q2 = P.shell_quadrature(p45, OM, n_k=32)
+    assert q2 is not q1 and np.array_equal(q2.w["beta"], q1.w["beta"])
+    assert q2.size == q1.size
+
+
+@settings(max_examples=12)
+@given(lam=st.floats(0.25, 0.6), kappa=st.floats(0.0, 1.0), n_c=st.floats(0.4, 0.8))
+def test_gap_solution_has_s_pm_structure(lam, kappa, n_c):
+    """Over the paper's box: s+- (opposite signs), C4 symmetric, minimum on the diagonal, |Delta_alpha| larger."""
+    q = B.with_density(P3, round(n_c, 3))
+    sol = P.solve_gap(q, V=P.V_for_lambda(q, lam), kappa_a=kappa, kappa_b=kappa, Omega=OM, n_k=64,
+                      extrapolate=False)
+    assert sol.channel == "s"
+    assert sol.coef_alpha[0] > 0 > sol.coef_beta[0]
+    assert sol.coef_alpha[1] == sol.coef_beta[1] == 0.0
+    # c/a has the sign of kappa^2 (>= 0): the gap grows away from the diagonal
+    assert sol.coef_alpha[2] / sol.coef_alpha[0] >= -1e-12 and sol.coef_beta[2] / sol.coef_beta[0] >= -1e-12
+    assert sol.gap_alpha > sol.gap_beta
+    kx, ky = 0.3, 1.1
+    assert float(sol.delta_alpha(kx, ky)) == pytest.approx(float(sol.delta_alpha(-ky, kx)), rel=1e-12)
+
+
+def test_single_band_kappa0_matches_bcs_formula(single_band):
+    """Identical bands, kappa = 0, lambda = 0.2: the log equations with the effective cutoffs give the exact gap."""
+    V = P.V_for_lambda(single_band, 0.2)
+    sol = P.solve_gap(single_band, V=V, kappa_a=0, kappa_b=0, Omega=OM)
+    Om_a, Om_b = P.effective_cutoffs(single_band, OM)
+    assert Om_a == pytest.approx(Om_b, rel=1e-10)                      # the bands coincide
+    Da, Db = P.solve_log_equations(*B.fermi_level_dos(single_band)[:2], V, (Om_a, Om_b))
+    assert Da == pytest.approx(Db, rel=1e-12)
+    assert sol.gap_alpha == pytest.approx(Da, rel=1e-3)

@@ -22,165 +22,30 @@ Input format
 from __future__ import annotations
 
 import json
-import math
 import os
-import re
 import sys
-from dataclasses import dataclass
+
+__all__ = ["HELP", "DESCRIPTION", "add_arguments", "run"]
 
 HELP = "fit a point-contact Andreev (BTK) spectrum from a CSV file"
 DESCRIPTION = __doc__.split("\n", 1)[1]
 
-_UNITS = {"mv": 1.0, "v": 1000.0, "uv": 1e-3, "µv": 1e-3, "μv": 1e-3}
-_MIN_POINTS = 20
+_COMPAT = ("read_spectrum", "Spectrum", "SpectrumFileError")
 
 
-class SpectrumFileError(ValueError):
-    """A spectrum file that cannot be used; the message names the line."""
+def __getattr__(name):
+    """Old import path: ``nickelates.cli_btk.read_spectrum`` etc. now live in :mod:`nickelates.btk.io`.
 
-
-@dataclass(frozen=True)
-class Spectrum:
-    """bias in mV (increasing), didv as read; header (tuple or None), units found."""
-    bias_mV: object
-    didv: object
-    header: tuple | None
-    bias_unit: str
-    bias_unit_source: str
-    columns: tuple
-    delimiter: str
-    path: str
-
-
-def _split(line, delim):
-    if delim is None:
-        return line.split()
-    return [c.strip() for c in line.split(delim)]
-
-
-def _is_number(s):
-    try:
-        float(s)
-        return True
-    except ValueError:
-        return False
-
-
-def _unit_from_name(name):
-    m = re.search(r"[\(\[]\s*([a-zA-Zµμ]+)\s*[\)\]]", name) or re.search(r"[_ ]([muµμ]?V)\s*$", name)
-    if m and m.group(1).lower() in _UNITS:
-        return m.group(1)
-    return None
-
-
-def _pick_column(header, spec, patterns, default, what, path):
-    if spec is not None:
-        if re.fullmatch(r"\d+", str(spec)):
-            k = int(spec) - 1
-            ncol = len(header) if header else None
-            if k < 0 or (ncol is not None and k >= ncol):
-                raise SpectrumFileError(f"{path}: --{what}-column {spec} is outside 1..{ncol}")
-            return k
-        if header is None:
-            raise SpectrumFileError(f"{path}: --{what}-column {spec!r} given by name but the file has no header")
-        names = [h.lower() for h in header]
-        if spec.lower() not in names:
-            raise SpectrumFileError(f"{path} line 1: no column named {spec!r} (header: {list(header)})")
-        return names.index(spec.lower())
-    if header is None:
-        return default
-    for i, h in enumerate(header):
-        if any(re.search(p, h, re.IGNORECASE) for p in patterns):
-            return i
-    raise SpectrumFileError(
-        f"{path} line 1: cannot tell which column is the {what} (header: {list(header)}); "
-        f"use --{what}-column NAME_OR_NUMBER")
-
-
-def read_spectrum(path, bias_column=None, didv_column=None, bias_unit=None, min_points=_MIN_POINTS):
-    """Read and check a spectrum file; raise :class:`SpectrumFileError` naming the line."""
-    import numpy as np
-
-    if not os.path.isfile(path):
-        raise SpectrumFileError(f"{path}: no such file")
-    try:
-        with open(path, encoding="utf-8-sig") as fh:
-            raw = fh.read().splitlines()
-    except UnicodeDecodeError as exc:
-        raise SpectrumFileError(f"{path}: not a text file ({exc})") from None
-    rows = [(i + 1, ln) for i, ln in enumerate(raw) if ln.strip() and not ln.lstrip().startswith("#")]
-    if not rows:
-        raise SpectrumFileError(f"{path}: the file has no data lines")
-    first = rows[0][1]
-    delim = next((d for d in (",", ";", "\t") if d in first), None)
-    cells0 = _split(first, delim)
-    header = None
-    if not all(_is_number(c) for c in cells0 if c != ""):
-        header = tuple(c.strip().strip('"').strip("'") for c in cells0)
-        hline = rows[0][0]
-        rows = rows[1:]
-    ib = _pick_column(header, bias_column, [r"bias", r"volt", r"^\s*[vu]\b", r"^\s*[vu]\s*[\(\[_]"],
-                      0, "bias", path)
-    ig = _pick_column(header, didv_column, [r"di\s*/\s*dv", r"didv", r"cond", r"^\s*g\b", r"^\s*g\s*[\(\[_]"],
-                      1, "didv", path)
-    if ib == ig:
-        raise SpectrumFileError(f"{path}: the bias and dI/dV columns are the same (column {ib + 1})")
-    if header is not None and max(ib, ig) >= len(header):
-        raise SpectrumFileError(f"{path} line {hline}: the header has {len(header)} columns, "
-                                f"need column {max(ib, ig) + 1}")
-    unit_src = "--bias-unit"
-    if bias_unit is None:
-        bias_unit = _unit_from_name(header[ib]) if header else None
-        unit_src = "header" if bias_unit else "default (no unit found; assumed mV)"
-        bias_unit = bias_unit or "mV"
-    if bias_unit.lower() not in _UNITS:
-        raise SpectrumFileError(f"bias unit must be one of mV, V, uV; got {bias_unit!r}")
-    scale = _UNITS[bias_unit.lower()]
-    names = (header[ib] if header else f"column {ib + 1}", header[ig] if header else f"column {ig + 1}")
-    b, g, lines = [], [], []
-    need = max(ib, ig) + 1
-    for lineno, ln in rows:
-        cells = _split(ln, delim)
-        if len(cells) < need:
-            raise SpectrumFileError(f"{path} line {lineno}: expected at least {need} columns, "
-                                    f"found {len(cells)}: {ln.strip()!r}")
-        vals = []
-        for k, nm in ((ib, names[0]), (ig, names[1])):
-            c = cells[k].strip().strip('"')
-            try:
-                v = float(c)
-            except ValueError:
-                raise SpectrumFileError(f"{path} line {lineno}, column {k + 1} ({nm}): "
-                                        f"cannot read {c!r} as a number") from None
-            if not math.isfinite(v):
-                raise SpectrumFileError(f"{path} line {lineno}, column {k + 1} ({nm}): "
-                                        f"value {c!r} is not finite")
-            vals.append(v)
-        b.append(vals[0] * scale)
-        g.append(vals[1])
-        lines.append(lineno)
-    if len(b) < min_points:
-        raise SpectrumFileError(f"{path}: only {len(b)} data points, need at least {min_points}")
-    b = np.array(b)
-    g = np.array(g)
-    d = np.diff(b)
-    for k in range(d.size):
-        if d[k] == 0:
-            raise SpectrumFileError(f"{path} line {lines[k + 1]}: bias {b[k + 1] / scale:g} {bias_unit} "
-                                    f"repeats the value of line {lines[k]} (duplicated bias)")
-    sgn = np.sign(d[0])
-    bad = np.nonzero(np.sign(d) != sgn)[0]
-    if bad.size:
-        k = bad[0]
-        raise SpectrumFileError(
-            f"{path} line {lines[k + 1]}: bias is not monotonic ({b[k + 1] / scale:g} after "
-            f"{b[k] / scale:g} {bias_unit} on line {lines[k]}); split up/down sweeps into separate files")
-    if sgn < 0:
-        b, g = b[::-1], g[::-1]
-    return Spectrum(b, g, header, bias_unit, unit_src, names, delim or "whitespace", str(path))
+    Imported lazily so that building the argument parser does not load numba.
+    """
+    if name in _COMPAT:
+        from .btk import io
+        return getattr(io, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def add_arguments(p):
+    """Add the ``fit-btk`` options to the argparse parser ``p``."""
     p.add_argument("csv", help="spectrum file: bias and dI/dV columns")
     p.add_argument("--gaps", type=int, choices=(1, 2), default=2, help="number of gaps (default 2)")
     p.add_argument("--symmetry", default=None,
@@ -209,9 +74,10 @@ def add_arguments(p):
 
 
 def run(args) -> int:
+    """Run ``fit-btk``; return the exit code (0, or 2 with a message on stderr)."""
     try:
         return _run(args)
-    except (SpectrumFileError, ValueError) as exc:
+    except ValueError as exc:      # includes btk.SpectrumFileError
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:
@@ -235,8 +101,9 @@ def _run(args) -> int:
     if existing and not args.force:
         raise ValueError(f"refusing to overwrite {', '.join(existing)} (use --force)")
 
-    spec = read_spectrum(args.csv, args.bias_column, args.didv_column, args.bias_unit)
     from . import btk
+
+    spec = btk.read_spectrum(args.csv, args.bias_column, args.didv_column, args.bias_unit)
 
     print(f"read {spec.path}: {spec.bias_mV.size} points, bias {spec.bias_mV.min():g} .. "
           f"{spec.bias_mV.max():g} mV (column {spec.columns[0]!r}, unit {spec.bias_unit} from "

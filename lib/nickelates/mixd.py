@@ -7,14 +7,14 @@ bilayer with rung repulsion V by two point-like carriers: spinon-chargons
 of inter-layer singlet sc pairs times a coherent state of zero-momentum cc's.
 
 Units: every energy (``J_perp``, ``V``, ``t_par`` and all outputs) is in the
-units of the inputs; the book uses V = 1. Momenta are in units of the inverse
-lattice constant. ``shape=(L,)`` is a ladder of L rungs, ``shape=(Lx, Ly)`` a
-periodic square bilayer of Lx*Ly rungs.
+units of the inputs; the book uses V = 1 ("energies in units of V").  Momenta
+are in units of the inverse lattice constant.  ``shape=(L,)`` is a ladder of L
+rungs, ``shape=(Lx, Ly)`` a periodic square bilayer of Lx*Ly rungs.
 
 Mean-field equations (derived in the chapter; they differ from the printed
 (B11), (B20) by factors noted there). With N rungs, beta = <b_{k=0}> real,
 form factors gam_k = sum_d cos k_d (sc hopping) and
-g_k = gam_k + 2 eps prod_d cos k_d (recombination, diagonal part only in 2D):
+g_k = gam_k + 2 eps prod_d cos k_d (recombination, diagonal part only in 2D)::
 
     xi_k    = (t - 2 t beta^2/N) gam_k + J - (3/4) z t^2/J + mu,   z = 2d
     Delta_k = (4 t beta/sqrt N) g_k - (3/2)(t^2/J) sum_d c_d cos k_d
@@ -28,6 +28,12 @@ condensate fraction the number equation and the (tiny, separable) sc-sc
 kernel are solved exactly, and the energy G(beta) is minimised over beta with
 a bracketing root search of dG/dbeta = 0 (envelope theorem), which handles
 the orders of magnitude between the BEC and BCS sides.
+
+Besides the single solve, the module holds the sweeps behind the chapter's
+figures (:func:`ladder_imbalance_map`, :func:`ladder_energy_sweep`,
+:func:`order_parameter_sweep`, :func:`solve_eps_series`,
+:func:`finite_size_crossover`, :func:`sw_error_scaling`) and the rung-cluster
+Schrieffer-Wolff tools; :mod:`nickelates.viz.mixd` only draws their results.
 """
 from __future__ import annotations
 
@@ -36,24 +42,42 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.optimize import brentq
 
-from . import _validate as _v
+from . import _validate as check
 from .errors import ConvergenceError
-from .kernels import mixd as _k
+from .kernels import mixd as mf_kernels
 
 __all__ = [
     "MeanFieldSolution",
     "solve_mean_field",
+    "solve_at_doping",
+    "energy_at_fixed_condensate",
     "brillouin_zone",
     "form_factors",
     "a1g_content",
     "phase_map",
+    "crossing_point",
+    "LadderImbalanceMap",
+    "ladder_imbalance_map",
+    "LadderEnergySweep",
+    "ladder_energy_sweep",
+    "OrderParameterSweep",
+    "order_parameter_sweep",
+    "solve_eps_series",
+    "finite_size_crossover",
+    "SWScaling",
+    "sw_error_scaling",
     "cluster_basis",
     "cluster_hamiltonian",
     "schrieffer_wolff_cluster",
     "pymablock_cluster",
     "cluster_check",
     "solve_mean_field_dense",
+    "MAX_LATTICE",
 ]
+
+#: largest number of rungs along one direction (a 4096 x 4096 bilayer keeps
+#: three float64 arrays of 134 MB each in a :class:`MeanFieldSolution`)
+MAX_LATTICE = 4096
 
 
 # --------------------------------------------------------------------------- grids
@@ -76,35 +100,101 @@ def _reduced_axis(L):
 
 
 def _check_shape(shape):
-    if isinstance(shape, (int, np.integer)) and not isinstance(shape, bool):
+    if isinstance(shape, (int, np.integer)) and not isinstance(shape, (bool, np.bool_)):
         shape = (int(shape),)
+    if isinstance(shape, (str, bytes)):
+        raise TypeError(f"shape must be (L,) or (Lx, Ly) with integer entries, got str {shape!r}")
     try:
         shape = tuple(shape)
     except TypeError as exc:
-        raise ValueError(f"shape must be (L,) or (Lx, Ly), got {shape!r}") from exc
+        raise TypeError(f"shape must be (L,) or (Lx, Ly) with integer entries, got {shape!r}") from exc
     if len(shape) not in (1, 2):
         raise ValueError(f"shape must have 1 or 2 entries ((L,) or (Lx, Ly)), got {shape!r}")
-    return tuple(_v.integer(f"shape[{i}]", s, 2, 4096) for i, s in enumerate(shape))
+    return tuple(check.integer(f"shape[{i}]", s, 2, MAX_LATTICE) for i, s in enumerate(shape))
 
 
 def brillouin_zone(shape):
-    """Full momentum grid of a periodic ladder/bilayer.
+    """Return the full momentum grid of a periodic ladder or bilayer.
 
-    Returns a tuple of 1D arrays (one per direction, ascending in [-pi, pi)).
+    Parameters
+    ----------
+    shape : int or tuple of int
+        ``(L,)`` for a ladder of L rungs or ``(Lx, Ly)`` for a periodic
+        bilayer; every entry in [2, 4096] (an int L means ``(L,)``).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        One 1D array of momenta per direction (units of the inverse lattice
+        constant), ascending in [-pi, pi).
+
+    Raises
+    ------
+    TypeError
+        If ``shape`` is not an integer or a sequence of integers.
+    ValueError
+        If it has not 1 or 2 entries or an entry lies outside [2, 4096].
+
+    Examples
+    --------
+    >>> (k,) = brillouin_zone((4,))
+    >>> k / np.pi
+    array([-1. , -0.5,  0. ,  0.5])
     """
     return tuple(_axis(L) for L in _check_shape(shape))
 
 
 def form_factors(k, eps_diag=0.0):
-    """(gam_k, g_k) on a meshgrid tuple ``k``: sc hopping and recombination.
+    """Return the sc hopping and recombination form factors on a momentum mesh.
 
-    gam_k = sum_d cos k_d; g_k = gam_k + 2 eps prod_d cos k_d (2D only).
+    ``gam_k = sum_d cos k_d`` and ``g_k = gam_k + 2 eps cos k_x cos k_y``
+    (the diagonal term exists only in 2D).
+
+    Parameters
+    ----------
+    k : tuple of array_like
+        One or two momentum arrays of equal shape (a meshgrid; units of the
+        inverse lattice constant), e.g. from :func:`brillouin_zone` and
+        ``numpy.meshgrid(..., indexing="ij")``.
+    eps_diag : float, optional
+        Diagonal recombination strength epsilon (dimensionless, |eps| <= 10);
+        must be 0 for a single momentum array (ladder).
+
+    Returns
+    -------
+    gam, g : numpy.ndarray
+        The two form factors (dimensionless), shaped like the entries of ``k``.
+
+    Raises
+    ------
+    TypeError
+        If ``k`` is not a tuple/list of real arrays.
+    ValueError
+        If ``k`` has not 1 or 2 arrays of equal shape, or ``eps_diag`` is out of range.
+
+    Examples
+    --------
+    >>> gam, g = form_factors((np.array([0.0, np.pi]), np.array([0.0, 0.0])), eps_diag=1.5)
+    >>> gam, g
+    (array([2., 0.]), array([ 5., -3.]))
     """
+    if not isinstance(k, (tuple, list)):
+        raise TypeError(f"k must be a tuple of 1 or 2 momentum arrays, got {type(k).__name__}")
+    if len(k) not in (1, 2):
+        raise ValueError(f"k must hold 1 or 2 momentum arrays, got {len(k)}")
+    arrays = [check.real_array(f"k[{d}]", kd) for d, kd in enumerate(k)]
+    if len(arrays) == 2 and arrays[0].shape != arrays[1].shape:
+        raise ValueError(f"k[0] and k[1] must have the same shape, got {arrays[0].shape} and {arrays[1].shape}")
+    eps = check.in_range("eps_diag", eps_diag, -10.0, 10.0)
+    if len(arrays) == 1 and eps != 0.0:
+        raise ValueError("eps_diag must be 0 for a single momentum array (ladder)")
+    return _form_factors(tuple(arrays), eps)
+
+
+def _form_factors(k, eps_diag):
     cos = [np.cos(kd) for kd in k]
     gam = sum(cos)
-    g = gam.copy() if hasattr(gam, "copy") else gam
-    if len(k) == 2:
-        g = gam + 2.0 * eps_diag * cos[0] * cos[1]
+    g = gam + 2.0 * eps_diag * cos[0] * cos[1] if len(k) == 2 else np.array(gam, copy=True)
     return gam, g
 
 
@@ -117,7 +207,7 @@ def _reduced_grid(shape, eps_diag, symmetric=False):
         kx, ky = np.meshgrid(axes[0][0], axes[1][0], indexing="ij")
         kk = (kx.ravel(), ky.ravel())
         w = np.outer(axes[0][1], axes[1][1]).ravel()
-    gam, g = form_factors(kk, eps_diag)
+    gam, g = _form_factors(kk, eps_diag)
     if symmetric:
         # C4-symmetric square lattice: c_x = c_y, one harmonic (cos kx + cos ky)/sqrt 2
         H = np.ascontiguousarray(gam[:, None] / np.sqrt(2.0))
@@ -130,24 +220,62 @@ def _reduced_grid(shape, eps_diag, symmetric=False):
 # --------------------------------------------------------------------------- result
 @dataclass(frozen=True)
 class MeanFieldSolution:
-    """Self-consistent BCS x BEC mean-field state (energies in input units).
+    """Self-consistent BCS x BEC mean-field state (energies in units of V).
 
-    energy          variational ground-state energy <H_eff> relative to the
-                    rung-singlet vacuum (Hartree terms dropped as in the paper)
-    energy_bg       background (string) part J N_sc + (V + J) N_cc
-    n_sc, n_cc      sc and cc numbers per rung
-    N_sc, N_cc      sc and cc numbers
-    imbalance       (N_sc - 2 N_cc) / N_h  (Fig. 3 of the paper)
-    order_bec       sqrt(N_cc / N)  (Eq. 11)
-    order_bcs       (1/N) sum_k |Delta_k|/E_k  (Eq. 12)
-    gap             min_k E_k (quasiparticle gap)
-    binding_energy  2 min_k E_k (Appendix C)
-    delta_k, xi_k, E_k   on the full BZ, arrays of shape ``shape`` (axes as in ``k``)
-    k               tuple of 1D momentum axes
-    k_star          momentum of min E_k (first found, |k_d| in [0, pi])
-    delta_at_kstar  Delta_k at k_star
-    beta, mu        condensate amplitude <b_0> and hole chemical potential
-    pair_amplitudes c_d = (1/N) sum (Delta_k/E_k) cos k_d
+    Returned by :func:`solve_mean_field`; not built by hand.
+
+    Attributes
+    ----------
+    shape : tuple of int
+        ``(L,)`` or ``(Lx, Ly)``.
+    n_holes : int
+        Number of holes N_h.
+    J_perp, V, t_par : float
+        Rung exchange, rung repulsion and leg hopping (units of V).
+    eps_diag : float
+        Diagonal recombination strength (dimensionless).
+    energy : float
+        Variational ground-state energy <H_eff> relative to the rung-singlet
+        vacuum (Hartree terms dropped as in the paper), units of V.
+    energy_bg : float
+        Background (string) part J_perp N_sc + (V + J_perp) N_cc (units of V).
+    n_sc, n_cc : float
+        sc and cc numbers per rung (dimensionless, >= 0).
+    N_sc, N_cc : float
+        sc and cc numbers; N_sc + 2 N_cc = N_h.
+    imbalance : float
+        (N_sc - 2 N_cc) / N_h in [-1, 1] (Fig. 3 of the paper).
+    order_bec : float
+        O_BEC = sqrt(N_cc / N) (Eq. 11, dimensionless).
+    order_bcs : float
+        O_BCS = (1/N) sum_k |Delta_k| / E_k (Eq. 12, dimensionless).
+    gap : float
+        Quasiparticle gap min_k E_k (units of V).
+    binding_energy : float
+        E_B = 2 min_k E_k (Appendix C; units of V).
+    delta_k, xi_k, E_k : numpy.ndarray
+        Gap function, sc dispersion and quasiparticle energy on the full BZ
+        (units of V), arrays of shape ``shape`` with the axes of ``k``.
+    k : tuple of numpy.ndarray
+        1D momentum axes (inverse lattice constants).
+    k_star : tuple of float
+        Momentum of min E_k (first found, |k_d| in [0, pi]).
+    delta_at_kstar : float
+        Delta_k at ``k_star`` (units of V).
+    beta : float
+        Condensate amplitude <b_0> (sqrt of a particle number).
+    mu : float
+        Hole chemical potential (units of V).
+    pair_amplitudes : numpy.ndarray
+        c_d = (1/N) sum_k (Delta_k/E_k) cos k_d, one per direction (dimensionless).
+    evaluations : int
+        Number of condensate values the solver evaluated.
+
+    Examples
+    --------
+    >>> s = solve_mean_field(shape=(30,), n_holes=8, J_perp=1.2)
+    >>> round(s.N_sc + 2 * s.N_cc, 9), round(s.doping, 4)
+    (8.0, 0.2667)
     """
 
     shape: tuple
@@ -180,12 +308,12 @@ class MeanFieldSolution:
 
     @property
     def doping(self):
-        """Hole doping delta = N_h / N."""
+        """Hole doping delta = N_h / N (holes per rung)."""
         return self.n_holes / int(np.prod(self.shape))
 
     @property
     def energy_minus_bg(self):
-        """E - E_bg = E - J N_sc - (V + J) N_cc (Fig. 4 right)."""
+        """E - E_bg = E - J N_sc - (V + J) N_cc (Fig. 4 right; units of V)."""
         return self.energy - self.energy_bg
 
 
@@ -232,7 +360,7 @@ class _Problem:
         a, b = self.coeffs(beta)
         mu0 = self.mu if mu0 is None else mu0
         c0 = self.c if c0 is None else c0
-        mu, c, status, it, resc = _k.inner_solve(
+        mu, c, status, it, resc = mf_kernels.inner_solve(
             a, b, self.e0, self.U, self.g, self.gam, self.H, self.w, self.T,
             self.nf_target(z), mu0, np.asarray(c0, dtype=float), self.tol, 60)
         self.nevals += 1
@@ -243,7 +371,7 @@ class _Problem:
             return dict(beta=beta, mu=mu, c=c.copy(), dG=np.nan, G=np.nan, nf=np.nan,
                         ok=False, a=a, b=b)
         self.mu, self.c = mu, c
-        srec, skin, nf, sabs, gap, kmin = _k.sums(
+        srec, skin, nf, sabs, gap, kmin = mf_kernels.sums(
             mu, a, b, self.e0, self.U, c, self.g, self.gam, self.H, self.w, self.T)
         t, N = self.t, self.N
         dG = (-4.0 * t / np.sqrt(N) * srec - 8.0 * t * beta / N * skin
@@ -312,50 +440,91 @@ def _minimise(p, zgrid, ztol):
     return best, vals
 
 
+def _check_couplings(J_perp, V, t_par, eps_diag, shape):
+    """Validated (J_perp, V, t_par, eps_diag) of the mean field (units of V)."""
+    J = check.positive("J_perp", J_perp, hi=1e6)
+    V = check.nonnegative("V", V, hi=1e6)
+    t = check.positive("t_par", t_par, hi=1e3)
+    eps = check.in_range("eps_diag", eps_diag, -10.0, 10.0)
+    if len(shape) == 1 and eps != 0.0:
+        raise ValueError("eps_diag must be 0 for a ladder (shape=(L,)): diagonal "
+                         "recombination exists only on the 2D bilayer")
+    return J, V, t, eps
+
+
+def _check_zscan(zscan):
+    zscan = check.real_array("zscan", zscan, ndim=1, min_size=2, max_size=10_000)
+    if np.any(np.diff(zscan) <= 0):
+        raise ValueError("zscan must be an increasing array of at least 2 values")
+    if np.any(np.abs(zscan) > 700.0):
+        raise ValueError("zscan must lie in [-700, 700] (z = logit(2 N_cc / N_h); exp(z) overflows beyond)")
+    return zscan
+
+
 def solve_mean_field(shape=(30,), n_holes=8, J_perp=1.2, V=1.0, t_par=0.1,
                      eps_diag=0.0, *, tol=1e-12, temperature=1e-5, zscan=None):
     """Solve the BCS x BEC mean-field equations of the MixD+V ladder/bilayer.
 
     Parameters
     ----------
-    shape : (L,) or (Lx, Ly)
-        Ladder of L rungs or periodic Lx x Ly bilayer (each 2..4096).
+    shape : int or tuple of int
+        Ladder of L rungs ``(L,)`` or periodic bilayer ``(Lx, Ly)``; each
+        entry in [2, 4096].
     n_holes : int
         Number of holes N_h, 1 <= N_h <= N (number of rungs).
-    J_perp, V, t_par : float
-        Rung exchange (> 0), rung repulsion (>= 0), leg hopping (> 0); any
-        common energy unit (the book uses V = 1). Perturbative in t_par.
-    eps_diag : float
-        Strength of the diagonal recombination (Eq. 13), |eps| <= 10; 2D only.
-    tol : float
-        Relative tolerance of the inner equations (1e-14 .. 1e-4).
-    temperature : float
-        Small regularizing temperature (same units, 0 .. 0.01; default 1e-5).
-        Occupations and pair amplitudes carry tanh(E_k/2T); gapped states are
-        the T = 0 ones up to exp(-min E_k/T), while degenerate Fermi-level shells
-        of finite lattices (Delta_k -> 0 there) stay well defined. T = 0 is allowed.
-    zscan : array, optional
-        Grid in z = logit(2 N_cc / N_h) scanned for minima of E(beta)
-        (default -16..16 in steps of 2). If E rises with beta everywhere and
-        the grid starts at z <= -12, the state at the first grid point (a
-        normal sc gas with a negligible condensate) is returned.
+    J_perp : float
+        Rung exchange, in (0, 1e6] (units of V).
+    V : float
+        Rung hole-hole repulsion, in [0, 1e6] (the unit of energy; default 1).
+    t_par : float
+        Leg hopping, in (0, 1e3] (units of V); the effective model is
+        perturbative in t_par / J_perp and t_par / V.
+    eps_diag : float, optional
+        Diagonal recombination strength epsilon of Eq. (13), |eps| <= 10
+        (dimensionless); 2D only.
+    tol : float, optional
+        Relative tolerance of the inner equations, in [1e-14, 1e-4].
+    temperature : float, optional
+        Small regularizing temperature in [0, 0.01] (units of V; default
+        1e-5). Occupations and pair amplitudes carry tanh(E_k/2T); gapped
+        states are the T = 0 ones up to exp(-min E_k/T), while degenerate
+        Fermi-level shells of finite lattices (Delta_k -> 0 there) stay well
+        defined. T = 0 is allowed.
+    zscan : array_like, optional
+        Increasing grid (2 to 10 000 values in [-700, 700]) in
+        z = logit(2 N_cc / N_h) scanned for minima of E(beta) (default
+        -16..16 in steps of 2). If E rises with beta everywhere and the grid
+        starts at z <= -12, the state at the first grid point (a normal sc
+        gas with a negligible condensate) is returned.
 
     Returns
     -------
     MeanFieldSolution
+        The lowest stationary state found (energies in units of V).
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type (e.g. a float ``n_holes``).
+    ValueError
+        If an argument lies outside the range given above.
+    ConvergenceError
+        If no minimum of E(beta) is found on the scan (the message and
+        ``last`` hold dE/dbeta on the grid), e.g. deep on the BCS side at
+        T = 0 where an open Fermi-level shell makes the gap equation singular.
+
+    Examples
+    --------
+    >>> s = solve_mean_field(shape=(30,), n_holes=8, J_perp=1.2, V=1.0, t_par=0.1)
+    >>> round(s.imbalance, 4), round(s.binding_energy, 4)  # doctest: +NUMBER
+    (-0.2361, 0.2934)
     """
     shape = _check_shape(shape)
     N = int(np.prod(shape))
-    n_holes = _v.integer("n_holes", n_holes, 1, N)
-    J = _v.positive("J_perp", J_perp)
-    V = _v.nonnegative("V", V)
-    t = _v.positive("t_par", t_par)
-    eps = _v.in_range("eps_diag", eps_diag, -10.0, 10.0)
-    tol = _v.in_range("tol", tol, 1e-14, 1e-4)
-    T = _v.in_range("temperature", temperature, 0.0, 0.01)
-    if len(shape) == 1 and eps != 0.0:
-        raise ValueError("eps_diag must be 0 for a ladder (shape=(L,)): diagonal "
-                         "recombination exists only on the 2D bilayer")
+    n_holes = check.integer("n_holes", n_holes, 1, N)
+    J, V, t, eps = _check_couplings(J_perp, V, t_par, eps_diag, shape)
+    tol = check.in_range("tol", tol, 1e-14, 1e-4)
+    T = check.in_range("temperature", temperature, 0.0, 0.01)
     p = _Problem(shape, n_holes, J, V, t, eps, tol, T)
     if zscan is None:
         zscan = np.linspace(-16.0, 16.0, 17)
@@ -366,9 +535,7 @@ def solve_mean_field(shape=(30,), n_holes=8, J_perp=1.2, V=1.0, t_par=0.1,
             if best is not None:
                 return _finish(p, best, n_holes)
     else:
-        zscan = _v.finite_array("zscan", zscan, ndim=1)
-        if zscan.size < 2 or np.any(np.diff(zscan) <= 0):
-            raise ValueError("zscan must be an increasing array of at least 2 values")
+        zscan = _check_zscan(zscan)
     best, _ = _minimise(p, zscan, 1e-12)
     return _finish(p, best, n_holes)
 
@@ -410,7 +577,7 @@ def _finish(p, r, n_holes):
                                last={"beta": beta, "mu": mu})
     kax = tuple(_axis(L) for L in p.shape)
     mesh = np.meshgrid(*kax, indexing="ij")
-    gam, g = form_factors(tuple(mesh), p.eps)
+    gam, g = _form_factors(tuple(mesh), p.eps)
     a, b = r["a"], r["b"]
     delta = a * g - p.U * sum(c[d] * np.cos(mesh[d]) for d in range(p.d))
     xi = b * gam + p.e0 + mu
@@ -435,21 +602,52 @@ def _finish(p, r, n_holes):
 
 
 def a1g_content(sol_or_delta, k=None):
-    """Harmonic (A1g) content of a 2D gap function on the square BZ.
+    """Project a 2D gap function onto the lowest lattice harmonics of the square group.
 
-    Projects Delta_k onto the lattice harmonics 1, cos kx + cos ky,
-    cos kx cos ky, cos 2kx + cos 2ky (A1g) and cos kx - cos ky (B1g),
-    sin kx sin ky (B2g). Returns a dict of coefficients (the harmonics are
-    orthogonal on the grid) and the fraction of |Delta|^2 in the A1g set.
+    Projects Delta_k onto 1, cos kx + cos ky, cos kx cos ky,
+    cos 2kx + cos 2ky (A1g), cos kx - cos ky (B1g) and sin kx sin ky (B2g).
+    The harmonics are orthogonal on the grid.
+
+    Parameters
+    ----------
+    sol_or_delta : MeanFieldSolution or array_like
+        A 2D solution, or a real gap function of shape (Lx, Ly) (units of V).
+    k : tuple of array_like, optional
+        The momentum axes ``(kx, ky)`` (inverse lattice constants); required
+        when an array is passed.
+
+    Returns
+    -------
+    dict
+        Coefficient of each harmonic (units of V) by name, plus
+        ``"a1g_fraction"`` (share of sum_k Delta_k^2 in the s-type harmonics)
+        and ``"residual_fraction"`` (share not captured by the six harmonics).
+
+    Raises
+    ------
+    TypeError
+        If the gap function is not a real array.
+    ValueError
+        If it is not 2D, or ``k`` does not match its shape.
+
+    Examples
+    --------
+    >>> s = solve_mean_field(shape=(8, 8), n_holes=3, J_perp=1.0)
+    >>> c = a1g_content(s)
+    >>> c["a1g_fraction"] > 0.999, abs(c["d_x2-y2 (cx-cy)"]) < 1e-12
+    (True, True)
     """
     if isinstance(sol_or_delta, MeanFieldSolution):
         delta, k = sol_or_delta.delta_k, sol_or_delta.k
     else:
-        delta = _v.finite_array("delta", sol_or_delta, ndim=2)
-        if k is None or len(k) != 2:
+        delta = check.real_array("delta", sol_or_delta)
+        if k is None or not isinstance(k, (tuple, list)) or len(k) != 2:
             raise ValueError("k must be the tuple (kx, ky) of momentum axes for a 2D delta")
+        k = tuple(check.real_array(f"k[{d}]", kd, ndim=1) for d, kd in enumerate(k))
     if delta.ndim != 2:
-        raise ValueError("a1g_content needs a 2D gap function (shape (Lx, Ly))")
+        raise ValueError(f"a1g_content needs a 2D gap function (shape (Lx, Ly)), got shape {delta.shape}")
+    if (len(k[0]), len(k[1])) != delta.shape:
+        raise ValueError(f"k axes of lengths {(len(k[0]), len(k[1]))} do not match delta of shape {delta.shape}")
     kx, ky = np.meshgrid(k[0], k[1], indexing="ij")
     basis = {
         "s (1)": np.ones_like(kx),
@@ -475,21 +673,67 @@ def a1g_content(sol_or_delta, k=None):
     return coef
 
 
-def phase_map(shape, J_values, dopings, *, V=1.0, t_par=0.1, eps_diag=0.0, progress=False):
-    """Sweep (J_perp, doping) and return a dict of 2D arrays of observables.
+def _check_J_values(J_values, default, min_size=1):
+    if J_values is None:
+        return np.array(default, dtype=float)
+    J = check.real_array("J_values", J_values, ndim=1, min_size=min_size, max_size=100_000)
+    if np.any(J <= 0.0) or np.any(J > 1e6):
+        raise ValueError("J_values must all lie in (0, 1e6] (units of V)")
+    return J
 
-    ``dopings`` are converted to hole numbers round(delta * N) (>= 1).
-    Arrays have shape (len(J_values), len(dopings)); keys: imbalance, order_bec,
-    order_bcs, binding_energy, energy, n_holes. ``progress=True`` shows a tqdm bar.
+
+def phase_map(shape, J_values, dopings, *, V=1.0, t_par=0.1, eps_diag=0.0, progress=False):
+    """Sweep (J_perp, doping) and return the observables on the grid.
+
+    Parameters
+    ----------
+    shape : int or tuple of int
+        ``(L,)`` or ``(Lx, Ly)`` as for :func:`solve_mean_field`.
+    J_values : array_like
+        Rung exchanges, each in (0, 1e6] (units of V).
+    dopings : array_like
+        Dopings delta in (0, 1] (holes per rung); converted to hole numbers
+        round(delta * N) >= 1.
+    V : float, optional
+        Rung repulsion (the unit of energy).
+    t_par : float, optional
+        Leg hopping (units of V).
+    eps_diag : float, optional
+        Diagonal recombination strength (dimensionless; 2D only).
+    progress : bool, optional
+        Show a tqdm progress bar.
+
+    Returns
+    -------
+    dict
+        ``imbalance``, ``order_bec``, ``order_bcs``, ``binding_energy`` (units
+        of V), ``energy`` (units of V): arrays of shape
+        (len(J_values), len(dopings)); ``n_holes``, ``J_values`` and the
+        realized ``dopings`` (N_h / N).
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If a value is out of range (see :func:`solve_mean_field`).
+    ConvergenceError
+        If a point of the sweep does not converge.
+
+    Examples
+    --------
+    >>> out = phase_map((30,), [0.9, 1.3], [8 / 30])
+    >>> out["imbalance"].shape, out["n_holes"].tolist()
+    ((2, 1), [8])
     """
     shape = _check_shape(shape)
     N = int(np.prod(shape))
-    J_values = _v.finite_array("J_values", J_values, ndim=1)
-    dopings = _v.finite_array("dopings", dopings, ndim=1)
-    if np.any(J_values <= 0):
-        raise ValueError("J_values must all be > 0")
+    J_values = _check_J_values(J_values, ())
+    dopings = check.real_array("dopings", dopings, ndim=1, max_size=100_000)
     if np.any(dopings <= 0) or np.any(dopings > 1):
         raise ValueError("dopings must lie in (0, 1]")
+    _check_couplings(1.0, V, t_par, eps_diag, shape)
+    progress = check.boolean("progress", progress)
     nh = np.maximum(1, np.rint(dopings * N).astype(int))
     keys = ("imbalance", "order_bec", "order_bcs", "binding_energy", "energy")
     out = {key: np.empty((J_values.size, dopings.size)) for key in keys}
@@ -506,6 +750,702 @@ def phase_map(shape, J_values, dopings, *, V=1.0, t_par=0.1, eps_diag=0.0, progr
     out["J_values"] = J_values
     out["dopings"] = nh / N
     return out
+
+
+def solve_at_doping(shape, J_perp, doping, eps_diag=0.0, *, t_par=0.1, V=1.0):
+    """Solve the mean field at a doping instead of a hole number.
+
+    Parameters
+    ----------
+    shape : int or tuple of int
+        ``(L,)`` or ``(Lx, Ly)`` as for :func:`solve_mean_field`.
+    J_perp : float
+        Rung exchange (units of V).
+    doping : float
+        Holes per rung delta in (0, 1]; N_h = max(1, round(delta N)).
+    eps_diag : float, optional
+        Diagonal recombination strength (dimensionless; 2D only).
+    t_par : float, optional
+        Leg hopping (units of V).
+    V : float, optional
+        Rung repulsion (the unit of energy).
+
+    Returns
+    -------
+    MeanFieldSolution
+        The solution at the realized doping ``sol.doping``.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If ``doping`` is outside (0, 1] or another argument is out of range.
+    ConvergenceError
+        As :func:`solve_mean_field`.
+
+    Examples
+    --------
+    >>> s = solve_at_doping((16, 16), 1.0, 12 / 256)
+    >>> s.n_holes, round(s.doping, 5)
+    (12, 0.04688)
+    """
+    shape = _check_shape(shape)
+    doping = check.in_range("doping", doping, 0.0, 1.0, lo_open=True)
+    nh = max(1, int(round(doping * int(np.prod(shape)))))
+    return solve_mean_field(shape=shape, n_holes=nh, J_perp=J_perp, V=V, t_par=t_par, eps_diag=eps_diag)
+
+
+def energy_at_fixed_condensate(N_cc, shape=(30,), n_holes=8, J_perp=1.2, V=1.0, t_par=0.1,
+                               eps_diag=0.0, *, tol=1e-12, temperature=1e-5):
+    """Return the mean-field energy with the cc number held fixed (the landscape E(N_cc)).
+
+    For each N_cc = beta^2 the number and gap equations are solved exactly;
+    :func:`solve_mean_field` returns the minimum of this curve.
+
+    Parameters
+    ----------
+    N_cc : float or array_like
+        cc numbers, each in (0, N_h / 2) (dimensionless).
+    shape, n_holes, J_perp, V, t_par, eps_diag : see :func:`solve_mean_field`
+        Lattice, hole number and couplings (energies in units of V).
+    tol : float, optional
+        Relative tolerance of the inner equations, in [1e-14, 1e-4].
+    temperature : float, optional
+        Regularizing temperature in [0, 0.01] (units of V).
+
+    Returns
+    -------
+    numpy.ndarray
+        E(N_cc) relative to the rung-singlet vacuum (units of V), shaped like ``N_cc``.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If an N_cc lies outside (0, N_h / 2) or another argument is out of range.
+    ConvergenceError
+        If the inner equations fail at some N_cc.
+
+    Examples
+    --------
+    >>> s = solve_mean_field(shape=(30,), n_holes=8, J_perp=1.2)
+    >>> E = energy_at_fixed_condensate([0.9 * s.N_cc, s.N_cc, 1.1 * s.N_cc])
+    >>> bool(E[1] < E[0] and E[1] < E[2]), bool(abs(E[1] - s.energy) < 1e-9)
+    (True, True)
+    """
+    shape = _check_shape(shape)
+    N = int(np.prod(shape))
+    n_holes = check.integer("n_holes", n_holes, 1, N)
+    J, V, t, eps = _check_couplings(J_perp, V, t_par, eps_diag, shape)
+    tol = check.in_range("tol", tol, 1e-14, 1e-4)
+    T = check.in_range("temperature", temperature, 0.0, 0.01)
+    ncc = check.real_array("N_cc", N_cc, max_size=100_000)
+    if np.any(ncc <= 0.0) or np.any(ncc >= 0.5 * n_holes):
+        raise ValueError(f"N_cc must lie in (0, N_h/2) = (0, {0.5 * n_holes}), got {ncc}")
+    frac = 2.0 * ncc / n_holes
+    z = np.log(frac / (1.0 - frac))
+    p = _Problem(shape, n_holes, J, V, t, eps, tol, T)
+    out = np.empty(z.shape)
+    for idx in np.ndindex(z.shape):
+        r = p.evaluate(float(z[idx]))
+        if not r["ok"]:
+            raise ConvergenceError(f"MixD mean field at N_cc={float(ncc[idx])!r}: "
+                                   f"{getattr(p, 'last_failure', 'inner equations failed')}",
+                                   last=r)
+        out[idx] = r["G"]
+    return out
+
+
+# --------------------------------------------------------------------------- sweeps of the figures
+def _crossing_or_none(x, y):
+    """First zero of y(x) by linear interpolation; None if y keeps its sign (inputs checked)."""
+    i = np.nonzero(np.diff(np.sign(y)) != 0)[0]
+    if i.size == 0:
+        return None
+    i = int(i[0])
+    return float(x[i] - y[i] * (x[i + 1] - x[i]) / (y[i + 1] - y[i]))
+
+
+def crossing_point(x, y) -> float:
+    """Return the first zero of y(x) by linear interpolation.
+
+    Parameters
+    ----------
+    x : array_like
+        Strictly increasing abscissae (at least 2; any unit, e.g. J_perp / V).
+    y : array_like
+        Ordinates, as many as ``x``.
+
+    Returns
+    -------
+    float
+        The interpolated x of the first sign change of y (in the unit of ``x``).
+
+    Raises
+    ------
+    TypeError
+        If ``x`` or ``y`` is not a real array.
+    ValueError
+        If the lengths differ, ``x`` is not strictly increasing, or y does not
+        change sign on [x[0], x[-1]].
+
+    Examples
+    --------
+    >>> crossing_point([0.0, 1.0, 2.0], [1.0, 0.5, -0.5])
+    1.5
+    """
+    x = check.real_array("x", x, ndim=1, min_size=2)
+    y = check.real_array("y", y, ndim=1, min_size=2)
+    check.same_length(x=x, y=y)
+    if np.any(np.diff(x) <= 0):
+        raise ValueError("x must be strictly increasing")
+    c = _crossing_or_none(x, y)
+    if c is None:
+        raise ValueError(f"y must change sign on [{x[0]}, {x[-1]}]; it does not")
+    return c
+
+
+@dataclass(frozen=True)
+class LadderImbalanceMap:
+    """Mean-field imbalance of an L-rung ladder over (J_perp, N_h): the paper's Fig. 3.
+
+    Returned by :func:`ladder_imbalance_map`.
+
+    Attributes
+    ----------
+    L : int
+        Number of rungs.
+    t_par, V : float
+        Leg hopping and rung repulsion (units of V).
+    J_values : numpy.ndarray
+        Rung exchanges (units of V), increasing.
+    n_holes : numpy.ndarray
+        Hole numbers (doping N_h / L).
+    imbalance : numpy.ndarray
+        (N_sc - 2 N_cc) / N_h, shape (len(J_values), len(n_holes)).
+    cut_holes : int
+        Hole number of the cut.
+    cut : numpy.ndarray
+        Imbalance at ``cut_holes`` along J_values.
+    J_cross : float or None
+        Zero of ``cut`` (units of V); None if it keeps its sign.
+
+    Examples
+    --------
+    >>> m = ladder_imbalance_map([1.0, 1.2], [4, 8], L=30, cut_holes=8)
+    >>> m.imbalance.shape, 1.0 < m.J_cross < 1.2
+    ((2, 2), True)
+    """
+
+    L: int
+    t_par: float
+    V: float
+    J_values: np.ndarray = field(repr=False)
+    n_holes: np.ndarray = field(repr=False)
+    imbalance: np.ndarray = field(repr=False)
+    cut_holes: int
+    cut: np.ndarray = field(repr=False)
+    J_cross: float | None
+
+    @property
+    def dopings(self):
+        """N_h / L for each column (holes per rung)."""
+        return self.n_holes / self.L
+
+
+def _check_holes_list(name, n_holes, L):
+    arr = np.asarray(n_holes)
+    if arr.dtype.kind not in "iu" or arr.ndim != 1 or arr.size == 0:
+        raise TypeError(f"{name} must be a non-empty 1D sequence of integers, got {n_holes!r:.80}")
+    if np.any(arr < 1) or np.any(arr > L):
+        raise ValueError(f"{name} must lie in [1, L={L}], got {arr.tolist()}")
+    return arr.astype(int)
+
+
+def _check_increasing(name, x):
+    if np.any(np.diff(x) <= 0):
+        raise ValueError(f"{name} must be strictly increasing")
+    return x
+
+
+def ladder_imbalance_map(J_values=None, n_holes=None, *, L=30, cut_holes=8, t_par=0.1, V=1.0):
+    """Sweep the mean-field imbalance of the L-rung ladder over J_perp and N_h (Fig. 3).
+
+    Parameters
+    ----------
+    J_values : array_like, optional
+        Strictly increasing rung exchanges in (0, 1e6] (units of V); default 41
+        values on [0.5, 2].
+    n_holes : sequence of int, optional
+        Hole numbers in [1, L]; default 1 .. L // 2.
+    L : int, optional
+        Number of rungs, in [2, 4096].
+    cut_holes : int, optional
+        Hole number of the cut (one of ``n_holes``).
+    t_par : float, optional
+        Leg hopping (units of V).
+    V : float, optional
+        Rung repulsion (the unit of energy).
+
+    Returns
+    -------
+    LadderImbalanceMap
+        The map, the cut at ``cut_holes`` and its zero.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If a value is out of range or ``cut_holes`` is not in ``n_holes``.
+    ConvergenceError
+        If a point does not converge.
+
+    Examples
+    --------
+    >>> m = ladder_imbalance_map([0.5, 2.0], [8], L=30)
+    >>> bool(m.cut[0] > 0 > m.cut[1])
+    True
+    """
+    L = check.integer("L", L, 2, MAX_LATTICE)
+    J = _check_increasing("J_values", _check_J_values(J_values, np.linspace(0.5, 2.0, 41)))
+    nhs = np.arange(1, L // 2 + 1) if n_holes is None else _check_holes_list("n_holes", n_holes, L)
+    cut_holes = check.integer("cut_holes", cut_holes, 1, L)
+    if cut_holes not in nhs:
+        raise ValueError(f"cut_holes must be one of n_holes {nhs.tolist()}, got {cut_holes}")
+    pm = phase_map((L,), J, nhs / L, t_par=t_par, V=V)
+    cut = pm["imbalance"][:, int(np.nonzero(nhs == cut_holes)[0][0])].copy()
+    return LadderImbalanceMap(L=L, t_par=float(t_par), V=float(V), J_values=J, n_holes=nhs,
+                              imbalance=pm["imbalance"], cut_holes=cut_holes, cut=cut,
+                              J_cross=_crossing_or_none(J, cut))
+
+
+@dataclass(frozen=True)
+class LadderEnergySweep:
+    """Mean-field energies and binding energies of the L-rung ladder vs J_perp (Figs. 4 and 5).
+
+    Returned by :func:`ladder_energy_sweep`; energies in units of V.
+
+    Attributes
+    ----------
+    L : int
+        Number of rungs.
+    t_par, V : float
+        Leg hopping and rung repulsion (units of V).
+    J_values : numpy.ndarray
+        Rung exchanges (units of V).
+    energy : dict
+        {N_h: E(J) array} for the low dopings (units of V).
+    energy_minus_bg : dict
+        {N_h: E - E_bg array} (units of V).
+    eb_holes : int
+        Hole number of the binding-energy curve.
+    binding_energy : numpy.ndarray
+        E_B = 2 min_k E_k at ``eb_holes`` (units of V).
+    abs_delta_at_kstar : numpy.ndarray
+        |Delta_k*| at ``eb_holes`` (units of V).
+
+    Examples
+    --------
+    >>> e = ladder_energy_sweep([1.0, 1.5], low_holes=(2,), eb_holes=14)
+    >>> sorted(e.energy), bool(e.binding_energy[1] > e.binding_energy[0])
+    ([2], True)
+    """
+
+    L: int
+    t_par: float
+    V: float
+    J_values: np.ndarray = field(repr=False)
+    energy: dict = field(repr=False)
+    energy_minus_bg: dict = field(repr=False)
+    eb_holes: int
+    binding_energy: np.ndarray = field(repr=False)
+    abs_delta_at_kstar: np.ndarray = field(repr=False)
+
+
+def ladder_energy_sweep(J_values=None, *, L=30, low_holes=(2, 4, 6), eb_holes=14, t_par=0.1, V=1.0):
+    """Solve the ladder along J_perp for the energies (Fig. 4) and binding energies (Fig. 5).
+
+    Parameters
+    ----------
+    J_values : array_like, optional
+        Rung exchanges in (0, 1e6] (units of V); default 25 values on [0.5, 2].
+    L : int, optional
+        Number of rungs, in [2, 4096].
+    low_holes : sequence of int, optional
+        Hole numbers (in [1, L]) of the energy curves.
+    eb_holes : int, optional
+        Hole number (in [1, L]) of the binding-energy curve.
+    t_par : float, optional
+        Leg hopping (units of V).
+    V : float, optional
+        Rung repulsion (the unit of energy).
+
+    Returns
+    -------
+    LadderEnergySweep
+        Energies, E - E_bg, E_B and |Delta_k*| along J_values (units of V).
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If a value is out of range.
+    ConvergenceError
+        If a point does not converge.
+
+    Examples
+    --------
+    >>> e = ladder_energy_sweep([1.2], low_holes=(2,), eb_holes=14)
+    >>> round(float(e.binding_energy[0]), 3)  # doctest: +NUMBER
+    0.32
+    """
+    L = check.integer("L", L, 2, MAX_LATTICE)
+    J = _check_J_values(J_values, np.linspace(0.5, 2.0, 25))
+    low = _check_holes_list("low_holes", low_holes, L)
+    eb_holes = check.integer("eb_holes", eb_holes, 1, L)
+    _check_couplings(1.0, V, t_par, 0.0, (L,))
+
+    def sweep(nh):
+        return [solve_mean_field(shape=(L,), n_holes=int(nh), J_perp=float(Jv), V=V, t_par=t_par) for Jv in J]
+
+    energy, energy_bg = {}, {}
+    for nh in low:
+        ss = sweep(nh)
+        energy[int(nh)] = np.array([s.energy for s in ss])
+        energy_bg[int(nh)] = np.array([s.energy_minus_bg for s in ss])
+    ss = sweep(eb_holes)
+    return LadderEnergySweep(L=L, t_par=float(t_par), V=float(V), J_values=J, energy=energy,
+                             energy_minus_bg=energy_bg, eb_holes=eb_holes,
+                             binding_energy=np.array([s.binding_energy for s in ss]),
+                             abs_delta_at_kstar=np.array([abs(s.delta_at_kstar) for s in ss]))
+
+
+@dataclass(frozen=True)
+class OrderParameterSweep:
+    """BEC and BCS order parameters of the L-rung ladder vs J_perp and three crossover markers (Fig. 6).
+
+    Returned by :func:`order_parameter_sweep`.
+
+    Attributes
+    ----------
+    L, n_holes : int
+        Number of rungs and of holes.
+    t_par, V : float
+        Leg hopping and rung repulsion (units of V).
+    J_values : numpy.ndarray
+        Rung exchanges (units of V), strictly increasing.
+    order_bec, order_bcs, imbalance : numpy.ndarray
+        O_BEC, O_BCS and (N_sc - 2 N_cc)/N_h along J_values (dimensionless).
+    J_steep : float
+        J_perp of the steepest descent of O_BCS on the grid (units of V).
+    J_imbalance : float or None
+        Zero of the imbalance (units of V); None if it keeps its sign.
+    J_cross : float or None
+        J_perp where O_BEC = O_BCS (units of V); None if they do not cross.
+
+    Examples
+    --------
+    >>> o = order_parameter_sweep(np.linspace(1.0, 1.5, 6))
+    >>> 1.25 < o.J_cross < 1.45
+    True
+    """
+
+    L: int
+    n_holes: int
+    t_par: float
+    V: float
+    J_values: np.ndarray = field(repr=False)
+    order_bec: np.ndarray = field(repr=False)
+    order_bcs: np.ndarray = field(repr=False)
+    imbalance: np.ndarray = field(repr=False)
+    J_steep: float
+    J_imbalance: float | None
+    J_cross: float | None
+
+
+def order_parameter_sweep(J_values=None, *, L=30, n_holes=8, t_par=0.1, V=1.0):
+    """Solve the ladder along J_perp for O_BEC, O_BCS and the crossover markers (Fig. 6).
+
+    Parameters
+    ----------
+    J_values : array_like, optional
+        At least 3 strictly increasing rung exchanges in (0, 1e6] (units of
+        V); default 81 values on [0.5, 2].
+    L : int, optional
+        Number of rungs, in [2, 4096].
+    n_holes : int, optional
+        Number of holes, in [1, L].
+    t_par : float, optional
+        Leg hopping (units of V).
+    V : float, optional
+        Rung repulsion (the unit of energy).
+
+    Returns
+    -------
+    OrderParameterSweep
+        Order parameters, imbalance and the three markers.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If a value is out of range.
+    ConvergenceError
+        If a point does not converge.
+
+    Examples
+    --------
+    >>> o = order_parameter_sweep([0.8, 1.0, 1.2, 1.4], n_holes=8)
+    >>> 1.0 < o.J_imbalance < 1.2
+    True
+    """
+    L = check.integer("L", L, 2, MAX_LATTICE)
+    J = _check_increasing("J_values", _check_J_values(J_values, np.linspace(0.5, 2.0, 81), min_size=3))
+    n_holes = check.integer("n_holes", n_holes, 1, L)
+    sols = [solve_mean_field(shape=(L,), n_holes=n_holes, J_perp=float(Jv), V=V, t_par=t_par) for Jv in J]
+    obec = np.array([s.order_bec for s in sols])
+    obcs = np.array([s.order_bcs for s in sols])
+    imb = np.array([s.imbalance for s in sols])
+    return OrderParameterSweep(L=L, n_holes=n_holes, t_par=float(t_par), V=float(V), J_values=J,
+                               order_bec=obec, order_bcs=obcs, imbalance=imb,
+                               J_steep=float(J[np.argmin(np.gradient(obcs, J))]),
+                               J_imbalance=_crossing_or_none(J, imb),
+                               J_cross=_crossing_or_none(J, obec - obcs))
+
+
+def solve_eps_series(shape=(16, 16), n_holes=12, J_perp=1.0, t_par=0.1, eps_values=(0.0, 1.5), *, V=1.0):
+    """Solve the bilayer for several diagonal recombination strengths (Figs. 2 and 7).
+
+    Parameters
+    ----------
+    shape : tuple of int, optional
+        ``(Lx, Ly)`` of the bilayer (or ``(L,)`` with every eps = 0).
+    n_holes : int, optional
+        Number of holes.
+    J_perp : float, optional
+        Rung exchange (units of V).
+    t_par : float, optional
+        Leg hopping (units of V).
+    eps_values : sequence of float, optional
+        Diagonal recombination strengths, |eps| <= 10 (dimensionless), at least one.
+    V : float, optional
+        Rung repulsion (the unit of energy).
+
+    Returns
+    -------
+    tuple of MeanFieldSolution
+        One solution per eps, in the order given.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If a value is out of range.
+    ConvergenceError
+        If a solve does not converge.
+
+    Examples
+    --------
+    >>> s0, s7 = solve_eps_series((8, 8), n_holes=3)
+    >>> s0.eps_diag, s7.eps_diag
+    (0.0, 1.5)
+    """
+    eps = check.real_array("eps_values", eps_values, ndim=1, max_size=1000)
+    return tuple(solve_mean_field(shape=shape, n_holes=n_holes, J_perp=J_perp, V=V, t_par=t_par,
+                                  eps_diag=float(e)) for e in eps)
+
+
+def _brentq_checked(f, bracket, name, xtol):
+    lo, hi = bracket
+    try:
+        x, info = brentq(f, lo, hi, xtol=xtol, maxiter=200, full_output=True, disp=False)
+    except ValueError as exc:  # no sign change on the bracket
+        raise ValueError(f"{name}: the function does not change sign on [{lo}, {hi}]; "
+                         f"widen the bracket ({exc})") from exc
+    if not info.converged:
+        raise ConvergenceError(f"{name}: brentq did not converge on [{lo}, {hi}] "
+                               f"({info.iterations} iterations, last {x!r})",
+                               iterations=info.iterations, last=x)
+    return float(x)
+
+
+def _check_bracket(name, pair):
+    arr = check.real_array(name, pair, ndim=1, min_size=2, max_size=2)
+    if not 0.0 < arr[0] < arr[1] <= 1e6:
+        raise ValueError(f"{name} must be (lo, hi) with 0 < lo < hi <= 1e6 (units of V), got {arr.tolist()}")
+    return float(arr[0]), float(arr[1])
+
+
+def finite_size_crossover(sizes, dim=1, doping_holes=(8, 30), J_brackets=((0.8, 1.6), (1.0, 2.0)),
+                          J_ref=1.0, xtol=1e-9):
+    """Locate the mean-field crossover couplings vs system size at fixed doping.
+
+    t_par / V = 0.1, eps = 0. At each size the imbalance zero and the
+    crossing O_BEC = O_BCS are found with ``brentq``.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        L values in [2, 4096]: ladders of L rungs (``dim=1``) or L x L bilayers (``dim=2``).
+    dim : int, optional
+        1 (ladder) or 2 (bilayer).
+    doping_holes : tuple of int, optional
+        ``(a, b)`` with N_h = a * N // b (N the number of rungs), 1 <= a <= b.
+    J_brackets : pair of pairs, optional
+        brentq brackets (units of V) for the imbalance zero and for O_BEC = O_BCS.
+    J_ref : float, optional
+        J_perp at which O_BCS is reported (units of V).
+    xtol : float, optional
+        Absolute tolerance of the roots (units of V), in (0, 1e-2].
+
+    Returns
+    -------
+    numpy.ndarray
+        Rows (L, J_c from imbalance = 0, J_x from O_BEC = O_BCS, O_BCS at J_ref),
+        J in units of V.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If a value is out of range, or a bracket does not contain a sign change.
+    ConvergenceError
+        If a root search or a solve does not converge.
+
+    Examples
+    --------
+    >>> r = finite_size_crossover([30], dim=1, xtol=1e-6)
+    >>> r.shape, bool(1.0 < r[0, 1] < 1.25)
+    ((1, 4), True)
+    """
+    sizes = np.asarray(sizes)
+    if sizes.dtype.kind not in "iu" or sizes.ndim != 1 or sizes.size == 0:
+        raise TypeError(f"sizes must be a non-empty 1D sequence of integers, got {sizes!r:.80}")
+    if np.any(sizes < 2) or np.any(sizes > MAX_LATTICE):
+        raise ValueError(f"sizes must lie in [2, {MAX_LATTICE}], got {sizes.tolist()}")
+    dim = check.integer("dim", dim)
+    check.choice("dim", dim, (1, 2))
+    if not isinstance(doping_holes, (tuple, list)) or len(doping_holes) != 2:
+        raise TypeError(f"doping_holes must be a pair (a, b) of integers, got {doping_holes!r}")
+    a = check.integer("doping_holes[0]", doping_holes[0], 1)
+    b = check.integer("doping_holes[1]", doping_holes[1], a)
+    if not isinstance(J_brackets, (tuple, list)) or len(J_brackets) != 2:
+        raise TypeError(f"J_brackets must be two (lo, hi) pairs, got {J_brackets!r}")
+    br_imb = _check_bracket("J_brackets[0]", J_brackets[0])
+    br_orders = _check_bracket("J_brackets[1]", J_brackets[1])
+    J_ref = check.positive("J_ref", J_ref, hi=1e6)
+    xtol = check.tolerance("xtol", xtol, hi=1e-2)
+    rows = []
+    for L in sizes:
+        shape = (int(L),) if dim == 1 else (int(L), int(L))
+        N = int(np.prod(shape))
+        nh = a * N // b
+        if nh < 1:
+            raise ValueError(f"doping_holes={doping_holes} gives N_h = 0 holes on {shape}")
+
+        def solve(Jv, shape=shape, nh=nh):
+            return solve_mean_field(shape=shape, n_holes=nh, J_perp=Jv)
+
+        def orders(Jv, solve=solve):
+            s = solve(Jv)
+            return s.order_bec - s.order_bcs
+
+        rows.append((int(L),
+                     _brentq_checked(lambda Jv, solve=solve: solve(Jv).imbalance, br_imb,
+                                     f"imbalance zero at L={int(L)}", xtol),
+                     _brentq_checked(orders, br_orders, f"O_BEC = O_BCS at L={int(L)}", xtol),
+                     solve(J_ref).order_bcs))
+    return np.array(rows, float)
+
+
+@dataclass(frozen=True)
+class SWScaling:
+    """Error of the second-order Schrieffer-Wolff spectrum of the two-rung cluster vs t_par.
+
+    Returned by :func:`sw_error_scaling`.
+
+    Attributes
+    ----------
+    t_values : numpy.ndarray
+        Leg hoppings t_par (units of V), increasing.
+    J_perp, V : float
+        Rung exchange and repulsion (units of V).
+    errors : dict
+        {N_h: max |E_ED - E_SW| array (units of V)} for N_h = 1, 2, 3.
+    slopes : dict
+        {N_h: log-log slope} for N_h = 1, 2, fitted to the ``n_fit`` smallest t.
+
+    Examples
+    --------
+    >>> s = sw_error_scaling([0.005, 0.01, 0.02], n_fit=3)
+    >>> round(s.slopes[1]), round(s.slopes[2])
+    (3, 4)
+    """
+
+    t_values: np.ndarray = field(repr=False)
+    J_perp: float
+    V: float
+    errors: dict = field(repr=False)
+    slopes: dict
+
+
+def sw_error_scaling(t_values=None, J_perp=1.2, V=1.0, n_fit=4):
+    """Compare the exact two-rung cluster spectrum with second-order Schrieffer-Wolff vs t_par.
+
+    Uses :func:`cluster_check` for 1, 2 and 3 holes; the deviation scales as
+    the next order, t^3 (one hole) and t^4 (two holes); three holes are exact
+    at first order.
+
+    Parameters
+    ----------
+    t_values : array_like, optional
+        Strictly increasing leg hoppings in (0, 1] (units of V); default 8
+        values geometrically spaced on [0.005, 0.08].
+    J_perp : float, optional
+        Rung exchange (units of V).
+    V : float, optional
+        Rung repulsion (units of V), > 0.
+    n_fit : int, optional
+        Number of smallest t used for the slopes, in [2, len(t_values)].
+
+    Returns
+    -------
+    SWScaling
+        Errors (units of V) and fitted slopes.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If a value is out of range.
+
+    Examples
+    --------
+    >>> s = sw_error_scaling([0.01, 0.02], n_fit=2)
+    >>> bool(s.errors[3].max() < 1e-12)
+    True
+    """
+    if t_values is None:
+        t = np.geomspace(0.005, 0.08, 8)
+    else:
+        t = _check_increasing("t_values", check.real_array("t_values", t_values, ndim=1, max_size=10_000))
+        if np.any(t <= 0.0) or np.any(t > 1.0):
+            raise ValueError("t_values must lie in (0, 1] (units of V)")
+    n_fit = check.integer("n_fit", n_fit, 2, t.size)
+    errors, slopes = {}, {}
+    for nh in (1, 2, 3):
+        errors[nh] = cluster_check(2, nh, J_perp, V, t)
+    for nh in (1, 2):
+        slopes[nh] = float(np.polyfit(np.log(t[:n_fit]), np.log(errors[nh][:n_fit]), 1)[0])
+    return SWScaling(t_values=t, J_perp=float(J_perp), V=float(V), errors=errors, slopes=slopes)
 
 
 # =========================================================================== clusters
@@ -566,15 +1506,44 @@ def _rung_op(r, name):
 
 
 def cluster_basis(n_rungs, n_holes):
-    """Rung-product basis of an open cluster with a given number of holes.
+    """Build the rung-product basis of an open cluster with a given number of holes.
 
-    Returns (labels, occupation basis list, matrix B whose columns are the rung
-    states in the occupation basis). Labels are tuples of rung-state names
-    (singlet S, triplets T+/T0/T-, sc{mu}{u,d} with the hole on leg mu, cc).
+    Rung states: singlet ``S``, triplets ``T+``/``T0``/``T-``, ``sc{mu}{u,d}``
+    (hole on leg mu, spin up/down on the other leg) and ``cc`` (two holes).
+
+    Parameters
+    ----------
+    n_rungs : int
+        Number of rungs R, in [1, 4].
+    n_holes : int
+        Number of holes, in [0, 2R].
+
+    Returns
+    -------
+    labels : list of tuple of str
+        Rung-state names of each basis state.
+    occ : list of int
+        Occupation-number basis (bit strings of the 4R spin orbitals).
+    B : numpy.ndarray
+        Matrix whose columns are the rung states in the occupation basis
+        (orthonormal columns).
+
+    Raises
+    ------
+    TypeError
+        If an argument is not an integer.
+    ValueError
+        If it is out of range.
+
+    Examples
+    --------
+    >>> labels, occ, B = cluster_basis(1, 1)
+    >>> labels
+    [('sc0u',), ('sc0d',), ('sc1u',), ('sc1d',)]
     """
     import itertools
-    R = _v.integer("n_rungs", n_rungs, 1, 4)
-    Nh = _v.integer("n_holes", n_holes, 0, 2 * R)
+    R = check.integer("n_rungs", n_rungs, 1, 4)
+    Nh = check.integer("n_holes", n_holes, 0, 2 * R)
     labels = [lab for lab in itertools.product(_RUNG_STATES, repeat=R)
               if sum(_RUNG_HOLES[x] for x in lab) == Nh]
     vecs = []
@@ -600,14 +1569,45 @@ def cluster_basis(n_rungs, n_holes):
 
 
 def cluster_hamiltonian(n_rungs, n_holes, J_perp, V, t_par):
-    """Microscopic Eq. (1) on an open R-rung cluster, in the rung-product basis.
+    """Build the microscopic Eq. (1) on an open cluster of rungs, in the rung-product basis.
 
-    Energies are measured from the rung-singlet vacuum (-J_perp per rung).
-    Returns (labels, H) with H a dense symmetric matrix.
+    Parameters
+    ----------
+    n_rungs : int
+        Number of rungs R, in [1, 4].
+    n_holes : int
+        Number of holes, in [0, 2R].
+    J_perp : float
+        Rung exchange, in (0, 1e6] (units of V).
+    V : float
+        Rung repulsion, in [0, 1e6] (units of V).
+    t_par : float
+        Leg hopping, |t_par| <= 1e3 (units of V).
+
+    Returns
+    -------
+    labels : list of tuple of str
+        Rung-state names of each basis state (see :func:`cluster_basis`).
+    H : numpy.ndarray
+        Dense symmetric Hamiltonian (units of V), measured from the
+        rung-singlet vacuum (-J_perp per rung).
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If a value is out of range.
+
+    Examples
+    --------
+    >>> labels, H = cluster_hamiltonian(1, 2, 1.0, 0.37, 0.0)
+    >>> labels, H.round(12)
+    ([('cc',)], array([[1.37]]))
     """
-    J = _v.positive("J_perp", J_perp)
-    Vv = _v.nonnegative("V", V)
-    t = _v.finite("t_par", t_par)
+    J = check.positive("J_perp", J_perp, hi=1e6)
+    Vv = check.nonnegative("V", V, hi=1e6)
+    t = check.in_range("t_par", t_par, -1e3, 1e3)
     labels, occ, B = cluster_basis(n_rungs, n_holes)
     R = int(n_rungs)
     index = {n: i for i, n in enumerate(occ)}
@@ -641,7 +1641,8 @@ def cluster_hamiltonian(n_rungs, n_holes, J_perp, V, t_par):
                 nu = n >> _orb(r, mu, 0) & 1
                 nd = n >> _orb(r, mu, 1) & 1
                 occ_site.append((nu, nd))
-            n0 = sum(occ_site[0]); n1 = sum(occ_site[1])
+            n0 = sum(occ_site[0])
+            n1 = sum(occ_site[1])
             sz0 = 0.5 * (occ_site[0][0] - occ_site[0][1])
             sz1 = 0.5 * (occ_site[1][0] - occ_site[1][1])
             H[i, i] += J * (sz0 * sz1 - 0.25 * n0 * n1) + Vv * (1 - n0) * (1 - n1) + J
@@ -649,8 +1650,6 @@ def cluster_hamiltonian(n_rungs, n_holes, J_perp, V, t_par):
             for s in (0, 1):
                 # S0^{+/-} S1^{-/+}: move spin flip: c0s'^dag c0s c1s^dag c1s'
                 sp = 1 - s
-                ops = [(_orb(r, 1, s), "c"), (_orb(r, 1, sp), "d"),
-                       (_orb(r, 0, s), "c"), (_orb(r, 0, sp), "d")]
                 # term c^dag_{0 sp} c_{0 s} c^dag_{1 s} c_{1 sp}
                 ops = [(_orb(r, 1, sp), "c"), (_orb(r, 1, s), "d"),
                        (_orb(r, 0, s), "c"), (_orb(r, 0, sp), "d")]
@@ -681,17 +1680,45 @@ def _rung_energy(lab, J, V):
 
 
 def schrieffer_wolff_cluster(n_rungs, n_holes):
-    """Second-order Schrieffer-Wolff effective Hamiltonian of a rung cluster (SymPy).
+    """Return the second-order Schrieffer-Wolff effective Hamiltonian of a rung cluster (SymPy).
 
     The low-energy manifold A contains every rung-product state without rung
     triplets (singlets, sc's and cc's); its first-order couplings (sc hopping,
     recombination, sc-cc exchange) are kept exactly and the triplet states are
-    eliminated to order t^2:
+    eliminated to order t^2::
 
         H_eff = H0_AA + t H1_AA + t^2/2 sum_b H1_ab H1_bc [1/(E_a-E_b) + 1/(E_c-E_b)].
 
-    Returns (labels_A, H_eff) with H_eff a SymPy Matrix in the symbols
-    J, V, t (``sympy.symbols('J V t', positive=True)``).
+    Parameters
+    ----------
+    n_rungs : int
+        Number of rungs R, in [1, 4] (2 or 3 in practice: SymPy time grows fast).
+    n_holes : int
+        Number of holes, in [0, 2R].
+
+    Returns
+    -------
+    labels : list of tuple of str
+        Rung-state names of the A states.
+    H_eff : sympy.Matrix
+        Effective Hamiltonian in the symbols J, V, t
+        (``sympy.symbols('J V t', positive=True)``; energies in units of V
+        once V = 1), measured from the rung-singlet vacuum.
+
+    Raises
+    ------
+    TypeError
+        If an argument is not an integer.
+    ValueError
+        If it is out of range.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> J, V, t = sp.symbols("J V t", positive=True)
+    >>> labels, H = schrieffer_wolff_cluster(2, 3)
+    >>> sorted(H.eigenvals().items(), key=str)
+    [(2*J + V + t, 4), (2*J + V - t, 4)]
     """
     import sympy as sp
     J, V, t = sp.symbols("J V t", positive=True)
@@ -726,18 +1753,49 @@ def schrieffer_wolff_cluster(n_rungs, n_holes):
 
 
 def pymablock_cluster(n_rungs, n_holes, J_perp, V, order=2):
-    """Effective Hamiltonian of a rung cluster from pymablock (numerical cross-check).
+    """Return the effective Hamiltonian of a rung cluster from pymablock (numerical cross-check).
 
     Block-diagonalizes H0 + t H1 (H0: rung exchange and repulsion, H1: leg
     hopping at t = 1) with the triplet-free states as the A subspace, using
-    :func:`pymablock.block_diagonalize`. Returns the list of the A-block
-    coefficients [H^(0), H^(1), ..., H^(order)] as dense arrays (H_eff = sum
-    t^n H^(n)), in the basis order of :func:`schrieffer_wolff_cluster`.
+    :func:`pymablock.block_diagonalize`.
+
+    Parameters
+    ----------
+    n_rungs : int
+        Number of rungs R, in [1, 4].
+    n_holes : int
+        Number of holes, in [0, 2R].
+    J_perp : float
+        Rung exchange, in (0, 1e6] (units of V).
+    V : float
+        Rung repulsion, in (0, 1e6] (units of V).
+    order : int, optional
+        Highest order in t, in [0, 6].
+
+    Returns
+    -------
+    list of numpy.ndarray
+        The A-block coefficients [H^(0), H^(1), ..., H^(order)] (units of V per
+        power of t), H_eff = sum t^n H^(n), in the basis order of
+        :func:`schrieffer_wolff_cluster`.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If a value is out of range.
+
+    Examples
+    --------
+    >>> H0, H1, H2 = pymablock_cluster(2, 3, 1.2, 1.0)
+    >>> np.allclose(H0, np.diag(np.full(8, 2 * 1.2 + 1.0))), np.allclose(H2, 0)
+    (True, True)
     """
     from pymablock import block_diagonalize
-    J = _v.positive("J_perp", J_perp)
-    Vv = _v.positive("V", V)
-    order = _v.integer("order", order, 0, 6)
+    J = check.positive("J_perp", J_perp, hi=1e6)
+    Vv = check.positive("V", V, hi=1e6)
+    order = check.integer("order", order, 0, 6)
     labels, H0 = cluster_hamiltonian(n_rungs, n_holes, J, Vv, 0.0)
     _, Ht = cluster_hamiltonian(n_rungs, n_holes, J, Vv, 1.0)
     H1 = Ht - H0
@@ -758,17 +1816,50 @@ def pymablock_cluster(n_rungs, n_holes, J_perp, V, order=2):
 
 
 def cluster_check(n_rungs, n_holes, J_perp, V, t_values):
-    """Max deviation of the low-energy ED spectrum from the SW effective spectrum.
+    """Return the largest deviation of the low-energy cluster spectrum from second-order SW.
 
-    For every t in ``t_values`` the eigenvalues of the microscopic cluster that
-    continue the low-energy manifold (the lowest len(A) states) are compared
-    with those of the numerical second-order H_eff. Returns an array of errors
-    (expected to scale as t^3 or faster).
+    For every t in ``t_values`` the lowest len(A) eigenvalues of the
+    microscopic cluster (those that continue the low-energy manifold) are
+    compared with those of the second-order H_eff of
+    :func:`schrieffer_wolff_cluster`.
+
+    Parameters
+    ----------
+    n_rungs : int
+        Number of rungs R, in [1, 4].
+    n_holes : int
+        Number of holes, in [0, 2R].
+    J_perp : float
+        Rung exchange, in (0, 1e6] (units of V).
+    V : float
+        Rung repulsion, in (0, 1e6] (units of V).
+    t_values : array_like
+        Leg hoppings, |t| <= 1e3 (units of V).
+
+    Returns
+    -------
+    numpy.ndarray
+        max |E_ED - E_SW| for each t (units of V); scales as t^3 or faster.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If a value is out of range.
+
+    Examples
+    --------
+    >>> err = cluster_check(2, 1, 1.2, 1.0, [0.02, 0.01])
+    >>> bool(7 < err[0] / err[1] < 9)    # t^3: halving t divides the error by 8
+    True
     """
     import sympy as sp
-    J = _v.positive("J_perp", J_perp)
-    Vv = _v.positive("V", V)
-    tv = _v.finite_array("t_values", t_values, ndim=1)
+    J = check.positive("J_perp", J_perp, hi=1e6)
+    Vv = check.positive("V", V, hi=1e6)
+    tv = check.real_array("t_values", t_values, ndim=1, max_size=10_000)
+    if np.any(np.abs(tv) > 1e3):
+        raise ValueError("t_values must lie in [-1e3, 1e3] (units of V)")
     labs, Heff = schrieffer_wolff_cluster(n_rungs, n_holes)
     Js, Vs, ts = sp.symbols("J V t", positive=True)
     f = sp.lambdify((Js, Vs, ts), Heff, "numpy")
@@ -784,29 +1875,67 @@ def cluster_check(n_rungs, n_holes, J_perp, V, t_values):
 # =========================================================================== reference
 def solve_mean_field_dense(shape=(30,), n_holes=8, J_perp=1.2, V=1.0, t_par=0.1,
                            eps_diag=0.0, *, tol=1e-11, temperature=1e-5, max_points=5000):
-    """Plain-NumPy reference solver with the dense N x N kernel V_kk'.
+    """Solve the mean field with the plain-NumPy reference solver and the dense N x N kernel.
 
     Same equations and the same outer search over beta as
     :func:`solve_mean_field`, but on the full (unfolded) Brillouin zone and with
     the sc-sc kernel (3/2)(t^2/J) sum_d cos(k_d - k'_d) stored as a dense
     matrix; the gap equation is iterated to self-consistency with mu re-solved
     by ``scipy.optimize.brentq`` at every step. Slow by design (O(N^2) memory);
-    used by the tests and the benchmark only. Returns (energy, beta, mu, delta_k).
+    used by the tests and the benchmark only.
+
+    Parameters
+    ----------
+    shape, n_holes, J_perp, V, t_par, eps_diag : see :func:`solve_mean_field`
+        Lattice, hole number and couplings (energies in units of V).
+    tol : float, optional
+        Absolute tolerance of the gap iteration (units of V), in [1e-14, 1e-4].
+    temperature : float, optional
+        Regularizing temperature in [0, 0.01] (units of V).
+    max_points : int, optional
+        Largest number of k points accepted, in [1, 20000] (the kernel holds
+        max_points^2 floats: 3.2 GB at 20000).
+
+    Returns
+    -------
+    energy : float
+        Variational energy (units of V).
+    beta : float
+        Condensate amplitude.
+    mu : float
+        Hole chemical potential (units of V).
+    delta_k : numpy.ndarray
+        Gap function on the full zone (units of V), shape ``shape``.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If a value is out of range or the lattice has more than ``max_points`` k points.
+    ConvergenceError
+        If no stationary point of E(beta) is found.
+
+    Examples
+    --------
+    >>> E, beta, mu, delta = solve_mean_field_dense(shape=(10,), n_holes=3, J_perp=0.8)
+    >>> s = solve_mean_field(shape=(10,), n_holes=3, J_perp=0.8)
+    >>> bool(abs(E - s.energy) < 1e-8)
+    True
     """
     shape = _check_shape(shape)
     N = int(np.prod(shape))
+    max_points = check.integer("max_points", max_points, 1, 20_000)
     if N > max_points:
         raise ValueError(f"shape has {N} k points; the dense reference allows at most "
                          f"max_points={max_points}")
-    n_holes = _v.integer("n_holes", n_holes, 1, N)
-    J = _v.positive("J_perp", J_perp)
-    Vv = _v.nonnegative("V", V)
-    t = _v.positive("t_par", t_par)
-    eps = _v.in_range("eps_diag", eps_diag, -10.0, 10.0)
-    Tr = _v.in_range("temperature", temperature, 0.0, 0.01)
+    n_holes = check.integer("n_holes", n_holes, 1, N)
+    J, Vv, t, eps = _check_couplings(J_perp, V, t_par, eps_diag, shape)
+    tol = check.in_range("tol", tol, 1e-14, 1e-4)
+    Tr = check.in_range("temperature", temperature, 0.0, 0.01)
     d = len(shape)
     mesh = [m.ravel() for m in np.meshgrid(*[_axis(L) for L in shape], indexing="ij")]
-    gam, g = form_factors(tuple(mesh), eps)
+    gam, g = _form_factors(tuple(mesh), eps)
     U = 1.5 * t * t / J
     e0 = J - 0.75 * 2 * d * t * t / J
     K = U * sum(np.cos(mesh[i][:, None] - mesh[i][None, :]) for i in range(d))
@@ -829,7 +1958,7 @@ def solve_mean_field_dense(shape=(30,), n_holes=8, J_perp=1.2, V=1.0, t_par=0.1,
             E = np.sqrt(x * x + dl * dl)
             return float(np.sum(1.0 - x / E * th(E))) - target
 
-        for it in range(2000):
+        for _it in range(2000):
             lo, hi = mu - 1.0, mu + 1.0
             while nf(lo, delta) < 0:
                 lo -= 2 * (hi - lo)

@@ -20,26 +20,33 @@ Two independent routes:
 
 * :func:`ground_state` - exact diagonalization (own sparse Hamiltonian with
   explicit fermionic signs, numba kernels in ``nickelates.kernels.mixd_exact``,
-  Lanczos via :func:`scipy.sparse.linalg.eigsh`), for ``L`` up to ~8-9.
+  Lanczos via :func:`scipy.sparse.linalg.eigsh` with a bounded number of
+  restarts and a larger-Krylov fallback), for ``L`` up to ~8-9.
 * :func:`dmrg_ground_state` - two-site DMRG with TeNPy on a
   :class:`MixDLadderModel` conserving ``(N_leg0, N_leg1, 2 S^z)``.
 
 :func:`tenpy_exact_energy` diagonalizes TeNPy's MPO fully (small ``L``): it
 shares no code with :func:`ground_state` and serves as the cross-check.
+The data written by ``scripts/mixd_dmrg.py`` are read with :func:`load_data`
+and looked up with :func:`select` / :func:`stored_point`.
 """
 from __future__ import annotations
 
+import json
 import math
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sps
-from scipy.sparse.linalg import ArpackNoConvergence, eigsh
+from scipy.sparse.linalg import ArpackNoConvergence, LinearOperator, eigsh
 
-from . import _validate as _v
+from . import _validate as check
+from . import paths
 from .errors import ConvergenceError
-from .kernels import mixd_exact as _k
+from .kernels import mixd_exact as ed_kernels
+from .mixd import crossing_point  # one implementation for both chapters
 
 __all__ = [
     "ExactResult",
@@ -49,6 +56,7 @@ __all__ = [
     "sector_dimension",
     "basis",
     "hamiltonian",
+    "hamiltonian_matvec",
     "ground_state",
     "binding_energy",
     "binding_energy_printed",
@@ -58,38 +66,98 @@ __all__ = [
     "dmrg_ground_state",
     "tenpy_exact_energy",
     "ED_MAX_DIM",
+    "ED_MAX_L",
+    "ED_NCV",
+    "ED_MATVECS",
+    "DMRG_MAX_L",
     "DATA_FILE",
     "load_data",
     "select",
+    "stored_point",
     "binding_energies",
     "crossing_point",
 ]
 
-#: Largest sector dimension :func:`ground_state` accepts (memory ~ 150 B per state).
+#: Largest sector dimension :func:`ground_state` accepts.  Memory: the CSR
+#: matrix (~12 nonzeros of 12 B per row) plus 2 x ``ED_NCV`` Lanczos vectors
+#: of 8 B per state in the fallback, ~1 kB per state: 1.5 GB at the limit.
 ED_MAX_DIM = 1_500_000
 #: Largest ladder length handled by the 64-bit state encoding of the ED.
 ED_MAX_L = 14
+#: Krylov dimension (``ncv``) of the first Lanczos attempt; the fallback doubles it.
+ED_NCV = 48
+#: Matrix-vector products allowed per Lanczos attempt by default (two attempts at most).
+ED_MATVECS = 2000
+#: Largest ladder length accepted by the DMRG and by :func:`MixDLadderModel`.
+DMRG_MAX_L = 1000
+#: Largest ladder length of :func:`sector_dimension` (a pure count, no allocation).
+COUNT_MAX_L = 10_000
 
 
 # --------------------------------------------------------------------------- sectors
 def holes_per_leg(n_holes: int) -> tuple[int, int]:
     """Split ``n_holes`` alternately over the legs: leg 0 gets the odd hole.
 
+    Parameters
+    ----------
+    n_holes : int
+        Number of holes counted from half filling, >= 0.
+
+    Returns
+    -------
+    tuple of int
+        ``(h0, h1)`` = (ceil(N_h / 2), floor(N_h / 2)).
+
+    Raises
+    ------
+    TypeError
+        If ``n_holes`` is not an integer.
+    ValueError
+        If it is negative.
+
+    Examples
+    --------
     >>> holes_per_leg(5)
     (3, 2)
     """
-    n = _v.integer("n_holes", n_holes, 0, None)
+    n = check.integer("n_holes", n_holes, 0, 2 * COUNT_MAX_L)
     return (n + 1) // 2, n // 2
 
 
 def min_two_sz(L: int, n_holes: int) -> int:
-    """``2 S^z`` of the smallest-|S^z| sector: 0 for an even electron count, else 1."""
+    """Return ``2 S^z`` of the smallest-|S^z| sector: 0 for an even electron count, else 1.
+
+    Parameters
+    ----------
+    L : int
+        Number of rungs, >= 2.
+    n_holes : int
+        Number of holes, in [0, 2L].
+
+    Returns
+    -------
+    int
+        0 or 1.
+
+    Raises
+    ------
+    TypeError
+        If an argument is not an integer.
+    ValueError
+        If it is out of range.
+
+    Examples
+    --------
+    >>> min_two_sz(8, 3), min_two_sz(8, 4)
+    (1, 0)
+    """
+    L, n_holes = _check_L_holes(L, n_holes, COUNT_MAX_L)
     return (2 * L - n_holes) % 2
 
 
 def _check_L_holes(L, n_holes, L_max=None):
-    L = _v.integer("L", L, 2, L_max)
-    n_holes = _v.integer("n_holes", n_holes, 0, 2 * L)
+    L = check.integer("L", L, 2, L_max)
+    n_holes = check.integer("n_holes", n_holes, 0, 2 * L)
     return L, n_holes
 
 
@@ -97,10 +165,12 @@ def _sector(L, n_holes, holes_leg, two_sz):
     if holes_leg is None:
         h0, h1 = holes_per_leg(n_holes)
     else:
+        if not isinstance(holes_leg, (tuple, list)):
+            raise TypeError(f"holes_leg must be a pair (h0, h1) of integers, got {type(holes_leg).__name__}")
         if len(holes_leg) != 2:
             raise ValueError(f"holes_leg must be a pair (h0, h1), got {holes_leg!r}")
-        h0 = _v.integer("holes_leg[0]", holes_leg[0], 0, L)
-        h1 = _v.integer("holes_leg[1]", holes_leg[1], 0, L)
+        h0 = check.integer("holes_leg[0]", holes_leg[0], 0, L)
+        h1 = check.integer("holes_leg[1]", holes_leg[1], 0, L)
         if h0 + h1 != n_holes:
             raise ValueError(f"holes_leg must sum to n_holes={n_holes}, got {holes_leg!r}")
     if h0 > L or h1 > L:
@@ -108,7 +178,7 @@ def _sector(L, n_holes, holes_leg, two_sz):
     n_e = 2 * L - n_holes
     if two_sz is None:
         two_sz = n_e % 2
-    two_sz = _v.integer("two_sz", two_sz, -n_e, n_e)
+    two_sz = check.integer("two_sz", two_sz, -n_e, n_e)
     if (two_sz - n_e) % 2:
         raise ValueError(f"two_sz must have the parity of the electron number {n_e}, got {two_sz}")
     n_up = (n_e + two_sz) // 2
@@ -116,56 +186,189 @@ def _sector(L, n_holes, holes_leg, two_sz):
 
 
 def sector_dimension(L: int, n_holes: int, two_sz: int | None = None, holes_leg=None) -> int:
-    """Number of projected states with the given holes per leg and ``2 S^z``.
+    """Count the projected states with the given holes per leg and ``2 S^z``.
 
     ``C(L, h0) * C(L, h1) * C(2L - N_h, N_up)``: hole positions on each leg,
     then the spins of the ``2L - N_h`` electrons (``N_up = (2L - N_h + 2S^z)/2``).
+
+    Parameters
+    ----------
+    L : int
+        Number of rungs, in [2, 10000].
+    n_holes : int
+        Number of holes, in [0, 2L].
+    two_sz : int, optional
+        ``2 S^z`` with the parity of the electron number; default 0 or 1.
+    holes_leg : tuple of int, optional
+        ``(h0, h1)`` summing to ``n_holes``; default :func:`holes_per_leg`.
+
+    Returns
+    -------
+    int
+        The sector dimension (an exact Python integer; nothing is allocated).
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If a value is out of range or inconsistent.
+
+    Examples
+    --------
+    >>> sector_dimension(8, 2)          # 64 hole placements x C(14, 7) spin states
+    219648
     """
-    L, n_holes = _check_L_holes(L, n_holes)
+    L, n_holes = _check_L_holes(L, n_holes, COUNT_MAX_L)
     h0, h1, n_up = _sector(L, n_holes, holes_leg, two_sz)
     return math.comb(L, h0) * math.comb(L, h1) * math.comb(2 * L - n_holes, n_up)
 
 
 def basis(L: int, n_holes: int, two_sz: int | None = None, holes_leg=None) -> np.ndarray:
-    """Sorted int64 codes of the sector (encoding in ``nickelates.kernels.mixd_exact``)."""
+    """Return the sorted int64 codes of one sector (encoding in ``nickelates.kernels.mixd_exact``).
+
+    Parameters
+    ----------
+    L : int
+        Number of rungs, in [2, 14].
+    n_holes : int
+        Number of holes, in [0, 2L].
+    two_sz : int, optional
+        ``2 S^z``; default the smallest allowed value (0 or 1).
+    holes_leg : tuple of int, optional
+        ``(h0, h1)``; default :func:`holes_per_leg`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Sorted, unique int64 state codes.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If a value is out of range, or the sector has more than ``ED_MAX_DIM``
+        states (checked before anything is allocated).
+
+    Examples
+    --------
+    >>> basis(3, 2).size == sector_dimension(3, 2)
+    True
+    """
     L, n_holes = _check_L_holes(L, n_holes, ED_MAX_L)
     h0, h1, n_up = _sector(L, n_holes, holes_leg, two_sz)
     dim = sector_dimension(L, n_holes, two_sz, (h0, h1))
     if dim > ED_MAX_DIM:
         raise ValueError(
-            f"L={L}, n_holes={n_holes}: sector dimension {dim} exceeds ED_MAX_DIM={ED_MAX_DIM}; "
-            "use dmrg_ground_state for longer ladders")
+            f"L={L}, n_holes={n_holes}: sector dimension {dim} exceeds ED_MAX_DIM={ED_MAX_DIM} "
+            "(what a 24 GB machine diagonalizes comfortably); use dmrg_ground_state for longer ladders")
     n_e0, n_e1 = L - h0, L - h1
-    return _k.build_basis(L, n_e0, n_e1, n_up, math.comb(L, n_e0), math.comb(L, n_e1),
-                          math.comb(n_e0 + n_e1, n_up))
+    return ed_kernels.build_basis(L, n_e0, n_e1, n_up, math.comb(L, n_e0), math.comb(L, n_e1),
+                                  math.comb(n_e0 + n_e1, n_up))
 
 
 def _check_couplings(J_perp, V, t_par):
-    J_perp = _v.nonnegative("J_perp", J_perp)
-    V = _v.nonnegative("V", V)
-    t_par = _v.finite("t_par", t_par)
+    J_perp = check.nonnegative("J_perp", J_perp, hi=1e6)
+    V = check.nonnegative("V", V, hi=1e6)
+    t_par = check.in_range("t_par", t_par, -1e3, 1e3)
     return J_perp, V, t_par
 
 
 def hamiltonian(L: int, n_holes: int, J_perp: float, V: float = 1.0, t_par: float = 0.1,
                 *, two_sz: int | None = None, holes_leg=None):
-    """Sparse (CSR) Hamiltonian of one sector and its basis codes. Energies in units of V."""
+    """Build the sparse (CSR) Hamiltonian of one sector and its basis codes.
+
+    Parameters
+    ----------
+    L : int
+        Number of rungs, in [2, 14] (sector at most ``ED_MAX_DIM``).
+    n_holes : int
+        Number of holes, in [0, 2L].
+    J_perp : float
+        Rung exchange, in [0, 1e6] (units of V).
+    V : float, optional
+        Rung hole-hole repulsion, in [0, 1e6] (the unit of energy).
+    t_par : float, optional
+        Leg hopping, |t_par| <= 1e3 (units of V).
+    two_sz : int, optional
+        ``2 S^z``; default 0 or 1.
+    holes_leg : tuple of int, optional
+        ``(h0, h1)``; default :func:`holes_per_leg`.
+
+    Returns
+    -------
+    H : scipy.sparse.csr_matrix
+        Real symmetric Hamiltonian (units of V).
+    codes : numpy.ndarray
+        Basis codes of the rows (as :func:`basis`).
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If a value is out of range or the sector is too large.
+
+    Examples
+    --------
+    >>> H, codes = hamiltonian(2, 3, J_perp=1.0, V=1.0, t_par=0.1)   # one electron
+    >>> H.toarray()
+    array([[ 1. , -0.1],
+           [-0.1,  1. ]])
+    """
     J_perp, V, t_par = _check_couplings(J_perp, V, t_par)
     codes = basis(L, n_holes, two_sz, holes_leg)
-    indptr, indices, data = _k.build_csr(codes, L, t_par, J_perp, V)
+    indptr, indices, data = ed_kernels.build_csr(codes, L, t_par, J_perp, V)
     H = sps.csr_matrix((data, indices, indptr), shape=(codes.size, codes.size))
     return H, codes
 
 
+def hamiltonian_matvec(x, L: int, n_holes: int, J_perp: float, V: float = 1.0, t_par: float = 0.1,
+                       *, two_sz: int | None = None, holes_leg=None) -> np.ndarray:
+    """Apply H to a vector without storing the matrix (slow, independent of :func:`hamiltonian`).
+
+    Each row is generated and its entries located by binary search in the
+    basis: a second code path to check the CSR assembly.
+
+    Parameters
+    ----------
+    x : array_like
+        Real vector with one entry per basis state of the sector.
+    L, n_holes, J_perp, V, t_par, two_sz, holes_leg
+        As for :func:`hamiltonian` (energies in units of V).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``H @ x`` (units of V times those of ``x``).
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If a value is out of range or ``x`` has the wrong length.
+
+    Examples
+    --------
+    >>> H, _ = hamiltonian(3, 2, 1.0)
+    >>> x = np.arange(H.shape[0], dtype=float)
+    >>> bool(np.allclose(hamiltonian_matvec(x, 3, 2, 1.0), H @ x))
+    True
+    """
+    J_perp, V, t_par = _check_couplings(J_perp, V, t_par)
+    codes = basis(L, n_holes, two_sz, holes_leg)
+    x = check.real_array("x", x, ndim=1, max_size=ED_MAX_DIM)
+    if x.size != codes.size:
+        raise ValueError(f"x must have one entry per basis state ({codes.size}), got {x.size}")
+    return ed_kernels.matvec_reference(codes, int(L), t_par, J_perp, V, x)
+
+
 # --------------------------------------------------------------------------- results
 @dataclass(frozen=True)
-class ExactResult:
-    """Ground state of one sector by exact diagonalization (energies in units of V).
-
-    ``n_cc = N_cc / L`` and ``n_sc = N_sc / L`` are rung densities of doubly
-    and singly hole-occupied rungs (both legs counted for sc), so that
-    ``N_sc + 2 N_cc = N_h`` exactly.
-    """
+class _LadderState:
+    """Fields shared by the ED and DMRG results (the sector and the couplings)."""
 
     L: int
     n_holes: int
@@ -174,36 +377,108 @@ class ExactResult:
     t_par: float
     holes_leg: tuple
     two_sz: int
+
+    @property
+    def imbalance(self) -> float:
+        """(N_sc - 2 N_cc) / N_h in [-1, 1] (the mean field's ``imbalance``)."""
+        return crossover_ratio(self.n_sc, self.n_cc, self.L, self.n_holes)
+
+    @property
+    def ratio(self) -> float:
+        """Alias of :attr:`imbalance` (kept for old notebooks)."""
+        return self.imbalance
+
+
+@dataclass(frozen=True)
+class ExactResult(_LadderState):
+    """Ground state of one sector by exact diagonalization (energies in units of V).
+
+    Returned by :func:`ground_state`.  ``n_cc = N_cc / L`` and
+    ``n_sc = N_sc / L`` are rung densities of doubly and singly
+    hole-occupied rungs (both legs counted for sc), so that
+    ``N_sc + 2 N_cc = N_h`` exactly; :attr:`imbalance` is
+    ``(N_sc - 2 N_cc) / N_h``.
+
+    Attributes
+    ----------
+    L, n_holes : int
+        Rungs and holes.
+    J_perp, V, t_par : float
+        Couplings (units of V).
+    holes_leg : tuple of int
+        ``(h0, h1)``.
+    two_sz : int
+        ``2 S^z`` of the sector.
+    dim : int
+        Sector dimension.
+    energy : float
+        Ground-state energy (units of V; the rung singlets count -J_perp each).
+    n_cc, n_sc : float
+        cc and sc rung densities (per rung, >= 0).
+    gap : float
+        Distance to the next eigenvalue of the same sector (units of V; inf if dim == 1).
+    cc_profile, sc_profile : numpy.ndarray
+        <n_cc(j)> and <n_sc(j)> per rung.
+
+    Examples
+    --------
+    >>> r = ground_state(L=3, n_holes=2, J_perp=1.0)
+    >>> r.dim, round((r.n_sc + 2 * r.n_cc) * 3, 12)
+    (54, 2.0)
+    """
+
     dim: int
     energy: float
     n_cc: float
     n_sc: float
-    gap: float  # to the next eigenvalue in the same sector (nan-free: inf if dim == 1)
+    gap: float
     cc_profile: np.ndarray = field(repr=False)
     sc_profile: np.ndarray = field(repr=False)
 
-    @property
-    def ratio(self) -> float:
-        """(N_sc - 2 N_cc) / N_h."""
-        return crossover_ratio(self.n_sc, self.n_cc, self.L, self.n_holes)
-
 
 @dataclass(frozen=True)
-class DMRGResult:
+class DMRGResult(_LadderState):
     """Ground state of one sector by TeNPy DMRG (energies in units of V).
 
-    ``chi`` is the largest bond dimension reached, ``truncation_error`` the
-    largest discarded weight of the last sweep, ``delta_E`` the energy change
-    over the last sweep, ``energies`` the energy after every sweep.
+    Returned by :func:`dmrg_ground_state`.
+
+    Attributes
+    ----------
+    L, n_holes : int
+        Rungs and holes.
+    J_perp, V, t_par : float
+        Couplings (units of V).
+    holes_leg : tuple of int
+        ``(h0, h1)``.
+    two_sz : int
+        ``2 S^z`` of the sector.
+    chi_max : int
+        Requested largest bond dimension.
+    energy : float
+        Ground-state energy (units of V).
+    n_cc, n_sc : float
+        cc and sc rung densities (per rung).
+    chi : int
+        Largest bond dimension reached.
+    truncation_error : float
+        Largest discarded weight of the last sweep (dimensionless).
+    delta_E : float
+        Energy change over the last sweep (units of V).
+    sweeps : int
+        Number of sweeps run.
+    seconds : float
+        Wall time of the DMRG run (s).
+    energies : tuple of float
+        Energy after every sweep (units of V).
+    cc_profile, sc_profile : numpy.ndarray
+        <n_cc(j)> and <n_sc(j)> per rung.
+
+    Examples
+    --------
+    >>> DMRGResult.__dataclass_fields__["chi"].type
+    'int'
     """
 
-    L: int
-    n_holes: int
-    J_perp: float
-    V: float
-    t_par: float
-    holes_leg: tuple
-    two_sz: int
     chi_max: int
     energy: float
     n_cc: float
@@ -217,97 +492,284 @@ class DMRGResult:
     cc_profile: np.ndarray = field(repr=False)
     sc_profile: np.ndarray = field(repr=False)
 
-    @property
-    def ratio(self) -> float:
-        return crossover_ratio(self.n_sc, self.n_cc, self.L, self.n_holes)
-
 
 # --------------------------------------------------------------------------- ED
+def _lanczos_lowest_two(H, *, tol, ncv, maxiter, v0, label):
+    """Two lowest eigenpairs of the sparse symmetric ``H`` by ARPACK, bounded.
+
+    First attempt: Krylov dimension ``ncv`` and ``maxiter`` restarts.  On no
+    convergence a second attempt doubles the Krylov dimension (halving the
+    restarts, so it costs about as many products) and starts from the best
+    Ritz vector reached.  Then :class:`ConvergenceError` reports what was
+    reached (Ritz values and their residuals, products used).
+    """
+    dim = H.shape[0]
+    count = [0]
+
+    def matvec(x):
+        count[0] += 1
+        return H @ x
+
+    op = LinearOperator(H.shape, matvec=matvec, dtype=float)
+    attempts = [(min(dim - 1, ncv), maxiter), (min(dim - 1, 2 * ncv), max(1, maxiter // 2))]
+    reached, start = None, v0
+    for n_krylov, n_restart in attempts:
+        try:
+            w, vecs = eigsh(op, k=2, which="SA", tol=tol, v0=start, ncv=n_krylov, maxiter=n_restart)
+        except ArpackNoConvergence as exc:
+            reached = exc
+            if exc.eigenvectors is not None and exc.eigenvectors.shape[1] > 0:
+                start = exc.eigenvectors[:, int(np.argmin(exc.eigenvalues))]
+            continue
+        order = np.argsort(w)
+        return w[order], vecs[:, order], count[0]
+    values = np.asarray(reached.eigenvalues) if reached is not None else np.array([])
+    residual = math.inf
+    if values.size:
+        res = np.linalg.norm(H @ reached.eigenvectors - reached.eigenvectors * values, axis=0)
+        residual = float(np.max(res))
+    raise ConvergenceError(
+        f"Lanczos did not converge for {label} (dim={dim}) after {count[0]} matrix-vector products "
+        f"(ncv {attempts[0][0]} then {attempts[1][0]}, tol {tol:g}); converged Ritz values "
+        f"{values.tolist()} with largest residual {residual:.2e}. Raise maxiter or loosen tol.",
+        iterations=count[0], residual=residual, last=values)
+
+
 def ground_state(L: int, n_holes: int, J_perp: float, V: float = 1.0, t_par: float = 0.1,
                  *, two_sz: int | None = None, holes_leg=None, tol: float = 1e-12,
-                 seed: int = 7) -> ExactResult:
+                 seed: int = 7, ncv: int = ED_NCV, maxiter: int | None = None) -> ExactResult:
     """Exact ground state of the MixD+V ladder in one conserved sector.
+
+    Sectors of at most 600 states are diagonalized densely; larger ones with
+    Lanczos (:func:`scipy.sparse.linalg.eigsh`, two lowest eigenpairs),
+    bounded: ``maxiter`` restarts of a Krylov space of ``ncv`` vectors, then
+    one fallback attempt with ``2 ncv`` vectors, then
+    :class:`~nickelates.errors.ConvergenceError`.
 
     Parameters
     ----------
     L : int
-        Number of rungs (2 <= L; the sector must have at most ``ED_MAX_DIM`` states).
+        Number of rungs, in [2, 14] (the sector must have at most ``ED_MAX_DIM`` states).
     n_holes : int
         Holes counted from half filling, 0 <= n_holes <= 2L, split by
         :func:`holes_per_leg` unless ``holes_leg=(h0, h1)`` is given.
-    J_perp, V, t_par : float
-        Rung exchange, rung hole-hole repulsion and leg hopping, in units of V
-        (the defaults V = 1, t_par = 0.1 are the paper's t_par / V = 0.1).
+    J_perp : float
+        Rung exchange, in [0, 1e6] (units of V).
+    V : float, optional
+        Rung hole-hole repulsion, in [0, 1e6] (the unit of energy; default 1).
+    t_par : float, optional
+        Leg hopping, |t_par| <= 1e3 (units of V; the default 0.1 is the
+        paper's t_par / V = 0.1).
     two_sz : int, optional
         ``2 S^z``; default the smallest allowed value (0 or 1).
-    tol : float
-        Lanczos tolerance passed to :func:`scipy.sparse.linalg.eigsh`.
+    holes_leg : tuple of int, optional
+        ``(h0, h1)`` summing to ``n_holes``.
+    tol : float, optional
+        Relative Lanczos tolerance of the eigenvalues, in (0, 1e-3].
+    seed : int, optional
+        Seed (>= 0) of the random Lanczos start vector.
+    ncv : int, optional
+        Krylov dimension of the first Lanczos attempt, in [4, 256].
+    maxiter : int, optional
+        Lanczos restarts of the first attempt, >= 1; default
+        ``ED_MATVECS // ncv`` (about 2000 matrix-vector products).
+
+    Returns
+    -------
+    ExactResult
+        Energy, gap, densities and rung profiles (energies in units of V).
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type (e.g. ``L=4.0``).
+    ValueError
+        If a value is out of range or the sector exceeds ``ED_MAX_DIM``.
+    ConvergenceError
+        If Lanczos does not converge in both attempts (the message gives the
+        Ritz values reached, their residual and the products used).
+
+    Examples
+    --------
+    >>> r = ground_state(L=2, n_holes=3, J_perp=1.0, V=1.0, t_par=0.1)   # one electron
+    >>> round(r.energy, 12)                                            # V - t_par
+    0.9
     """
     L, n_holes = _check_L_holes(L, n_holes, ED_MAX_L)
-    tol = _v.in_range("tol", tol, 0.0, 1e-3)
+    tol = check.tolerance("tol", tol, hi=1e-3)
+    seed = check.integer("seed", seed, 0, 2**63 - 1)
+    ncv = check.integer("ncv", ncv, 4, 256)
+    maxiter = max(1, ED_MATVECS // ncv) if maxiter is None else check.iterations("maxiter", maxiter)
     H, codes = hamiltonian(L, n_holes, J_perp, V, t_par, two_sz=two_sz, holes_leg=holes_leg)
     h0, h1, n_up = _sector(L, n_holes, holes_leg, two_sz)
     two_sz_used = 2 * n_up - (2 * L - n_holes)
     dim = codes.size
     if dim <= 600:
         w, vecs = np.linalg.eigh(H.toarray())
-        E0 = float(w[0])
-        gap = float(w[1] - w[0]) if dim > 1 else math.inf
-        psi = vecs[:, 0]
     else:
         v0 = np.random.default_rng(seed).standard_normal(dim)
-        try:
-            w, vecs = eigsh(H, k=2, which="SA", tol=tol, v0=v0, maxiter=20 * dim)
-        except ArpackNoConvergence as exc:  # pragma: no cover - not seen in practice
-            raise ConvergenceError(
-                f"Lanczos did not converge for L={L}, n_holes={n_holes} (dim={dim}); "
-                f"reached {len(exc.eigenvalues)} eigenvalues {exc.eigenvalues}",
-                last=exc.eigenvalues) from exc
-        order = np.argsort(w)
-        w = w[order]
-        E0 = float(w[0])
-        gap = float(w[1] - w[0])
-        psi = vecs[:, order[0]]
-    weights = psi * psi
-    cc, sc = _k.rung_profile(codes, L, weights)
-    n_cc = float(cc.sum() / L)
-    n_sc = float(sc.sum() / L)
-    if not np.isfinite(E0):
-        raise ConvergenceError(f"ground-state energy is not finite for L={L}, n_holes={n_holes}")
+        w, vecs, _ = _lanczos_lowest_two(H, tol=tol, ncv=ncv, maxiter=maxiter, v0=v0,
+                                         label=f"L={L}, n_holes={n_holes}, J_perp={J_perp}, V={V}, t_par={t_par}")
+    E0 = float(w[0])
+    gap = float(w[1] - w[0]) if dim > 1 else math.inf
+    psi = vecs[:, 0]
+    if not np.isfinite(E0):  # pragma: no cover - finite inputs give a finite matrix
+        raise ConvergenceError(f"ground-state energy is not finite for L={L}, n_holes={n_holes}", last=E0)
+    cc, sc = ed_kernels.rung_profile(codes, L, psi * psi)
     return ExactResult(L=L, n_holes=n_holes, J_perp=float(J_perp), V=float(V),
                        t_par=float(t_par), holes_leg=(h0, h1), two_sz=two_sz_used, dim=dim,
-                       energy=E0, n_cc=n_cc, n_sc=n_sc, gap=gap, cc_profile=cc,
-                       sc_profile=sc)
+                       energy=E0, n_cc=float(cc.sum() / L), n_sc=float(sc.sum() / L), gap=gap,
+                       cc_profile=cc, sc_profile=sc)
 
 
 # --------------------------------------------------------------------------- observables
+def _three_energies(E_nm2, E_nm1, E_n):
+    return (check.finite("E_nm2", E_nm2), check.finite("E_nm1", E_nm1), check.finite("E_n", E_n))
+
+
 def binding_energy(E_nm2: float, E_nm1: float, E_n: float) -> float:
     """Pair binding energy ``E_B(N_h) = 2 E_{N_h-1} - E_{N_h} - E_{N_h-2}`` (units of V).
 
     Positive when two holes gain energy by binding: it is *minus* the
     expression printed as Eq. (10)/(C1) of the paper (see
     :func:`binding_energy_printed` and the chapter's "Notes on the source").
+
+    Parameters
+    ----------
+    E_nm2, E_nm1, E_n : float
+        Ground-state energies with N_h - 2, N_h - 1 and N_h holes (units of V).
+
+    Returns
+    -------
+    float
+        E_B (units of V).
+
+    Raises
+    ------
+    TypeError
+        If an energy is not a real number.
+    ValueError
+        If an energy is not finite.
+
+    Examples
+    --------
+    >>> binding_energy(-3.0, -2.0, -1.7)    # t = 0, J = 1.7: E_B = J - V
+    0.7
     """
-    E_nm2 = _v.finite("E_nm2", E_nm2)
-    E_nm1 = _v.finite("E_nm1", E_nm1)
-    E_n = _v.finite("E_n", E_n)
+    E_nm2, E_nm1, E_n = _three_energies(E_nm2, E_nm1, E_n)
     return 2.0 * E_nm1 - E_n - E_nm2
 
 
 def binding_energy_printed(E_nm2: float, E_nm1: float, E_n: float) -> float:
-    """Eq. (10)/(C1) exactly as printed: ``2(E_{N-2} - E_{N-1}) - (E_{N-2} - E_N)``."""
+    """Eq. (10)/(C1) exactly as printed: ``2(E_{N-2} - E_{N-1}) - (E_{N-2} - E_N)`` (units of V).
+
+    Parameters
+    ----------
+    E_nm2, E_nm1, E_n : float
+        Ground-state energies with N_h - 2, N_h - 1 and N_h holes (units of V).
+
+    Returns
+    -------
+    float
+        The printed expression, ``-binding_energy(...)`` (units of V).
+
+    Raises
+    ------
+    TypeError
+        If an energy is not a real number.
+    ValueError
+        If an energy is not finite.
+
+    Examples
+    --------
+    >>> binding_energy_printed(-3.0, -2.0, -1.7)
+    -0.7
+    """
+    E_nm2, E_nm1, E_n = _three_energies(E_nm2, E_nm1, E_n)
     return 2.0 * (E_nm2 - E_nm1) - (E_nm2 - E_n)
 
 
+#: measured densities may undershoot 0 or overshoot 1 by rounding (DMRG expectation values)
+_DENSITY_SLACK = 1e-9
+
+
+def _density(name, value):
+    v = check.in_range(name, value, -_DENSITY_SLACK, 1.0 + _DENSITY_SLACK)
+    return min(max(v, 0.0), 1.0)
+
+
 def crossover_ratio(n_sc: float, n_cc: float, L: int, n_holes: int) -> float:
-    """``(N_sc - 2 N_cc) / N_h`` from rung densities: +1 all sc, -1 all cc."""
-    L = _v.integer("L", L, 1, None)
-    n_holes = _v.integer("n_holes", n_holes, 1, 2 * L)
+    """Return the imbalance ``(N_sc - 2 N_cc) / N_h`` from rung densities: +1 all sc, -1 all cc.
+
+    Parameters
+    ----------
+    n_sc, n_cc : float
+        sc and cc densities per rung, each in [0, 1] (dimensionless).
+    L : int
+        Number of rungs, >= 1.
+    n_holes : int
+        Number of holes, in [1, 2L].
+
+    Returns
+    -------
+    float
+        (n_sc - 2 n_cc) L / N_h.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If a value is out of range.
+
+    Examples
+    --------
+    >>> crossover_ratio(0.2, 0.0, 10, 2), crossover_ratio(0.0, 0.1, 10, 2)
+    (1.0, -1.0)
+    """
+    n_sc = _density("n_sc", n_sc)
+    n_cc = _density("n_cc", n_cc)
+    L = check.integer("L", L, 1, COUNT_MAX_L)
+    n_holes = check.integer("n_holes", n_holes, 1, 2 * L)
     return float((n_sc - 2.0 * n_cc) * L / n_holes)
 
 
 def background_energy(n_sc: float, n_cc: float, L: int, J_perp: float, V: float = 1.0) -> float:
-    """Rung-distortion energy ``J_perp N_sc + (V + J_perp) N_cc`` (units of V), as in Fig. 4."""
+    """Rung-distortion energy ``J_perp N_sc + (V + J_perp) N_cc`` (units of V), as in Fig. 4.
+
+    Parameters
+    ----------
+    n_sc, n_cc : float
+        sc and cc densities per rung, each in [0, 1].
+    L : int
+        Number of rungs, >= 1.
+    J_perp : float
+        Rung exchange, in [0, 1e6] (units of V).
+    V : float, optional
+        Rung repulsion, in [0, 1e6] (the unit of energy).
+
+    Returns
+    -------
+    float
+        E_bg (units of V).
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If a value is out of range.
+
+    Examples
+    --------
+    >>> background_energy(0.1, 0.05, 20, J_perp=1.2, V=1.0)   # 2 sc's and 1 cc
+    4.6
+    """
+    n_sc = _density("n_sc", n_sc)
+    n_cc = _density("n_cc", n_cc)
+    L = check.integer("L", L, 1, COUNT_MAX_L)
+    J_perp = check.nonnegative("J_perp", J_perp, hi=1e6)
+    V = check.nonnegative("V", V, hi=1e6)
     return float(J_perp * n_sc * L + (V + J_perp) * n_cc * L)
 
 
@@ -359,8 +821,42 @@ def _tenpy_model_class():
 
 
 def MixDLadderModel(L: int, J_perp: float, V: float = 1.0, t_par: float = 0.1):
-    """TeNPy ``CouplingMPOModel`` of the ladder (built lazily: TeNPy imports on demand)."""
-    L = _v.integer("L", L, 2, None)
+    """Build the TeNPy ``CouplingMPOModel`` of the ladder (TeNPy is imported on demand).
+
+    Sites are :class:`tenpy.networks.site.SpinHalfHoleSite` in rung-major
+    order (site ``2 j + mu``) with the conserved charges
+    ``(N_leg0, N_leg1, 2 S^z)``.
+
+    Parameters
+    ----------
+    L : int
+        Number of rungs, in [2, 1000].
+    J_perp : float
+        Rung exchange, in [0, 1e6] (units of V).
+    V : float, optional
+        Rung repulsion, in [0, 1e6] (the unit of energy).
+    t_par : float, optional
+        Leg hopping, |t_par| <= 1e3 (units of V).
+
+    Returns
+    -------
+    tenpy.models.model.CouplingMPOModel
+        The model (``.lat``, ``.H_MPO``).
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If a value is out of range.
+
+    Examples
+    --------
+    >>> M = MixDLadderModel(3, J_perp=1.0)
+    >>> M.lat.N_sites
+    6
+    """
+    L = check.integer("L", L, 2, DMRG_MAX_L)
     J_perp, V, t_par = _check_couplings(J_perp, V, t_par)
     cls = _tenpy_model_class()
     return cls(dict(L=L, J_perp=J_perp, V=V, t_par=t_par))
@@ -378,6 +874,40 @@ def tenpy_exact_energy(L: int, n_holes: int, J_perp: float, V: float = 1.0,
 
     Independent of :func:`ground_state`: different fermion ordering (rung-major
     with TeNPy's Jordan-Wigner strings), different Hamiltonian assembly.
+
+    Parameters
+    ----------
+    L : int
+        Number of rungs, in [2, 5].
+    n_holes : int
+        Number of holes, in [0, 2L].
+    J_perp : float
+        Rung exchange, in [0, 1e6] (units of V).
+    V : float, optional
+        Rung repulsion, in [0, 1e6] (the unit of energy).
+    t_par : float, optional
+        Leg hopping, |t_par| <= 1e3 (units of V).
+    two_sz : int, optional
+        ``2 S^z``; default 0 or 1.
+    holes_leg : tuple of int, optional
+        ``(h0, h1)``; default :func:`holes_per_leg`.
+
+    Returns
+    -------
+    float
+        The lowest eigenvalue of the sector (units of V).
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If a value is out of range.
+
+    Examples
+    --------
+    >>> round(tenpy_exact_energy(2, 3, 1.0, 1.0, 0.1), 12)     # V - t_par
+    0.9
     """
     from tenpy.algorithms.exact_diag import ExactDiag
 
@@ -390,12 +920,12 @@ def tenpy_exact_energy(L: int, n_holes: int, J_perp: float, V: float = 1.0,
     return float(np.min(ed.E))
 
 
-def _product_state(L, h0, h1):
-    """Initial labels (rung-major): holes spread evenly, spins alternating."""
+def _product_state(L, h0, h1, n_up):
+    """Initial labels (rung-major): holes spread evenly, spins alternating, ``n_up`` up spins."""
     labels = []
     holes = []
     for n in (h0, h1):
-        pos = set(int((k + 0.5) * L / n) for k in range(n)) if n else set()
+        pos = {int((k + 0.5) * L / n) for k in range(n)} if n else set()
         holes.append(pos)
     k = 0
     for j in range(L):
@@ -405,34 +935,6 @@ def _product_state(L, h0, h1):
             else:
                 labels.append("up" if k % 2 == 0 else "down")
                 k += 1
-    return labels
-
-
-def dmrg_ground_state(L: int, n_holes: int, J_perp: float, V: float = 1.0, t_par: float = 0.1,
-                      *, chi_max: int = 128, max_sweeps: int = 30, min_sweeps: int = 6,
-                      max_E_err: float = 1e-9, two_sz: int | None = None, holes_leg=None,
-                      svd_min: float = 1e-10, raise_on_fail: bool = True,
-                      engine: str = "two-site", combine: bool = True) -> DMRGResult:
-    """Two-site DMRG (TeNPy, with mixer) for the ground state of one sector.
-
-    Energies in units of V. Raises :class:`ConvergenceError` if the energy
-    change over the last sweep exceeds ``100 * max_E_err`` after
-    ``max_sweeps`` sweeps (unless ``raise_on_fail=False``).
-    """
-    import logging
-
-    from tenpy.algorithms import dmrg
-    from tenpy.networks.mps import MPS
-
-    L, n_holes = _check_L_holes(L, n_holes)
-    chi_max = _v.integer("chi_max", chi_max, 4, 4096)
-    max_sweeps = _v.integer("max_sweeps", max_sweeps, 2, 1000)
-    min_sweeps = _v.integer("min_sweeps", min_sweeps, 1, max_sweeps)
-    max_E_err = _v.positive("max_E_err", max_E_err)
-    h0, h1, n_up, q = _charge_sector(L, n_holes, holes_leg, two_sz)
-    M = MixDLadderModel(L, J_perp, V, t_par)
-    labels = _product_state(L, h0, h1)
-    n_e = 2 * L - n_holes
     # adjust S^z of the initial state to the requested sector
     ups = [i for i, s in enumerate(labels) if s == "up"]
     downs = [i for i, s in enumerate(labels) if s == "down"]
@@ -444,7 +946,112 @@ def dmrg_ground_state(L: int, n_holes: int, J_perp: float, V: float = 1.0, t_par
         i = downs.pop()
         labels[i] = "up"
         ups.append(i)
-    assert len(ups) + len(downs) == n_e
+    return labels
+
+
+def _dmrg_failure(exc, eng, L, n_holes, J_perp, chi_max):
+    """ConvergenceError from a TeNPy exception, with what the engine reached."""
+    stats = getattr(eng, "sweep_stats", None) or {}
+    energies = [float(e) for e in stats.get("E", [])]
+    trunc = [float(e) for e in stats.get("max_trunc_err", [])]
+    chis = [int(c) for c in stats.get("max_chi", [])]
+    return ConvergenceError(
+        f"DMRG failed for L={L}, n_holes={n_holes}, J_perp={J_perp}, chi_max={chi_max}: "
+        f"TeNPy raised {type(exc).__name__}: {exc} After {len(energies)} sweeps: energies "
+        f"{energies[-3:]}, largest discarded weight {trunc[-1] if trunc else None}, bond dimension "
+        f"{chis[-1] if chis else None}. The bond dimension is too small for this sector; raise chi_max.",
+        iterations=len(energies), residual=trunc[-1] if trunc else None,
+        last=energies[-1] if energies else None)
+
+
+def dmrg_ground_state(L: int, n_holes: int, J_perp: float, V: float = 1.0, t_par: float = 0.1,
+                      *, chi_max: int = 128, max_sweeps: int = 30, min_sweeps: int = 6,
+                      max_E_err: float = 1e-9, two_sz: int | None = None, holes_leg=None,
+                      svd_min: float = 1e-10, raise_on_fail: bool = True,
+                      engine: str = "two-site", combine: bool = True) -> DMRGResult:
+    """Two-site DMRG (TeNPy, with mixer) for the ground state of one sector.
+
+    The bond dimension is ramped 32 -> 64 -> ``chi_max`` over the first
+    sweeps; the density-matrix mixer is switched off after 8 sweeps.
+
+    Parameters
+    ----------
+    L : int
+        Number of rungs, in [2, 1000].
+    n_holes : int
+        Number of holes, in [0, 2L].
+    J_perp : float
+        Rung exchange, in [0, 1e6] (units of V).
+    V : float, optional
+        Rung repulsion, in [0, 1e6] (the unit of energy).
+    t_par : float, optional
+        Leg hopping, |t_par| <= 1e3 (units of V).
+    chi_max : int, optional
+        Largest bond dimension, in [4, 4096]; 2L chi_max^2 must stay below
+        what 24 GB hold.
+    max_sweeps : int, optional
+        Sweep cap, in [2, 1000].
+    min_sweeps : int, optional
+        Minimum number of sweeps, in [1, max_sweeps].
+    max_E_err : float, optional
+        Energy convergence criterion per sweep (units of V), in (0, 1].
+    two_sz : int, optional
+        ``2 S^z``; default 0 or 1.
+    holes_leg : tuple of int, optional
+        ``(h0, h1)``; default :func:`holes_per_leg`.
+    svd_min : float, optional
+        Smallest kept singular value, in [0, 1e-2].
+    raise_on_fail : bool, optional
+        Raise if the energy still changes by more than ``100 max_E_err`` in the last sweep.
+    engine : {"two-site", "single-site"}, optional
+        TeNPy DMRG engine.
+    combine : bool, optional
+        TeNPy's ``combine`` option (contract the environment with the MPO first).
+
+    Returns
+    -------
+    DMRGResult
+        Energy, densities, profiles and the convergence record (energies in units of V).
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If a value is out of range (e.g. ``chi_max < 4``).
+    ConvergenceError
+        If the energy is not converged after ``max_sweeps`` (unless
+        ``raise_on_fail=False``), or TeNPy fails, e.g. because the discarded
+        weight exceeds its bound for a too small ``chi_max`` (always raised;
+        the message gives the sweep energies and truncation error reached).
+
+    Examples
+    --------
+    >>> dmrg_ground_state(4, 2, 1.0, chi_max=2)
+    Traceback (most recent call last):
+    ...
+    ValueError: chi_max must be an integer in [4, 4096], got 2
+    """
+    import logging
+
+    L, n_holes = _check_L_holes(L, n_holes, DMRG_MAX_L)
+    chi_max = check.integer("chi_max", chi_max, 4, 4096)
+    check.size_limit("chi_max", 2 * L * chi_max**2 * 3, check.MAX_ELEMENTS, "MPS tensor entries")
+    max_sweeps = check.integer("max_sweeps", max_sweeps, 2, 1000)
+    min_sweeps = check.integer("min_sweeps", min_sweeps, 1, max_sweeps)
+    max_E_err = check.positive("max_E_err", max_E_err, hi=1.0)
+    svd_min = check.in_range("svd_min", svd_min, 0.0, 1e-2)
+    raise_on_fail = check.boolean("raise_on_fail", raise_on_fail)
+    combine = check.boolean("combine", combine)
+    engine = check.choice("engine", engine, ("two-site", "single-site"))
+    h0, h1, n_up, q = _charge_sector(L, n_holes, holes_leg, two_sz)
+    M = MixDLadderModel(L, J_perp, V, t_par)
+
+    from tenpy.algorithms import dmrg
+    from tenpy.networks.mps import MPS
+    from tenpy.tools.misc import TenpyInconsistencyError
+
+    labels = _product_state(L, h0, h1, n_up)
     psi = MPS.from_product_state(M.lat.mps_sites(), labels, bc="finite",
                                  unit_cell_width=M.lat.mps_unit_cell_width)
     chi_list = {0: min(32, chi_max), 2: min(64, chi_max), 4: chi_max}
@@ -460,10 +1067,12 @@ def dmrg_ground_state(L: int, n_holes: int, J_perp: float, V: float = 1.0, t_par
     }
     logging.getLogger("tenpy").setLevel(logging.WARNING)
     t0 = time.perf_counter()
-    engine = _v.choice("engine", engine, {"two-site", "single-site"})
     cls = dmrg.TwoSiteDMRGEngine if engine == "two-site" else dmrg.SingleSiteDMRGEngine
     eng = cls(psi, M, params)
-    E, psi = eng.run()
+    try:
+        E, psi = eng.run()
+    except (TenpyInconsistencyError, np.linalg.LinAlgError) as exc:
+        raise _dmrg_failure(exc, eng, L, n_holes, J_perp, chi_max) from exc
     seconds = time.perf_counter() - t0
     stats = eng.sweep_stats
     energies = tuple(float(e) for e in stats["E"])
@@ -488,24 +1097,97 @@ def dmrg_ground_state(L: int, n_holes: int, J_perp: float, V: float = 1.0, t_par
 
 # --------------------------------------------------------------------------- stored data
 #: Default location of the data written by ``scripts/mixd_dmrg.py``.
-DATA_FILE = __import__("pathlib").Path(__file__).resolve().parents[2] / "data" / "mixd_dmrg.json"
+DATA_FILE = paths.data_file("mixd_dmrg.json")
 
 
 def load_data(path=None) -> list[dict]:
-    """Points stored by ``scripts/mixd_dmrg.py`` (list of dicts; energies in units of V)."""
-    import json
-    from pathlib import Path
+    """Read the points stored by ``scripts/mixd_dmrg.py``.
 
+    Parameters
+    ----------
+    path : str or os.PathLike, optional
+        JSON file; default :data:`DATA_FILE` (``data/mixd_dmrg.json``).
+
+    Returns
+    -------
+    list of dict
+        One dict per point: ``kind`` ("ed" or "dmrg"), ``L``, ``n_holes``,
+        ``J_perp``, ``energy`` (units of V), ``n_cc``, ``n_sc``,
+        ``cc_profile`` and, for DMRG, ``chi_max``, ``chi``,
+        ``truncation_error``, ``delta_E``, ``sweeps``, ``seconds``.
+
+    Raises
+    ------
+    TypeError
+        If ``path`` is not a path.
+    ValueError
+        If the file does not exist or holds no ``points``.
+
+    Examples
+    --------
+    >>> pts = load_data()
+    >>> sorted({p["kind"] for p in pts})
+    ['dmrg', 'ed']
+    """
+    if path is not None and not isinstance(path, (str, Path)) and not hasattr(path, "__fspath__"):
+        raise TypeError(f"path must be a file path, got {type(path).__name__}")
     p = Path(path) if path is not None else DATA_FILE
     if not p.exists():
         raise ValueError(f"path {str(p)!r} does not exist; run scripts/mixd_dmrg.py first")
-    return json.loads(p.read_text())["points"]
+    content = json.loads(p.read_text())
+    if not isinstance(content, dict) or not isinstance(content.get("points"), list):
+        raise ValueError(f"path {str(p)!r} holds no 'points' list (not written by scripts/mixd_dmrg.py)")
+    return content["points"]
+
+
+def _check_points(points):
+    if not isinstance(points, (list, tuple)) or not all(isinstance(p, dict) for p in points):
+        raise TypeError("points must be a list of dicts as returned by load_data")
+    return points
 
 
 def select(points, *, kind: str, L: int, n_holes: int | None = None, J_perp: float | None = None,
            chi_max: int | None = None) -> list[dict]:
-    """Stored points matching the given keys, sorted by (J_perp, n_holes)."""
-    kind = _v.choice("kind", kind, {"ed", "dmrg"})
+    """Return the stored points matching the given keys, sorted by (J_perp, n_holes).
+
+    Parameters
+    ----------
+    points : list of dict
+        From :func:`load_data`.
+    kind : {"ed", "dmrg"}
+        Method.
+    L : int
+        Number of rungs, >= 2.
+    n_holes : int, optional
+        Number of holes (all if None).
+    J_perp : float, optional
+        Rung exchange (units of V), matched to 1e-9 (all if None).
+    chi_max : int, optional
+        DMRG bond dimension (all if None; ignored for ED).
+
+    Returns
+    -------
+    list of dict
+        The matching points.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If ``kind`` is not "ed" or "dmrg" or a value is out of range.
+
+    Examples
+    --------
+    >>> len(select(load_data(), kind="ed", L=6, J_perp=1.0))
+    3
+    """
+    points = _check_points(points)
+    kind = check.choice("kind", kind, ("ed", "dmrg"))
+    L = check.integer("L", L, 2, COUNT_MAX_L)
+    n_holes = None if n_holes is None else check.integer("n_holes", n_holes, 0, 2 * L)
+    J_perp = None if J_perp is None else check.finite("J_perp", J_perp)
+    chi_max = None if chi_max is None else check.integer("chi_max", chi_max, 1)
     out = []
     for p in points:
         if p["kind"] != kind or p["L"] != L:
@@ -520,12 +1202,92 @@ def select(points, *, kind: str, L: int, n_holes: int | None = None, J_perp: flo
     return sorted(out, key=lambda p: (p["J_perp"], p["n_holes"]))
 
 
+def stored_point(points, *, kind: str, L: int, n_holes: int, J_perp: float,
+                 chi_max: int | None = None) -> dict:
+    """Return the one stored point with the given keys.
+
+    Parameters
+    ----------
+    points : list of dict
+        From :func:`load_data`.
+    kind : {"ed", "dmrg"}
+        Method.
+    L : int
+        Number of rungs.
+    n_holes : int
+        Number of holes.
+    J_perp : float
+        Rung exchange (units of V).
+    chi_max : int, optional
+        DMRG bond dimension (required to be unique when several are stored).
+
+    Returns
+    -------
+    dict
+        The point (see :func:`load_data`).
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If no point (or more than one) matches.
+
+    Examples
+    --------
+    >>> p = stored_point(load_data(), kind="dmrg", L=30, n_holes=8, J_perp=1.0, chi_max=128)
+    >>> p["chi_max"], p["n_holes"]
+    (128, 8)
+    """
+    found = select(points, kind=kind, L=L, n_holes=n_holes, J_perp=J_perp, chi_max=chi_max)
+    if not found:
+        raise ValueError(f"J_perp={J_perp} has no stored {kind} point at L={L}, n_holes={n_holes}"
+                         + (f", chi_max={chi_max}" if chi_max is not None else ""))
+    if len(found) > 1:
+        raise ValueError(f"J_perp={J_perp}, L={L}, n_holes={n_holes}: {len(found)} stored {kind} points "
+                         f"(chi_max {[p.get('chi_max') for p in found]}); pass chi_max")
+    return found[0]
+
+
 def binding_energies(points, *, kind: str, L: int, n_holes: int, chi_max: int | None = 64):
-    """``(J_perp array, E_B array)`` from stored E(N_h-2), E(N_h-1), E(N_h) (units of V).
+    """Return the binding energies from stored E(N_h - 2), E(N_h - 1), E(N_h) (units of V).
 
     Only J values for which all three energies are stored are returned.
+
+    Parameters
+    ----------
+    points : list of dict
+        From :func:`load_data`.
+    kind : {"ed", "dmrg"}
+        Method.
+    L : int
+        Number of rungs.
+    n_holes : int
+        N_h, >= 2.
+    chi_max : int, optional
+        DMRG bond dimension (ignored for ED).
+
+    Returns
+    -------
+    J_perp : numpy.ndarray
+        Rung exchanges (units of V), ascending.
+    E_B : numpy.ndarray
+        :func:`binding_energy` at each (units of V).
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If a value is out of range.
+
+    Examples
+    --------
+    >>> J, EB = binding_energies(load_data(), kind="ed", L=8, n_holes=4)
+    >>> len(J), bool(np.all(np.diff(EB) > 0))
+    (7, True)
     """
-    n_holes = _v.integer("n_holes", n_holes, 2, None)
+    n_holes = check.integer("n_holes", n_holes, 2, None)
     Js, EB = [], []
     rows = {}
     for p in select(points, kind=kind, L=L, chi_max=chi_max if kind == "dmrg" else None):
@@ -536,22 +1298,3 @@ def binding_energies(points, *, kind: str, L: int, n_holes: int, chi_max: int | 
             Js.append(J)
             EB.append(binding_energy(e[n_holes - 2], e[n_holes - 1], e[n_holes]))
     return np.array(Js), np.array(EB)
-
-
-def crossing_point(x, y) -> float:
-    """Linear interpolation of the first sign change of ``y(x)`` (x ascending).
-
-    Raises ``ValueError`` naming ``y`` if y does not change sign.
-    """
-    x = _v.finite_array("x", x, ndim=1)
-    y = _v.finite_array("y", y, ndim=1)
-    if x.shape != y.shape or x.size < 2:
-        raise ValueError("x and y must be 1D arrays of equal length >= 2")
-    s = np.sign(y)
-    idx = np.nonzero(s[:-1] * s[1:] <= 0)[0]
-    if idx.size == 0:
-        raise ValueError(f"y must change sign on [{x[0]}, {x[-1]}]; it does not")
-    i = int(idx[0])
-    if y[i + 1] == y[i]:
-        return float(x[i])
-    return float(x[i] - y[i] * (x[i + 1] - x[i]) / (y[i + 1] - y[i]))

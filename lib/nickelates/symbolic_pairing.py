@@ -1,3 +1,3 @@
-"""Old import path of :mod:`nickelates.symbolic.pairing` (kept for existing notebooks)."""
-from .symbolic.pairing import *  # noqa: F401,F403
+"""Old import path of :mod:`nickelates.symbolic.pairing` (kept for chapter 3 and existing notebooks)."""
+from .symbolic.pairing import *  # noqa: F403
 from .symbolic.pairing import __all__  # noqa: F401

@@ -36,7 +36,7 @@ def grad_point(kx, ky, t1, t2, t3, eps):
 
 @njit(cache=True)
 def xi_grid(kx, ky, t1, t2, t3, eps, mu):
-    """xi on arrays of equal shape (flattened loop)."""
+    """Band energy xi on arrays of equal shape (flattened loop)."""
     out = np.empty(kx.size)
     fx = kx.ravel()
     fy = ky.ravel()
@@ -76,7 +76,7 @@ def _tri(e1, e2, e3, w1, w2, w3):
 
 
 @njit(cache=True)
-def _sort3(e1, e2, e3, w1, w2, w3):
+def sort3(e1, e2, e3, w1, w2, w3):
     if e1 > e2:
         e1, e2 = e2, e1
         w1, w2 = w2, w1
@@ -114,12 +114,12 @@ def triangle_quarter(t1, t2, t3, eps, mu, n):
     for i in range(n):
         for j in range(n):
             # lower-left triangle (i,j), (i+1,j), (i,j+1); upper-right (i+1,j+1), (i+1,j), (i,j+1)
-            a1, a2, a3, b1, b2, b3 = _sort3(e[i, j], e[i + 1, j], e[i, j + 1], w[i, j], w[i + 1, j], w[i, j + 1])
+            a1, a2, a3, b1, b2, b3 = sort3(e[i, j], e[i + 1, j], e[i, j + 1], w[i, j], w[i + 1, j], w[i, j + 1])
             f, g, gw = _tri(a1, a2, a3, b1, b2, b3)
             F += f
             G += g
             GW += gw
-            a1, a2, a3, b1, b2, b3 = _sort3(e[i + 1, j + 1], e[i + 1, j], e[i, j + 1],
+            a1, a2, a3, b1, b2, b3 = sort3(e[i + 1, j + 1], e[i + 1, j], e[i, j + 1],
                                             w[i + 1, j + 1], w[i + 1, j], w[i, j + 1])
             f, g, gw = _tri(a1, a2, a3, b1, b2, b3)
             F += f
@@ -191,3 +191,15 @@ def polar_radii(t1, t2, t3, eps, mu, cx, cy, sgn, thetas, nsample):
         r_out[j] = r
         d_out[j] = gx * dx + gy * dy
     return r_out, d_out, ncross
+
+
+@njit(cache=True)
+def grad_grid(kx, ky, t1, t2, t3, eps):
+    """Gradient (d xi/d kx, d xi/d ky) in eV a on arrays of equal shape (flattened loop)."""
+    fx = kx.ravel()
+    fy = ky.ravel()
+    gx = np.empty(fx.size)
+    gy = np.empty(fx.size)
+    for i in range(fx.size):
+        gx[i], gy[i] = grad_point(fx[i], fy[i], t1, t2, t3, eps)
+    return gx.reshape(kx.shape), gy.reshape(kx.shape)

@@ -106,9 +106,10 @@ def g_anisotropic(energy, gamma, tau, weight, dplus, dminus, mirror):
 
 @njit(cache=True)
 def thermal_smear(bias, h, g_grid, kt, cutoff):
-    """Convolve an even function G(E), tabulated at E_j = j*h (j >= 0), with
-    the Fermi-window -df/dE(E - V) at each bias V (trapezoid rule on the
-    infinite uniform grid, truncated where the kernel is below ~e^-cutoff/kT).
+    """Convolve an even G(E), tabulated at E_j = j*h (j >= 0), with the Fermi window -df/dE(E - V).
+
+    At each bias V: trapezoid rule on the infinite uniform grid, truncated
+    where the kernel is below ~e^-cutoff/kT.
     """
     n = bias.shape[0]
     ng = g_grid.shape[0]

@@ -20,7 +20,7 @@ import math
 import numpy as np
 from numba import njit
 
-from .bands import _sort3  # (e1, e2, e3, w1, w2, w3) sorted by e
+from .bands import sort3  # (e1, e2, e3, w1, w2, w3) sorted by e
 from .bands import grad_point as _grad
 from .bands import xi_point as _xi
 
@@ -79,42 +79,38 @@ def shell_nodes(n, e, s, xq, wq):
     lo = xq[0]
     hi = xq[nq - 1]
     scale = 1.0 / (n * n)  # each triangle carries 1/n^2 of the zone average
-    # pass 1: count
+    dummy = np.empty(1)
     cnt = 0
-    for i in range(n):
-        for j in range(i + 1):
-            for t in range(2):
-                if t == 1 and j == i:
-                    continue
-                a, b, c = _wedge_triangle(n, t, i, j)
-                e1, e2, e3, s1, s2, s3 = _sort3(e[a], e[b], e[c], s[a], s[b], s[c])
-                if e3 < lo or e1 > hi:
-                    continue
-                q0 = np.searchsorted(xq, e1)
-                q1 = np.searchsorted(xq, e3)
-                cnt += q1 - q0
-    xi_out = np.empty(cnt)
-    s_out = np.empty(cnt)
-    w_out = np.empty(cnt)
-    k = 0
-    for i in range(n):
-        for j in range(i + 1):
-            for t in range(2):
-                if t == 1 and j == i:
-                    continue
-                a, b, c = _wedge_triangle(n, t, i, j)
-                e1, e2, e3, s1, s2, s3 = _sort3(e[a], e[b], e[c], s[a], s[b], s[c])
-                if e3 < lo or e1 > hi:
-                    continue
-                q0 = np.searchsorted(xq, e1)
-                q1 = np.searchsorted(xq, e3)
-                for q in range(q0, q1):
-                    g, sm = _tri_cut(xq[q], e1, e2, e3, s1, s2, s3)
-                    xi_out[k] = xq[q]
-                    s_out[k] = sm
-                    w_out[k] = wq[q] * g * scale
-                    k += 1
-    return xi_out[:k], s_out[:k], w_out[:k]
+    for write in (False, True):  # pass 1 counts the nodes, pass 2 fills them
+        if write:
+            xi_out = np.empty(cnt)
+            s_out = np.empty(cnt)
+            w_out = np.empty(cnt)
+        else:
+            xi_out = dummy
+            s_out = dummy
+            w_out = dummy
+        k = 0
+        for i in range(n):
+            for j in range(i + 1):
+                for t in range(2):
+                    if t == 1 and j == i:
+                        continue
+                    a, b, c = _wedge_triangle(n, t, i, j)
+                    e1, e2, e3, s1, s2, s3 = sort3(e[a], e[b], e[c], s[a], s[b], s[c])
+                    if e3 < lo or e1 > hi:
+                        continue
+                    q0 = np.searchsorted(xq, e1)
+                    q1 = np.searchsorted(xq, e3)
+                    if write:
+                        for q in range(q0, q1):
+                            g, sm = _tri_cut(xq[q], e1, e2, e3, s1, s2, s3)
+                            xi_out[k + q - q0] = xq[q]
+                            s_out[k + q - q0] = sm
+                            w_out[k + q - q0] = wq[q] * g * scale
+                    k += q1 - q0
+        cnt = k
+    return xi_out, s_out, w_out
 
 
 @njit(cache=True)
@@ -177,7 +173,7 @@ def shell_nodes_exact(n, e, s, bps, gx, gw):
                     if t == 1 and j == i:
                         continue
                     a, b, c = _wedge_triangle(n, t, i, j)
-                    e1, e2, e3, s1, s2, s3 = _sort3(e[a], e[b], e[c], s[a], s[b], s[c])
+                    e1, e2, e3, s1, s2, s3 = sort3(e[a], e[b], e[c], s[a], s[b], s[c])
                     if e3 <= lo or e1 >= hi or e3 - e1 <= 0.0:
                         continue
                     # piece 1: [e1, e2]; piece 2: [e2, e3]
@@ -259,21 +255,7 @@ def d_moment(xi, s, w, b, T):
 @njit(cache=True)
 def pair_susceptibility(xi, s, w, T):
     """Linearized moments chi_m = sum w s^m tanh(|xi|/2T)/(2|xi|), m = 0..2 (T > 0)."""
-    c0 = 0.0
-    c1 = 0.0
-    c2 = 0.0
-    for i in range(xi.size):
-        E = abs(xi[i])
-        if E < 1e-300:
-            k = 0.25 / T
-        else:
-            k, _ = _kernel(E, T)
-        si = s[i]
-        wk = w[i] * k
-        c0 += wk
-        c1 += wk * si
-        c2 += wk * si * si
-    return c0, c1, c2
+    return uniform_gap_susceptibility(xi, s, w, 0.0, T)
 
 
 @njit(cache=True)

@@ -6,13 +6,13 @@
 * :mod:`nickelates.symbolic.pairing` -- chapter 3: from the gap equations (14)
   to the closed forms (15)-(18).
 
-The names of :mod:`~nickelates.symbolic.couplings` are re-exported here, so
-``from nickelates import symbolic as S; S.hubbard_dimer_sw()`` keeps working;
-``nickelates.symbolic_pairing`` is the old import path of
-:mod:`~nickelates.symbolic.pairing`.
+The names of :mod:`~nickelates.symbolic.couplings` (functions and SymPy
+symbols) are re-exported here, so ``from nickelates import symbolic as S;
+S.hubbard_dimer_sw()`` and ``S.t_c`` work; ``nickelates.symbolic_pairing`` is
+the old import path of :mod:`~nickelates.symbolic.pairing`.
 """
-from . import couplings, pairing  # noqa: F401
-from .couplings import *  # noqa: F401,F403
+from . import couplings, pairing
+from .couplings import *  # noqa: F403
 from .couplings import __all__ as _couplings_all
 
 __all__ = ["couplings", "pairing", *_couplings_all]

@@ -13,7 +13,15 @@ equal to the printed forms of Liu & Khaliullin (2026):
 * :func:`channel_sw` -- band shifts and Kondo couplings from the channel
   cluster (Eqs. 3 and 10), general intermediate energies;
 * :func:`triplon_pairing` -- the interband pair-scattering amplitude from
-  second-order triplon exchange (Eqs. 12-13).
+  second-order triplon exchange (Eqs. 12-13);
+* :func:`printed` -- the paper's printed forms, to compare with.
+
+The SymPy symbols (``t_c``, ``U``, ``t_xz``, ``g``, ``E_a``, ``E_b``, the
+intermediate energies ``E_rem_a`` = E^-_a, ``E_rem_b``, ``E_add_a`` = E^+_a,
+``E_add_b``, ``J_H``, ``J_c``, ``f_a``, ``f_b``, ``kappa_a``, ``kappa_b``,
+``eta_k``, ``eta_kp``) are module attributes; energies are in eV wherever
+numbers are substituted. The numerical side of the same derivations is
+:mod:`nickelates.couplings` and :mod:`nickelates.clusters`.
 
 Fermion matrices are built numerically (exact small integers and 1/2,
 1/sqrt2); the energies and couplings enter as SymPy symbols, and numerical
@@ -26,33 +34,50 @@ from functools import lru_cache
 import numpy as np
 import sympy as sp
 
-from .. import clusters as _cl
+from .. import clusters
 
 __all__ = [
-    "hubbard_dimer_sw", "bond_operators", "hund_coupling", "channel_sw",
+    "hubbard_dimer_sw", "bond_operators", "eq7_residual", "hund_coupling", "channel_sw",
     "triplon_pairing", "printed",
+    # SymPy symbols
+    "t_c", "U", "t_xz", "g", "E_a", "E_b", "E_rem_a", "E_rem_b", "E_add_a", "E_add_b",
+    "J_H", "J_c", "f_a", "f_b", "kappa_a", "kappa_b", "eta_k", "eta_kp",
 ]
 
 
 def _exact(x: float) -> sp.Expr:
     """Exact SymPy number for a structure coefficient (rational or rational*sqrt2)."""
-    for cand in (sp.nsimplify(round(x, 12), rational=True),
-                 sp.nsimplify(round(x / np.sqrt(2), 12), rational=True) * sp.sqrt(2)):
-        if abs(float(cand) - x) < 1e-12 and sp.denom(sp.nsimplify(cand / (sp.sqrt(2) if cand.has(sp.sqrt(2)) else 1))) <= 64:
-            return cand
+    for root2 in (False, True):
+        base = x / np.sqrt(2) if root2 else x
+        cand = sp.nsimplify(round(base, 12), rational=True)
+        if abs(float(cand) - base) < 1e-12 and sp.denom(cand) <= 64:
+            return cand * sp.sqrt(2) if root2 else cand
     raise ArithmeticError(f"structure coefficient {x!r} is not a simple exact number")
 
 
 # ---------------------------------------------------------------- symbols
 t_c, U, t_xz, g = sp.symbols("t_c U t_xz g", positive=True)
 E_a, E_b = sp.symbols("E_a E_b", positive=True)
-Em_a, Em_b, Ep_a, Ep_b = sp.symbols("E^-_a E^-_b E^+_a E^+_b", positive=True)
+E_rem_a, E_rem_b, E_add_a, E_add_b = sp.symbols("E^-_a E^-_b E^+_a E^+_b", positive=True)
 J_H, J_c = sp.symbols("J_H J_c", positive=True)
 f_a, f_b, kappa_a, kappa_b, eta_k, eta_kp = sp.symbols("f^a f^b kappa_a kappa_b eta_k eta_k'", real=True)
 
 
 def printed() -> dict:
-    """The paper's printed couplings (v3), as SymPy expressions."""
+    """Return the paper's printed couplings (v3) as SymPy expressions.
+
+    Returns
+    -------
+    dict
+        ``J_c`` (4 t_c^2/U), ``eps_alpha``, ``eps_beta`` (Eq. 3), ``J_K_a``, ``J_K_b``
+        (Eq. 10), ``V`` (3 J_H^2/2J_c) and ``V_kk`` (Eq. 13), in the module's symbols
+        (energies in eV).
+
+    Examples
+    --------
+    >>> printed()["J_c"]
+    4*t_c**2/U
+    """
     return {
         "J_c": 4 * t_c**2 / U,
         "eps_alpha": 4 * t_xz**2 * (1 / E_a - 1 / (E_a + U)),
@@ -67,17 +92,28 @@ def printed() -> dict:
 # ---------------------------------------------------------- Hubbard dimer
 @lru_cache(maxsize=1)
 def hubbard_dimer_sw() -> dict:
-    """Second-order SW of the two-electron Hubbard dimer with pymablock.
+    """Return the second-order SW reduction of the two-electron Hubbard dimer (pymablock).
 
     Basis of the two-electron sector: covalent |s1 s2> = z1s1^+ z2s2^+|0>
     (uu, ud, du, dd; low-energy block) then ionic z1u^+z1d^+|0>,
-    z2u^+z2d^+|0> (energy U). Returns dict with H0, H1 (sympy, the hopping
-    matrix multiplied by t_c), basis labels, H_eff (4x4, second order),
-    the exchange J, the exact gap and its series in t_c.
+    z2u^+z2d^+|0> (energy U). Cached: the same dict is returned on every call.
+
+    Returns
+    -------
+    dict
+        ``basis`` (LaTeX labels), ``H0`` and ``H1`` (6x6 SymPy matrices: the U term and
+        the hopping times t_c), ``H_eff`` (4x4, second order in t_c), ``J`` (the exchange,
+        4 t_c^2/U), ``gap_exact`` (exact singlet-triplet gap) and ``gap_series`` (its
+        expansion to t_c^5).
+
+    Examples
+    --------
+    >>> hubbard_dimer_sw()["J"]
+    4*t_c**2/U
     """
     from pymablock import block_diagonalize
 
-    cd = _cl.fermion_creation_operators(4)
+    cd = clusters.fermion_creation_operators(4)
     vac = np.zeros(16)
     vac[0] = 1.0
     cols = [cd[0 + s1] @ cd[2 + s2] @ vac for s1, s2 in ((0, 0), (0, 1), (1, 0), (1, 1))]
@@ -109,12 +145,22 @@ def hubbard_dimer_sw() -> dict:
 # ------------------------------------------------------------ bond operators
 @lru_cache(maxsize=1)
 def bond_operators() -> dict:
-    """Spin and triplon operators on the 4-dim dimer space (SymPy).
+    """Return the spin and triplon operators on the 4-dim dimer space (SymPy).
 
     Basis: |uu>, |ud>, |du>, |dd> (layer 1 first). States s, t_x, t_y, t_z of
-    :func:`nickelates.clusters.dimer_spin_basis`. Returns dict with S1, S2
-    (lists of 3 matrices), T (T_mu = |s><t_mu|), Tdag (T_mu^+ = |t_mu><s|),
-    and the states as column vectors.
+    :func:`nickelates.clusters.dimer_spin_basis`. Cached.
+
+    Returns
+    -------
+    dict
+        ``S1``, ``S2`` (lists of 3 spin matrices, units of hbar), ``T`` (T_mu = |s><t_mu|),
+        ``Tdag`` (T_mu^+ = |t_mu><s|), ``s`` and ``t`` (the states as column vectors).
+
+    Examples
+    --------
+    >>> b = bond_operators()
+    >>> (b["Tdag"][2] * b["s"] - b["t"][2]).is_zero_matrix
+    True
     """
     half = sp.Rational(1, 2)
     sx = sp.Matrix([[0, 1], [1, 0]]) * half
@@ -137,7 +183,19 @@ def _cross(A, B):
 
 
 def eq7_residual() -> list:
-    """S_{1,2} - [+-(T^+ + T)/2 - (i/2) T^+ x T], six 4x4 matrices (all zero)."""
+    """Return the residuals of Eq. (7), S_{1,2} - [+-(T^+ + T)/2 - (i/2) T^+ x T].
+
+    Returns
+    -------
+    list of sympy.Matrix
+        Six 4x4 matrices (S_1^x, S_1^y, S_1^z, S_2^x, ...), all zero: Eq. (7) holds
+        exactly on the four states of one dimer.
+
+    Examples
+    --------
+    >>> all(r.is_zero_matrix for r in eq7_residual())
+    True
+    """
     b = bond_operators()
     cr = _cross(b["Tdag"], b["T"])
     out = []
@@ -151,7 +209,7 @@ def eq7_residual() -> list:
 # ------------------------------------------------------------------ Hund
 def _conduction_ops():
     """Creation operators of alpha-up, alpha-dn, beta-up, beta-dn (16x16, sympy)."""
-    cd = _cl.fermion_creation_operators(4)
+    cd = clusters.fermion_creation_operators(4)
     return [sp.Matrix(o.astype(int)) for o in cd]
 
 
@@ -166,12 +224,23 @@ def _spin_density(cdl, cr):
 
 @lru_cache(maxsize=1)
 def hund_coupling() -> dict:
-    """Hund coupling Eq. (6) on one bilayer site: dimer (4) x conduction (16).
+    """Return the Hund coupling of Eq. (6) on one bilayer site: dimer (4) x conduction (16).
 
-    x_1 = (beta + alpha)/sqrt2, x_2 = (beta - alpha)/sqrt2. Returns the full
-    operator H = -2 J_H (S1.s1 + S2.s2), its T-linear part (matrix elements
-    between singlet and triplets), and the right-hand side of Eq. (8),
-    -J_H (T^+ + T).(s_ab + s_ba), plus s1 - s2 and s_ab + s_ba.
+    x_1 = (beta + alpha)/sqrt2, x_2 = (beta - alpha)/sqrt2. Cached.
+
+    Returns
+    -------
+    dict
+        ``H`` (64x64, the operator -2 J_H (S1.s1 + S2.s2), J_H in eV), ``H_lin`` (its
+        T-linear part: the blocks between singlet and triplets), ``rhs`` (the right-hand
+        side of Eq. (8), -J_H (T^+ + T).(s_ab + s_ba)), and the 16x16 components of
+        ``s1_minus_s2`` and ``s_ab_plus_s_ba``.
+
+    Examples
+    --------
+    >>> h = hund_coupling()
+    >>> (h["H_lin"] - h["rhs"]).is_zero_matrix
+    True
     """
     cd = _conduction_ops()
     c = [o.T for o in cd]
@@ -204,26 +273,37 @@ def hund_coupling() -> dict:
 # ----------------------------------------------------------- channel SW
 @lru_cache(maxsize=1)
 def channel_sw() -> dict:
-    """Second-order SW of the channel cluster, in closed form.
+    """Return the second-order SW couplings of the channel cluster in closed form.
 
-    Intermediate dimer states: 1 electron left in a (b), energy E^-_a (E^-_b);
-    3 electrons with a hole in a (b), energy E^+_a (E^+_b). Hybridization
-    g (= 2 t_xz eta_k). Returns SymPy expressions for shift_alpha,
-    shift_beta (quasiparticle shifts at the Fermi level, dimer singlet) and
-    K_a, K_b (coefficients of T^+ s_ab and T s_ab), plus the structure
-    coefficients per intermediate kind.
+    Intermediate dimer states: 1 electron left in a (b), energy E^-_a = ``E_rem_a``
+    (``E_rem_b``); 3 electrons with a hole in a (b), energy E^+_a = ``E_add_a``
+    (``E_add_b``). Hybridization g (= 2 t_xz eta_k). The structure coefficients come
+    from the numerical cluster (:func:`nickelates.clusters.channel_cluster_hamiltonian`,
+    :func:`nickelates.clusters.effective_channel_couplings`), made exact. Cached.
+
+    Returns
+    -------
+    dict
+        SymPy expressions (eV) ``shift_alpha``, ``shift_beta`` (quasiparticle shifts at
+        the Fermi level, dimer singlet), ``J_K_a``, ``J_K_b`` (coefficients of T^+ s_ab
+        and T s_ab), and ``coefficients`` {intermediate kind: {coupling: exact number}}.
+
+    Examples
+    --------
+    >>> sp.simplify(channel_sw()["J_K_a"] - g**2 * (1 / E_rem_a + 1 / E_add_b))
+    0
     """
-    H0, Vm, low, meta = _cl.channel_cluster_hamiltonian(1.0, 1.0, 1.0, 1.0, 1.0, E_ion=1.0)
+    H0, Vm, low, meta = clusters.channel_cluster_hamiltonian(1.0, 1.0, 1.0, 1.0, 1.0, E_ion=1.0)
     kinds = np.repeat(np.array(meta["kind"]), 16)
     high = np.setdiff1d(np.arange(256), low)
-    sym = {"rem_a": Em_a, "rem_b": Em_b, "add_a": Ep_a, "add_b": Ep_b}
-    result = {"shift_alpha": 0, "shift_beta": 0, "K_a": 0, "K_b": 0}
+    sym = {"rem_a": E_rem_a, "rem_b": E_rem_b, "add_a": E_add_a, "add_b": E_add_b}
+    result = {f: 0 for f in clusters.CHANNEL_FIELDS}
     coeffs = {}
     for k, E in sym.items():
         hk = high[kinds[high] == k]
         Vlh = Vm[np.ix_(low, hk)]
         M = -Vlh @ Vlh.T                      # numerator of -V V / E for this kind
-        cc = _cl._extract(M, _cl._vacuum_energy(M), low)
+        cc = clusters.effective_channel_couplings(M)
         coeffs[k] = {f: _exact(getattr(cc, f)) for f in result}
         for f in result:
             result[f] += g**2 * coeffs[k][f] / E
@@ -239,20 +319,29 @@ def channel_sw() -> dict:
 # ------------------------------------------------------- triplon pairing
 @lru_cache(maxsize=1)
 def triplon_pairing() -> dict:
-    """Pair scattering beta beta -> alpha alpha from second-order triplon exchange.
+    """Return the pair scattering beta beta -> alpha alpha from second-order triplon exchange.
 
     One local dimer (singlet + triplets, triplon energy J_c) and conduction
     modes alpha_{k up}, alpha_{k dn}, alpha_{-k up}, alpha_{-k dn}, same for
     beta at k'. Interaction Eq. (11) with local vertices and form factors
     f^a, f^b (even in k, so every momentum combination carries the same
     f): H_int = -J_H sum_mu [ T_mu^+ (f^a s_ab + f^b s_ba)_mu + h.c. ].
-    Second order from the singlet: H_eff = -(1/J_c) sum_mu A_mu^+ A_mu.
-    Returns the matrix element V = <alpha_{k up} alpha_{-k dn}| H_eff
-    |beta_{k' up} beta_{-k' dn}> (Eq. 12 ordering), the same for an
-    interband triplet pair (zero), the spin factor sum_mu <s_ab^mu s_ab^mu>
-    and its three contributions (triplon polarizations x, y, z).
+    Second order from the singlet: H_eff = -(1/J_c) sum_mu A_mu^+ A_mu. Cached.
+
+    Returns
+    -------
+    dict
+        ``V``: the matrix element <alpha_{k up} alpha_{-k dn}| H_eff |beta_{k' up}
+        beta_{-k' dn}> (Eq. 12 ordering; SymPy, eV); ``V_triplet``: the same for an
+        interband triplet pair (zero); ``spin_structure``: sum_mu <s_ab^mu s_ab^mu>
+        (-3/2); ``per_polarization``: its three contributions (triplons x, y, z).
+
+    Examples
+    --------
+    >>> triplon_pairing()["spin_structure"]
+    -3/2
     """
-    cd = _cl.fermion_creation_operators(8)
+    cd = clusters.fermion_creation_operators(8)
     c = [o.T for o in cd]
     # modes: alpha (k up, k dn, -k up, -k dn) = 0..3, beta (k' up, k' dn, -k' up, -k' dn) = 4..7
     sig = [np.array([[0, 1], [1, 0]]), np.array([[0, -1j], [1j, 0]]), np.diag([1.0, -1.0])]
@@ -270,7 +359,7 @@ def triplon_pairing() -> dict:
             out.append(op)
         return out
 
-    s_ab, s_ba = s_lr(0, 4), s_lr(4, 0)
+    s_ab = s_lr(0, 4)
     vac = np.zeros(256)
     vac[0] = 1.0
     ket_bb = cd[4] @ cd[7] @ vac            # beta^+_{k' up} beta^+_{-k' dn}

@@ -10,6 +10,10 @@ the chapter prints the results next to the printed forms of Liu & Khaliullin.
 * :func:`gap_ratio` - Eq. (18): ratio, individual gaps, Delta = 2 Omega e^{-1/lambda},
   and the validity condition lambda ln(Delta_a/Delta_b) < 2.
 * :func:`bcs_ratio` - the weak-coupling 2 Delta(0)/T_c = 2 pi e^{-gamma} of a single band.
+
+The old import path ``nickelates.symbolic_pairing`` re-exports these names.
+Energies (V, Omega, Delta) are in eV and densities of states in 1/eV wherever
+numbers are substituted; the results are exact SymPy expressions.
 """
 from __future__ import annotations
 
@@ -19,8 +23,21 @@ __all__ = ["symbols", "kernel_expansion", "kappa_linear_dropout", "log_approxima
            "gap_ratio", "bcs_ratio"]
 
 
-def symbols():
-    """The symbols used throughout (all positive where physics says so)."""
+def symbols() -> dict:
+    """Return the SymPy symbols used throughout (positive where physics says so).
+
+    Returns
+    -------
+    dict
+        ``V`` (pair amplitude, eV), ``ka``, ``kb`` (kappa_a, kappa_b), ``kap`` (kappa),
+        ``e``, ``ep`` (eta_k, eta_p), ``Na``, ``Nb``, ``Nta``, ``Ntb`` (densities of states,
+        1/eV), ``Da``, ``Db`` (gaps, eV), ``Om`` (cutoff Omega, eV), ``lam`` (lambda).
+
+    Examples
+    --------
+    >>> symbols()["lam"].is_positive
+    True
+    """
     return dict(
         V=sp.Symbol("V", positive=True),
         ka=sp.Symbol("kappa_a", real=True), kb=sp.Symbol("kappa_b", real=True),
@@ -34,11 +51,20 @@ def symbols():
 
 
 def kernel_expansion() -> dict:
-    """V_kk' = V f^a f^b expanded in powers of eta_k eta_k' (Eq. 13).
+    """Return V_kk' = V f^a f^b expanded in powers of eta_k eta_k' (Eq. 13).
 
-    Returns {"V_kk": product form, "terms": {m: coefficient of (eta eta')^m},
-    "kappa2": coefficient of (eta eta')^2 / V}. The m = 2 coefficient is
-    V kappa_a kappa_b, which the paper calls V kappa^2.
+    The m = 2 coefficient is V kappa_a kappa_b, which the paper calls V kappa^2.
+
+    Returns
+    -------
+    dict
+        ``V_kk`` (the product form, eV), ``terms`` {m: coefficient of (eta eta')^m} and
+        ``kappa2`` (the m = 2 coefficient divided by V).
+
+    Examples
+    --------
+    >>> kernel_expansion()["kappa2"]
+    kappa_a*kappa_b
     """
     s = symbols()
     V, ka, kb, e, ep = s["V"], s["ka"], s["kb"], s["e"], s["ep"]
@@ -61,7 +87,16 @@ def kappa_linear_dropout() -> dict:
     90-degree rotation (p_x, p_y) -> (-p_y, p_x), eta_p = c_x - c_y changes sign
     while those invariants do not. Summing eta_p F(eta_p^2, invariants) over the
     four-point orbit of the rotation gives zero, so the whole BZ sum vanishes.
-    Returns the orbit sum (0) and the orbit sum of the eta^2 moment (non-zero).
+
+    Returns
+    -------
+    dict
+        ``orbit_sum_eta`` (0) and ``orbit_sum_eta2`` (the eta^2 moment, non-zero).
+
+    Examples
+    --------
+    >>> kappa_linear_dropout()["orbit_sum_eta"]
+    0
     """
     px, py = sp.symbols("p_x p_y", real=True)
     F = sp.Function("F")  # pair amplitude Delta/(2E) tanh(E/2T), any A1g function
@@ -85,8 +120,20 @@ def log_approximation() -> dict:
     With Delta_beta(p) = -Delta_b (1 + c_b eta_p^2) (s+- sign) and the paper's
     approximations sum_p Delta/(2E) ~ N Delta L, sum_p eta^2 Delta/(2E) ~ Nt Delta L,
     L = ln(2 Omega/Delta), Eq. (15) gives Delta_alpha(k) = Delta_a (1 + kappa^2
-    (Nt_b/N_b) eta_k^2) with Delta_a = V N_b Delta_b L_b. Returned: the derived
-    gap function, the printed Eq. (16) and Eq. (17) right-hand side.
+    (Nt_b/N_b) eta_k^2) with Delta_a = V N_b Delta_b L_b.
+
+    Returns
+    -------
+    dict
+        ``Delta_alpha_k`` (the derived gap function, eV), ``eq16`` (the printed Eq. 16)
+        and ``eq17_rhs`` (the right-hand side of Eq. 17).
+
+    Examples
+    --------
+    >>> d = log_approximation()
+    >>> import sympy as sp
+    >>> sp.simplify(d["Delta_alpha_k"] - d["eq16"])
+    0
     """
     s = symbols()
     V, kap, e, Nb, Ntb, Db, Om = s["V"], s["kap"], s["e"], s["Nb"], s["Ntb"], s["Db"], s["Om"]
@@ -117,6 +164,19 @@ def gap_ratio() -> dict:
       Db = Delta (Na/Nb)^{1/(2(2-lambda))}: v1's ratio and v3's individual gaps agree;
     * Delta = 2 Omega e^{-L0} = 2 Omega e^{-1/lambda} (1 + O(lambda r^2));
     * the expansion of artanh(x), x = lambda r / 2, needs |x| < 1: lambda ln(Da/Db) < 2.
+
+    Returns
+    -------
+    dict
+        ``ratio_equation``, ``r`` (lowest-order ln(Da/Db)), ``ratio`` (v1's printed
+        Da/Db), ``Delta`` (2 Omega e^{-1/lambda}, eV), ``Delta_alpha``, ``Delta_beta``
+        (v3's printed gaps, eV), ``L0_series``, ``artanh_series`` and ``validity``
+        (lambda r < 2).
+
+    Examples
+    --------
+    >>> gap_ratio()["ratio"]
+    (N_beta/N_alpha)**(1/(2 - lambda))
     """
     s = symbols()
     lam, Na, Nb, Om = s["lam"], s["Na"], s["Nb"], s["Om"]
@@ -165,7 +225,18 @@ def bcs_ratio() -> dict:
 
     T = 0: 1 = lambda asinh(Omega/Delta); T_c: 1 = lambda [ln(Omega/T_c) + ln(2 e^gamma / pi)]
     (the standard integral int_0^W tanh(x/2)/x dx = ln W + ln(2 e^gamma/pi) + o(1)).
-    Returns 2 Delta(0)/T_c in the limit lambda -> 0: 2 pi e^{-gamma} = 3.5278.
+
+    Returns
+    -------
+    dict
+        ``Delta0`` and ``Tc`` (in units of Omega, i.e. eV for Omega in eV; T_c as an
+        energy k_B T_c), ``ratio`` (2 Delta(0)/T_c for lambda -> 0, exact: 2 pi e^{-gamma})
+        and ``value`` (its float, 3.5278).
+
+    Examples
+    --------
+    >>> round(bcs_ratio()["value"], 4)
+    3.5278
     """
     lam, Om = sp.symbols("lambda Omega", positive=True)
     Delta0 = Om / sp.sinh(1 / lam)

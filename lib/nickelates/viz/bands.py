@@ -1,4 +1,9 @@
-"""Figures and the interactive explorer for chapter 1 (bands and Fermi surfaces)."""
+"""Figures and the interactive explorer for chapter 1 (bands and Fermi surfaces).
+
+Nothing here computes physics: band energies, Fermi sheets and the density-of-
+states sweep come from :mod:`nickelates.bands` (:func:`~nickelates.bands.dos_vs_filling`,
+which used to live here, is still importable from this module).
+"""
 from __future__ import annotations
 
 import dataclasses
@@ -7,18 +12,51 @@ import math
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .. import bands as B
+from .. import _validate as check
+from .. import bands
+from ..bands import dos_vs_filling as dos_vs_filling  # moved to nickelates.bands
 from .explorer import Explorer
 
+__all__ = ["COLORS", "LABELS", "plot_bands", "fermi_sheet_folded", "plot_fermi_surfaces",
+           "figure_bands_and_fs", "figure_fig2", "plot_dos_ratio", "plot_weighted_dos",
+           "figure_dos_ratios", "BandExplorer", "explorer", "dos_vs_filling"]
+
+#: line colours of the two bands
 COLORS = {"alpha": "tab:blue", "beta": "tab:red"}
+#: legend labels of the two bands
 LABELS = {"alpha": r"$\alpha$ (antibonding)", "beta": r"$\beta$ (bonding)"}
 
 
-def plot_bands(p: B.BandParams, ax=None, *, n: int = 200, style="-", label=True):
-    """xi_alpha, xi_beta along Gamma-X-M-Gamma (eV); returns the axis."""
+def plot_bands(p: bands.BandParams, ax=None, *, n: int = 200, style="-", label=True):
+    """Draw xi_alpha, xi_beta (eV) along Gamma-X-M-Gamma.
+
+    Parameters
+    ----------
+    p : nickelates.bands.BandParams
+        Band parameters (eV).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (default: the current axes).
+    n : int, optional
+        Points per segment of the path.
+    style : str, optional
+        Matplotlib line style.
+    label : bool, optional
+        Label the lines for a legend.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Examples
+    --------
+    >>> ax = plot_bands(bands.PAPER_V3, plt.figure().gca(), n=20)
+    >>> len(ax.lines) >= 2
+    True
+    """
     ax = ax or plt.gca()
-    kx, ky, s, ticks = B.high_symmetry_path(n)
-    xa, xb = B.dispersion(kx, ky, p)
+    kx, ky, s, ticks = bands.high_symmetry_path(n)
+    xa, xb = bands.dispersion(kx, ky, p)
     ax.plot(s, xa, style, color=COLORS["alpha"], label=LABELS["alpha"] if label else None)
     ax.plot(s, xb, style, color=COLORS["beta"], label=LABELS["beta"] if label else None)
     ax.axhline(0, color="k", lw=0.6)
@@ -30,8 +68,31 @@ def plot_bands(p: B.BandParams, ax=None, *, n: int = 200, style="-", label=True)
     return ax
 
 
-def fermi_sheet_folded(fs: B.FermiSurface):
-    """Points of a sheet and its periodic images inside [-pi, pi]^2, as a list of (kx, ky) pieces."""
+def fermi_sheet_folded(fs: bands.FermiSurface):
+    """Points of a sheet and its periodic images inside [-pi, pi]^2, for drawing.
+
+    Parameters
+    ----------
+    fs : nickelates.bands.FermiSurface
+        One Fermi sheet (momenta in 1/a).
+
+    Returns
+    -------
+    list of (numpy.ndarray, numpy.ndarray)
+        (kx, ky) pieces; points outside the zone are NaN (breaks in the line).
+
+    Raises
+    ------
+    TypeError
+        If ``fs`` is not a ``FermiSurface``.
+
+    Examples
+    --------
+    >>> pieces = fermi_sheet_folded(bands.fermi_surface(bands.PAPER_V3, "beta", n_theta=32))
+    >>> len(pieces)                  # the sheet around M shows up in the four corners
+    4
+    """
+    check.instance("fs", fs, bands.FermiSurface)
     pieces = []
     for sx in (-2 * math.pi, 0.0, 2 * math.pi):
         for sy in (-2 * math.pi, 0.0, 2 * math.pi):
@@ -43,12 +104,35 @@ def fermi_sheet_folded(fs: B.FermiSurface):
     return pieces
 
 
-def plot_fermi_surfaces(p: B.BandParams, ax=None, *, style="-", label=True):
-    """Both Fermi sheets in the zone [-pi, pi]^2; returns the axis."""
+def plot_fermi_surfaces(p: bands.BandParams, ax=None, *, style="-", label=True):
+    """Draw both Fermi sheets in the zone [-pi, pi]^2.
+
+    Parameters
+    ----------
+    p : nickelates.bands.BandParams
+        Band parameters (eV); a band without a star-shaped sheet is skipped.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (default: the current axes).
+    style : str, optional
+        Matplotlib line style.
+    label : bool, optional
+        Label the lines for a legend.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Examples
+    --------
+    >>> ax = plot_fermi_surfaces(bands.PAPER_V3, plt.figure().gca())
+    >>> ax.get_xlim() == (-math.pi, math.pi)
+    True
+    """
     ax = ax or plt.gca()
-    for band in B.BAND_NAMES:
+    for band in bands.BAND_NAMES:
         try:
-            fs = B.fermi_surface(p, band)
+            fs = bands.fermi_surface(p, band)
         except ValueError:
             continue
         for i, (x, y) in enumerate(fermi_sheet_folded(fs)):
@@ -63,8 +147,26 @@ def plot_fermi_surfaces(p: B.BandParams, ax=None, *, style="-", label=True):
     return ax
 
 
-def figure_bands_and_fs(p: B.BandParams, title: str = ""):
-    """Two-panel figure in the layout of the paper's Fig. 2."""
+def figure_bands_and_fs(p: bands.BandParams, title: str = ""):
+    """Two-panel figure (bands, Fermi surfaces) in the layout of the paper's Fig. 2.
+
+    Parameters
+    ----------
+    p : nickelates.bands.BandParams
+        Band parameters (eV).
+    title : str, optional
+        Figure title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The new figure.
+
+    Examples
+    --------
+    >>> len(figure_bands_and_fs(bands.PAPER_V3, "v3").axes)
+    2
+    """
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.8), gridspec_kw={"width_ratios": [1.5, 1]})
     plot_bands(p, a1)
     a1.legend(loc="upper left", fontsize=8)
@@ -75,10 +177,27 @@ def figure_bands_and_fs(p: B.BandParams, title: str = ""):
     return fig
 
 
-def figure_fig2(params=(B.PAPER_V3, B.PAPER_V1), styles=("-", "--")):
+def figure_fig2(params=(bands.PAPER_V3, bands.PAPER_V1), styles=("-", "--")):
     """The paper's Fig. 2: bands (left) and Fermi surfaces (right) for several parameter sets.
 
-    The first set is drawn with labels (solid), the others dashed without labels.
+    The first set is drawn with labels, the others without.
+
+    Parameters
+    ----------
+    params : sequence of nickelates.bands.BandParams, optional
+        Band parameter sets (eV); default v3 and v1.
+    styles : sequence of str, optional
+        One line style per set.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The new figure.
+
+    Examples
+    --------
+    >>> len(figure_fig2().axes)
+    2
     """
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(9.5, 3.9), gridspec_kw={"width_ratios": [1.5, 1]})
     for i, (p, st) in enumerate(zip(params, styles)):
@@ -89,58 +208,107 @@ def figure_fig2(params=(B.PAPER_V3, B.PAPER_V1), styles=("-", "--")):
     return fig
 
 
-def dos_vs_filling(nc_grid, p: B.BandParams = B.PAPER_V3) -> dict:
-    """Fermi-level densities of states (1/eV) over the filling ``nc_grid`` (electrons per Ni).
+def _mark_fillings(ax, d, n_c_mark):
+    if d.n_c_vh is not None:
+        ax.axvline(d.n_c_vh, ls=":", color="0.4")
+    ax.axvline(d.n_c_X, ls=":", color="0.7")
+    if n_c_mark is not None:
+        ax.axvline(n_c_mark, ls="--", color="0.7")
+    ax.set_xlabel(r"$n_c$ (electrons per Ni)")
 
-    Returns a dict of arrays ``n_c, mu, N_alpha, N_beta, Nt_alpha, Nt_beta, error`` and the
-    fillings of the beta saddle point (``n_c_vh``) and of the beta pocket at X (``n_c_X``).
+
+def plot_dos_ratio(d: bands.DOSSweep, ax=None, *, n_c_mark: float = 0.45):
+    """The paper's Fig. 3 (left): N_beta/N_alpha vs n_c.
+
+    Parameters
+    ----------
+    d : nickelates.bands.DOSSweep
+        From :func:`nickelates.bands.dos_vs_filling`.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (default: the current axes).
+    n_c_mark : float or None, optional
+        Filling marked with a dashed line.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    TypeError
+        If ``d`` is not a ``DOSSweep``.
+
+    Examples
+    --------
+    >>> ax = plot_dos_ratio(bands.dos_vs_filling([0.4, 0.5]), plt.figure().gca())
+    >>> ax.get_ylim()
+    (0.0, 8.0)
     """
-    rows = []
-    for nc in np.asarray(nc_grid, float):
-        q = B.with_density(p, float(nc))
-        d, err, _ = B.fermi_level_dos(q, return_error=True)
-        rows.append((nc, q.mu, d.N_alpha, d.N_beta, d.Nt_alpha, d.Nt_beta, err))
-    r = np.array(rows)
-    out = dict(zip(("n_c", "mu", "N_alpha", "N_beta", "Nt_alpha", "Nt_beta", "error"), r.T))
-    saddle = [c for c in B.critical_points(p, "beta") if c[2] == "saddle"]
-    mu_X = 4 * p.t2 - 4 * p.t3 + 4 * p.eps_b                    # beta minimum at X
-    for key, mu in (("n_c_vh", saddle[0][0] if saddle else None), ("n_c_X", mu_X)):
-        out[key] = None if mu is None else float(sum(B.fillings(dataclasses.replace(p, mu=mu))))
-    return out
-
-
-def plot_dos_ratio(d: dict, ax=None, *, n_c_mark: float = 0.45):
-    """The paper's Fig. 3 (left): N_beta/N_alpha vs n_c from :func:`dos_vs_filling`."""
+    check.instance("d", d, bands.DOSSweep)
     ax = ax or plt.gca()
-    ax.plot(d["n_c"], d["N_beta"] / d["N_alpha"], "k")
+    ax.plot(d.n_c, d.N_beta / d.N_alpha, "k")
     ax.set_ylabel(r"$N_\beta/N_\alpha$")
     ax.set_ylim(0, 8)
     _mark_fillings(ax, d, n_c_mark)
     return ax
 
 
-def plot_weighted_dos(d: dict, ax=None, *, n_c_mark: float = 0.45):
-    """The paper's Fig. 4 (left): eta^2-weighted over plain DOS per band vs n_c."""
+def plot_weighted_dos(d: bands.DOSSweep, ax=None, *, n_c_mark: float = 0.45):
+    """The paper's Fig. 4 (left): eta^2-weighted over plain DOS per band vs n_c.
+
+    Parameters
+    ----------
+    d : nickelates.bands.DOSSweep
+        From :func:`nickelates.bands.dos_vs_filling`.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (default: the current axes).
+    n_c_mark : float or None, optional
+        Filling marked with a dashed line.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    TypeError
+        If ``d`` is not a ``DOSSweep``.
+
+    Examples
+    --------
+    >>> ax = plot_weighted_dos(bands.dos_vs_filling([0.4, 0.5]), plt.figure().gca())
+    >>> len(ax.get_legend().get_texts())
+    2
+    """
+    check.instance("d", d, bands.DOSSweep)
     ax = ax or plt.gca()
-    ax.plot(d["n_c"], d["Nt_alpha"] / d["N_alpha"], color=COLORS["alpha"], label=r"$\widetilde N_\alpha/N_\alpha$")
-    ax.plot(d["n_c"], d["Nt_beta"] / d["N_beta"], color=COLORS["beta"], label=r"$\widetilde N_\beta/N_\beta$")
+    ax.plot(d.n_c, d.Nt_alpha / d.N_alpha, color=COLORS["alpha"], label=r"$\widetilde N_\alpha/N_\alpha$")
+    ax.plot(d.n_c, d.Nt_beta / d.N_beta, color=COLORS["beta"], label=r"$\widetilde N_\beta/N_\beta$")
     ax.legend(fontsize=8)
     _mark_fillings(ax, d, n_c_mark)
     return ax
 
 
-def _mark_fillings(ax, d, n_c_mark):
-    if d.get("n_c_vh") is not None:
-        ax.axvline(d["n_c_vh"], ls=":", color="0.4")
-    if d.get("n_c_X") is not None:
-        ax.axvline(d["n_c_X"], ls=":", color="0.7")
-    if n_c_mark is not None:
-        ax.axvline(n_c_mark, ls="--", color="0.7")
-    ax.set_xlabel(r"$n_c$ (electrons per Ni)")
+def figure_dos_ratios(d: bands.DOSSweep):
+    """Fig. 3 (left) and Fig. 4 (left) side by side.
 
+    Parameters
+    ----------
+    d : nickelates.bands.DOSSweep
+        From :func:`nickelates.bands.dos_vs_filling`.
 
-def figure_dos_ratios(d: dict):
-    """Fig. 3 (left) and Fig. 4 (left) side by side, from :func:`dos_vs_filling`."""
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The new figure.
+
+    Examples
+    --------
+    >>> len(figure_dos_ratios(bands.dos_vs_filling([0.4, 0.5])).axes)
+    2
+    """
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(9.5, 3.5))
     plot_dos_ratio(d, a1)
     plot_weighted_dos(d, a2)
@@ -148,8 +316,14 @@ def figure_dos_ratios(d: dict):
     return fig
 
 
+#: explorer sliders: name -> (min, max, step, description)
+_SLIDERS = {"t1": (0.2, 0.7, 0.01, "t1"), "t2": (-0.4, 0.1, 0.01, "t2"), "t3": (-0.1, 0.2, 0.01, "t3"),
+            "eps_a": (0.0, 0.8, 0.02, "εα"), "eps_b": (0.0, 0.8, 0.02, "εβ"),
+            "n_c": (0.1, 1.5, 0.01, "n_c"), "mu": (-1.2, 0.8, 0.01, "μ")}
+
+
 class BandExplorer(Explorer):
-    """ipywidgets explorer: sliders for t1, t2, t3, eps_a, eps_b and n_c or mu.
+    """ipywidgets explorer: sliders for t1, t2, t3, eps_a, eps_b (eV) and n_c or mu (eV).
 
     ``sliders`` maps names to the FloatSlider widgets; ``control`` chooses
     whether the density ``n_c`` or the chemical potential ``mu`` is held.
@@ -157,46 +331,67 @@ class BandExplorer(Explorer):
     band energies at Gamma/X/M, Fermi-surface points) so tests and readers can
     inspect the numbers. Display it in Jupyter with ``display(explorer.widget)``
     or just by leaving the object as the last expression of a cell.
+
+    Parameters
+    ----------
+    p : nickelates.bands.BandParams, optional
+        Starting band parameters (eV).
+    n_c : float, optional
+        Starting filling (electrons per Ni).
+
+    Examples
+    --------
+    >>> e = BandExplorer(bands.PAPER_V3, n_c=0.45)
+    >>> round(sum(e.data["fillings"]), 6)
+    0.45
     """
 
     errors = (ValueError, RuntimeError)   # e.g. n_c outside the band range
 
-    def __init__(self, p: B.BandParams = B.PAPER_V3, n_c: float = 0.45):
+    def __init__(self, p: bands.BandParams = bands.PAPER_V3, n_c: float = 0.45):
         import ipywidgets as W
 
-        self._W = W
+        start = {**dataclasses.asdict(bands.check_params(p)), "n_c": n_c}
         fs = dict(continuous_update=False, readout_format=".3f", style={"description_width": "3em"})
-        self.sliders = {
-            "t1": W.FloatSlider(value=p.t1, min=0.2, max=0.7, step=0.01, description="t1", **fs),
-            "t2": W.FloatSlider(value=p.t2, min=-0.4, max=0.1, step=0.01, description="t2", **fs),
-            "t3": W.FloatSlider(value=p.t3, min=-0.1, max=0.2, step=0.01, description="t3", **fs),
-            "eps_a": W.FloatSlider(value=p.eps_a, min=0.0, max=0.8, step=0.02, description="εα", **fs),
-            "eps_b": W.FloatSlider(value=p.eps_b, min=0.0, max=0.8, step=0.02, description="εβ", **fs),
-            "n_c": W.FloatSlider(value=n_c, min=0.1, max=1.5, step=0.01, description="n_c", **fs),
-            "mu": W.FloatSlider(value=p.mu, min=-1.2, max=0.8, step=0.01, description="μ", **fs),
-        }
+        self.sliders = {name: W.FloatSlider(value=start[name], min=lo, max=hi, step=step, description=desc, **fs)
+                        for name, (lo, hi, step, desc) in _SLIDERS.items()}
         self.control = W.ToggleButtons(options=["n_c", "mu"], value="n_c", description="hold")
         self._build([*self.sliders.values(), self.control],
                     lambda status, out: W.HBox([W.VBox([self.control] + list(self.sliders.values())
                                                        + [status]), out]), status=True)
 
-    def params(self) -> B.BandParams:
+    def params(self) -> bands.BandParams:
+        """Return the band parameters of the current slider values.
+
+        Returns
+        -------
+        nickelates.bands.BandParams
+            With mu from the ``n_c`` slider when ``control`` holds the density.
+        """
         v = self.values()
-        p = B.BandParams(v["t1"], v["t2"], v["t3"], v["eps_a"], v["eps_b"], v["mu"])
+        p = bands.BandParams(v["t1"], v["t2"], v["t3"], v["eps_a"], v["eps_b"], v["mu"])
         if self.control.value == "n_c":
-            p = B.with_density(p, v["n_c"])
+            p = bands.with_density(p, v["n_c"])
         return p
 
     def compute(self) -> dict:
+        """Return the numbers of the current state.
+
+        Returns
+        -------
+        dict
+            "params" (dict, eV), "fillings", "dos" (``FermiLevelDOS``), "energies"
+            at Gamma/X/M (eV) and "fermi_surface" points per band (or None).
+        """
         p = self.params()
-        na, nb = B.fillings(p)
-        dos = B.fermi_level_dos(p)
+        na, nb = bands.fillings(p)
+        dos = bands.fermi_level_dos(p)
         pts = {"Gamma": (0.0, 0.0), "X": (math.pi, 0.0), "M": (math.pi, math.pi)}
-        energies = {k: tuple(float(e) for e in B.dispersion(*v, p)) for k, v in pts.items()}
+        energies = {k: tuple(float(e) for e in bands.dispersion(*v, p)) for k, v in pts.items()}
         sheets = {}
-        for band in B.BAND_NAMES:
+        for band in bands.BAND_NAMES:
             try:
-                f = B.fermi_surface(p, band, n_theta=360)
+                f = bands.fermi_surface(p, band, n_theta=360)
                 sheets[band] = (f.kx, f.ky)
             except ValueError:
                 sheets[band] = None
@@ -204,14 +399,56 @@ class BandExplorer(Explorer):
                 "energies": energies, "fermi_surface": sheets}
 
     def status_html(self, data) -> str:
+        """Return the status line (mu, fillings, DOS ratio).
+
+        Parameters
+        ----------
+        data : dict
+            What :meth:`compute` returned.
+
+        Returns
+        -------
+        str
+            HTML.
+        """
         (na, nb), dos = data["fillings"], data["dos"]
         return (f"μ = {data['params']['mu']:.4f} eV, n<sub>α</sub> = {na:.4f}, n<sub>β</sub> = {nb:.4f}, "
                 f"N<sub>β</sub>/N<sub>α</sub> = {dos.N_beta / dos.N_alpha:.3f}")
 
     def figure(self, data):
-        return figure_bands_and_fs(B.BandParams(**data["params"]))
+        """Return the figure of ``data`` (bands and Fermi surfaces).
+
+        Parameters
+        ----------
+        data : dict
+            What :meth:`compute` returned.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The new figure.
+        """
+        return figure_bands_and_fs(bands.BandParams(**data["params"]))
 
 
-def explorer(p: B.BandParams = B.PAPER_V3, n_c: float = 0.45) -> BandExplorer:
-    """Live explorer of bands and Fermi surfaces (see :class:`BandExplorer`)."""
+def explorer(p: bands.BandParams = bands.PAPER_V3, n_c: float = 0.45) -> BandExplorer:
+    """Live explorer of bands and Fermi surfaces (see :class:`BandExplorer`).
+
+    Parameters
+    ----------
+    p : nickelates.bands.BandParams, optional
+        Starting band parameters (eV).
+    n_c : float, optional
+        Starting filling (electrons per Ni).
+
+    Returns
+    -------
+    BandExplorer
+        The explorer (its ``widget`` displays in Jupyter).
+
+    Examples
+    --------
+    >>> explorer().control.value
+    'n_c'
+    """
     return BandExplorer(p, n_c)

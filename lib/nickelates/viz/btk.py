@@ -1,25 +1,59 @@
 """Figures and the ipywidgets explorer of chapter 4 (Andreev reflection, BTK).
 
-Units as in :mod:`nickelates.btk`: meV, mV, K.
+Units as in :mod:`nickelates.btk`: meV, mV, K. The figure functions draw
+results computed by :mod:`nickelates.btk` (:func:`~nickelates.btk.table3_refits`,
+:func:`~nickelates.btk.nb_calibration_spectra`,
+:func:`~nickelates.btk.table3_gap_temperature`,
+:func:`~nickelates.btk.dwave_orientation`,
+:func:`~nickelates.btk.correlation_matrix`) and return a matplotlib Figure.
+``table3_refits`` and ``correlation_matrix`` used to live here and are
+re-exported for the old import path.
 """
 from __future__ import annotations
 
-import numpy as np
 import matplotlib.pyplot as plt
+import numpy as np
 
+from .. import _validate as check
 from .. import btk
+from ..btk import correlation_matrix, table3_refits  # moved to nickelates.btk; old path kept
 from .explorer import Explorer
 
 __all__ = ["plot_classic_btk", "plot_fit", "plot_spectrum", "BTKExplorer", "explorer",
            "SYMMETRY_PAIRS", "figure_nb_calibration", "table3_refits", "figure_table3",
            "figure_gap_temperature", "figure_model_comparison", "figure_table3_correlations",
-           "plot_table3_gaps", "figure_dwave_orientation"]
+           "plot_table3_gaps", "figure_dwave_orientation", "correlation_matrix"]
 
 SYMMETRY_PAIRS = ("s+s", "s+d", "d+s", "d+d")
+"""Symmetry pairs offered by the explorer."""
 
 
 def plot_classic_btk(Zs=(0.0, 0.3, 1.0, 3.0), emax=3.0, n=601):
-    """The classic BTK figure: A(E), B(E) and sigma = (1+Z^2)(1+A-B) vs E/Delta (T=0, Gamma=0)."""
+    """The classic BTK figure: A(E), B(E) and sigma = (1+Z^2)(1+A-B) vs E/Delta (T = 0, Gamma = 0).
+
+    Parameters
+    ----------
+    Zs : sequence of float, optional
+        Barrier strengths (dimensionless), one panel each.
+    emax : float, optional
+        Largest E/Delta shown (dimensionless, > 0).
+    n : int, optional
+        Number of energies (>= 2).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel per Z.
+
+    Examples
+    --------
+    >>> fig = plot_classic_btk(Zs=(0.0, 1.0), n=11)
+    >>> len(fig.axes)
+    2
+    """
+    Zs = check.real_array("Zs", Zs, ndim=1)
+    emax = check.positive("emax", emax, btk.DELTA_MAX)
+    n = check.integer("n", n, 2, 1_000_000)
     e = np.linspace(0.0, emax, n)
     fig, axs = plt.subplots(1, len(Zs), figsize=(3.0 * len(Zs), 3.0), sharey=True)
     for ax, Z in zip(np.atleast_1d(axs), Zs):
@@ -35,27 +69,75 @@ def plot_classic_btk(Zs=(0.0, 0.3, 1.0, 3.0), emax=3.0, n=601):
     return fig
 
 
-def plot_spectrum(bias, gaps, T, ax=None, angle_resolved=True, title=None):
-    """Total and component conductances of a multi-gap model (bias in mV, T in K)."""
-    G, comps = btk.conductance_multi(bias, gaps, T, angle_resolved, return_components=True)
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(5.5, 3.5))
-    else:
-        fig = ax.figure
+def _draw_spectrum(ax, bias, G, comps, gaps, title=None):
     ax.plot(bias, G, "k", lw=2, label="G = Σ w_i G_i")
     for i, (g, c) in enumerate(zip(gaps, comps)):
-        ax.plot(bias, c, "--", lw=1,
-                label=f"G_{i + 1}: {g.symmetry}, Δ={g.delta:.3g} meV, w={g.weight:.2f}")
+        ax.plot(bias, c, "--", lw=1, label=f"G_{i + 1}: {g.symmetry}, Δ={g.delta:.3g} meV, w={g.weight:.2f}")
     ax.set_xlabel("bias (mV)")
     ax.set_ylabel("normalized dI/dV")
     if title:
         ax.set_title(title)
     ax.legend(fontsize=7)
+
+
+def plot_spectrum(bias, gaps, T, ax=None, angle_resolved=True, title=None):
+    """Total and component conductances of a multi-gap model (:func:`nickelates.btk.conductance_multi`).
+
+    Parameters
+    ----------
+    bias : array_like of float
+        Bias in mV.
+    gaps : sequence of nickelates.btk.Gap
+        The bands (meV).
+    T : float
+        Temperature in K.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw into (default: a new figure).
+    angle_resolved : bool, optional
+        Angle-resolved or normal-incidence model.
+    title : str, optional
+        Axes title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure of ``ax``.
+
+    Examples
+    --------
+    >>> fig = plot_spectrum(np.linspace(-80, 80, 41), btk.table3_gaps(3.0), 3.0)
+    >>> len(fig.axes[0].lines)
+    3
+    """
+    G, comps = btk.conductance_multi(bias, gaps, T, angle_resolved, return_components=True)
+    fig, ax = plt.subplots(figsize=(5.5, 3.5)) if ax is None else (ax.figure, ax)
+    _draw_spectrum(ax, np.asarray(bias, float), G, comps, tuple(gaps), title)
     return fig
 
 
 def plot_fit(result, title=None):
-    """Data, fit, weighted components and residuals of a :class:`nickelates.btk.BTKFit`."""
+    """Data, fit, weighted components and residuals of a :class:`nickelates.btk.BTKFit`.
+
+    Parameters
+    ----------
+    result : nickelates.btk.BTKFit
+        A fit (bias in mV).
+    title : str, optional
+        Title of the upper panel (default: T and fit quality).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two panels: spectrum with fit, residuals.
+
+    Examples
+    --------
+    >>> b = np.linspace(-8, 8, 121)
+    >>> r = btk.fit(b, btk.conductance(b, 1.5, 0.43, 1.42, 3.0), n_gaps=1, T=3.0, starts=1)
+    >>> len(plot_fit(r).axes)
+    2
+    """
+    check.instance("result", result, btk.BTKFit)
     fig, (ax, axr) = plt.subplots(2, 1, figsize=(6, 5), sharex=True,
                                   gridspec_kw={"height_ratios": [3, 1]})
     b = result.bias
@@ -76,45 +158,40 @@ def plot_fit(result, title=None):
     return fig
 
 
-def figure_nb_calibration(v=None, sharp_gamma=0.1, *, return_data=False):
-    """Guo et al.'s Nb calibration (Extended Data Fig. 1): the BTK spectrum of the quoted
-    parameters (Delta = 1.5 meV, Z = 0.43, Gamma = 1.42 meV, 3 K) and the same with a sharp Gamma.
+def figure_nb_calibration(calibration=None):
+    """Guo et al.'s Nb calibration (Extended Data Fig. 1): the quoted spectrum and a sharp-Gamma one.
 
-    With ``return_data=True`` returns ``(fig, {"bias", "G", "G_sharp"})`` (bias in mV).
+    The quoted parameters are Delta = 1.5 meV, Z = 0.43, Gamma = 1.42 meV, 3 K.
+
+    Parameters
+    ----------
+    calibration : nickelates.btk.NbCalibration, optional
+        The spectra (:func:`nickelates.btk.nb_calibration_spectra`; computed with
+        its defaults if None).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Both spectra vs bias (mV).
+
+    Examples
+    --------
+    >>> fig = figure_nb_calibration(btk.nb_calibration_spectra(np.linspace(-6, 6, 61)))
+    >>> len(fig.axes[0].lines)
+    2
     """
+    nbc = btk.nb_calibration_spectra() if calibration is None else check.instance(
+        "calibration", calibration, btk.NbCalibration)
     nb = btk.NB_CALIBRATION
-    v = np.linspace(-6, 6, 1201) if v is None else np.asarray(v, float)
-    G = btk.conductance(v, nb["delta"], nb["Z"], nb["gamma"], nb["T"])
-    G_sharp = btk.conductance(v, nb["delta"], nb["Z"], sharp_gamma, nb["T"])
     fig, ax = plt.subplots(figsize=(5.5, 3.2))
-    ax.plot(v, G, "k",
+    ax.plot(nbc.bias, nbc.G, "k",
             label=f"Δ = {nb['delta']:g} meV, Z = {nb['Z']:g}, Γ = {nb['gamma']:g} meV, {nb['T']:g} K (paper)")
-    ax.plot(v, G_sharp, "C0--", label=f"same with Γ = {sharp_gamma:g} meV")
+    ax.plot(nbc.bias, nbc.G_sharp, "C0--", label=f"same with Γ = {nbc.gamma_sharp:g} meV")
     ax.set_xlabel("bias (mV)")
     ax.set_ylabel("normalized dI/dV")
     ax.legend(fontsize=7)
     fig.tight_layout()
-    if return_data:
-        return fig, {"bias": v, "G": G, "G_sharp": G_sharp}
     return fig
-
-
-def table3_refits(bias=None, noise=0.004, seed=2025, starts=4, rows=None):
-    """Synthesize a two-s-wave spectrum for each row of Extended Data Table 3 (w1 = 0.5,
-    Gaussian noise ``noise``) and refit it with :func:`nickelates.btk.fit`.
-
-    Returns {"bias", "T", "spectra" {T: G}, "fits" {T: BTKFit}}; bias in mV.
-    """
-    bias = np.linspace(-80, 80, 321) if bias is None else np.asarray(bias, float)
-    rng = np.random.default_rng(seed)
-    table = btk.TABLE3 if rows is None else btk.TABLE3[list(rows)]
-    spectra, fits = {}, {}
-    for row in table:
-        T = float(row[0])
-        y = btk.conductance_multi(bias, btk.table3_gaps(T, w1=0.5), T) + rng.normal(0, noise, bias.size)
-        spectra[T] = y
-        fits[T] = btk.fit(bias, y, T=T, sigma=noise, starts=starts)
-    return {"bias": bias, "T": np.array(sorted(spectra)), "spectra": spectra, "fits": fits}
 
 
 def _nan_if_none(x):
@@ -122,15 +199,36 @@ def _nan_if_none(x):
 
 
 def figure_table3(refits, offset=0.06):
-    """Guo et al.'s Fig. 3a-b from Extended Data Table 3: synthesized spectra with their s+s
-    fits (offset for clarity, left) and the refitted gaps with uncertainties vs T (right)."""
+    """Guo et al.'s Fig. 3a-b from Extended Data Table 3: synthesized spectra with their s+s fits.
+
+    Left: the spectra and fits, offset for clarity; right: :func:`plot_table3_gaps`.
+
+    Parameters
+    ----------
+    refits : nickelates.btk.Table3Refits
+        Output of :func:`nickelates.btk.table3_refits`.
+    offset : float, optional
+        Vertical offset between spectra (units of normalized G).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two panels.
+
+    Examples
+    --------
+    >>> fig = figure_table3(btk.table3_refits(np.linspace(-80, 80, 161), starts=1, rows=[0]))
+    >>> len(fig.axes)
+    2
+    """
+    check.instance("refits", refits, btk.Table3Refits)
+    offset = check.finite("offset", offset)
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 4.2), gridspec_kw={"width_ratios": [1.2, 1]})
-    b = refits["bias"]
-    Ts = refits["T"]
-    for i, T in enumerate(Ts):
-        a1.plot(b, refits["spectra"][T] + i * offset, ".", ms=1.5, color="0.55")
-        a1.plot(b, refits["fits"][T].best_fit + i * offset, "r", lw=1)
-        a1.text(b[-1], refits["fits"][T].best_fit[-1] + i * offset, f" {T:g} K", fontsize=7, va="center")
+    b = refits.bias
+    for i, T in enumerate(refits.T):
+        a1.plot(b, refits.spectra[T] + i * offset, ".", ms=1.5, color="0.55")
+        a1.plot(b, refits.fits[T].best_fit + i * offset, "r", lw=1)
+        a1.text(b[-1], refits.fits[T].best_fit[-1] + i * offset, f" {T:g} K", fontsize=7, va="center")
     a1.set_xlabel("bias (mV)")
     a1.set_ylabel(f"normalized dI/dV (offset {offset:g})")
     a1.set_title("Table 3 spectra (synthesized) and s+s fits", fontsize=9)
@@ -140,14 +238,33 @@ def figure_table3(refits, offset=0.06):
 
 
 def plot_table3_gaps(refits, ax):
-    """Table 3 gaps (open circles) and the refitted gaps with 1-sigma errors vs T (meV, K)."""
-    Ts = refits["T"]
+    """Table 3 gaps (open circles) and the refitted gaps with 1-sigma errors vs T (meV, K).
+
+    Parameters
+    ----------
+    refits : nickelates.btk.Table3Refits
+        Output of :func:`nickelates.btk.table3_refits`.
+    ax : matplotlib.axes.Axes
+        Axes to draw into.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax``.
+
+    Examples
+    --------
+    >>> fig, ax = plt.subplots()
+    >>> _ = plot_table3_gaps(btk.table3_refits(np.linspace(-80, 80, 161), starts=1, rows=[0]), ax)
+    """
+    check.instance("refits", refits, btk.Table3Refits)
+    Ts = refits.T
     rows = {float(r[0]): r for r in btk.TABLE3}
     for k, lab in enumerate(("Δ1", "Δ2")):
         ax.plot(Ts, [rows[T][5 + k] for T in Ts], "o", mfc="none", color=f"C{k}", label=f"{lab} table")
-        ax.errorbar(Ts, [refits["fits"][T].values[f"delta{k + 1}"] for T in Ts],
-                    [_nan_if_none(refits["fits"][T].stderr.get(f"delta{k + 1}")) for T in Ts], fmt=".", color=f"C{k}",
-                    capsize=2, label=f"{lab} refitted")
+        ax.errorbar(Ts, [refits.fits[T].values[f"delta{k + 1}"] for T in Ts],
+                    [_nan_if_none(refits.fits[T].stderr.get(f"delta{k + 1}")) for T in Ts], fmt=".",
+                    color=f"C{k}", capsize=2, label=f"{lab} refitted")
     ax.set_xlabel("T (K)")
     ax.set_ylabel("gap (meV)")
     ax.set_ylim(0, 30)
@@ -155,22 +272,37 @@ def plot_table3_gaps(refits, ax):
     return ax
 
 
-def correlation_matrix(result):
-    """(names, C): the parameter correlation matrix of a :class:`nickelates.btk.BTKFit` (1 on the diagonal)."""
-    names = list(result.values)
-    C = np.eye(len(names))
-    for k, cval in result.correlations.items():
-        i, j = (names.index(p) for p in k.split(","))
-        C[i, j] = C[j, i] = cval
-    return names, C
-
-
 def figure_table3_correlations(refits, T=3.0):
     """Left: the parameter correlation matrix of the ``T`` refit; right: :func:`plot_table3_gaps`.
 
-    ``refits`` is the output of :func:`table3_refits`.
+    Parameters
+    ----------
+    refits : nickelates.btk.Table3Refits
+        Output of :func:`nickelates.btk.table3_refits`.
+    T : float, optional
+        Temperature in K of the fit whose correlations are shown (one of ``refits.T``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two panels (and a colour bar).
+
+    Raises
+    ------
+    ValueError
+        If ``T`` was not refitted.
+
+    Examples
+    --------
+    >>> fig = figure_table3_correlations(btk.table3_refits(np.linspace(-80, 80, 161), starts=1, rows=[0]))
+    >>> len(fig.axes)
+    3
     """
-    names, C = correlation_matrix(refits["fits"][float(T)])
+    check.instance("refits", refits, btk.Table3Refits)
+    T = check.finite("T", T)
+    if T not in refits.fits:
+        raise ValueError(f"T must be one of the refitted temperatures {refits.T.tolist()} K, got {T}")
+    names, C = btk.correlation_matrix(refits.fits[T])
     fig, axs = plt.subplots(1, 2, figsize=(10, 3.6))
     im = axs[0].imshow(C, cmap="RdBu_r", vmin=-1, vmax=1)
     axs[0].set_xticks(range(len(names)), names, rotation=45)
@@ -185,45 +317,75 @@ def figure_table3_correlations(refits, T=3.0):
     return fig
 
 
-def figure_dwave_orientation(alphas=(0.0, np.pi / 8, np.pi / 4), Z=2.0, gamma=0.02, emax=2.5, n=501,
-                             *, return_data=False):
-    """Angle-resolved conductance of a d-wave gap for lobe orientations ``alphas`` (rad) against
-    s-wave, energies in units of Delta_0 (gamma too), T = 0, log scale.
+def figure_dwave_orientation(orientation=None):
+    """Angle-resolved T = 0 conductance of a d-wave gap for several lobe orientations, against s-wave.
 
-    With ``return_data=True`` returns ``(fig, {alpha: G(E = 0)})``.
+    Parameters
+    ----------
+    orientation : nickelates.btk.DwaveOrientation, optional
+        Output of :func:`nickelates.btk.dwave_orientation` (energies and Gamma in
+        units of Delta_0; computed with its defaults if None).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        G(E) on a log scale.
+
+    Examples
+    --------
+    >>> fig = figure_dwave_orientation(btk.dwave_orientation((0.0, np.pi / 4), n=21))
+    >>> len(fig.axes[0].lines)
+    3
     """
-    e = np.linspace(-emax, emax, n)
-    i0 = int(np.argmin(np.abs(e)))
+    o = btk.dwave_orientation() if orientation is None else check.instance(
+        "orientation", orientation, btk.DwaveOrientation)
     fig, ax = plt.subplots(figsize=(5.5, 3.2))
-    g0 = {}
-    for al in alphas:
-        G = btk.intrinsic_conductance(e, 1.0, Z, gamma, "d", al)
-        g0[al] = G[i0]
-        ax.plot(e, G, label=f"d-wave, α = {al / np.pi:.3g}π")
-    ax.plot(e, btk.intrinsic_conductance(e, 1.0, Z, gamma), "k--", label="s-wave")
+    for al, G in o.G.items():
+        ax.plot(o.energy, G, label=f"d-wave, α = {al / np.pi:.3g}π")
+    ax.plot(o.energy, o.G_s, "k--", label="s-wave")
     ax.set_xlabel("E/Δ₀")
     ax.set_ylabel("G(E)")
     ax.set_yscale("log")
     ax.legend(fontsize=7)
-    ax.set_title(f"Z = {Z:g}, Γ = {gamma:g} Δ₀, T = 0")
-    if return_data:
-        return fig, g0
+    ax.set_title(f"Z = {o.Z:g}, Γ = {o.gamma:g} Δ₀, T = 0")
     return fig
 
 
-def figure_gap_temperature(T_max=75.0, Tc_paper=72.0, *, return_data=False):
+def figure_gap_temperature(fits=None, T_max=75.0, Tc_paper=72.0):
     """Table 3 gaps vs T with BCS-like fits Delta0 tanh(1.74 sqrt(Tc/T - 1)) (Guo et al. Fig. 3b).
 
-    With ``return_data=True`` returns ``(fig, (fit of Delta1, fit of Delta2))``, the
-    :func:`nickelates.btk.fit_gap_temperature` results.
+    Parameters
+    ----------
+    fits : tuple of nickelates.btk.GapTemperatureFit, optional
+        The fits of Delta1 and Delta2 (:func:`nickelates.btk.table3_gap_temperature`;
+        computed if None).
+    T_max : float, optional
+        Largest temperature plotted in K (> 0).
+    Tc_paper : float, optional
+        The paper's Tc in K, marked by a dotted line.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Gaps (meV) vs T (K).
+
+    Examples
+    --------
+    >>> fig = figure_gap_temperature(btk.table3_gap_temperature())
+    >>> len(fig.axes[0].lines)
+    5
     """
+    fits = btk.table3_gap_temperature() if fits is None else tuple(fits)
+    if len(fits) != 2:
+        raise ValueError(f"fits must hold the two fits of Delta1 and Delta2, got {len(fits)}")
+    for f in fits:
+        check.instance("fits[i]", f, btk.GapTemperatureFit)
+    T_max = check.positive("T_max", T_max, btk.T_MAX)
+    Tc_paper = check.positive("Tc_paper", Tc_paper, btk.T_MAX)
     T_tab = btk.TABLE3[:, 0]
     Tplot = np.linspace(0.5, T_max, 300)
     fig, ax = plt.subplots(figsize=(5, 3.2))
-    fits = []
-    for k, col in enumerate((5, 6)):
-        r = btk.fit_gap_temperature(T_tab, btk.TABLE3[:, col])
-        fits.append(r)
+    for k, (col, r) in enumerate(zip((5, 6), fits)):
         ax.plot(T_tab, btk.TABLE3[:, col], "o", color=f"C{k}", label=f"Δ{k + 1} (Table 3)")
         ax.plot(Tplot, btk.gap_bcs(Tplot, r.delta0, r.Tc), "-", color=f"C{k}",
                 label=f"BCS-like fit, Tc = {r.Tc:.1f} K, 2Δ/kTc = {r.ratio:.2f}")
@@ -232,19 +394,43 @@ def figure_gap_temperature(T_max=75.0, Tc_paper=72.0, *, return_data=False):
     ax.set_ylabel("gap (meV)")
     ax.legend(fontsize=7)
     fig.tight_layout()
-    if return_data:
-        return fig, tuple(fits)
     return fig
 
 
 def figure_model_comparison(mc):
-    """s+s / s+d / d+s / d+d fits of one spectrum (Guo et al. Fig. 2b-e), from the dict stored in
-    ``data/btk_model_comparison.json`` (keys bias_mV, G, T_K, fits{model: {values, redchi}})."""
+    """s+s / s+d / d+s / d+d fits of one spectrum (Guo et al. Fig. 2b-e).
+
+    Parameters
+    ----------
+    mc : dict
+        The content of ``data/btk_model_comparison.json`` (keys bias_mV (mV),
+        G, T_K (K), fits {model "s,d": {values, redchi}}), written by
+        ``scripts/btk_model_comparison.py``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel per model: data, fit, components.
+
+    Raises
+    ------
+    TypeError
+        If ``mc`` is not a dict.
+
+    Examples
+    --------
+    >>> b = np.linspace(-80, 80, 41)
+    >>> vals = {"delta1": 23.0, "Z1": 0.6, "gamma1": 6.6, "delta2": 6.0, "Z2": 0.4, "gamma2": 4.0, "w1": 0.5}
+    >>> mc = {"bias_mV": b, "G": np.ones(41), "T_K": 3.0, "fits": {"s,s": {"values": vals, "redchi": 1.0}}}
+    >>> len(figure_model_comparison(mc).axes)
+    1
+    """
+    check.instance("mc", mc, dict)
     bmc, ymc = np.asarray(mc["bias_mV"], float), np.asarray(mc["G"], float)
     fits = mc["fits"]
     fig, axs = plt.subplots(1, len(fits), figsize=(3 * len(fits), 3), sharey=True)
     for ax, (m, f) in zip(np.atleast_1d(axs), fits.items()):
-        gaps = btk._gaps_from(f["values"], 2, tuple(m.split(",")))
+        gaps = btk.gaps_from_values(f["values"], 2, m)
         G, comps = btk.conductance_multi(bmc, gaps, mc["T_K"], return_components=True)
         ax.plot(bmc, ymc, ".", ms=2, color="0.6")
         ax.plot(bmc, G, "r")
@@ -260,15 +446,39 @@ def figure_model_comparison(mc):
 class BTKExplorer(Explorer):
     """Live two-gap explorer. ``sliders``: dict name -> widget; ``data``: last redraw.
 
-    Controls: delta1, delta2 (meV), Z, gamma (meV; shared by both bands), T (K),
-    w (weight of gap 1), symmetry ("s+s", "s+d", "d+s", "d+d"), alpha (rad, d-wave gaps).
+    Parameters
+    ----------
+    bias : array_like of float, optional
+        Bias in mV (default 401 points in [-80, 80]).
+    delta1, delta2 : float, optional
+        Gaps in meV.
+    Z : float, optional
+        Barrier strength (dimensionless; shared by both bands).
+    gamma : float, optional
+        Dynes broadening in meV (shared by both bands).
+    T : float, optional
+        Temperature in K.
+    w : float, optional
+        Weight of gap 1 (dimensionless).
+    symmetry : {"s+s", "s+d", "d+s", "d+d"}, optional
+        Symmetry pair.
+    alpha : float, optional
+        Interface angle in rad of the d-wave gaps.
+
+    Examples
+    --------
+    >>> w = BTKExplorer(bias=np.linspace(-40, 40, 21))
+    >>> w.sliders["Z"].value = 2.0
+    >>> w.data["values"]["Z"]
+    2.0
     """
 
     def __init__(self, bias=None, delta1=23.0, delta2=6.0, Z=0.5, gamma=5.0, T=3.0, w=0.5,
                  symmetry="s+s", alpha=0.0):
         import ipywidgets as W
 
-        self.bias = np.linspace(-80, 80, 401) if bias is None else np.asarray(bias, float)
+        self.bias = np.linspace(-80, 80, 401) if bias is None else check.real_array("bias", bias, ndim=1)
+        check.choice("symmetry", symmetry, SYMMETRY_PAIRS)
         fs = dict(continuous_update=False, readout_format=".2f")
         self.sliders = {
             "delta1": W.FloatSlider(value=delta1, min=0.5, max=40, step=0.5, description="Δ1 (meV)", **fs),
@@ -285,22 +495,68 @@ class BTKExplorer(Explorer):
         self._build(ctl, lambda status, out: W.VBox([W.HBox([W.VBox(ctl[:4]), W.VBox(ctl[4:])]), out]))
 
     def gaps(self):
+        """The two :class:`nickelates.btk.Gap` of the current slider values.
+
+        Returns
+        -------
+        tuple of nickelates.btk.Gap
+            Gap 1 (weight w) and gap 2 (weight 1 - w).
+        """
         v = self.values()
         s1, s2 = v["symmetry"].split("+")
         return (btk.Gap(v["delta1"], v["Z"], v["gamma"], v["w"], s1, v["alpha"]),
                 btk.Gap(v["delta2"], v["Z"], v["gamma"], 1.0 - v["w"], s2, v["alpha"]))
 
     def compute(self):
-        v = self.values()
-        G, comps = btk.conductance_multi(self.bias, self.gaps(), v["T"], return_components=True)
-        return {"bias": self.bias, "G": G, "components": comps, "values": v}
+        """Conductance of the current model.
 
-    def figure(self, data=None):
+        Returns
+        -------
+        dict
+            bias (mV), G, components (the G_i), values (slider values), gaps.
+        """
         v = self.values()
-        return plot_spectrum(self.bias, self.gaps(), v["T"],
-                             title=f"{v['symmetry']}, Z={v['Z']:.2f}, Γ={v['gamma']:.2f} meV, T={v['T']:g} K")
+        gaps = self.gaps()
+        G, comps = btk.conductance_multi(self.bias, gaps, v["T"], return_components=True)
+        return {"bias": self.bias, "G": G, "components": comps, "values": v, "gaps": gaps}
+
+    def figure(self, data):
+        """Draw ``data`` (from :meth:`compute`).
+
+        Parameters
+        ----------
+        data : dict
+            The last :meth:`compute` result.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            Total and component conductances.
+        """
+        v = data["values"]
+        fig, ax = plt.subplots(figsize=(5.5, 3.5))
+        _draw_spectrum(ax, data["bias"], data["G"], data["components"], data["gaps"],
+                       title=f"{v['symmetry']}, Z={v['Z']:.2f}, Γ={v['gamma']:.2f} meV, T={v['T']:g} K")
+        return fig
 
 
 def explorer(**kw):
-    """Return a :class:`BTKExplorer` (display it, or its ``.widget``, in Jupyter)."""
+    """Return a :class:`BTKExplorer` (display it, or its ``.widget``, in Jupyter).
+
+    Parameters
+    ----------
+    **kw
+        Keyword arguments of :class:`BTKExplorer` (bias in mV, gaps and gamma in
+        meV, T in K, alpha in rad).
+
+    Returns
+    -------
+    BTKExplorer
+        The explorer.
+
+    Examples
+    --------
+    >>> explorer(bias=np.linspace(-40, 40, 11), symmetry="s+d").data["values"]["symmetry"]
+    's+d'
+    """
     return BTKExplorer(**kw)

@@ -1,39 +1,66 @@
-"""Figures and the interactive explorer for chapter 2 (couplings)."""
-from __future__ import annotations
+"""Figures and the interactive explorer for chapter 2 (couplings).
 
-import math
+Nothing here computes physics: the chain and its band data come from
+:func:`nickelates.couplings.chain_summary`, the SW-versus-ED comparisons from
+:mod:`nickelates.clusters` (``sw_error_scaling``, ``channel_relative_deviation``,
+``dimer_channel_shifts``, ``channel_cluster_args``, ``CHANNEL_FIELDS``; those
+names are still importable from here, their old place).
+"""
+from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .. import bands as B
-from .. import couplings as C
+from .. import bands
+from .. import couplings
+from .. import _validate as check
+from ..clusters import CHANNEL_FIELDS as CHANNEL_FIELDS  # moved to nickelates.clusters
+from ..clusters import channel_cluster_args as channel_cluster_args  # moved to nickelates.clusters
+from ..clusters import channel_relative_deviation as channel_relative_deviation  # moved to nickelates.clusters
+from ..clusters import dimer_channel_shifts as dimer_channel_shifts  # moved to nickelates.clusters
+from ..clusters import sw_error_scaling as sw_error_scaling  # moved to nickelates.clusters
+from ..couplings import N_C as N_C  # moved to nickelates.couplings
+from ..couplings import chain_summary as chain_summary  # moved to nickelates.couplings
 from .explorer import Explorer
 
+__all__ = ["COLORS", "figure_chain", "figure_error_scaling", "CouplingsExplorer", "explorer", "static_frames"]
+
+#: line colours of the two bands
 COLORS = {"alpha": "tab:blue", "beta": "tab:red"}
-N_C = 0.45   # electrons per Ni held fixed when the band shifts change (Fig. 2)
+_FIELD_LABELS = {"shift_alpha": r"$\delta\xi_\alpha$", "shift_beta": r"$\delta\xi_\beta$",
+                 "J_K_a": "$J_K^a$", "J_K_b": "$J_K^b$"}
 
 
-def chain_summary(c: C.Couplings) -> dict:
-    """Numbers a redraw shows: the chain plus band data at n_c = 0.45.
+def figure_chain(c: couplings.Couplings, summary: dict | None = None):
+    """Draw the couplings as bars (eV) and the resulting alpha/beta bands.
 
-    Returns a dict with the couplings (eV), the alpha-beta splitting at
-    X = (pi, 0) (eV; eta_X^2 = 4 so it equals 4 (eps_alpha - eps_beta)), the
-    chemical potential, fillings and densities of states of the resulting
-    bands, and lambda.
+    Parameters
+    ----------
+    c : nickelates.couplings.Couplings
+        The coupling chain (energies in eV).
+    summary : dict, optional
+        ``couplings.chain_summary(c)`` (computed when not given).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two panels: bars of J_c, eps_alpha, eps_beta, J_K^a, J_K^b, J_H, V (eV), and the
+        bands along Gamma-X-M-Gamma at the filling of ``summary``.
+
+    Raises
+    ------
+    TypeError
+        If ``c`` is not a ``Couplings`` or ``summary`` not a dict.
+
+    Examples
+    --------
+    >>> c = couplings.from_band_shifts(0.4)
+    >>> fig = figure_chain(c, couplings.chain_summary(c))
+    >>> len(fig.axes)
+    2
     """
-    p = B.with_density(c.band_params(), N_C)
-    dos = B.fermi_level_dos(p)
-    na, nb = B.fillings(p)
-    lam = C.lambda_coupling(c.V, dos.N_alpha, dos.N_beta)
-    xa, xb = B.dispersion(math.pi, 0.0, p)
-    return {"couplings": c.as_dict(), "splitting_X": float(xa - xb), "mu": p.mu,
-            "fillings": (na, nb), "dos": tuple(dos), "lam": lam, "band_params": p}
-
-
-def figure_chain(c: C.Couplings, summary: dict | None = None):
-    """Two panels: couplings as bars (eV) and the resulting alpha/beta bands."""
-    s = chain_summary(c) if summary is None else summary
+    check.instance("c", c, couplings.Couplings)
+    s = couplings.chain_summary(c) if summary is None else check.instance("summary", summary, dict)
     p = s["band_params"]
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(9.5, 3.6), gridspec_kw={"width_ratios": [1, 1.4]})
     names = [r"$J_c$", r"$\epsilon_\alpha$", r"$\epsilon_\beta$", r"$J_K^a$", r"$J_K^b$", r"$J_H$", r"$V$"]
@@ -44,10 +71,10 @@ def figure_chain(c: C.Couplings, summary: dict | None = None):
     a1.set_ylabel("energy (eV)")
     a1.set_ylim(0, max(1.2, 1.1 * max(vals)))
     a1.set_title(rf"$\kappa$ = {c.kappa:.2f},  $\lambda$ = {s['lam']:.2f}", fontsize=10)
-    kx, ky, sp_, ticks = B.high_symmetry_path(150)
-    xa, xb = B.dispersion(kx, ky, p)
-    a2.plot(sp_, xa, color=COLORS["alpha"], label=r"$\alpha$")
-    a2.plot(sp_, xb, color=COLORS["beta"], label=r"$\beta$")
+    kx, ky, path, ticks = bands.high_symmetry_path(150)
+    xa, xb = bands.dispersion(kx, ky, p)
+    a2.plot(path, xa, color=COLORS["alpha"], label=r"$\alpha$")
+    a2.plot(path, xb, color=COLORS["beta"], label=r"$\beta$")
     a2.axhline(0, color="k", lw=0.6)
     a2.set_xticks(ticks, [r"$\Gamma$", "X", "M", r"$\Gamma$"])
     for t in ticks:
@@ -55,52 +82,40 @@ def figure_chain(c: C.Couplings, summary: dict | None = None):
     a2.set_xlim(ticks[0], ticks[-1])
     a2.set_ylim(-2.0, 3.5)
     a2.set_ylabel(r"$\xi_{\mathbf{k}}$ (eV)")
-    a2.set_title(rf"$n_c$ = {N_C}: splitting at X = {s['splitting_X']:.2f} eV", fontsize=10)
+    n_c = sum(s["fillings"])
+    a2.set_title(rf"$n_c$ = {n_c:.2f}: splitting at X = {s['splitting_X']:.2f} eV", fontsize=10)
     a2.legend(loc="upper left", fontsize=8)
     fig.tight_layout()
     return fig
 
 
-#: the four couplings of the channel cluster compared between ED and second-order SW
-CHANNEL_FIELDS = ("shift_alpha", "shift_beta", "K_a", "K_b")
-_FIELD_LABELS = (r"$\delta\xi_\alpha$", r"$\delta\xi_\beta$", "$J_K^a$", "$J_K^b$")
-
-
-def channel_cluster_args(E_a: float, t_c: float = C.T_C, U: float = C.U_PAPER) -> tuple:
-    """(E^-_a, E^-_b, E^+_a, E^+_b) of the channel cluster for E_b = E_a + 2 t_c (eV)."""
-    E_b = E_a + 2 * t_c
-    return (E_a, E_b, E_b + U, E_a + U)
-
-
-def sw_error_scaling(E_a: float, t_c: float = C.T_C, U: float = C.U_PAPER, g_values=None,
-                     t_values=None) -> dict:
-    """Error of second-order Schrieffer-Wolff against exact diagonalization (eV).
-
-    Channel cluster (:func:`channel_cluster_args` of ``E_a``, ``t_c``, ``U``): ED minus SW of each
-    of :data:`CHANNEL_FIELDS` for the hybridizations ``g_values``; Hubbard dimer: ED gap minus
-    4 t^2/U for the hoppings ``t_values`` at this ``U``. Returns {"g", "errors" {field: array},
-    "slopes" {field: log-log slope}, "t", "dimer_errors", "dimer_slope", "U", "cluster_args"}.
-    """
-    from .. import clusters as CL
-
-    g = np.geomspace(0.01, 0.1, 6) if g_values is None else np.asarray(g_values, float)
-    t = np.geomspace(0.03, 0.3, 6) if t_values is None else np.asarray(t_values, float)
-    args = channel_cluster_args(E_a, t_c, U)
-    errors = {f: [] for f in CHANNEL_FIELDS}
-    for gg in g:
-        e, s = CL.channel_cluster_couplings_ed(gg, *args), CL.channel_cluster_couplings_sw(gg, *args)
-        for f in CHANNEL_FIELDS:
-            errors[f].append(getattr(e, f) - getattr(s, f))
-    errors = {f: np.array(v) for f, v in errors.items()}
-    dimer = np.array([CL.dimer_spectrum(tt, U).gap - C.dimer_exchange(tt, U) for tt in t])
-    return {"g": g, "errors": errors, "slopes": {f: CL.loglog_slope(g, errors[f]) for f in CHANNEL_FIELDS},
-            "t": t, "dimer_errors": dimer, "dimer_slope": CL.loglog_slope(t, dimer), "U": U,
-            "cluster_args": args}
-
-
 def figure_error_scaling(data: dict):
-    """Two log-log panels from :func:`sw_error_scaling`: dimer gap error vs t_c/U with the leading
-    16 t^4/U^3 (left); channel-cluster couplings ED - SW vs t_xz = g/2 at eta = 1 (right)."""
+    """Draw the SW errors of :func:`nickelates.clusters.sw_error_scaling` on log-log axes.
+
+    Parameters
+    ----------
+    data : dict
+        The result of ``clusters.sw_error_scaling`` (energies in eV).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Left: dimer gap error vs t_c/U with the leading 16 t^4/U^3; right: channel-cluster
+        couplings ED - SW vs t_xz = g/2 at eta = 1, with the fitted slopes.
+
+    Raises
+    ------
+    TypeError
+        If ``data`` is not a dict.
+
+    Examples
+    --------
+    >>> from nickelates import clusters
+    >>> fig = figure_error_scaling(clusters.sw_error_scaling(0.6, g_values=[0.01, 0.02], t_values=[0.03, 0.06]))
+    >>> len(fig.axes)
+    2
+    """
+    check.instance("data", data, dict)
     ts, U = data["t"], data["U"]
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.4))
     a1.loglog(ts / U, np.abs(data["dimer_errors"]), "o-", label="ED gap $-$ $4t_c^2/U$")
@@ -109,8 +124,9 @@ def figure_error_scaling(data: dict):
     a1.set_ylabel("|error| (eV)")
     a1.legend(fontsize=8)
     a1.set_title(f"dimer: slope {data['dimer_slope']:.2f} in $t_c$", fontsize=10)
-    for f, lab in zip(CHANNEL_FIELDS, _FIELD_LABELS):
-        a2.loglog(data["g"] / 2, np.abs(data["errors"][f]), "o-", ms=4, label=f"{lab}: {data['slopes'][f]:.2f}")
+    for f in data["errors"]:
+        a2.loglog(data["g"] / 2, np.abs(data["errors"][f]), "o-", ms=4,
+                  label=f"{_FIELD_LABELS.get(f, f)}: {data['slopes'][f]:.2f}")
     a2.set_xlabel(r"$t_{xz}$ (eV), $\eta_{\bf k}=1$")
     a2.set_ylabel("|ED $-$ SW| (eV)")
     a2.legend(fontsize=8, title="slope")
@@ -121,47 +137,37 @@ def figure_error_scaling(data: dict):
     return fig
 
 
-def channel_relative_deviation(eta_values, cluster_args, t_xz: float = C.T_XZ_PAPER) -> list:
-    """Rows (eta, g = 2 t_xz eta, ED/SW - 1 for each of :data:`CHANNEL_FIELDS`) of the channel
-    cluster at form factors ``eta_values`` (energies in eV)."""
-    from .. import clusters as CL
-
-    rows = []
-    for eta in eta_values:
-        gg = 2 * t_xz * eta
-        e, s = CL.channel_cluster_couplings_ed(gg, *cluster_args), CL.channel_cluster_couplings_sw(gg, *cluster_args)
-        rows.append((eta, gg, *[getattr(e, f) / getattr(s, f) - 1 for f in CHANNEL_FIELDS]))
-    return rows
-
-
-def dimer_channel_shifts(t_c: float, U: float, eps_z_values) -> list:
-    """Rows (eps_z, E^-_a, E^-_b, delta xi_alpha/g^2, delta xi_beta/g^2) of the Hubbard dimer
-    (``clusters.hubbard_dimer_excitations``, eV) for the level energies ``eps_z_values``; levels
-    with a non-positive excitation energy (dimer not in its two-electron ground state) are skipped."""
-    from .. import clusters as CL
-
-    rows = []
-    for ez in eps_z_values:
-        x = CL.hubbard_dimer_excitations(t_c, U, ez)
-        if min(v for k, v in x.items() if k.startswith("E_")) <= 0:
-            continue
-        da = x["w_rem_a"] / x["E_rem_a"] - x["w_add_a"] / x["E_add_a"]
-        db = x["w_rem_b"] / x["E_rem_b"] - x["w_add_b"] / x["E_add_b"]
-        rows.append((float(ez), x["E_rem_a"], x["E_rem_b"], da, db))
-    return rows
-
-
 class CouplingsExplorer(Explorer):
-    """ipywidgets explorer: sliders t_c, U, t_xz, E_a, J_H (eV); E_b = E_a + 2 t_c.
+    """ipywidgets explorer of the coupling chain: sliders t_c, U, t_xz, E_a, J_H (eV); E_b = E_a + 2 t_c.
 
-    ``sliders`` maps names to FloatSlider widgets; each redraw stores the
-    chain and band numbers in ``data`` (see :func:`chain_summary`), so a test
+    ``sliders`` maps names to FloatSlider widgets; each redraw stores
+    :func:`nickelates.couplings.chain_summary` of the chain in ``data``, so a test
     can set slider values and read what was drawn.
+
+    Parameters
+    ----------
+    t_c : float, optional
+        Initial interlayer hopping (eV).
+    U : float, optional
+        Initial on-site repulsion (eV).
+    t_xz : float, optional
+        Initial interorbital hopping (eV).
+    E_a : float, optional
+        Initial excitation energy of the a channel (eV).
+    J_H : float, optional
+        Initial Hund coupling (eV).
+
+    Examples
+    --------
+    >>> ex = CouplingsExplorer()
+    >>> ex.sliders["J_H"].value = 0.6
+    >>> round(ex.data["couplings"]["V"], 4)
+    1.875
     """
 
     errors = (ValueError, RuntimeError)
 
-    def __init__(self, t_c=C.T_C, U=C.U_PAPER, t_xz=C.T_XZ_PAPER, E_a=0.6, J_H=0.4):
+    def __init__(self, t_c=couplings.T_C, U=couplings.U_PAPER, t_xz=couplings.T_XZ_PAPER, E_a=0.6, J_H=0.4):
         import ipywidgets as W
 
         fs = dict(continuous_update=False, readout_format=".3f", style={"description_width": "3em"})
@@ -176,37 +182,110 @@ class CouplingsExplorer(Explorer):
                     lambda status, out: W.HBox([W.VBox(list(self.sliders.values()) + [status]), out]),
                     status=True)
 
-    def couplings(self) -> C.Couplings:
+    def couplings(self) -> couplings.Couplings:
+        """Return the chain at the current slider values.
+
+        Returns
+        -------
+        nickelates.couplings.Couplings
+            ``couplings.from_microscopic`` of the sliders (eV).
+        """
         v = self.values()
-        return C.from_microscopic(t_c=v["t_c"], U=v["U"], t_xz=v["t_xz"], E_a=v["E_a"], J_H=v["J_H"])
+        return couplings.from_microscopic(t_c=v["t_c"], U=v["U"], t_xz=v["t_xz"], E_a=v["E_a"], J_H=v["J_H"])
 
     def compute(self) -> dict:
-        self._c = self.couplings()
-        return chain_summary(self._c)
+        """Return the chain summary of the current slider values.
 
-    def status_html(self, s) -> str:
-        c = self._c
+        Returns
+        -------
+        dict
+            ``couplings.chain_summary`` of :meth:`couplings`.
+        """
+        self._chain = self.couplings()
+        return couplings.chain_summary(self._chain)
+
+    def status_html(self, data) -> str:
+        """Return the couplings of the last redraw as an HTML line.
+
+        Parameters
+        ----------
+        data : dict
+            What :meth:`compute` returned.
+
+        Returns
+        -------
+        str
+            HTML with J_c, eps, J_K (eV), kappa, V (eV) and lambda.
+        """
+        c = self._chain
         return (
             f"J<sub>c</sub> = {c.J_c:.3f}, ε<sub>α</sub> = {c.eps_alpha:.3f}, ε<sub>β</sub> = {c.eps_beta:.3f}, "
             f"J<sub>K</sub><sup>a</sup> = {c.J_K_a:.3f}, J<sub>K</sub><sup>b</sup> = {c.J_K_b:.3f} eV<br>"
-            f"κ<sub>a</sub> = {c.kappa_a:.2f}, κ<sub>b</sub> = {c.kappa_b:.2f}, V = {c.V:.3f} eV, λ = {s['lam']:.3f}")
+            f"κ<sub>a</sub> = {c.kappa_a:.2f}, κ<sub>b</sub> = {c.kappa_b:.2f}, V = {c.V:.3f} eV, "
+            f"λ = {data['lam']:.3f}")
 
-    def figure(self, s):
-        return figure_chain(self._c, s)
+    def figure(self, data):
+        """Return :func:`figure_chain` of the last chain.
+
+        Parameters
+        ----------
+        data : dict
+            What :meth:`compute` returned.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The two-panel chain figure.
+        """
+        return figure_chain(self._chain, data)
 
 
 def explorer(**kw) -> CouplingsExplorer:
-    """Live explorer of the coupling chain (see :class:`CouplingsExplorer`)."""
+    """Return a live explorer of the coupling chain (see :class:`CouplingsExplorer`).
+
+    Parameters
+    ----------
+    **kw
+        Initial slider values t_c, U, t_xz, E_a, J_H (eV).
+
+    Returns
+    -------
+    CouplingsExplorer
+        The explorer (displays as its widget).
+
+    Examples
+    --------
+    >>> explorer(E_a=1.0).data["couplings"]["E_a"]
+    1.0
+    """
     return CouplingsExplorer(**kw)
 
 
 def static_frames(E_a_values=None, **kw):
-    """Precomputed frames over E_a (other parameters at the paper's scales)."""
+    """Return precomputed frames of :func:`figure_chain` over E_a.
+
+    Parameters
+    ----------
+    E_a_values : sequence of float, optional
+        Channel energies E_a in eV (default 10 values from 0.4 to 1.3).
+    **kw
+        Other arguments of ``couplings.from_microscopic`` (eV); default the paper's scales.
+
+    Returns
+    -------
+    nickelates.viz.frames.FrameSlider
+        HTML slider over the frames.
+
+    Examples
+    --------
+    >>> len(static_frames([0.6]).images)
+    1
+    """
     from .frames import slider_frames
 
     vals = np.round(np.linspace(0.4, 1.3, 10), 3) if E_a_values is None else E_a_values
-    base = dict(t_c=C.T_C, U=C.U_PAPER, t_xz=C.T_XZ_PAPER, J_H=0.4)
+    base = dict(t_c=couplings.T_C, U=couplings.U_PAPER, t_xz=couplings.T_XZ_PAPER, J_H=0.4)
     base.update(kw)
-    return slider_frames(lambda e: figure_chain(C.from_microscopic(E_a=float(e), **base)), vals,
+    return slider_frames(lambda e: figure_chain(couplings.from_microscopic(E_a=float(e), **base)), vals,
                          label="E_a = {:.2f} eV (E_b = E_a + 2 t_c)",
                          title="Couplings and band splitting vs the channel energy E_a")

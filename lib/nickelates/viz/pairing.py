@@ -1,27 +1,45 @@
-"""Figures and the interactive explorer for chapter 3 (triplon-mediated s+- pairing)."""
+"""Figures and the interactive explorer for chapter 3 (triplon-mediated s+- pairing).
+
+Nothing here computes physics: the sweeps and comparisons behind the figures
+are in :mod:`nickelates.pairing` (``ratio_sweep``, ``compare_gaps``,
+``compare_gap_cases``, ``fermi_surface_gaps``, ``FIG4_CASES``); the old names
+``ratio_sweep``, ``fig4_solutions``, ``fs_gap_curves``, ``gap_state`` and
+``FIG4_CASES`` are still importable from here.
+"""
 from __future__ import annotations
 
 import dataclasses
 import math
-from functools import lru_cache
 
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .. import bands as B
-from .. import pairing as P
+from .. import _validate as check
+from .. import bands
+from .. import pairing
+from ..pairing import FIG4_CASES as FIG4_CASES  # moved to nickelates.pairing
+from ..pairing import compare_gap_cases as fig4_solutions  # moved: nickelates.pairing.compare_gap_cases
+from ..pairing import fermi_surface_gaps as fs_gap_curves  # moved: nickelates.pairing.fermi_surface_gaps
+from ..pairing import ratio_sweep as ratio_sweep  # moved to nickelates.pairing
+from . import bands as viz_bands
 from .explorer import Explorer
 
+__all__ = ["COLORS", "plot_fs_gaps", "plot_ratio_vs_dos", "plot_gap_vs_T", "figure_fig4_right",
+           "figure_fig3", "figure_fig3_right", "figure_gap_vs_T", "figure_fig4", "figure_gap_state",
+           "gap_state", "PairingExplorer", "explorer",
+           "ratio_sweep", "fig4_solutions", "fs_gap_curves", "FIG4_CASES"]
+
+#: line colours of the two bands
 COLORS = {"alpha": "tab:blue", "beta": "tab:red"}
+_QUARTER = math.pi / 2 + 1e-12
 
 
-def fs_gap_curves(sol, n_theta: int = 360):
-    """{band: (theta, |Delta(theta)|)} on both Fermi sheets for a solution (exact or analytic), eV."""
-    out = {}
-    for band in B.BAND_NAMES:
-        th, d = sol.on_fermi_surface(band, n_theta)
-        out[band] = (th, np.abs(d))
-    return out
+def _gap_lines(ax, curves, scale, style, label):
+    """Draw {band: (theta, |Delta|)} on theta in [0, pi/2], divided by ``scale``."""
+    for band in bands.BAND_NAMES:
+        th, d = curves[band]
+        m = th <= _QUARTER
+        ax.plot(th[m], d[m] / scale, style, color=COLORS[band], label=label.format(band=band))
 
 
 def plot_fs_gaps(exact, analytic=None, ax=None, *, n_theta: int = 360, normalize: bool = True,
@@ -30,23 +48,40 @@ def plot_fs_gaps(exact, analytic=None, ax=None, *, n_theta: int = 360, normalize
 
     Normalized to Delta_alpha(theta = 0) of the exact solution (as in the paper),
     analytic Eq. (16) curves dashed, each normalized to its own Delta_alpha(0).
-    Returns (ax, data) with data = {"exact": curves, "analytic": curves or None, "norm": eV}.
+
+    Parameters
+    ----------
+    exact : nickelates.pairing.GapSolution or nickelates.pairing.AnalyticGaps
+        The solid curves.
+    analytic : nickelates.pairing.AnalyticGaps, optional
+        The dashed curves.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (default: the current axes).
+    n_theta : int, optional
+        Points per sheet.
+    normalize : bool, optional
+        Divide by Delta_alpha(0) (else |Delta| in eV).
+    title : str, optional
+        Axes title.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Examples
+    --------
+    >>> p = bands.with_density(bands.PAPER_V3, 0.45)
+    >>> an = pairing.analytic_gaps(p, V=1.4, kappa_a=0.75, kappa_b=0.75, Omega=0.3)
+    >>> len(plot_fs_gaps(an, an, plt.figure().gca(), n_theta=64).lines)
+    5
     """
     ax = ax or plt.gca()
-    cur = fs_gap_curves(exact, n_theta)
-    norm = cur["alpha"][1][0] if normalize else 1.0
-    for band in B.BAND_NAMES:
-        th, d = cur[band]
-        m = th <= math.pi / 2 + 1e-12
-        ax.plot(th[m], d[m] / norm, color=COLORS[band], label=rf"$\Delta_\{band}$ exact")
-    acur = None
+    cur = pairing.fermi_surface_gaps(exact, n_theta)
+    _gap_lines(ax, cur, cur["alpha"][1][0] if normalize else 1.0, "-", r"$\Delta_\{band}$ exact")
     if analytic is not None:
-        acur = fs_gap_curves(analytic, n_theta)
-        anorm = acur["alpha"][1][0] if normalize else 1.0
-        for band in B.BAND_NAMES:
-            th, d = acur[band]
-            m = th <= math.pi / 2 + 1e-12
-            ax.plot(th[m], d[m] / anorm, "--", color=COLORS[band], label=rf"$\Delta_\{band}$ Eq. (16)")
+        acur = pairing.fermi_surface_gaps(analytic, n_theta)
+        _gap_lines(ax, acur, acur["alpha"][1][0] if normalize else 1.0, "--", r"$\Delta_\{band}$ Eq. (16)")
     ax.axvline(math.pi / 4, color="0.7", lw=0.6)
     ax.set_xticks([0, math.pi / 8, math.pi / 4, 3 * math.pi / 8, math.pi / 2],
                   ["0", r"$\pi/8$", r"$\pi/4$", r"$3\pi/8$", r"$\pi/2$"])
@@ -55,22 +90,49 @@ def plot_fs_gaps(exact, analytic=None, ax=None, *, n_theta: int = 360, normalize
     ax.set_ylabel(r"$\Delta(\theta)/\Delta_\alpha(0)$" if normalize else r"$|\Delta(\theta)|$ (eV)")
     if title:
         ax.set_title(title, fontsize=9)
-    return ax, {"exact": cur, "analytic": acur, "norm": norm}
+    return ax
 
 
-def plot_ratio_vs_dos(ratios_exact=None, ax=None, lams=(0.6, 0.3), x=None):
-    """Fig. 3 (right): Delta_alpha/Delta_beta vs N_beta/N_alpha from Eq. (18).
+def plot_ratio_vs_dos(sweep=None, ax=None, lams=(0.6, 0.3), x=None):
+    """Fig. 3 (right): Delta_alpha/Delta_beta vs N_beta/N_alpha from Eq. (18), exact points overlaid.
 
-    ratios_exact : optional {lam: (N_ratio array, exact gap ratio array)} overlaid as markers.
+    Parameters
+    ----------
+    sweep : nickelates.pairing.RatioSweep, optional
+        Exact ratios (:func:`nickelates.pairing.ratio_sweep`), drawn as circles
+        for the couplings it shares with ``lams``.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (default: the current axes).
+    lams : sequence of float, optional
+        Couplings of the Eq. (18) lines.
+    x : array_like, optional
+        N_beta/N_alpha values of the lines (default 1 to 4).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    TypeError
+        If ``sweep`` is not a ``RatioSweep``.
+
+    Examples
+    --------
+    >>> len(plot_ratio_vs_dos(None, plt.figure().gca()).lines)
+    3
     """
+    if sweep is not None:
+        check.instance("sweep", sweep, pairing.RatioSweep)
     ax = ax or plt.gca()
     x = np.linspace(1.0, 4.0, 200) if x is None else x
     styles = {0.6: "tab:purple", 0.3: "tab:green"}
     for lam in lams:
         c = styles.get(lam)
-        ax.plot(x, P.gap_ratio_eq18(x, lam), color=c, label=rf"Eq. (18), $\lambda={lam}$")
-        if ratios_exact and lam in ratios_exact:
-            xr, yr = ratios_exact[lam]
+        ax.plot(x, pairing.gap_ratio_eq18(x, lam), color=c, label=rf"Eq. (18), $\lambda={lam}$")
+        if sweep is not None and lam in sweep.lams:
+            xr, yr = sweep.curve(lam)
             ax.plot(xr, yr, "o", ms=4, color=c, mfc="none", label=rf"exact, $\lambda={lam}$")
     ax.plot(x, np.sqrt(x), "k--", lw=1, label=r"$\lambda\to 0$: $\sqrt{N_\beta/N_\alpha}$")
     ax.set_xlabel(r"$N_\beta/N_\alpha$")
@@ -80,7 +142,33 @@ def plot_ratio_vs_dos(ratios_exact=None, ax=None, lams=(0.6, 0.3), x=None):
 
 
 def plot_gap_vs_T(curve, ax=None):
-    """Delta_alpha(T), Delta_beta(T) (meV) of a ``pairing.GapCurve``."""
+    """Draw Delta_alpha(T), Delta_beta(T) (meV) of a gap curve; the gaps close at T_c.
+
+    Parameters
+    ----------
+    curve : nickelates.pairing.GapCurve
+        From :func:`nickelates.pairing.gap_vs_temperature`.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (default: the current axes).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    TypeError
+        If ``curve`` is not a ``GapCurve``.
+
+    Examples
+    --------
+    >>> c = pairing.GapCurve(np.array([0.0, 5.0]), np.array([[0.1, 0, 0], [0.05, 0, 0]]),
+    ...                      np.array([[-0.05, 0, 0], [-0.02, 0, 0]]), 6.0, "s", 0.0)
+    >>> plot_gap_vs_T(c, plt.figure().gca()).get_xlabel()
+    'T (K)'
+    """
+    check.instance("curve", curve, pairing.GapCurve)
     ax = ax or plt.gca()
     m = curve.T < curve.Tc
     T = np.append(curve.T[m], curve.Tc)          # the gaps close at T_c
@@ -95,61 +183,63 @@ def plot_gap_vs_T(curve, ax=None):
     return ax
 
 
-def ratio_sweep(n_c_values, lams=(0.6, 0.3), Omega=0.3, p=B.PAPER_V3, n_k=256):
-    """Exact gap ratios on the diagonal over the filling (kappa = 0), for Fig. 3 (right).
+def figure_fig4_right(comparisons, axs=None):
+    """|Delta(theta)| panels (exact solid, Eq. (16) dashed), one per comparison.
 
-    Returns {lam: (N_beta/N_alpha array, exact Delta_alpha/Delta_beta array)}, the
-    ``ratios_exact`` argument of :func:`plot_ratio_vs_dos`. Omega in eV.
+    Parameters
+    ----------
+    comparisons : sequence of nickelates.pairing.GapComparison
+        From :func:`nickelates.pairing.compare_gap_cases`.
+    axs : array of matplotlib.axes.Axes, optional
+        One axes per comparison (default: a new figure).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure drawn on.
+
+    Examples
+    --------
+    >>> cs = pairing.compare_gap_cases(pairing.FIG4_CASES[:1], n_k=64)
+    >>> len(figure_fig4_right(cs).axes)
+    1
     """
-    out = {lam: ([], []) for lam in lams}
-    for nc in n_c_values:
-        q = B.with_density(p, float(nc))
-        d = B.fermi_level_dos(q)
-        for lam in lams:
-            s = P.solve_gap(q, V=P.V_for_lambda(q, lam), kappa_a=0, kappa_b=0, Omega=Omega, n_k=n_k)
-            out[lam][0].append(d.N_beta / d.N_alpha)
-            out[lam][1].append(s.ratio)
-    return {k: (np.array(a), np.array(b)) for k, (a, b) in out.items()}
-
-
-#: the three panels of Fig. 4 (right) in the book: (label, bands, lambda, kappa_a = kappa_b)
-FIG4_CASES = (("v3, κ = 0.5", B.PAPER_V3, 0.4, 0.5), ("v3, κ = 0.75", B.PAPER_V3, 0.4, 0.75),
-              ("v1, κ = 0.75", B.PAPER_V1, 0.5, 0.75))
-
-
-def fig4_solutions(cases=FIG4_CASES, n_c=0.45, Omega=0.3, n_k=256):
-    """Exact and analytic gaps of each Fig. 4 case: list of (label, lam, exact, analytic)."""
-    out = []
-    for label, base, lam, kap in cases:
-        q = B.with_density(base, n_c)
-        V = P.V_for_lambda(q, lam)
-        ex = P.solve_gap(q, V=V, kappa_a=kap, kappa_b=kap, Omega=Omega, n_k=n_k)
-        an = P.analytic_gaps(q, V=V, kappa_a=kap, kappa_b=kap, Omega=Omega)
-        out.append((label, lam, ex, an))
-    return out
-
-
-def figure_fig4_right(solutions, axs=None):
-    """|Delta(theta)| panels (exact solid, Eq. (16) dashed) for :func:`fig4_solutions` output."""
     if axs is None:
-        fig, axs = plt.subplots(1, len(solutions), figsize=(3.7 * len(solutions), 3.4), sharey=True)
+        fig, axs = plt.subplots(1, len(comparisons), figsize=(3.7 * len(comparisons), 3.4), sharey=True)
     else:
         fig = np.atleast_1d(axs)[0].figure
     axs = np.atleast_1d(axs)
-    for ax, (label, lam, ex, an) in zip(axs, solutions):
-        plot_fs_gaps(ex, an, ax, title=f"{label}, λ = {lam}")
+    for ax, c in zip(axs, comparisons):
+        check.instance("comparisons[i]", c, pairing.GapComparison)
+        plot_fs_gaps(c.exact, c.analytic, ax, title=f"{c.label}, λ = {c.lam}")
     axs[0].legend(fontsize=7)
     fig.tight_layout()
     return fig
 
 
-def figure_fig3(dos_data, sweep):
-    """The paper's Fig. 3: N_beta/N_alpha vs n_c (left, from ``viz.bands.dos_vs_filling``) and
-    the gap ratio vs N_beta/N_alpha (right, Eq. (18) lines, exact ``sweep`` markers)."""
-    from . import bands as vb
+def figure_fig3(dos_sweep, sweep):
+    """The paper's Fig. 3: N_beta/N_alpha vs n_c (left) and the gap ratio vs N_beta/N_alpha (right).
 
+    Parameters
+    ----------
+    dos_sweep : nickelates.bands.DOSSweep
+        From :func:`nickelates.bands.dos_vs_filling` (left panel).
+    sweep : nickelates.pairing.RatioSweep
+        From :func:`nickelates.pairing.ratio_sweep` (markers of the right panel).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The new figure.
+
+    Examples
+    --------
+    >>> s = pairing.RatioSweep(np.array([0.45]), (0.3,), np.array([2.5]), np.array([[1.76]]), 0.3)
+    >>> len(figure_fig3(bands.dos_vs_filling([0.4, 0.5]), s).axes)
+    2
+    """
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(9.5, 3.6))
-    vb.plot_dos_ratio(dos_data, a1)
+    viz_bands.plot_dos_ratio(dos_sweep, a1)
     plot_ratio_vs_dos(sweep, a2, x=np.linspace(1.0, 4.0, 200))
     a2.set_xlim(1, 4)
     fig.tight_layout()
@@ -157,7 +247,26 @@ def figure_fig3(dos_data, sweep):
 
 
 def figure_fig3_right(sweep, x=None):
-    """Fig. 3 (right) alone: Eq. (18) lines and the exact ``sweep`` markers (:func:`ratio_sweep`)."""
+    """Fig. 3 (right) alone: Eq. (18) lines and the exact markers.
+
+    Parameters
+    ----------
+    sweep : nickelates.pairing.RatioSweep
+        From :func:`nickelates.pairing.ratio_sweep`.
+    x : array_like, optional
+        N_beta/N_alpha values of the lines (default 1 to 4).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The new figure.
+
+    Examples
+    --------
+    >>> s = pairing.RatioSweep(np.array([0.45]), (0.3,), np.array([2.5]), np.array([[1.76]]), 0.3)
+    >>> len(figure_fig3_right(s).axes[0].lines)
+    4
+    """
     fig, ax = plt.subplots(figsize=(5, 3.6))
     plot_ratio_vs_dos(sweep, ax, x=np.linspace(1.0, 4.0, 200) if x is None else x)
     ax.set_xlim(1, 4)
@@ -166,117 +275,262 @@ def figure_fig3_right(sweep, x=None):
 
 
 def figure_gap_vs_T(curve):
-    """Delta_alpha(T), Delta_beta(T) on the zone diagonal (meV) of a ``pairing.GapCurve``, one panel."""
+    """Delta_alpha(T), Delta_beta(T) on the zone diagonal (meV), one panel.
+
+    Parameters
+    ----------
+    curve : nickelates.pairing.GapCurve
+        From :func:`nickelates.pairing.gap_vs_temperature`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The new figure.
+
+    Examples
+    --------
+    >>> c = pairing.GapCurve(np.array([0.0, 5.0]), np.array([[0.1, 0, 0], [0.05, 0, 0]]),
+    ...                      np.array([[-0.05, 0, 0], [-0.02, 0, 0]]), 6.0, "s", 0.0)
+    >>> len(figure_gap_vs_T(c).axes)
+    1
+    """
     fig, ax = plt.subplots(figsize=(5, 3.4))
     plot_gap_vs_T(curve, ax)
     fig.tight_layout()
     return fig
 
 
-def figure_fig4(dos_data, solutions):
-    """The paper's Fig. 4: weighted DOS ratios vs n_c (left) and Delta(theta) on the sheets (right)."""
-    from . import bands as vb
+def figure_fig4(dos_sweep, comparisons):
+    """The paper's Fig. 4: weighted DOS ratios vs n_c (left) and Delta(theta) on the sheets (right).
 
-    n = len(solutions)
+    Parameters
+    ----------
+    dos_sweep : nickelates.bands.DOSSweep
+        From :func:`nickelates.bands.dos_vs_filling` (left panel).
+    comparisons : sequence of nickelates.pairing.GapComparison
+        From :func:`nickelates.pairing.compare_gap_cases` (one right panel each).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The new figure.
+
+    Examples
+    --------
+    >>> cs = pairing.compare_gap_cases(pairing.FIG4_CASES[:1], n_k=64)
+    >>> len(figure_fig4(bands.dos_vs_filling([0.4, 0.5]), cs).axes)
+    2
+    """
+    n = len(comparisons)
     fig = plt.figure(figsize=(3.6 * (n + 1), 3.4))
     gs = fig.add_gridspec(1, n + 1)
     a0 = fig.add_subplot(gs[0, 0])
-    vb.plot_weighted_dos(dos_data, a0)
+    viz_bands.plot_weighted_dos(dos_sweep, a0)
     axs = [fig.add_subplot(gs[0, 1])]
     axs += [fig.add_subplot(gs[0, k], sharey=axs[0]) for k in range(2, n + 1)]
-    figure_fig4_right(solutions, np.array(axs))
+    figure_fig4_right(comparisons, np.array(axs))
     return fig
 
 
-@lru_cache(maxsize=64)
-def _with_density(p, n_c):
-    return B.with_density(p, n_c)
+def gap_state(lam=0.4, kappa_a=0.75, kappa_b=0.75, n_c=0.45, Omega=0.3, p=bands.PAPER_V3, n_k=128):
+    """Exact and analytic gaps of one explorer state (old name; use ``pairing.compare_gaps``).
 
+    Parameters
+    ----------
+    lam : float, optional
+        Coupling lambda = V sqrt(N_a N_b) (V follows from the bands at ``n_c``).
+    kappa_a, kappa_b : float, optional
+        Kondo/Hund ratios (dimensionless).
+    n_c : float, optional
+        Filling (electrons per Ni).
+    Omega : float, optional
+        Cutoff (eV).
+    p : nickelates.bands.BandParams, optional
+        Band parameters (eV); mu is set from ``n_c``.
+    n_k : int, optional
+        Cells per axis of the finest grid.
 
-def gap_state(lam=0.4, kappa_a=0.75, kappa_b=0.75, n_c=0.45, Omega=0.3, p=B.PAPER_V3, n_k=128):
-    """Solve exact and analytic gaps for one set of explorer parameters; returns a dict.
+    Returns
+    -------
+    nickelates.pairing.GapComparison
+        ``pairing.compare_gaps(bands.with_density(p, n_c), ...)``.
 
-    lam : coupling lambda = V sqrt(N_a N_b) (V follows from the bands at n_c);
-    kappa_a, kappa_b : Kondo/Hund ratios; n_c : electrons per Ni; Omega : cutoff (eV).
+    Examples
+    --------
+    >>> gap_state(0.4, 0.0, 0.0, n_k=64).channel
+    's'
     """
-    q = _with_density(p, float(n_c))
-    V = P.V_for_lambda(q, lam)
-    sol = P.solve_gap(q, V=V, kappa_a=kappa_a, kappa_b=kappa_b, Omega=Omega, n_k=n_k)
-    ana = P.analytic_gaps(q, V=V, kappa_a=kappa_a, kappa_b=kappa_b, Omega=Omega)
-    data = {"params": dataclasses.asdict(q), "V": V, "lam": lam, "channel": sol.channel,
-            "solution": sol, "analytic": ana,
-            "gap_alpha": sol.gap_alpha, "gap_beta": sol.gap_beta,
-            "ratio": sol.ratio if sol.channel == "s" else float("nan"),
-            "ratio_eq18": ana.ratio}
-    if sol.channel == "s":
-        data["curves"] = fs_gap_curves(sol, 180)
-    return data
+    return pairing.compare_gaps(bands.with_density(p, n_c), lam=lam, kappa_a=kappa_a, kappa_b=kappa_b,
+                                Omega=Omega, n_k=n_k)
 
 
-def figure_gap_state(data, title=""):
-    """Figure of one explorer state: Delta(theta) on both sheets (meV), exact vs Eq. (16)."""
+def figure_gap_state(comparison, title=""):
+    """Figure of one explorer state: Delta(theta) on both sheets (meV), exact vs Eq. (16).
+
+    Parameters
+    ----------
+    comparison : nickelates.pairing.GapComparison
+        From :func:`nickelates.pairing.compare_gaps`.
+    title : str, optional
+        Axes title (default: lambda and both ratios).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The new figure.
+
+    Raises
+    ------
+    TypeError
+        If ``comparison`` is not a ``GapComparison``.
+
+    Examples
+    --------
+    >>> c = pairing.compare_gaps(bands.with_density(bands.PAPER_V3, 0.45), lam=0.4, kappa_a=0.5,
+    ...                          kappa_b=0.5, n_k=64)
+    >>> len(figure_gap_state(c).axes[0].lines)
+    4
+    """
+    check.instance("comparison", comparison, pairing.GapComparison)
     fig, ax = plt.subplots(figsize=(5.2, 3.4))
-    sol, ana = data["solution"], data["analytic"]
-    if sol.channel == "s":
-        for band in B.BAND_NAMES:
-            th, d = fs_gap_curves(sol, 180)[band]
-            m = th <= math.pi / 2 + 1e-12
-            ax.plot(th[m], 1e3 * d[m], color=COLORS[band], label=rf"$|\Delta_\{band}|$ exact")
-            th, d = fs_gap_curves(ana, 180)[band]
-            ax.plot(th[m], 1e3 * d[m], "--", color=COLORS[band], label="Eq. (16)+(18)")
+    if comparison.channel == "s":
+        _gap_lines(ax, pairing.fermi_surface_gaps(comparison.exact, 180), 1e-3, "-", r"$|\Delta_\{band}|$ exact")
+        _gap_lines(ax, pairing.fermi_surface_gaps(comparison.analytic, 180), 1e-3, "--", "Eq. (16)+(18)")
         ax.set_xticks([0, math.pi / 4, math.pi / 2], ["0", r"$\pi/4$", r"$\pi/2$"])
         ax.set_xlim(0, math.pi / 2)
         ax.set_xlabel(r"$\theta$")
         ax.set_ylabel(r"$|\Delta(\theta)|$ (meV)")
         ax.legend(fontsize=7, ncol=2)
-        ax.set_title(title or (rf"$\lambda={data['lam']:.2f}$: $\Delta_\alpha/\Delta_\beta$ = "
-                               rf"{data['ratio']:.2f} (exact), {data['ratio_eq18']:.2f} (Eq. 18)"), fontsize=9)
+        ax.set_title(title or (rf"$\lambda={comparison.lam:.2f}$: $\Delta_\alpha/\Delta_\beta$ = "
+                               rf"{comparison.ratio:.2f} (exact), {comparison.ratio_eq18:.2f} (Eq. 18)"),
+                     fontsize=9)
     else:
-        ax.text(0.5, 0.5, f"leading channel: {sol.channel}", ha="center", transform=ax.transAxes)
+        ax.text(0.5, 0.5, f"leading channel: {comparison.channel}", ha="center", transform=ax.transAxes)
     fig.tight_layout()
     return fig
 
 
+#: explorer sliders: name -> (min, max, step, description)
+_SLIDERS = {"lam": (0.15, 0.7, 0.01, "λ"), "kappa_a": (0.0, 1.5, 0.05, "κa"),
+            "kappa_b": (0.0, 1.5, 0.05, "κb"), "n_c": (0.2, 0.9, 0.01, "n_c"), "Omega": (0.05, 0.6, 0.01, "Ω")}
+
+
 class PairingExplorer(Explorer):
-    """ipywidgets explorer: lambda, kappa_a, kappa_b, n_c, Omega -> Delta(theta) on both sheets.
+    """ipywidgets explorer: lambda, kappa_a, kappa_b, n_c, Omega (eV) -> Delta(theta) on both sheets.
 
     ``sliders`` maps names ("lam", "kappa_a", "kappa_b", "n_c", "Omega") to the
     FloatSlider widgets; every redraw stores its numbers in ``data`` (gaps on the
-    diagonal in eV, exact and Eq. (18) ratios, channel, Fermi-surface curves).
+    diagonal in eV, exact and Eq. (18) ratios, channel, Fermi-surface curves,
+    and the ``pairing.GapComparison`` as "comparison").
+
+    Parameters
+    ----------
+    lam : float, optional
+        Coupling lambda.
+    kappa_a, kappa_b : float, optional
+        Kondo/Hund ratios.
+    n_c : float, optional
+        Filling (electrons per Ni).
+    Omega : float, optional
+        Cutoff (eV).
+    p : nickelates.bands.BandParams, optional
+        Band parameters (eV); mu follows ``n_c``.
+    n_k : int, optional
+        Cells per axis of the finest grid.
+
+    Examples
+    --------
+    >>> e = PairingExplorer(kappa_a=0.0, kappa_b=0.0, n_k=64)
+    >>> e.data["channel"], round(e.data["ratio"], 2)
+    ('s', 1.77)
     """
 
     errors = (ValueError, RuntimeError)
 
-    def __init__(self, lam=0.4, kappa_a=0.75, kappa_b=0.75, n_c=0.45, Omega=0.3, p=B.PAPER_V3, n_k=128):
+    def __init__(self, lam=0.4, kappa_a=0.75, kappa_b=0.75, n_c=0.45, Omega=0.3, p=bands.PAPER_V3, n_k=128):
         import ipywidgets as W
 
-        self.p = p
+        self.p = bands.check_params(p)
         self.n_k = n_k
+        start = {"lam": lam, "kappa_a": kappa_a, "kappa_b": kappa_b, "n_c": n_c, "Omega": Omega}
         fs = dict(continuous_update=False, readout_format=".2f", style={"description_width": "3em"})
-        self.sliders = {
-            "lam": W.FloatSlider(value=lam, min=0.15, max=0.7, step=0.01, description="λ", **fs),
-            "kappa_a": W.FloatSlider(value=kappa_a, min=0.0, max=1.5, step=0.05, description="κa", **fs),
-            "kappa_b": W.FloatSlider(value=kappa_b, min=0.0, max=1.5, step=0.05, description="κb", **fs),
-            "n_c": W.FloatSlider(value=n_c, min=0.2, max=0.9, step=0.01, description="n_c", **fs),
-            "Omega": W.FloatSlider(value=Omega, min=0.05, max=0.6, step=0.01, description="Ω", **fs),
-        }
+        self.sliders = {name: W.FloatSlider(value=start[name], min=lo, max=hi, step=step, description=desc, **fs)
+                        for name, (lo, hi, step, desc) in _SLIDERS.items()}
         self._build(self.sliders.values(),
                     lambda status, out: W.HBox([W.VBox(list(self.sliders.values()) + [status]), out]),
                     status=True)
 
     def compute(self) -> dict:
+        """Return the numbers of the current state.
+
+        Returns
+        -------
+        dict
+            "comparison" (``pairing.GapComparison``), "params" (dict, eV), "V" (eV),
+            "lam", "channel", "solution", "analytic", "gap_alpha", "gap_beta" (eV),
+            "ratio" (NaN unless s channel), "ratio_eq18" and, in the s channel,
+            "curves" (``pairing.fermi_surface_gaps`` of the exact solution).
+        """
         v = self.values()
-        return gap_state(v["lam"], v["kappa_a"], v["kappa_b"], v["n_c"], v["Omega"], self.p, self.n_k)
+        c = pairing.compare_gaps(bands.with_density(self.p, v["n_c"]), lam=v["lam"], kappa_a=v["kappa_a"],
+                                 kappa_b=v["kappa_b"], Omega=v["Omega"], n_k=self.n_k)
+        data = {"comparison": c, "params": dataclasses.asdict(c.p), "V": c.V, "lam": c.lam, "channel": c.channel,
+                "solution": c.exact, "analytic": c.analytic,
+                "gap_alpha": c.exact.gap_alpha, "gap_beta": c.exact.gap_beta,
+                "ratio": c.ratio if c.channel == "s" else float("nan"), "ratio_eq18": c.ratio_eq18}
+        if c.channel == "s":
+            data["curves"] = pairing.fermi_surface_gaps(c.exact, 180)
+        return data
 
     def status_html(self, d) -> str:
+        """Return the status line (channel, diagonal gaps in meV, ratios).
+
+        Parameters
+        ----------
+        d : dict
+            What :meth:`compute` returned.
+
+        Returns
+        -------
+        str
+            HTML.
+        """
         return (f"channel {d['channel']}; Δα(π/4) = {1e3 * d['gap_alpha']:.2f} meV, "
                 f"Δβ(π/4) = {1e3 * d['gap_beta']:.2f} meV; ratio {d['ratio']:.3f} "
                 f"(Eq. 18: {d['ratio_eq18']:.3f})")
 
     def figure(self, d):
-        return figure_gap_state(d)
+        """Return the figure of the state ``d``.
+
+        Parameters
+        ----------
+        d : dict
+            What :meth:`compute` returned.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            :func:`figure_gap_state` of the comparison.
+        """
+        return figure_gap_state(d["comparison"])
 
 
 def explorer(**kw) -> PairingExplorer:
-    """Live explorer of the exact gaps (see :class:`PairingExplorer`)."""
+    """Live explorer of the exact gaps (see :class:`PairingExplorer`).
+
+    Parameters
+    ----------
+    **kw
+        Passed to :class:`PairingExplorer` (lam, kappa_a, kappa_b, n_c, Omega in eV, p, n_k).
+
+    Returns
+    -------
+    PairingExplorer
+        The explorer (its ``widget`` displays in Jupyter).
+
+    Examples
+    --------
+    >>> sorted(explorer(n_k=64).sliders)
+    ['Omega', 'kappa_a', 'kappa_b', 'lam', 'n_c']
+    """
     return PairingExplorer(**kw)

@@ -1,33 +1,73 @@
 """Figures and the ipywidgets explorer of chapter 5 (STM and Andreev spectra of the triplon gaps).
 
-Units as in :mod:`nickelates.tunneling`: bias and energies in meV (mV),
-gaps returned by the model in eV and shown in meV, T in K.
+Everything here draws results computed by :mod:`nickelates.tunneling`
+(``STMSpectrum``, ``AndreevSpectrum``, ``ApparentGaps``, ``ApparentGapMap``,
+``Fig5Spectra``, ``ModelSpectra``) and returns a matplotlib Figure. Units as
+in :mod:`nickelates.tunneling`: bias energies in meV (voltages in mV), gaps
+shown in meV, T in K.
 """
 from __future__ import annotations
 
-import numpy as np
 import matplotlib.pyplot as plt
+import numpy as np
 
-from .. import tunneling as T
+from .. import _validate as check
+from .. import tunneling
+# moved to nickelates.tunneling (re-exported for the old import path)
+from ..tunneling import ANDREEV_GAMMA_RATIO, FIG5, STM_GAMMA_RATIO, fig5_spectra, model_spectra
 from .explorer import Explorer
 
-__all__ = ["plot_stm", "plot_andreev", "plot_gap_map", "render_spectra", "figure_fig5", "fig5_data",
+__all__ = ["plot_stm", "plot_andreev", "plot_gap_map", "render_spectra", "figure_fig5",
            "figure_predicted_andreev", "figure_gap_maps", "FIG5", "SpectraExplorer", "explorer",
-           "ANDREEV_GAMMA_RATIO", "STM_GAMMA_RATIO"]
+           "ANDREEV_GAMMA_RATIO", "STM_GAMMA_RATIO", "fig5_spectra", "model_spectra", "fig5_data",
+           "compute_spectra"]
 
-#: Gamma_alpha / Gamma_beta of the paper's Fig. 5 (2 meV / 1 meV).
-STM_GAMMA_RATIO = 2.0
-#: Gamma_1 / Gamma_2 of Guo et al.'s T = 3 K fit (6.6 / 4.0 meV).
-ANDREEV_GAMMA_RATIO = 6.6 / 4.0
+#: old names of :func:`nickelates.tunneling.fig5_spectra` and :func:`nickelates.tunneling.model_spectra`
+fig5_data = fig5_spectra
+compute_spectra = model_spectra
+
+
+def _axes(ax, figsize):
+    if ax is None:
+        return plt.subplots(figsize=figsize)
+    return ax.figure, ax
 
 
 def plot_stm(spec, ax=None, extrema=None, title=None):
-    """STM spectrum (``tunneling.STMSpectrum``) with band contributions; ``extrema``
-    (dict band -> (min, max) meV) marks the gap extrema on the sheets."""
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(5.5, 3.5))
-    else:
-        fig = ax.figure
+    """Draw an STM spectrum with its band contributions.
+
+    Parameters
+    ----------
+    spec : tunneling.STMSpectrum
+        The spectrum (bias in meV).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw into (a new figure otherwise).
+    extrema : dict, optional
+        band -> (min, max) |gap| in meV (``ModelGaps.extrema``): dotted and dashed marks.
+    title : str, optional
+        Axes title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure holding ``ax``.
+
+    Raises
+    ------
+    TypeError
+        If ``spec`` is not an ``STMSpectrum``.
+
+    Examples
+    --------
+    >>> from nickelates import bands, tunneling
+    >>> p = bands.with_density(bands.PAPER_V3, 0.45)
+    >>> s = tunneling.stm_spectrum(np.linspace(-60, 60, 121), p, 0.04, 0.02, n_theta=16)
+    >>> fig = plot_stm(s, extrema={"alpha": (40, 40), "beta": (20, 20)})
+    >>> len(fig.axes[0].lines)
+    7
+    """
+    check.instance("spec", spec, tunneling.STMSpectrum)
+    fig, ax = _axes(ax, (5.5, 3.5))
     w = spec.omega_meV
     ax.plot(w, spec.total, "k", lw=1.8, label="dI/dV (total)")
     ax.plot(w, spec.beta, color="tab:red", lw=1, label=f"β band (weight {spec.weights[1]:.2f})")
@@ -47,12 +87,41 @@ def plot_stm(spec, ax=None, extrema=None, title=None):
 
 
 def plot_andreev(spec, ax=None, fit=None, title=None):
-    """Predicted Andreev spectrum (``tunneling.AndreevSpectrum``) and, if given, the
-    two-isotropic-gap fit (``tunneling.ApparentGaps``)."""
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(5.5, 3.5))
-    else:
-        fig = ax.figure
+    """Draw a predicted Andreev spectrum and, if given, its two-isotropic-gap fit.
+
+    Parameters
+    ----------
+    spec : tunneling.AndreevSpectrum
+        The spectrum (bias in mV).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw into (a new figure otherwise).
+    fit : tunneling.ApparentGaps, optional
+        The s+s fit of ``spec`` (gaps in meV).
+    title : str, optional
+        Axes title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure holding ``ax``.
+
+    Raises
+    ------
+    TypeError
+        If ``spec`` or ``fit`` have the wrong type.
+
+    Examples
+    --------
+    >>> from nickelates import bands, tunneling
+    >>> p = bands.with_density(bands.PAPER_V3, 0.45)
+    >>> s = tunneling.andreev_spectrum(np.linspace(-60, 60, 61), p, 0.023, 0.006, n_theta=16)
+    >>> len(plot_andreev(s).axes[0].lines)
+    3
+    """
+    check.instance("spec", spec, tunneling.AndreevSpectrum)
+    if fit is not None:
+        check.instance("fit", fit, tunneling.ApparentGaps)
+    fig, ax = _axes(ax, (5.5, 3.5))
     b = spec.bias_mV
     ax.plot(b, spec.total, "k", lw=1.8, label="model (anisotropic s±)")
     ax.plot(b, spec.alpha + spec.weights[1], color="tab:blue", lw=0.8, label="α part (+ w_β)")
@@ -68,22 +137,65 @@ def plot_andreev(spec, ax=None, fit=None, title=None):
     return fig
 
 
-def plot_gap_map(m, key="ratio", ax=None, target=None, title=None):
-    """Colour map of ``m[key]`` over (kappa, n_c) from ``tunneling.apparent_gap_map``
-    (or the saved npz); ``target`` draws that contour (e.g. 3.8)."""
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(5.5, 3.8))
-    else:
-        fig = ax.figure
-    z = np.asarray(m[key], float)
-    k = np.asarray(m["kappa"], float)
-    n = np.asarray(m["n_c"], float)
+_MAP_LABELS = {"gap_max_ratio": "max|Δα| / max|Δβ|", "ratio": "apparent Δ1/Δ2"}
+
+
+def plot_gap_map(gap_map, key="ratio", ax=None, target=None, title=None):
+    """Colour map of one quantity of an apparent-gap map over (kappa, n_c); failed points marked.
+
+    Points that failed (``gap_map.ok`` False) are left blank and marked with a
+    red cross, and the legend counts them, so no unconverged point is shown silently.
+
+    Parameters
+    ----------
+    gap_map : tunneling.ApparentGapMap
+        The map (``tunneling.apparent_gap_map`` or ``ApparentGapMap.from_arrays``).
+    key : str
+        A value field ("ratio", "delta1", ... in meV where they are gaps) or "gap_max_ratio".
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw into (a new figure otherwise).
+    target : float, optional
+        Draw this contour in red (e.g. the measured 3.8), if inside the range.
+    title : str, optional
+        Axes title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure holding ``ax``.
+
+    Raises
+    ------
+    TypeError
+        If ``gap_map`` is not an ``ApparentGapMap``.
+    ValueError
+        If ``key`` is not a field of the map.
+
+    Examples
+    --------
+    >>> from nickelates import tunneling
+    >>> m = tunneling.apparent_gap_map([0.25, 0.4, 0.45], [0.0, 0.3], source="eq18", starts=1,
+    ...                                n_bias=41, progress=False, n_theta=16)
+    >>> fig = plot_gap_map(m)
+    >>> fig.axes[0].get_legend().get_texts()[0].get_text()
+    'failed (2 of 6)'
+    """
+    check.instance("gap_map", gap_map, tunneling.ApparentGapMap)
+    z = gap_map.masked(key)
+    fig, ax = _axes(ax, (5.5, 3.8))
+    k, n = gap_map.kappa, gap_map.n_c
     pc = ax.pcolormesh(k, n, z, shading="nearest", cmap="viridis")
-    fig.colorbar(pc, ax=ax, label=key)
-    cs = ax.contour(k, n, z, colors="w", linewidths=0.7)
-    ax.clabel(cs, fontsize=7, fmt="%.2g")
-    if target is not None and np.nanmin(z) < target < np.nanmax(z):
-        ax.contour(k, n, z, levels=[target], colors="r", linewidths=1.5)
+    fig.colorbar(pc, ax=ax, label=_MAP_LABELS.get(key, key))
+    if z.count() >= 4 and min(k.size, n.size) >= 2:
+        cs = ax.contour(k, n, z, colors="w", linewidths=0.7)
+        ax.clabel(cs, fontsize=7, fmt="%.2g")
+        if target is not None and z.min() < target < z.max():
+            ax.contour(k, n, z, levels=[target], colors="r", linewidths=1.5)
+    if gap_map.n_failed:
+        bad_n, bad_k = np.nonzero(~gap_map.ok)
+        ax.plot(k[bad_k], n[bad_n], "x", color="tab:red", ms=7,
+                label=f"failed ({gap_map.n_failed} of {gap_map.ok.size})")
+        ax.legend(fontsize=7, loc="upper right")
     ax.set_xlabel("κ (= κa = κb)")
     ax.set_ylabel("n_c (electrons per Ni)")
     if title:
@@ -91,115 +203,167 @@ def plot_gap_map(m, key="ratio", ax=None, target=None, title=None):
     return fig
 
 
-#: the book's Fig. 5 setting (kappa = 0.3 is inferred: the paper does not print it)
-FIG5 = dict(n_c=0.45, lam=0.4, kappa=0.3, Omega=0.3)
+def figure_fig5(spectra=None, xmax=120.0):
+    """The paper's Fig. 5 (v3): STM spectra of the analytic (left) and exact (right) gaps.
 
+    Band contributions are drawn, gap minima dotted and maxima dashed; the
+    kappa = 0 spectrum is dash-dotted on the left.
 
-def fig5_data(omega=None, setting=FIG5):
-    """Gaps and STM spectra behind :func:`figure_fig5`.
+    Parameters
+    ----------
+    spectra : tunneling.Fig5Spectra, optional
+        The spectra (``tunneling.fig5_spectra()``, computed with its defaults if None).
+    xmax : float
+        Upper bias limit of the axes (mV).
 
-    Returns {"omega": meV grid, "setting", "eq18": (gaps, spectrum), "exact": (gaps, spectrum),
-    "kappa0": (gaps, spectrum)} with gaps from ``tunneling.triplon_gaps`` and spectra from
-    ``tunneling.stm_spectrum``; "kappa0" is the analytic kappa = 0 reference.
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two panels.
+
+    Raises
+    ------
+    TypeError
+        If ``spectra`` is not a ``Fig5Spectra``.
+    ValueError
+        If ``spectra`` lacks the analytic or the exact gaps.
+
+    Examples
+    --------
+    >>> from nickelates import tunneling
+    >>> f = tunneling.fig5_spectra(np.linspace(-120, 120, 241))
+    >>> len(figure_fig5(f).axes)
+    2
     """
-    w = np.linspace(-200.0, 200.0, 4001) if omega is None else np.asarray(omega, float)
-    out = {"omega": w, "setting": dict(setting)}
-    for key, kw, src in (("eq18", setting, "eq18"), ("exact", setting, "exact"),
-                         ("kappa0", {**setting, "kappa": 0.0}, "eq18")):
-        mg = T.triplon_gaps(**kw, source=src)
-        out[key] = (mg, T.stm_spectrum(w, mg.p, mg.delta_alpha, mg.delta_beta))
-    return out
-
-
-def figure_fig5(omega=None, setting=FIG5, xmax=120.0, *, data=None):
-    """The paper's Fig. 5 (v3): STM spectra of the analytic (Eq. (16)+(18), left) and exact
-    (Eq. (14), right) gaps with band contributions; the kappa = 0 spectrum dash-dotted.
-
-    omega : bias grid in meV (default -200..200 meV, 0.1 meV step).
-    data : optional :func:`fig5_data` output (then ``omega`` and ``setting`` are taken from it).
-    """
-    d = fig5_data(omega, setting) if data is None else data
-    w, setting = d["omega"], d["setting"]
+    d = fig5_spectra() if spectra is None else check.instance("spectra", spectra, tunneling.Fig5Spectra)
+    if d.analytic is None or d.exact is None:
+        raise ValueError("figure_fig5 needs the analytic and the exact spectra: fig5_spectra(sources=('eq18', 'exact'))")
+    xmax = check.positive("xmax", xmax, hi=1e5)
+    s = d.setting
     fig, axs = plt.subplots(1, 2, figsize=(10, 3.6), sharey=True)
-    for ax, src, name in ((axs[0], "eq18", "analytic gaps, Eq. (16)+(18)"), (axs[1], "exact", "exact gaps, Eq. (14)")):
-        mg, s = d[src]
-        plot_stm(s, ax=ax, extrema=mg.extrema,
-                 title=f"{name}; κ = {setting['kappa']:g}, λ = {setting['lam']:g}, Ω = {setting['Omega']:g} eV")
+    panels = ((axs[0], d.analytic, d.stm_analytic, "analytic gaps, Eq. (16)+(18)"),
+              (axs[1], d.exact, d.stm_exact, "exact gaps, Eq. (14)"))
+    for ax, mg, spec, name in panels:
+        plot_stm(spec, ax=ax, extrema=mg.extrema,
+                 title=f"{name}; κ = {s['kappa']:g}, λ = {s['lam']:g}, Ω = {s['Omega']:g} eV")
         ax.set_xlim(0, xmax)
-    axs[0].plot(w, d["kappa0"][1].total, color="0.6", lw=1, ls="-.", label="κ = 0 (no anisotropy)")
+    axs[0].plot(d.omega_meV, d.stm_kappa0.total, color="0.6", lw=1, ls="-.", label="κ = 0 (no anisotropy)")
     axs[0].legend(fontsize=7)
     fig.tight_layout()
     return fig
 
 
-def figure_predicted_andreev(setting=FIG5, starts=4, *, gaps=None, return_data=False):
-    """Predicted Andreev spectrum of the exact Fig. 5 gaps with Guo et al.'s two-gap s+s fit.
+def figure_predicted_andreev(apparent, kappa=None):
+    """Predicted Andreev spectrum with Guo et al.'s two-gap s+s fit.
 
-    gaps : optional ``tunneling.triplon_gaps`` result to use instead of solving ``setting``.
-    With ``return_data=True`` returns ``(fig, apparent)``, the ``tunneling.apparent_gaps`` result.
+    Parameters
+    ----------
+    apparent : tunneling.ApparentGaps
+        The fit of the predicted spectrum, e.g.
+        ``tunneling.apparent_gaps(ex.p, ex.delta_alpha, ex.delta_beta)`` of the
+        exact Fig. 5 gaps ``ex = tunneling.triplon_gaps(**tunneling.FIG5)``.
+    kappa : float, optional
+        kappa of the gaps, for the title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel.
+
+    Raises
+    ------
+    TypeError
+        If ``apparent`` is not an ``ApparentGaps``.
+
+    Examples
+    --------
+    >>> from nickelates import bands, tunneling
+    >>> p = bands.with_density(bands.PAPER_V3, 0.45)
+    >>> ap = tunneling.apparent_gaps(p, 0.03, 0.01, bias_mV=np.linspace(-60, 60, 61), starts=1, n_theta=16)
+    >>> len(figure_predicted_andreev(ap, kappa=0.0).axes[0].lines)
+    4
     """
-    ex = T.triplon_gaps(**setting, source="exact") if gaps is None else gaps
-    ap = T.apparent_gaps(ex.p, ex.delta_alpha, ex.delta_beta, starts=starts)
-    fig = plot_andreev(ap.spectrum, fit=ap,
-                       title=f"Predicted Andreev spectrum (exact gaps, κ = {setting['kappa']:g}) "
-                             "and Guo et al.'s s+s fit")
-    if return_data:
-        return fig, ap
-    return fig
+    check.instance("apparent", apparent, tunneling.ApparentGaps)
+    which = "" if kappa is None else f", κ = {check.finite('kappa', kappa):g}"
+    return plot_andreev(apparent.spectrum, fit=apparent,
+                        title=f"Predicted Andreev spectrum (model gaps{which}) and Guo et al.'s s+s fit")
 
 
-def figure_gap_maps(m):
-    """Apparent Delta1/Delta2 (left, measured 3.8 in red) and the ratio of the gap maxima (right)
-    over (kappa, n_c) from ``data/apparent_gap_map.npz``."""
+def figure_gap_maps(gap_map, target_ratio=23 / 6):
+    """Apparent Delta1/Delta2 (left, the measured ratio in red) and the ratio of the gap maxima (right).
+
+    Parameters
+    ----------
+    gap_map : tunneling.ApparentGapMap
+        The map, e.g. ``ApparentGapMap.from_arrays(numpy.load(paths.data_file("apparent_gap_map.npz")))``.
+    target_ratio : float
+        Measured Delta1/Delta2 (Guo et al.: 23/6).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two panels; failed points are marked (see :func:`plot_gap_map`).
+
+    Raises
+    ------
+    TypeError
+        If ``gap_map`` is not an ``ApparentGapMap``.
+
+    Examples
+    --------
+    >>> from nickelates import tunneling
+    >>> m = tunneling.apparent_gap_map([0.4, 0.45], [0.0, 0.3], source="eq18", starts=1, n_bias=41,
+    ...                                progress=False, n_theta=16)
+    >>> len(figure_gap_maps(m).axes)
+    4
+    """
+    check.instance("gap_map", gap_map, tunneling.ApparentGapMap)
+    target_ratio = check.positive("target_ratio", target_ratio)
     fig, axs = plt.subplots(1, 2, figsize=(10.5, 3.8))
-    reached = np.nanmax(m["ratio"]) >= 23 / 6
-    plot_gap_map(m, "ratio", ax=axs[0], target=23 / 6,
-                 title="apparent Δ1/Δ2 (λ = 0.4, Ω = 0.3 eV); measured 3.8 "
-                       + ("in red" if reached else "not reached"))
-    plot_gap_map({**m, "max|Δα| / max|Δβ|": m["alpha_max"] / m["beta_max"]}, "max|Δα| / max|Δβ|",
-                 ax=axs[1], title="model: ratio of the gap maxima on the sheets")
+    ratio = gap_map.masked("ratio")
+    reached = ratio.count() > 0 and ratio.max() >= target_ratio
+    plot_gap_map(gap_map, "ratio", ax=axs[0], target=target_ratio,
+                 title=f"apparent Δ1/Δ2 (λ = {np.nanmax(gap_map.lam):g}, Ω = {gap_map.Omega:g} eV); "
+                       f"measured {target_ratio:.2g} " + ("in red" if reached else "not reached"))
+    plot_gap_map(gap_map, "gap_max_ratio", ax=axs[1], title="model: ratio of the gap maxima on the sheets")
     fig.tight_layout()
     return fig
 
 
-def compute_spectra(lam=0.4, kappa=0.3, r=0.7, gamma=1.0, *, n_c=0.45, Omega=0.3, source="exact",
-                    fit=False, omega=None, bias=None):
-    """STM and Andreev spectra (and optionally the apparent gaps) at one slider setting.
+def render_spectra(spectra):
+    """Two-panel figure (STM | Andreev) of one explorer setting.
 
-    gamma : Dynes Gamma_beta (meV); Gamma_alpha = 2 gamma in the STM spectrum (Fig. 5 ratio),
-    and in the Andreev spectrum Gamma_beta = gamma, Gamma_alpha = 1.65 gamma (Guo et al.'s ratio),
-    at Guo et al.'s T = 3 K and Z.
+    Parameters
+    ----------
+    spectra : tunneling.ModelSpectra
+        Output of ``tunneling.model_spectra`` (gamma_beta in meV).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two panels.
+
+    Raises
+    ------
+    TypeError
+        If ``spectra`` is not a ``ModelSpectra``.
+
+    Examples
+    --------
+    >>> from nickelates import tunneling
+    >>> s = tunneling.model_spectra(0.4, 0.3, 0.7, 1.0, source="eq18", n_theta=32,
+    ...                             omega_meV=np.linspace(-100, 100, 201), bias_mV=np.linspace(-100, 100, 41))
+    >>> len(render_spectra(s).axes)
+    2
     """
-    mg = T.triplon_gaps(n_c, lam, kappa, Omega, source=source)
-    gmax = max(mg.extrema["alpha"][1], mg.extrema["beta"][1])
-    w = np.linspace(-1.6 * gmax, 1.6 * gmax, 1601) if omega is None else np.asarray(omega, float)
-    stm = T.stm_spectrum(w, mg.p, mg.delta_alpha, mg.delta_beta, r=r, gamma_alpha=STM_GAMMA_RATIO * gamma,
-                         gamma_beta=gamma)
-    b = T.default_bias(gmax, 241) if bias is None else np.asarray(bias, float)
-    akw = dict(T=T.GUO_T3["T"], Z_alpha=T.GUO_T3["Z_alpha"], Z_beta=T.GUO_T3["Z_beta"],
-               gamma_alpha=ANDREEV_GAMMA_RATIO * gamma, gamma_beta=gamma)
-    if fit:
-        ap = T.apparent_gaps(mg.p, mg.delta_alpha, mg.delta_beta, bias_mV=b, starts=3, **akw)
-        andreev = ap.spectrum
-    else:
-        ap = None
-        andreev = T.andreev_spectrum(b, mg.p, mg.delta_alpha, mg.delta_beta, **akw)
-    peaks = [pk[0] for pk in T.peak_positions(w, stm.total)][:2]
-    return {"gaps": mg, "stm": stm, "andreev": andreev, "apparent": ap, "stm_peaks": sorted(peaks),
-            "values": dict(lam=lam, kappa=kappa, r=r, gamma=gamma)}
-
-
-
-def render_spectra(data):
-    """Two-panel figure (STM | Andreev) from ``compute_spectra`` output."""
+    check.instance("spectra", spectra, tunneling.ModelSpectra)
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 3.6))
-    v = data["values"]
-    mg = data["gaps"]
-    plot_stm(data["stm"], ax=a1, extrema=mg.extrema,
-             title=f"STM: λ={v['lam']:.2f}, κ={v['kappa']:.2f}, r={v['r']:.2f}, Γβ={v['gamma']:.2f} meV "
-                   f"({mg.source} gaps)")
-    plot_andreev(data["andreev"], ax=a2, fit=data["apparent"],
-                 title=f"Andreev (100 contact), T = {data['andreev'].T:g} K")
+    mg = spectra.gaps
+    plot_stm(spectra.stm, ax=a1, extrema=mg.extrema,
+             title=f"STM: λ={spectra.lam:.2f}, κ={spectra.kappa:.2f}, r={spectra.r:.2f}, "
+                   f"Γβ={spectra.gamma_beta:.2f} meV ({mg.source} gaps)")
+    plot_andreev(spectra.andreev, ax=a2, fit=spectra.apparent,
+                 title=f"Andreev (100 contact), T = {spectra.andreev.T:g} K")
     fig.tight_layout()
     return fig
 
@@ -207,33 +371,91 @@ def render_spectra(data):
 class SpectraExplorer(Explorer):
     """Live explorer of the triplon model's STM and Andreev spectra.
 
-    ``sliders``: dict name -> widget (lam, kappa, r, gamma; gamma is Gamma_beta in meV);
-    ``data``: the output of :func:`compute_spectra` at the last redraw.
+    ``sliders``: dict name -> widget (lam, kappa, r, gamma_beta in meV);
+    ``data``: the ``tunneling.ModelSpectra`` of the last redraw.
+
+    Parameters
+    ----------
+    lam, kappa, r : float
+        Initial coupling lambda, kappa_a = kappa_b and orbital weight r (dimensionless).
+    gamma_beta : float
+        Initial Dynes Gamma_beta (meV).
+    n_c : float
+        Electrons per Ni (fixed).
+    Omega : float
+        Cutoff (eV, fixed).
+    source : {"exact", "eq18", "eq17"}
+        Gap source.
+    fit : bool
+        Also fit the Andreev spectrum at each redraw (slower).
+
+    Examples
+    --------
+    >>> ex = SpectraExplorer(source="eq18", kappa=0.0)
+    >>> [round(x) for x in ex.data.stm_peaks]
+    [38, 67]
     """
 
-    def __init__(self, lam=0.4, kappa=0.3, r=0.7, gamma=1.0, *, n_c=0.45, Omega=0.3, source="exact",
+    def __init__(self, lam=0.4, kappa=0.3, r=0.7, gamma_beta=1.0, *, n_c=0.45, Omega=0.3, source="exact",
                  fit=False):
-        import ipywidgets as W
+        import ipywidgets as widgets
 
         fs = dict(continuous_update=False, readout_format=".2f")
-        self.n_c, self.Omega, self.source, self.fit = n_c, Omega, source, fit
+        self.n_c, self.Omega = n_c, Omega
+        self.source = check.choice("source", source, tunneling.GAP_SOURCES)
+        self.fit = check.boolean("fit", fit)
         self.sliders = {
-            "lam": W.FloatSlider(value=lam, min=0.2, max=0.6, step=0.02, description="λ", **fs),
-            "kappa": W.FloatSlider(value=kappa, min=0.0, max=0.8, step=0.05, description="κ", **fs),
-            "r": W.FloatSlider(value=r, min=0.0, max=1.0, step=0.05, description="r", **fs),
-            "gamma": W.FloatSlider(value=gamma, min=0.2, max=8.0, step=0.1, description="Γβ (meV)", **fs),
+            "lam": widgets.FloatSlider(value=lam, min=0.2, max=0.6, step=0.02, description="λ", **fs),
+            "kappa": widgets.FloatSlider(value=kappa, min=0.0, max=0.8, step=0.05, description="κ", **fs),
+            "r": widgets.FloatSlider(value=r, min=0.0, max=1.0, step=0.05, description="r", **fs),
+            "gamma_beta": widgets.FloatSlider(value=gamma_beta, min=0.2, max=8.0, step=0.1,
+                                              description="Γβ (meV)", **fs),
         }
         ctl = list(self.sliders.values())
-        self._build(ctl, lambda status, out: W.VBox([W.HBox(ctl[:2]), W.HBox(ctl[2:]), out]))
+        self._build(ctl, lambda status, out: widgets.VBox([widgets.HBox(ctl[:2]), widgets.HBox(ctl[2:]), out]))
 
     def compute(self):
-        return compute_spectra(**self.values(), n_c=self.n_c, Omega=self.Omega, source=self.source,
-                               fit=self.fit)
+        """Return the spectra of the current slider values.
+
+        Returns
+        -------
+        tunneling.ModelSpectra
+            Gaps, STM and Andreev spectra.
+        """
+        return model_spectra(**self.values(), n_c=self.n_c, Omega=self.Omega, source=self.source, fit=self.fit)
 
     def figure(self, data=None):
+        """Return the two-panel figure of ``data`` (default: the last redraw).
+
+        Parameters
+        ----------
+        data : tunneling.ModelSpectra, optional
+            Spectra to draw.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            See :func:`render_spectra`.
+        """
         return render_spectra(self.data if data is None else data)
 
 
 def explorer(**kw):
-    """Return a :class:`SpectraExplorer` (display it, or its ``.widget``, in Jupyter)."""
+    """Return a :class:`SpectraExplorer` (display it, or its ``.widget``, in Jupyter).
+
+    Parameters
+    ----------
+    **kw
+        Keywords of :class:`SpectraExplorer`.
+
+    Returns
+    -------
+    SpectraExplorer
+        The explorer.
+
+    Examples
+    --------
+    >>> explorer(source="eq18").sliders["gamma_beta"].value
+    1.0
+    """
     return SpectraExplorer(**kw)

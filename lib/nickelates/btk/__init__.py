@@ -1,0 +1,75 @@
+"""Andreev-reflection (BTK / Tanaka-Kashiwaya) spectroscopy: model, fits, files (chapter 4).
+
+Units: energies, gaps and broadenings in **meV**, bias in **mV**, temperatures
+in **K** (SI units in :mod:`~nickelates.btk.estimates`).
+
+Submodules
+----------
+``model``
+    The conductance: :class:`Gap`, :func:`intrinsic_conductance`,
+    :func:`conductance`, :func:`conductance_multi`, the plain-NumPy
+    :func:`conductance_reference`, the textbook :func:`btk_amplitudes` /
+    :func:`btk_coefficients`, :func:`dynes_dos`, the smearing grid
+    (:func:`energy_grid_step`, :func:`smearing_grid`), :func:`dwave_orientation`.
+``normalization``
+    :func:`normalize` by a polynomial normal-state background.
+``fitting``
+    :func:`fit` (multi-start lmfit, :class:`BTKFit`), :func:`initial_guess`,
+    :func:`multistart`, :func:`parameter_names`, :func:`gaps_from_values`,
+    :func:`correlation_matrix`.
+``temperature``
+    :func:`gap_bcs`, :func:`fit_gap_temperature`, :class:`GapTemperatureFit`.
+``paper``
+    Guo et al.'s :data:`NB_CALIBRATION` and :data:`TABLE3` with the chapter's
+    analyses (:func:`nb_calibration_spectra`, :func:`table3_gaps`,
+    :func:`table3_refits`, :func:`table3_gap_temperature`).
+``io``
+    :func:`read_spectrum` of text files (:class:`Spectrum`, :class:`SpectrumFileError`).
+``estimates``
+    SI side estimates: coherence length, mean free path, Sharvin resistance/radius.
+
+Every name is importable from ``nickelates.btk`` itself (the import paths of
+the former single module keep working).
+
+Examples
+--------
+>>> from nickelates import btk
+>>> btk.conductance([0.0], 1.0, 0.0, 0.0, 0.0)        # perfect Andreev reflection
+array([2.])
+"""
+from __future__ import annotations
+
+from .estimates import coherence_length_from_hc2, mean_free_path, sharvin_radius, sharvin_resistance
+from .fitting import (MAX_STARTS, BTKFit, correlation_matrix, fit, gaps_from_values, initial_guess,
+                      multistart, parameter_names)
+from .io import BIAS_UNITS, Spectrum, SpectrumFileError, read_spectrum
+from .model import (DELTA_MAX, GAMMA_MAX, K_B_MEV_PER_K, MAX_GRID, T_MAX, Z_MAX, DwaveOrientation, Gap,
+                    btk_amplitudes, btk_coefficients, check_gaps, conductance, conductance_multi,
+                    conductance_reference, dwave_orientation, dynes_dos, energy_grid_step,
+                    intrinsic_conductance, smearing_grid)
+from .normalization import NormalizedSpectrum, normalize
+from .paper import (NB_CALIBRATION, TABLE3, NbCalibration, Table3Refits, nb_calibration_spectra,
+                    table3_gap_temperature, table3_gaps, table3_refits)
+from .temperature import GapTemperatureFit, fit_gap_temperature, gap_bcs
+
+__all__ = [
+    # model
+    "K_B_MEV_PER_K", "Gap", "conductance", "conductance_multi", "intrinsic_conductance",
+    "conductance_reference", "btk_coefficients", "btk_amplitudes", "dynes_dos", "energy_grid_step",
+    "smearing_grid", "check_gaps", "DwaveOrientation", "dwave_orientation",
+    "DELTA_MAX", "GAMMA_MAX", "Z_MAX", "T_MAX", "MAX_GRID",
+    # normalization
+    "normalize", "NormalizedSpectrum",
+    # fitting
+    "fit", "BTKFit", "initial_guess", "multistart", "parameter_names", "gaps_from_values",
+    "correlation_matrix", "MAX_STARTS",
+    # temperature
+    "gap_bcs", "fit_gap_temperature", "GapTemperatureFit",
+    # paper
+    "TABLE3", "NB_CALIBRATION", "table3_gaps", "Table3Refits", "table3_refits", "table3_gap_temperature",
+    "NbCalibration", "nb_calibration_spectra",
+    # io
+    "read_spectrum", "Spectrum", "SpectrumFileError", "BIAS_UNITS",
+    # estimates
+    "coherence_length_from_hc2", "mean_free_path", "sharvin_radius", "sharvin_resistance",
+]

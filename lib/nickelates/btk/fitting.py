@@ -1,0 +1,896 @@
+"""Multi-start least-squares fits of point-contact spectra with the BTK model (chapter 4).
+
+:func:`fit` runs in five steps, each a small function of this module:
+
+1. **bounds** (:func:`_bounds`): the allowed range of every parameter, from the
+   bias range and spacing (gaps up to 1.2 max|V|, Gamma >= a quarter of the
+   median bias step, Z in [0, 5], alpha in [0, pi/4], w1 in [0.02, 0.98]);
+2. **starts** (:func:`_start_values`, :func:`_start_variants`): the automatic
+   guess (:func:`initial_guess`) and systematic and random variations of Z,
+   Gamma and the gaps, turned into ``lmfit.Parameters`` by :func:`_parameters`
+   (gap 1 is the larger: the fit varies r21 = delta2 / delta1 in (0.01, 1));
+3. **objective** (:class:`_Objective`): the residual of the model
+   ``P(V) * G_BTK(V)`` (P = 1 or a fitted polynomial background);
+4. **search and polish** (:func:`multistart`, :func:`_polish`): every start is
+   optimized on <= 201 points with a cheaper quadrature, the best is refined on
+   all points at full accuracy (Levenberg-Marquardt, covariance);
+5. **result** (:func:`_result`): values, standard errors (propagated to delta2),
+   correlations, parameters at a bound, the model at the data.
+
+Units: bias in mV, gaps and broadenings in meV, alpha in rad, T in K.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .. import _validate as check
+from .model import T_MAX, Gap, conductance_multi
+from .normalization import normalize
+
+__all__ = ["BTKFit", "fit", "initial_guess", "multistart", "parameter_names", "gaps_from_values",
+           "correlation_matrix", "MAX_STARTS"]
+
+MAX_STARTS = 200           #: largest number of starts of :func:`fit`
+_SYMMETRIES = ("s", "d")
+_SEARCH_POINTS = 201       # points of the search phase
+_SEARCH_N_ANGLES = 12      # quadrature of the search phase (errors ~1e-4, refined in the polish)
+_SEARCH_PPW = 2.0
+
+
+def _unit(name):
+    return "meV" if name.startswith(("delta", "gamma")) else ("rad" if name.startswith("alpha") else "")
+
+
+# ------------------------------------------------------------------ result
+@dataclass(frozen=True)
+class BTKFit:
+    """Result of :func:`fit`.
+
+    Attributes
+    ----------
+    symmetry : tuple of str
+        "s" or "d" per gap.
+    T : float
+        Temperature in K (held fixed).
+    values : dict
+        Parameter -> value (meV for delta*, gamma*; rad for alpha*; Z*, w1 and
+        the background coefficients bg0, bg1 ... in powers of V / max|V| dimensionless).
+    stderr : dict
+        Parameter -> standard error (same units) or None when the covariance
+        could not be estimated or the parameter sits at a bound (``at_bounds``).
+    correlations : dict
+        "p1,p2" -> correlation coefficient (only |c| >= 0.1).
+    chisqr : float
+        chi^2 (with ``sigma``; otherwise of the bare residuals).
+    redchi : float
+        Reduced chi^2, chisqr / (ndata - nvarys).
+    ndata : int
+        Number of data points.
+    nvarys : int
+        Number of free parameters.
+    aic : float
+        Akaike information criterion of the final lmfit run.
+    bic : float
+        Bayesian information criterion of the final lmfit run.
+    success : bool
+        lmfit's success flag of the final run.
+    n_starts : int
+        Number of starts of the search.
+    gaps : tuple of Gap
+        The model at the best fit.
+    bias : numpy.ndarray
+        Bias in mV.
+    data : numpy.ndarray
+        Normalized data (raw data divided by ``background`` when it was fitted).
+    sigma : numpy.ndarray or None
+        Noise of G used in chi^2.
+    best_fit : numpy.ndarray
+        Normalized model at ``bias``.
+    components : tuple of numpy.ndarray
+        Smeared single-band conductances (best_fit = sum w_i G_i).
+    message : str
+        lmfit's message.
+    background : numpy.ndarray or None
+        Fitted background at ``bias`` (ones without a background fit).
+    at_bounds : tuple of str
+        Parameters that ended at a bound of their range.
+    lmfit_result : lmfit.minimizer.MinimizerResult
+        The final lmfit result.
+
+    Examples
+    --------
+    >>> b = np.linspace(-8, 8, 121)
+    >>> y = conductance_multi(b, (Gap(1.5, 0.43, 1.42),), 3.0)
+    >>> r = fit(b, y, n_gaps=1, T=3.0, starts=1)
+    >>> round(r.values["delta1"], 3), r.rms < 1e-6
+    (1.5, True)
+    """
+
+    symmetry: tuple
+    T: float
+    values: dict
+    stderr: dict
+    correlations: dict
+    chisqr: float
+    redchi: float
+    ndata: int
+    nvarys: int
+    aic: float
+    bic: float
+    success: bool
+    n_starts: int
+    gaps: tuple
+    bias: np.ndarray
+    data: np.ndarray
+    sigma: np.ndarray | None
+    best_fit: np.ndarray
+    components: tuple
+    message: str = ""
+    background: np.ndarray | None = None
+    at_bounds: tuple = ()
+    lmfit_result: object = field(default=None, repr=False, compare=False)
+
+    @property
+    def rms(self) -> float:
+        """Root-mean-square residual of the normalized conductance (dimensionless)."""
+        return float(np.sqrt(np.mean((self.data - self.best_fit) ** 2)))
+
+    def report(self) -> str:
+        """Human-readable summary: quality, parameters with uncertainties and units, strong correlations.
+
+        Returns
+        -------
+        str
+            Several lines of text (printed by the CLI).
+        """
+        lines = [f"BTK fit: {len(self.gaps)} gap(s), symmetry {'+'.join(self.symmetry)}, T = {self.T} K"]
+        if self.sigma is not None:
+            lines.append(f"  reduced chi^2 = {self.redchi:.4g}  (N = {self.ndata}, {self.nvarys} free)")
+        else:
+            lines.append(f"  rms residual of normalized G = {self.rms:.3g}  (N = {self.ndata}, "
+                         f"{self.nvarys} free; no sigma given: uncertainties scaled by the residuals)")
+        for k, v in self.values.items():
+            e = self.stderr.get(k)
+            unit = f" {_unit(k)}" if _unit(k) else ""
+            if k in self.at_bounds:
+                lines.append(f"  {k:8s} = {v:.5g}{unit} (at a bound of its range; no uncertainty)")
+            elif e is not None:
+                lines.append(f"  {k:8s} = {v:.5g} +/- {e:.2g}{unit}")
+            else:
+                lines.append(f"  {k:8s} = {v:.5g}{unit} (uncertainty not estimated)")
+        strong = {k: c for k, c in self.correlations.items() if abs(c) >= 0.5}
+        if strong:
+            lines.append("  strong correlations: " + ", ".join(f"{k}: {c:+.2f}" for k, c in strong.items()))
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict:
+        """JSON-ready summary (the ``fit`` block of the CLI's output file).
+
+        Returns
+        -------
+        dict
+            symmetry, T_K (K), parameters {name: {value, stderr, unit}},
+            correlations, chisqr, redchi, rms_residual, sigma_given, ndata,
+            nvarys, aic, bic, success, n_starts, message, at_bounds.
+        """
+        return {
+            "symmetry": list(self.symmetry), "T_K": self.T,
+            "parameters": {k: {"value": v, "stderr": self.stderr.get(k), "unit": _unit(k)}
+                           for k, v in self.values.items()},
+            "correlations": self.correlations, "chisqr": self.chisqr, "redchi": self.redchi,
+            "rms_residual": self.rms, "sigma_given": self.sigma is not None,
+            "ndata": self.ndata, "nvarys": self.nvarys, "aic": self.aic, "bic": self.bic,
+            "success": self.success, "n_starts": self.n_starts, "message": self.message,
+            "at_bounds": list(self.at_bounds),
+        }
+
+
+def correlation_matrix(result):
+    """Parameter correlation matrix of a fit (1 on the diagonal, 0 where |c| < 0.1 or not estimated).
+
+    Parameters
+    ----------
+    result : BTKFit
+        A fit result.
+
+    Returns
+    -------
+    tuple of (list of str, numpy.ndarray)
+        Parameter names (order of ``result.values``) and the symmetric matrix
+        of correlation coefficients (dimensionless).
+
+    Raises
+    ------
+    TypeError
+        If ``result`` is not a :class:`BTKFit`.
+
+    Examples
+    --------
+    >>> b = np.linspace(-8, 8, 121)
+    >>> y = conductance_multi(b, (Gap(1.5, 0.43, 1.42),), 3.0) + np.random.default_rng(0).normal(0, 0.002, 121)
+    >>> names, C = correlation_matrix(fit(b, y, n_gaps=1, T=3.0, sigma=0.002, starts=1))
+    >>> names, bool(np.allclose(C, C.T) and np.all(np.diag(C) == 1))
+    (['delta1', 'Z1', 'gamma1'], True)
+    """
+    check.instance("result", result, BTKFit)
+    names = list(result.values)
+    C = np.eye(len(names))
+    for k, cval in result.correlations.items():
+        i, j = (names.index(p) for p in k.split(","))
+        C[i, j] = C[j, i] = cval
+    return names, C
+
+
+# ------------------------------------------------------------------ parameters <-> gaps
+def _check_symmetry(symmetry, n_gaps):
+    if isinstance(symmetry, str):
+        symmetry = tuple(s.strip() for s in symmetry.split(","))
+    try:
+        symmetry = tuple(symmetry)
+    except TypeError:
+        raise TypeError(f"symmetry must be a string like 's,d' or a sequence of 's'/'d', "
+                        f"got {type(symmetry).__name__}") from None
+    if len(symmetry) == 1:
+        symmetry = symmetry * n_gaps
+    if len(symmetry) != n_gaps:
+        raise ValueError(f"symmetry must give one of 's'/'d' per gap ({n_gaps}), got {symmetry!r}")
+    for s in symmetry:
+        check.choice("symmetry", s, _SYMMETRIES)
+    return symmetry
+
+
+def parameter_names(n_gaps, symmetry):
+    """Names of the BTK fit parameters: delta_i, Z_i, gamma_i (alpha_i for d-wave gaps), w1 for two gaps.
+
+    Parameters
+    ----------
+    n_gaps : int
+        1 or 2.
+    symmetry : str or sequence of str
+        "s"/"d" per gap, "s,d", or one symmetry for all gaps.
+
+    Returns
+    -------
+    list of str
+        The names, gap by gap (units: meV for delta, gamma; rad for alpha).
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a bad ``n_gaps`` or ``symmetry``.
+
+    Examples
+    --------
+    >>> parameter_names(2, "s,d")
+    ['delta1', 'Z1', 'gamma1', 'delta2', 'Z2', 'gamma2', 'alpha2', 'w1']
+    """
+    n_gaps = check.integer("n_gaps", n_gaps, 1, 2)
+    symmetry = _check_symmetry(symmetry, n_gaps)
+    names = []
+    for i in range(n_gaps):
+        names += [f"delta{i + 1}", f"Z{i + 1}", f"gamma{i + 1}"]
+        if symmetry[i] == "d":
+            names.append(f"alpha{i + 1}")
+    if n_gaps == 2:
+        names.append("w1")
+    return names
+
+
+def _gaps(vals, n_gaps, symmetry):
+    w1 = vals.get("w1", 1.0)
+    ws = [w1, 1.0 - w1][:n_gaps]
+    return tuple(Gap(vals[f"delta{i + 1}"], vals[f"Z{i + 1}"], vals[f"gamma{i + 1}"], ws[i],
+                     symmetry[i], vals.get(f"alpha{i + 1}", 0.0)) for i in range(n_gaps))
+
+
+def gaps_from_values(values, n_gaps, symmetry):
+    """The :class:`Gap` tuple of a set of fit parameters (e.g. ``BTKFit.values`` or a stored fit).
+
+    Parameters
+    ----------
+    values : dict
+        Parameter -> value (delta_i, gamma_i in meV; alpha_i in rad; Z_i, w1
+        dimensionless); see :func:`parameter_names`. Extra keys (bg0 ...) are ignored.
+    n_gaps : int
+        1 or 2.
+    symmetry : str or sequence of str
+        "s"/"d" per gap.
+
+    Returns
+    -------
+    tuple of Gap
+        One gap per band, weights w1 and 1 - w1.
+
+    Raises
+    ------
+    TypeError
+        If ``values`` is not a dict.
+    ValueError
+        If a needed parameter is missing or out of range.
+
+    Examples
+    --------
+    >>> gaps_from_values({"delta1": 2.0, "Z1": 0.5, "gamma1": 0.1}, 1, "s")
+    (Gap(delta=2.0, Z=0.5, gamma=0.1, weight=1.0, symmetry='s', alpha=0.0, sign=1),)
+    """
+    check.instance("values", values, dict)
+    names = parameter_names(n_gaps, symmetry)
+    missing = [k for k in names if k not in values]
+    if missing:
+        raise ValueError(f"values lacks the parameters {missing} of a {n_gaps}-gap {symmetry!r} model")
+    return _gaps(values, int(n_gaps), _check_symmetry(symmetry, int(n_gaps)))
+
+
+# ------------------------------------------------------------------ starting gaps
+def _symmetrized(b, g):
+    """|V| grid and the even part of G (where both signs are present)."""
+    order = np.argsort(b)
+    b, g = b[order], g[order]
+    pos = np.abs(b)
+    vmax_common = min(-b.min(), b.max()) if b.min() < 0 < b.max() else 0.0
+    if vmax_common > 0:
+        v = np.sort(np.unique(pos[pos <= vmax_common]))
+        ge = 0.5 * (np.interp(v, b, g) + np.interp(-v, b, g))
+        return v, ge
+    v, inverse = np.unique(pos, return_inverse=True)     # one-sided: average repeated |V|
+    return v, np.bincount(inverse, weights=g) / np.bincount(inverse)
+
+
+def initial_guess(bias_mV, G, n_gaps=2):
+    """Automatic starting gaps (meV) from the spectrum's features.
+
+    Candidates are the coherence peaks of the symmetrized G(|V|) and the
+    steepest drops of G (the gap edge of a flat-topped Andreev plateau);
+    peaks rank before edges, each ranked by prominence.
+
+    Parameters
+    ----------
+    bias_mV : array_like of float
+        Bias in mV (1-D, at least 5 points, not all zero).
+    G : array_like of float
+        Normalized conductance, same length.
+    n_gaps : int, optional
+        1 or 2.
+
+    Returns
+    -------
+    list of float
+        ``n_gaps`` gaps in meV, largest first.
+
+    Raises
+    ------
+    TypeError
+        For complex, boolean or string arrays or a non-integer ``n_gaps``.
+    ValueError
+        For mismatched lengths, fewer than 5 points or an all-zero bias.
+
+    Examples
+    --------
+    >>> b = np.linspace(-80, 80, 321)
+    >>> G = conductance_multi(b, (Gap(23.0, 0.58, 6.6, 0.5), Gap(6.0, 0.4, 4.0, 0.5)), 3.0)
+    >>> [round(x) for x in initial_guess(b, G)]
+    [24, 8]
+    """
+    from scipy.signal import find_peaks
+
+    b = check.real_array("bias_mV", bias_mV, ndim=1, min_size=5)
+    g = check.real_array("G", G, ndim=1, min_size=5)
+    check.same_length(bias_mV=b, G=g)
+    n_gaps = check.integer("n_gaps", n_gaps, 1, 2)
+    if not np.any(b != 0):
+        raise ValueError("bias_mV must not be all zero")
+    v, ge = _symmetrized(b, g)
+    vmax = float(v.max())
+    # noise level from second differences; smooth over ~2 % of the points
+    noise = float(np.median(np.abs(np.diff(ge, 2)))) / (0.6745 * math.sqrt(6)) if v.size > 3 else 0.0
+    k = 1
+    if v.size >= 9:
+        k = max(3, v.size // 50) | 1
+        ge = np.convolve(np.pad(ge, k // 2, mode="edge"), np.ones(k) / k, mode="valid")
+    floor = 5.0 * noise / math.sqrt(k)
+    cands = []
+    span = float(np.ptp(ge)) or 1.0
+    pk, pr = find_peaks(ge, prominence=max(0.01 * span, floor))
+    cands += [(1.0 + p / span, v[i]) for i, p in zip(pk, pr["prominences"])]
+    if v.size >= 5:
+        d = -np.gradient(ge, v)
+        dspan = float(np.ptp(d)) or 1.0
+        dk, dr = find_peaks(d, prominence=0.05 * dspan)
+        cands += [(0.5 * p / dspan, v[i]) for i, p in zip(dk, dr["prominences"])]
+    cands = [(p, e) for p, e in cands if 0.02 * vmax < e < 0.7 * vmax]
+    cands.sort(reverse=True)
+    gaps = []
+    for _, e in cands:
+        if all(abs(e - x) > 0.25 * max(e, x) for x in gaps):
+            gaps.append(float(e))
+        if len(gaps) == n_gaps:
+            break
+    defaults = [0.3 * vmax, 0.08 * vmax]
+    while len(gaps) < n_gaps:
+        gaps.append(next(x for x in defaults if all(abs(x - y) > 0.25 * max(x, y) for y in gaps)))
+    return sorted(gaps, reverse=True)
+
+
+# ------------------------------------------------------------------ step 0: the problem
+@dataclass(frozen=True)
+class _Problem:
+    """Validated inputs of one fit."""
+
+    bias: np.ndarray
+    G: np.ndarray
+    sigma: np.ndarray | None
+    n_gaps: int
+    symmetry: tuple
+    T: float
+    names: list
+    angle_resolved: bool
+    n_angles: int | None
+    points_per_width: float
+    background_degree: int | None
+    bg_outer_fraction: float
+
+    @property
+    def vmax(self):
+        return float(np.max(np.abs(self.bias)))
+
+
+def _check_overrides(names, initial, bounds, fixed):
+    out = []
+    for what, dct in (("initial", initial), ("bounds", bounds), ("fixed", fixed)):
+        if dct is None:
+            out.append({})
+            continue
+        check.instance(what, dct, dict)
+        for k in dct:
+            if k not in names:
+                raise ValueError(f"{what} has unknown parameter {k!r}; allowed: {names}")
+        if what == "bounds":
+            for k, pair in dct.items():
+                try:
+                    lo, hi = pair
+                except (TypeError, ValueError):
+                    raise TypeError(f"bounds[{k!r}] must be a pair (min, max), got {pair!r}") from None
+                lo = check.in_range(f"bounds[{k!r}][0]", lo) if np.isfinite(lo) else float(lo)
+                hi = check.in_range(f"bounds[{k!r}][1]", hi) if np.isfinite(hi) else float(hi)
+                if not lo < hi or math.isnan(lo) or math.isnan(hi):
+                    raise ValueError(f"bounds[{k!r}] must satisfy min < max, got {pair!r}")
+        else:
+            for k, v in dct.items():
+                check.finite(f"{what}[{k!r}]", v)
+        out.append(dict(dct))
+    return out
+
+
+def _problem(bias_mV, G, n_gaps, symmetry, T, sigma, angle_resolved, n_angles, points_per_width,
+             background_degree, bg_outer_fraction):
+    b = check.real_array("bias_mV", bias_mV, ndim=1)
+    y = check.real_array("G", G, ndim=1)
+    check.same_length(bias_mV=b, G=y)
+    n_gaps = check.integer("n_gaps", n_gaps, 1, 2)
+    symmetry = _check_symmetry(symmetry, n_gaps)
+    T = check.nonnegative("T", T, T_MAX)
+    angle_resolved = check.boolean("angle_resolved", angle_resolved)
+    if n_angles is not None:
+        check.integer("n_angles", n_angles, 2, 4096)
+    ppw = check.in_range("points_per_width", points_per_width, 0.5, 100.0)
+    names = parameter_names(n_gaps, symmetry)
+    if background_degree is not None:
+        background_degree = check.integer("background_degree", background_degree, 0, 6)
+        names += [f"bg{k}" for k in range(background_degree + 1)]
+    frac = check.in_range("bg_outer_fraction", bg_outer_fraction, 0.0, 1.0, lo_open=True)
+    need = max(3 * len(names), 20)
+    if b.size < need:
+        raise ValueError(f"bias_mV has {b.size} points; a {n_gaps}-gap fit needs at least {need}")
+    if not np.any(b != 0):
+        raise ValueError("bias_mV must not be all zero")
+    sig = None
+    if sigma is not None:
+        s = check.real_array("sigma", sigma)
+        if s.size not in (1, b.size):
+            raise ValueError(f"sigma must be a number or have one value per bias point ({b.size}), got {s.size}")
+        sig = np.broadcast_to(s.ravel(), b.shape).astype(float)
+        if np.any(sig <= 0):
+            raise ValueError("sigma must be positive")
+    return _Problem(b, y, sig, n_gaps, symmetry, T, names, angle_resolved, n_angles, ppw,
+                    background_degree, frac)
+
+
+# ------------------------------------------------------------------ step 1: bounds
+def _min_gamma(problem):
+    steps = np.diff(np.sort(problem.bias))
+    return max(0.01, 0.25 * float(np.median(steps)))
+
+
+def _bounds(problem, bounds):
+    """(min, max) of every parameter: defaults from the bias range, then the caller's ``bounds``."""
+    vmax, gmin = problem.vmax, _min_gamma(problem)
+    lo_hi = {}
+    for i in range(problem.n_gaps):
+        lo_hi[f"delta{i + 1}"] = (max(0.005 * vmax, gmin), 1.2 * vmax)
+        lo_hi[f"Z{i + 1}"] = (0.0, 5.0)
+        lo_hi[f"gamma{i + 1}"] = (gmin, 0.5 * vmax)
+        lo_hi[f"alpha{i + 1}"] = (0.0, math.pi / 4)
+    lo_hi["w1"] = (0.02, 0.98)
+    lo_hi.update(bounds)
+    if problem.background_degree is not None:
+        for k in range(problem.background_degree + 1):
+            lo_hi[f"bg{k}"] = bounds.get(f"bg{k}", (-np.inf, np.inf))
+    return lo_hi
+
+
+# ------------------------------------------------------------------ step 2: starts
+def _start_values(problem, initial):
+    """Base starting values (automatic gaps, Z = 0.5, Gamma = 0.15 Delta, background) and the guessed gaps."""
+    gmin = _min_gamma(problem)
+    base, cx, yn = {}, None, problem.G
+    deg = problem.background_degree
+    if deg is not None:
+        ns0 = normalize(problem.bias, problem.G, degree=deg, outer_fraction=problem.bg_outer_fraction)
+        c0 = np.polynomial.Polynomial(ns0.coefficients)
+        cx = np.polynomial.Polynomial.fit(problem.bias / problem.vmax, c0(problem.bias), deg).convert().coef
+        yn = ns0.G
+    guess_d = initial_guess(problem.bias, yn, problem.n_gaps)
+    for i in range(problem.n_gaps):
+        base[f"delta{i + 1}"] = guess_d[i]
+        base[f"Z{i + 1}"] = 0.5
+        base[f"gamma{i + 1}"] = max(0.15 * guess_d[i], 1.5 * gmin)
+        base[f"alpha{i + 1}"] = 0.0
+    base["w1"] = 0.5
+    if cx is not None:
+        for k in range(deg + 1):
+            base[f"bg{k}"] = float(cx[k]) if k < cx.size else 0.0
+    base.update(initial)
+    return base, guess_d
+
+
+def _start_variants(n_gaps, guess_d, starts, seed):
+    """The first ``starts`` variations of the base start: itself, systematic ones, then random ones.
+
+    Keys: D1 (gap 1, meV) with r (delta2/delta1), Z, g (Gamma / Delta), d (gap
+    scale), w (w1), a (alpha, rad).
+    """
+    rng = np.random.default_rng(seed)
+    variants = [{}]
+    if n_gaps == 2:
+        # the largest feature is gap 1 with a small gap 2; or it is gap 2
+        # under a broad gap 1 (guards against a spurious large-bias feature)
+        variants += [{"D1": guess_d[0], "r": 0.25, "Z": 0.5, "g": 0.2},
+                     {"D1": guess_d[1], "r": 0.25, "Z": 0.5, "g": 0.2}]
+    variants += [{"Z": 0.2, "g": 0.05}, {"Z": 1.0, "g": 0.15}, {"Z": 0.5, "g": 0.4},
+                 {"Z": 0.25, "g": 0.25, "d": 0.8}, {"Z": 0.8, "g": 0.05, "d": 1.15}]
+    while len(variants) < starts:
+        variants.append({"Z": float(rng.uniform(0.05, 1.5)), "g": float(rng.uniform(0.03, 0.5)),
+                         "d": float(rng.uniform(0.75, 1.25)), "w": float(rng.uniform(0.2, 0.8)),
+                         "a": float(rng.uniform(0, math.pi / 4))})
+    return variants[:starts]
+
+
+def _varied_value(nm, base, var):
+    """Starting value of parameter ``nm``: the base value changed as the variant ``var`` says."""
+    root = nm.rstrip("12")
+    if "D1" in var:
+        dvar = {"delta1": var["D1"], "delta2": var["D1"] * var["r"]}
+    else:
+        dvar = {k: base[k] * var.get("d", 1.0) for k in ("delta1", "delta2") if k in base}
+    if root == "Z" and "Z" in var:
+        return var["Z"]
+    if root == "gamma" and "g" in var:
+        return var["g"] * dvar["delta" + nm[-1]]
+    if root == "delta" and ("d" in var or "D1" in var):
+        return dvar[nm]
+    if root == "w" and "w" in var:
+        return var["w"]
+    if root == "alpha" and "a" in var:
+        return var["a"]
+    return base[nm]
+
+
+def _parameters(var, names, base, lo_hi, fixed, ordered):
+    """``lmfit.Parameters`` of one start (delta2 = r21 * delta1 when ``ordered``)."""
+    import lmfit
+
+    p = lmfit.Parameters()
+    for nm in names:
+        val = _varied_value(nm, base, var)
+        lo, hi = lo_hi[nm]
+        if nm in fixed:
+            p.add(nm, value=float(fixed[nm]), vary=False)
+        elif nm == "delta2" and ordered:
+            r = min(max(val / p["delta1"].value, 0.02), 0.98)
+            p.add("r21", value=r, min=0.01, max=1.0)
+            p.add("delta2", expr="r21*delta1")
+        elif not np.isfinite(hi - lo):
+            p.add(nm, value=float(val), min=lo, max=hi)
+        else:
+            p.add(nm, value=float(min(max(val, lo + 1e-9 * (hi - lo)), hi - 1e-9 * (hi - lo))),
+                  min=lo, max=hi)
+    return p
+
+
+# ------------------------------------------------------------------ step 3: objective
+class _Objective:
+    """Model P(V) G_BTK(V) of a fit problem and its (weighted) residual."""
+
+    def __init__(self, problem):
+        self.problem = problem
+
+    def background(self, vals, bb):
+        deg = self.problem.background_degree
+        if deg is None:
+            return 1.0
+        return np.polynomial.polynomial.polyval(bb / self.problem.vmax, [vals[f"bg{k}"] for k in range(deg + 1)])
+
+    def model(self, params, bb, coarse=False):
+        pr = self.problem
+        vals = params.valuesdict()
+        gaps = _gaps(vals, pr.n_gaps, pr.symmetry)
+        if coarse:   # search phase: cheaper quadrature (errors ~1e-4), refined in the polish
+            g = conductance_multi(bb, gaps, pr.T, pr.angle_resolved, n_angles=pr.n_angles or _SEARCH_N_ANGLES,
+                                  points_per_width=_SEARCH_PPW)
+        else:
+            g = conductance_multi(bb, gaps, pr.T, pr.angle_resolved, n_angles=pr.n_angles,
+                                  points_per_width=pr.points_per_width)
+        return self.background(vals, bb) * g
+
+    def residual(self, params, bb, yy, ss, coarse=False):
+        r = self.model(params, bb, coarse) - yy
+        return r if ss is None else r / ss
+
+
+# ------------------------------------------------------------------ step 4: search and polish
+def multistart(residual, starts, *, args=(), max_nfev=300, xtol=1e-6, ftol=1e-7):
+    """Minimize a least-squares residual from several starts; return the best result.
+
+    Each start is optimized with lmfit's trust-region ``least_squares``; the
+    result with the lowest chi^2 wins (the first one on ties).
+
+    Parameters
+    ----------
+    residual : callable
+        ``residual(params, *args) -> numpy.ndarray`` (lmfit convention; units of the data / sigma).
+    starts : sequence of lmfit.Parameters
+        Starting points (at least one).
+    args : tuple, optional
+        Extra arguments of ``residual``.
+    max_nfev : int, optional
+        Maximum function evaluations per start (>= 1; bounds the run time).
+    xtol, ftol : float, optional
+        Relative tolerances (dimensionless, in (0, 1]) of the parameters and of chi^2.
+
+    Returns
+    -------
+    lmfit.minimizer.MinimizerResult
+        The best of the runs.
+
+    Raises
+    ------
+    TypeError
+        If ``residual`` is not callable or a start is not ``lmfit.Parameters``.
+    ValueError
+        If ``starts`` is empty or a tolerance or ``max_nfev`` is out of range.
+
+    Examples
+    --------
+    >>> import lmfit
+    >>> def res(p):
+    ...     x = p["x"].value
+    ...     return np.array([(x * x - 4.0) * (x - 3.0)])   # zeros at -2, 2, 3
+    >>> starts = []
+    >>> for x0 in (-3.0, 2.5):
+    ...     p = lmfit.Parameters(); p.add("x", value=x0, min=-5, max=5); starts.append(p)
+    >>> round(multistart(res, starts).params["x"].value, 6) in (-2.0, 2.0, 3.0)
+    True
+    """
+    import lmfit
+
+    if not callable(residual):
+        raise TypeError(f"residual must be callable, got {type(residual).__name__}")
+    starts = list(starts)
+    if not starts:
+        raise ValueError("starts must contain at least one lmfit.Parameters")
+    for p in starts:
+        check.instance("starts[i]", p, lmfit.Parameters)
+    max_nfev = check.iterations("max_nfev", max_nfev)
+    xtol = check.tolerance("xtol", xtol)
+    ftol = check.tolerance("ftol", ftol)
+    best = None
+    for p0 in starts:
+        r = lmfit.minimize(residual, p0, args=tuple(args), method="least_squares",
+                           xtol=xtol, ftol=ftol, max_nfev=max_nfev)
+        if best is None or r.chisqr < best.chisqr:
+            best = r
+    return best
+
+
+def _search_subset(problem):
+    """At most 201 evenly spread data points for the search phase."""
+    npts = problem.bias.size
+    sub = np.unique(np.linspace(0, npts - 1, min(npts, _SEARCH_POINTS)).round().astype(int))
+    ss = None if problem.sigma is None else problem.sigma[sub]
+    return problem.bias[sub], problem.G[sub], ss
+
+
+def _polish(objective, best):
+    """Levenberg-Marquardt refinement on all points at full accuracy (covariance for the errors)."""
+    import lmfit
+
+    pr = objective.problem
+    return lmfit.minimize(objective.residual, best.params.copy(), args=(pr.bias, pr.G, pr.sigma),
+                          method="leastsq", scale_covar=pr.sigma is None, xtol=1e-9, ftol=1e-10,
+                          max_nfev=200 * (len(pr.names) + 1))
+
+
+# ------------------------------------------------------------------ step 5: result
+def _propagate_covariance(result, names, vals):
+    """Standard errors and correlations of ``names`` from the lmfit covariance.
+
+    The fit varies r21 = delta2/delta1 instead of delta2; the covariance of
+    (delta1, delta2, ...) follows by the linear transformation J C J^T.
+    """
+    errs = {k: None for k in names}
+    corr = {}
+    C = getattr(result, "covar", None)
+    var = list(getattr(result, "var_names", []) or [])
+    if C is None or not var or not np.all(np.isfinite(C)):
+        return errs, corr
+    J = np.zeros((len(names), len(var)))
+    for i, nm in enumerate(names):
+        if nm in var:
+            J[i, var.index(nm)] = 1.0
+        elif nm == "delta2" and "r21" in var:
+            J[i, var.index("r21")] = vals["delta1"]
+            if "delta1" in var:
+                J[i, var.index("delta1")] = result.params["r21"].value
+    cov = J @ C @ J.T
+    sd = np.sqrt(np.clip(np.diag(cov), 0.0, None))
+    for i, nm in enumerate(names):
+        if J[i].any() and sd[i] > 0:
+            errs[nm] = float(sd[i])
+    for i, a in enumerate(names):
+        for j in range(i + 1, len(names)):
+            if sd[i] > 0 and sd[j] > 0:
+                c = cov[i, j] / (sd[i] * sd[j])
+                if abs(c) >= 0.1:
+                    corr[f"{a},{names[j]}"] = float(c)
+    return errs, corr
+
+
+def _at_bounds(final):
+    """Free parameters within 1e-6 of the span from a bound (r21 reported as delta2)."""
+    out = []
+    for nm, par in final.params.items():
+        if not par.vary or par.expr is not None:
+            continue
+        lo, hi = par.min, par.max
+        span = (hi - lo) if np.isfinite(hi - lo) else max(abs(par.value), 1.0)
+        if (np.isfinite(lo) and par.value - lo <= 1e-6 * span) or (np.isfinite(hi) and hi - par.value <= 1e-6 * span):
+            out.append("delta2" if nm == "r21" else nm)
+    return out
+
+
+def _result(objective, final, n_starts):
+    """The :class:`BTKFit` of the polished lmfit result."""
+    pr = objective.problem
+    names = pr.names
+    vals = {k: float(final.params[k].value) for k in names}
+    errs, corr = _propagate_covariance(final, names, vals)
+    at_bounds = _at_bounds(final)
+    for nm in at_bounds:
+        errs[nm] = None
+    corr = {k: c for k, c in corr.items() if not set(k.split(",")) & set(at_bounds)}
+    gaps = _gaps(vals, pr.n_gaps, pr.symmetry)
+    best_fit, comps = conductance_multi(pr.bias, gaps, pr.T, pr.angle_resolved, return_components=True,
+                                        n_angles=pr.n_angles, points_per_width=pr.points_per_width)
+    bg = np.broadcast_to(np.asarray(objective.background(vals, pr.bias), dtype=float), pr.bias.shape).copy()
+    if np.any(bg <= 0):
+        raise ValueError("the fitted background polynomial is not positive over the bias range; "
+                         "lower background_degree")
+    r = bg * best_fit - pr.G if pr.sigma is None else (bg * best_fit - pr.G) / pr.sigma
+    chisqr = float(np.sum(r ** 2))
+    nvarys = int(final.nvarys)
+    redchi = chisqr / max(pr.bias.size - nvarys, 1)
+    return BTKFit(symmetry=pr.symmetry, T=pr.T, values=vals, stderr=errs, correlations=corr,
+                  chisqr=chisqr, redchi=redchi, ndata=int(pr.bias.size), nvarys=nvarys,
+                  aic=float(final.aic), bic=float(final.bic), success=bool(final.success),
+                  n_starts=n_starts, gaps=gaps, bias=pr.bias, data=pr.G / bg, sigma=pr.sigma,
+                  best_fit=best_fit, components=tuple(comps), message=str(final.message),
+                  background=bg, at_bounds=tuple(at_bounds), lmfit_result=final)
+
+
+# ------------------------------------------------------------------ the fit
+def fit(bias_mV, G, *, n_gaps=2, symmetry="s", T=3.0, sigma=None, starts=6,
+        initial=None, bounds=None, fixed=None, angle_resolved=True, seed=0, n_angles=None,
+        points_per_width=3.0, background_degree=None, bg_outer_fraction=0.3):
+    """Fit a normalized spectrum with a one- or two-gap BTK model (multi-start lmfit).
+
+    Parameters
+    ----------
+    bias_mV : array_like of float
+        Bias in mV (1-D; at least max(20, 3 x free parameters) points).
+    G : array_like of float
+        Normalized conductance (dimensionless); with ``background_degree`` the raw dI/dV (any unit).
+    n_gaps : int, optional
+        1 or 2.
+    symmetry : str or sequence of str, optional
+        "s"/"d" per gap, a string like "s,d", or one symmetry for all gaps (default "s").
+    T : float, optional
+        Temperature in K, in [0, 1e5], held fixed.
+    sigma : float or array_like of float, optional
+        Noise of G (units of G, > 0; a number or one per point). If given, chi^2
+        uses it and the uncertainties are not rescaled; if None, uncertainties
+        are scaled by sqrt(reduced chi^2).
+    starts : int, optional
+        Number of starting points (1..200): the automatic guess plus systematic
+        variations of Z, Gamma and the gaps, then random ones. Each start is
+        optimized on <= 201 points with a cheaper quadrature (12 angle nodes,
+        2 smearing points per width); the best is refined on all points at full
+        accuracy (Levenberg-Marquardt, covariance -> errors).
+    initial : dict, optional
+        Starting values (meV, rad or dimensionless, see :func:`parameter_names`)
+        used by the first start; the other starts vary around them.
+    bounds : dict, optional
+        name -> (min, max) in the parameter's unit.
+    fixed : dict, optional
+        name -> value of parameters held fixed. Gap 1 is the larger one: the fit
+        varies r21 = delta2/delta1 in (0.01, 1) unless delta2 is fixed or bounded.
+    angle_resolved : bool, optional
+        Angle-resolved (Tanaka-Kashiwaya) or normal-incidence model.
+    seed : int or None, optional
+        Seed (>= 0) of the random starts.
+    n_angles : int, optional
+        Quadrature nodes (dimensionless; see :func:`nickelates.btk.conductance`).
+    points_per_width : float, optional
+        Smearing-grid resolution (dimensionless, [0.5, 100]) of the final fit.
+    background_degree : int, optional
+        Fit the raw dI/dV as P(V) * G_BTK(V) with a polynomial normal-state
+        background P of this degree (0..6) whose coefficients (``bg0``, ``bg1``
+        ..., in powers of V / max|V|) are fitted with the BTK parameters
+        (started from :func:`nickelates.btk.normalize` on the outer
+        ``bg_outer_fraction``). This avoids the bias of normalizing first when
+        the BTK tails have not reached 1 at the largest bias (large Gamma / Delta).
+    bg_outer_fraction : float, optional
+        Outer fraction (0, 1] of the bias range for the starting background.
+
+    Returns
+    -------
+    BTKFit
+        Values, uncertainties, correlations and the model at the data.
+
+    Raises
+    ------
+    TypeError
+        For arrays or arguments of the wrong type (complex bias, float ``starts`` ...).
+    ValueError
+        For mismatched lengths, too few points, unknown parameter names,
+        ``starts`` outside 1..200, non-positive sigma, or a fitted background
+        that is not positive.
+
+    Examples
+    --------
+    >>> b = np.linspace(-80, 80, 321)
+    >>> y = conductance_multi(b, (Gap(23.0, 0.58, 6.6, 0.5), Gap(6.0, 0.4, 4.0, 0.5)), 3.0)
+    >>> r = fit(b, y, T=3.0, starts=1)
+    >>> round(r.values["delta1"], 2), round(r.values["delta2"], 2)
+    (23.0, 6.0)
+    """
+    problem = _problem(bias_mV, G, n_gaps, symmetry, T, sigma, angle_resolved, n_angles,
+                       points_per_width, background_degree, bg_outer_fraction)
+    starts = check.integer("starts", starts, 1, MAX_STARTS)
+    if seed is not None:
+        seed = check.integer("seed", seed, 0)
+    initial, bounds, fixed = _check_overrides(problem.names, initial, bounds, fixed)
+
+    lo_hi = _bounds(problem, bounds)
+    base, guess_d = _start_values(problem, initial)
+    variants = _start_variants(problem.n_gaps, guess_d, starts, seed)
+    ordered = problem.n_gaps == 2 and "delta2" not in fixed and "delta2" not in bounds
+    params = [_parameters(v, problem.names, base, lo_hi, fixed, ordered) for v in variants]
+
+    objective = _Objective(problem)
+    bs, ys, ss = _search_subset(problem)
+    best = multistart(objective.residual, params, args=(bs, ys, ss, True))
+    final = _polish(objective, best)
+    return _result(objective, final, len(variants))
