@@ -24,8 +24,8 @@ def test_registry_complete():
 
 
 def test_chapters_of_registry_exist():
-    from pathlib import Path
-    book = Path(figures.__file__).resolve().parents[2] / "book"
+    from nickelates import paths
+    book = paths.repo_root() / "book"
     text = "".join(p.read_text() for p in book.glob("0*.md"))
     for spec in figures.REGISTRY.values():
         assert f"({spec.chapter})=" in text, spec.chapter
@@ -99,8 +99,8 @@ def test_ported_figure_helpers_pin_chapter_numbers():
     assert 0.30 < d["n_c_vh"] < 0.32 and 0.22 < d["n_c_X"] < 0.26
 
 
-def test_chapter_figure_helpers_return_their_data():
-    """Figure helpers the chapters call return the numbers the chapters assert on."""
+def test_chapter_science_results_and_their_figures():
+    """The science results the chapters assert on, and the figures drawn from them."""
     import matplotlib.pyplot as plt
     import numpy as np
 
@@ -108,16 +108,19 @@ def test_chapter_figure_helpers_return_their_data():
     from nickelates.viz import btk as vbtk
     from nickelates.viz import mixd as vm
 
-    fig, d = vbtk.figure_nb_calibration(np.linspace(-6, 6, 601), return_data=True)
-    v, G = d["bias"], d["G"]
+    d = btk.nb_calibration_spectra(np.linspace(-6, 6, 601))
+    v, G = d.bias, d.G
     ipk = np.argmax(G * (v > 0))
     assert 1.04 < G[np.argmin(np.abs(v))] < 1.06 and 1.6 < v[ipk] < 1.85
-    assert d["G_sharp"].max() > 1.45
-    fig2, (gt1, gt2) = vbtk.figure_gap_temperature(return_data=True)
+    assert d.G_sharp.max() > 1.45
+    vbtk.figure_nb_calibration(d)
+    gt1, gt2 = btk.table3_gap_temperature()
     assert gt1.Tc == pytest.approx(btk.fit_gap_temperature(btk.TABLE3[:, 0], btk.TABLE3[:, 5]).Tc)
     assert abs(gt1.Tc - 67.6) < 0.5 and abs(gt2.Tc - 67.0) < 0.7
-    fig3, g0 = vbtk.figure_dwave_orientation(return_data=True)
+    vbtk.figure_gap_temperature((gt1, gt2))
+    g0 = btk.dwave_orientation().zero_bias
     assert g0[np.pi / 4] > 5 and g0[0.0] < 0.3
+    vbtk.figure_dwave_orientation()
     assert vm.crossing([0.0, 1.0, 2.0], [1.0, 1.0, -1.0]) == pytest.approx(1.5)
     with pytest.raises(ValueError, match="crossing"):
         vm.crossing([0.0, 1.0], [1.0, 2.0])

@@ -1,17 +1,18 @@
-"""Tests of nickelates.mixd (chapter 6): SW coefficients, mean-field solver, paper numbers,
-bad input, the phase-map script and the widget."""
+"""Tests of nickelates.mixd (chapter 6): SW coefficients, mean-field solver, analytic limits,
+paper numbers, the figure sweeps, bad input, the phase-map script and the widget."""
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from nickelates import mixd
+from nickelates import mixd, paths
 from nickelates.errors import ConvergenceError
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = paths.repo_root()
 J_, V_, t_ = sp.symbols("J V t", positive=True)
 
 
@@ -129,26 +130,32 @@ def test_self_consistency_on_full_bz(shape, nh, J, eps):
 
 
 def test_energy_is_a_minimum_in_beta():
-    p = mixd._Problem((30,), 8, 1.2, 1.0, 0.1, 0.0, 1e-12)
     s = mixd.solve_mean_field(shape=(30,), n_holes=8, J_perp=1.2)
-    z0 = np.log(s.N_cc / (4 - s.N_cc))
-    G = [p.evaluate(z0 + dz)["G"] for dz in (-0.05, 0.0, 0.05)]
+    G = mixd.energy_at_fixed_condensate(s.N_cc * np.array([0.95, 1.0, 1.05]), shape=(30,), n_holes=8,
+                                        J_perp=1.2)
     assert G[1] < G[0] and G[1] < G[2]
     assert abs(G[1] - s.energy) < 1e-10
 
 
-def test_transposed_lattice_and_symmetric_reduction():
+def test_transposed_lattice():
     a = mixd.solve_mean_field(shape=(12, 10), n_holes=9, J_perp=1.3)
     b = mixd.solve_mean_field(shape=(10, 12), n_holes=9, J_perp=1.3)
     assert abs(a.energy - b.energy) < 1e-10 and np.allclose(a.delta_k, b.delta_k.T, atol=1e-10)
-    # square lattice: the C4-reduced single harmonic equals the general two-harmonic solve
-    s = mixd.solve_mean_field(shape=(16, 16), n_holes=12, J_perp=1.0, eps_diag=1.5)
-    p = mixd._Problem((16, 16), 12, 1.0, 1.0, 0.1, 1.5, 1e-12)
-    p.symmetric = False
-    p.g, p.gam, p.H, p.w, p.kk = mixd._reduced_grid((16, 16), 1.5, False)
-    p.c = np.zeros(2)
-    best, _ = mixd._minimise(p, np.linspace(-16, 16, 17), 1e-12)
-    assert abs(best["G"] - s.energy) < 1e-9
+
+
+def test_normal_sc_gas_limit_is_free_fermions():
+    """V -> large: no cc; two holes fill the k = pi level of the sc band, each pair 2 (-t + J - 3t^2/2J)."""
+    t, J = 0.1, 1.0
+    s = mixd.solve_mean_field(shape=(30,), n_holes=2, J_perp=J, V=100.0, t_par=t)
+    assert abs(s.energy - 2 * (-t + J - 1.5 * t * t / J)) < 1e-4
+    assert s.imbalance > 1 - 1e-5 and s.order_bec < 1e-3
+
+
+def test_bec_limit_costs_V_plus_J_per_pair():
+    """J >> V: every pair is a cc at (V + J) each, lowered only at order t^2/J."""
+    s = mixd.solve_mean_field(shape=(30,), n_holes=8, J_perp=5.0, V=0.0, t_par=0.1)
+    assert s.imbalance < -0.99
+    assert 0 < 4 * 5.0 - s.energy < 4 * 8 * 0.1**2 / 5.0 * 2      # at most 2 x 8 t^2/J per pair
 
 
 def test_limits_bcs_and_bec():
@@ -161,11 +168,6 @@ def test_limits_bcs_and_bec():
     assert bec.binding_energy / 2 > 3 * abs(bec.delta_at_kstar)
 
 
-def _crossing(x, y):
-    i = np.where(np.diff(np.sign(y)) != 0)[0][0]
-    return x[i] - y[i] * (x[i + 1] - x[i]) / (y[i + 1] - y[i])
-
-
 def test_paper_crossover_location_ladder():
     """Fig. 3/6: L = 30, t/V = 0.1, delta = 8/30: crossover at J/V ~ 1.2."""
     Js = np.linspace(0.8, 1.6, 33)
@@ -175,8 +177,8 @@ def test_paper_crossover_location_ladder():
     obcs = np.array([s.order_bcs for s in sols])
     j_inflect = Js[np.argmin(np.gradient(obcs, Js))]
     assert abs(j_inflect - 1.2) < 0.1
-    assert 1.0 < _crossing(Js, imb) < 1.25
-    assert 1.25 < _crossing(Js, obec - obcs) < 1.45
+    assert 1.0 < mixd.crossing_point(Js, imb) < 1.25
+    assert 1.25 < mixd.crossing_point(Js, obec - obcs) < 1.45
     assert np.all(np.diff(obec) > 0)
 
 
@@ -218,19 +220,79 @@ def test_phase_map_consistent_with_single_solves():
 
 
 # ----------------------------------------------------------------- bad input / failures
+BASE = dict(shape=(30,), n_holes=8, J_perp=1.2, V=1.0, t_par=0.1, eps_diag=0.0)
+
+
 @pytest.mark.parametrize("kwargs,word", [
-    (dict(shape=(1,)), "shape[0]"), (dict(shape=(4, 4, 4)), "shape"),
+    (dict(shape=(1,)), "shape[0]"), (dict(shape=(4, 4, 4)), "shape"), (dict(shape=(8192,)), "shape[0]"),
     (dict(n_holes=0), "n_holes"), (dict(n_holes=31), "n_holes"),
-    (dict(J_perp=-1.0), "J_perp"), (dict(V=-0.5), "V"), (dict(t_par=0.0), "t_par"),
+    (dict(J_perp=-1.0), "J_perp"), (dict(J_perp=1e-320), "J_perp"), (dict(J_perp=1e300), "J_perp"),
+    (dict(V=-0.5), "V"), (dict(t_par=0.0), "t_par"), (dict(t_par=5e-324), "t_par"),
     (dict(eps_diag=0.5), "eps_diag"), (dict(shape=(8, 8), eps_diag=20.0), "eps_diag"),
-    (dict(J_perp=float("nan")), "J_perp"), (dict(n_holes=2.5), "n_holes"),
-    (dict(temperature=-1e-3), "temperature"),
+    (dict(J_perp=float("nan")), "J_perp"), (dict(V=float("inf")), "V"),
+    (dict(temperature=-1e-3), "temperature"), (dict(tol=float("nan")), "tol"), (dict(tol=0.0), "tol"),
+    (dict(zscan=[1.0]), "zscan"), (dict(zscan=[2.0, 1.0]), "zscan"), (dict(zscan=[0.0, np.nan]), "zscan"),
+    (dict(zscan=[-1e4, 0.0]), "zscan"), (dict(zscan=[]), "zscan"),
 ])
 def test_bad_input(kwargs, word):
-    base = dict(shape=(30,), n_holes=8, J_perp=1.2, V=1.0, t_par=0.1, eps_diag=0.0)
-    base.update(kwargs)
     with pytest.raises(ValueError, match=word.replace("[", r"\[").replace("]", r"\]")):
-        mixd.solve_mean_field(**base)
+        mixd.solve_mean_field(**{**BASE, **kwargs})
+
+
+@pytest.mark.parametrize("kwargs,word", [
+    (dict(n_holes=2.5), "n_holes"), (dict(n_holes=8.0), "n_holes"), (dict(n_holes=True), "n_holes"),
+    (dict(shape="30"), "shape"), (dict(shape=(30.0,)), "shape"), (dict(shape=None), "shape"),
+    (dict(J_perp=1.2 + 0j), "J_perp"), (dict(J_perp="1.2"), "J_perp"), (dict(V=True), "V"),
+    (dict(zscan=[0.0, 1j]), "zscan"), (dict(zscan=["a", "b"]), "zscan"),
+])
+def test_wrong_types(kwargs, word):
+    with pytest.raises(TypeError, match=word):
+        mixd.solve_mean_field(**{**BASE, **kwargs})
+
+
+@pytest.mark.parametrize("call,exc,word", [
+    (lambda: mixd.form_factors([np.zeros(3)], eps_diag=1.0), ValueError, "eps_diag"),
+    (lambda: mixd.form_factors(np.zeros(3)), TypeError, "k must be a tuple"),
+    (lambda: mixd.form_factors((np.zeros(3), np.zeros(4))), ValueError, "same shape"),
+    (lambda: mixd.form_factors((np.array([1j]),)), TypeError, "k\\[0\\]"),
+    (lambda: mixd.brillouin_zone((2, 2, 2)), ValueError, "shape"),
+    (lambda: mixd.a1g_content(np.zeros((4, 4))), ValueError, "k must be"),
+    (lambda: mixd.a1g_content(np.zeros(4), k=(np.zeros(4), np.zeros(4))), ValueError, "2D gap"),
+    (lambda: mixd.a1g_content(np.zeros((4, 4)), k=(np.zeros(3), np.zeros(4))), ValueError, "do not match"),
+    (lambda: mixd.phase_map((30,), [0.0, 1.0], [0.2]), ValueError, "J_values"),
+    (lambda: mixd.phase_map((30,), [1.0], [1.5]), ValueError, "dopings"),
+    (lambda: mixd.phase_map((30,), [1.0], []), ValueError, "dopings"),
+    (lambda: mixd.phase_map((30,), [1.0], [0.2], progress=1), TypeError, "progress"),
+    (lambda: mixd.solve_at_doping((30,), 1.0, 0.0), ValueError, "doping"),
+    (lambda: mixd.energy_at_fixed_condensate([4.0], shape=(30,), n_holes=8), ValueError, "N_cc"),
+    (lambda: mixd.crossing_point([0, 1, 2], [1, 2, 3]), ValueError, "y must change sign"),
+    (lambda: mixd.crossing_point([0, 2, 1], [1, -2, 3]), ValueError, "strictly increasing"),
+    (lambda: mixd.crossing_point([0, 1], [1, -1, 2]), ValueError, "same length"),
+    (lambda: mixd.crossing_point([0, 1], [True, False]), TypeError, "y"),
+    (lambda: mixd.ladder_imbalance_map([1.0], [4], cut_holes=8), ValueError, "cut_holes"),
+    (lambda: mixd.ladder_imbalance_map([1.0], [4.5]), TypeError, "n_holes"),
+    (lambda: mixd.ladder_imbalance_map([1.2, 1.0], [8]), ValueError, "increasing"),
+    (lambda: mixd.ladder_energy_sweep([1.0], low_holes=(0,)), ValueError, "low_holes"),
+    (lambda: mixd.order_parameter_sweep([1.0, 1.2]), ValueError, "J_values"),
+    (lambda: mixd.solve_eps_series((8, 8), eps_values=[]), ValueError, "eps_values"),
+    (lambda: mixd.finite_size_crossover([30.0]), TypeError, "sizes"),
+    (lambda: mixd.finite_size_crossover([30], dim=3), ValueError, "dim"),
+    (lambda: mixd.finite_size_crossover([30], doping_holes=(8, 4)), ValueError, "doping_holes"),
+    (lambda: mixd.finite_size_crossover([30], J_brackets=((1.6, 0.8), (1.0, 2.0))), ValueError, "J_brackets"),
+    (lambda: mixd.finite_size_crossover([30], J_brackets=((1.5, 1.6), (1.0, 2.0))), ValueError, "sign"),
+    (lambda: mixd.finite_size_crossover([30], xtol=0.0), ValueError, "xtol"),
+    (lambda: mixd.sw_error_scaling([0.01, 0.02], n_fit=3), ValueError, "n_fit"),
+    (lambda: mixd.sw_error_scaling([0.0, 0.02]), ValueError, "t_values"),
+    (lambda: mixd.cluster_basis(5, 1), ValueError, "n_rungs"),
+    (lambda: mixd.cluster_hamiltonian(2, 1, 1.0, 1.0, 1j), TypeError, "t_par"),
+    (lambda: mixd.pymablock_cluster(2, 1, 1.0, 0.0), ValueError, "V"),
+    (lambda: mixd.cluster_check(2, 1, 1.0, 1.0, []), ValueError, "t_values"),
+    (lambda: mixd.solve_mean_field_dense(shape=(30,), max_points=0), ValueError, "max_points"),
+    (lambda: mixd.solve_mean_field_dense(shape=(30,), tol=1.0), ValueError, "tol"),
+])
+def test_bad_input_helpers(call, exc, word):
+    with pytest.raises(exc, match=word):
+        call()
 
 
 def test_convergence_error_reports_state():

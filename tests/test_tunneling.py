@@ -252,8 +252,8 @@ def test_lambda_for_gap_hits_target():
 
 def test_lambda_for_gap_iteration_cap_raises_convergence_error():
     with pytest.raises(ConvergenceError, match="no root within 1 iterations") as info:
-        tunneling.lambda_for_gap(30.0, 0.45, 0.0, source="eq18", maxiter=1, xtol=1e-12)
-    assert 0.05 < info.value.last < 1.5
+        tunneling.lambda_for_gap(30.0, 0.45, 0.0, source="eq18", maxiter=1, xtol=1e-12, lam_bounds=(0.1, 0.6))
+    assert 0.1 < info.value.last < 0.6
 
 
 def test_eq18_gap_ratio_matches_pairing():
@@ -327,8 +327,8 @@ def test_apparent_gap_map_rejects_bad_arguments_before_the_sweep(monkeypatch, ba
 
 
 def test_magnitude_matched_map_and_distance():
-    m = tunneling.apparent_gap_map([0.45, 0.25], [0.0], target_meV=(23.0, 6.0), source="eq18", starts=1,
-                                   n_bias=61, progress=False, n_theta=64)
+    m = tunneling.apparent_gap_map([0.45, 0.25], [0.0], target_meV=(23.0, 6.0), lam_bounds=(0.1, 0.6),
+                                   source="eq18", starts=1, n_bias=61, progress=False, n_theta=64)
     assert m.target_meV == (23.0, 6.0) and m.ok.tolist() == [[True], [False]]
     assert max(m.alpha_max[0, 0], m.beta_max[0, 0]) == pytest.approx(23.0, abs=0.01)
     d = m.distance()

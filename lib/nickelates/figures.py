@@ -213,9 +213,10 @@ def _liu_fig4(fast):
            "STM spectra of the anisotropic s± gaps (analytic and exact), κ = 0.3, λ = 0.4",
            "chap-spectra", ("src-liu2026triplon-fig-5",))
 def _liu_fig5(fast):
+    from . import tunneling
     from .viz import tunneling as vt
     w = np.linspace(-200.0, 200.0, 1601 if fast else 4001)
-    return vt.figure_fig5(w)
+    return vt.figure_fig5(tunneling.fig5_spectra(w))
 
 
 @_register("liu-gap-temperature", "book (beyond liu2026triplon)",
@@ -236,16 +237,20 @@ def _liu_gap_T(fast):
            "Andreev spectrum predicted from the exact Fig. 5 gaps, with a two-isotropic-gap s+s fit",
            "chap-spectra", (), heavy=True)
 def _liu_andreev(fast):
+    from . import tunneling
     from .viz import tunneling as vt
-    return vt.figure_predicted_andreev(starts=2 if fast else 4)
+    ex = tunneling.triplon_gaps(**tunneling.FIG5, source="exact")
+    apparent = tunneling.apparent_gaps(ex.p, ex.delta_alpha, ex.delta_beta, starts=2 if fast else 4)
+    return vt.figure_predicted_andreev(apparent, kappa=tunneling.FIG5["kappa"])
 
 
 @_register("liu-apparent-gap-map", "book (beyond liu2026triplon)",
            "apparent Andreev gap ratio over (κ, n_c) vs the measured 3.8 (data/apparent_gap_map.npz)",
            "chap-spectra")
 def _liu_gap_map(fast):
+    from . import tunneling
     from .viz import tunneling as vt
-    return vt.figure_gap_maps(_load_npz("apparent_gap_map.npz"))
+    return vt.figure_gap_maps(tunneling.load_apparent_gap_map(_data_path("apparent_gap_map.npz")))
 
 
 # ------------------------------------------------------------------ Guo et al. (Andreev / BTK)
@@ -261,8 +266,9 @@ def _btk_classic(fast):
            "Nb calibration: BTK spectrum of Δ = 1.5 meV, Z = 0.43, Γ = 1.42 meV at 3 K",
            "chap-andreev", ("src-guo2025andreev-fig-ed1",))
 def _guo_nb(fast):
+    from . import btk
     from .viz import btk as vbtk
-    return vbtk.figure_nb_calibration(np.linspace(-6, 6, 401 if fast else 1201))
+    return vbtk.figure_nb_calibration(btk.nb_calibration_spectra(np.linspace(-6, 6, 401 if fast else 1201)))
 
 
 @_register("guo-table3-fits", "guo2025andreev Fig. 3a–b / Extended Data Table 3",
@@ -273,15 +279,16 @@ def _guo_table3(fast):
     from .viz import btk as vbtk
     # fast: every other row of the table (fewer starts or points make the fits slower, not faster)
     rows = range(0, len(btk.TABLE3), 2) if fast else None
-    return vbtk.figure_table3(vbtk.table3_refits(np.linspace(-80, 80, 321), starts=4, rows=rows))
+    return vbtk.figure_table3(btk.table3_refits(np.linspace(-80, 80, 321), starts=4, rows=rows))
 
 
 @_register("guo-gap-temperature", "guo2025andreev Fig. 3b",
            "Table 3 gaps vs T with BCS-like Δ(T) fits: T_c and 2Δ(0)/k_BT_c",
            "chap-andreev", ("src-guo2025andreev-fig-3",))
 def _guo_gap_T(fast):
+    from . import btk
     from .viz import btk as vbtk
-    return vbtk.figure_gap_temperature()
+    return vbtk.figure_gap_temperature(btk.table3_gap_temperature())
 
 
 @_register("guo-model-comparison", "guo2025andreev Fig. 2b–e",

@@ -230,8 +230,12 @@ class MeanFieldSolution:
         ``(L,)`` or ``(Lx, Ly)``.
     n_holes : int
         Number of holes N_h.
-    J_perp, V, t_par : float
-        Rung exchange, rung repulsion and leg hopping (units of V).
+    J_perp : float
+        Rung exchange (units of V).
+    V : float
+        Rung repulsion (the unit of energy).
+    t_par : float
+        Leg hopping (units of V).
     eps_diag : float
         Diagonal recombination strength (dimensionless).
     energy : float
@@ -239,10 +243,14 @@ class MeanFieldSolution:
         vacuum (Hartree terms dropped as in the paper), units of V.
     energy_bg : float
         Background (string) part J_perp N_sc + (V + J_perp) N_cc (units of V).
-    n_sc, n_cc : float
-        sc and cc numbers per rung (dimensionless, >= 0).
-    N_sc, N_cc : float
-        sc and cc numbers; N_sc + 2 N_cc = N_h.
+    n_sc : float
+        sc number per rung N_sc / N (>= 0).
+    n_cc : float
+        cc number per rung N_cc / N (>= 0).
+    N_sc : float
+        sc number; N_sc + 2 N_cc = N_h.
+    N_cc : float
+        cc number (= beta^2).
     imbalance : float
         (N_sc - 2 N_cc) / N_h in [-1, 1] (Fig. 3 of the paper).
     order_bec : float
@@ -253,9 +261,12 @@ class MeanFieldSolution:
         Quasiparticle gap min_k E_k (units of V).
     binding_energy : float
         E_B = 2 min_k E_k (Appendix C; units of V).
-    delta_k, xi_k, E_k : numpy.ndarray
-        Gap function, sc dispersion and quasiparticle energy on the full BZ
-        (units of V), arrays of shape ``shape`` with the axes of ``k``.
+    delta_k : numpy.ndarray
+        Gap function Delta_k on the full BZ (units of V), shape ``shape``, axes as ``k``.
+    xi_k : numpy.ndarray
+        sc dispersion xi_k on the full BZ (units of V).
+    E_k : numpy.ndarray
+        Quasiparticle energy E_k on the full BZ (units of V).
     k : tuple of numpy.ndarray
         1D momentum axes (inverse lattice constants).
     k_star : tuple of float
@@ -917,8 +928,10 @@ class LadderImbalanceMap:
     ----------
     L : int
         Number of rungs.
-    t_par, V : float
-        Leg hopping and rung repulsion (units of V).
+    t_par : float
+        Leg hopping (units of V).
+    V : float
+        Rung repulsion (the unit of energy).
     J_values : numpy.ndarray
         Rung exchanges (units of V), increasing.
     n_holes : numpy.ndarray
@@ -1032,8 +1045,10 @@ class LadderEnergySweep:
     ----------
     L : int
         Number of rungs.
-    t_par, V : float
-        Leg hopping and rung repulsion (units of V).
+    t_par : float
+        Leg hopping (units of V).
+    V : float
+        Rung repulsion (the unit of energy).
     J_values : numpy.ndarray
         Rung exchanges (units of V).
     energy : dict
@@ -1132,14 +1147,22 @@ class OrderParameterSweep:
 
     Attributes
     ----------
-    L, n_holes : int
-        Number of rungs and of holes.
-    t_par, V : float
-        Leg hopping and rung repulsion (units of V).
+    L : int
+        Number of rungs.
+    n_holes : int
+        Number of holes.
+    t_par : float
+        Leg hopping (units of V).
+    V : float
+        Rung repulsion (the unit of energy).
     J_values : numpy.ndarray
         Rung exchanges (units of V), strictly increasing.
-    order_bec, order_bcs, imbalance : numpy.ndarray
-        O_BEC, O_BCS and (N_sc - 2 N_cc)/N_h along J_values (dimensionless).
+    order_bec : numpy.ndarray
+        O_BEC along J_values (dimensionless).
+    order_bcs : numpy.ndarray
+        O_BCS along J_values (dimensionless).
+    imbalance : numpy.ndarray
+        (N_sc - 2 N_cc)/N_h along J_values.
     J_steep : float
         J_perp of the steepest descent of O_BCS on the grid (units of V).
     J_imbalance : float or None
@@ -1375,8 +1398,10 @@ class SWScaling:
     ----------
     t_values : numpy.ndarray
         Leg hoppings t_par (units of V), increasing.
-    J_perp, V : float
-        Rung exchange and repulsion (units of V).
+    J_perp : float
+        Rung exchange (units of V).
+    V : float
+        Rung repulsion (units of V).
     errors : dict
         {N_h: max |E_ED - E_SW| array (units of V)} for N_h = 1, 2, 3.
     slopes : dict

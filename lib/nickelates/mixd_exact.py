@@ -401,10 +401,16 @@ class ExactResult(_LadderState):
 
     Attributes
     ----------
-    L, n_holes : int
-        Rungs and holes.
-    J_perp, V, t_par : float
-        Couplings (units of V).
+    L : int
+        Number of rungs.
+    n_holes : int
+        Number of holes N_h.
+    J_perp : float
+        Rung exchange (units of V).
+    V : float
+        Rung repulsion (the unit of energy).
+    t_par : float
+        Leg hopping (units of V).
     holes_leg : tuple of int
         ``(h0, h1)``.
     two_sz : int
@@ -413,12 +419,16 @@ class ExactResult(_LadderState):
         Sector dimension.
     energy : float
         Ground-state energy (units of V; the rung singlets count -J_perp each).
-    n_cc, n_sc : float
-        cc and sc rung densities (per rung, >= 0).
+    n_cc : float
+        cc density N_cc / L (per rung, >= 0).
+    n_sc : float
+        sc density N_sc / L (per rung, >= 0).
     gap : float
         Distance to the next eigenvalue of the same sector (units of V; inf if dim == 1).
-    cc_profile, sc_profile : numpy.ndarray
-        <n_cc(j)> and <n_sc(j)> per rung.
+    cc_profile : numpy.ndarray
+        <n_cc(j)> per rung.
+    sc_profile : numpy.ndarray
+        <n_sc(j)> per rung.
 
     Examples
     --------
@@ -444,10 +454,16 @@ class DMRGResult(_LadderState):
 
     Attributes
     ----------
-    L, n_holes : int
-        Rungs and holes.
-    J_perp, V, t_par : float
-        Couplings (units of V).
+    L : int
+        Number of rungs.
+    n_holes : int
+        Number of holes N_h.
+    J_perp : float
+        Rung exchange (units of V).
+    V : float
+        Rung repulsion (the unit of energy).
+    t_par : float
+        Leg hopping (units of V).
     holes_leg : tuple of int
         ``(h0, h1)``.
     two_sz : int
@@ -456,8 +472,10 @@ class DMRGResult(_LadderState):
         Requested largest bond dimension.
     energy : float
         Ground-state energy (units of V).
-    n_cc, n_sc : float
-        cc and sc rung densities (per rung).
+    n_cc : float
+        cc density N_cc / L (per rung).
+    n_sc : float
+        sc density N_sc / L (per rung).
     chi : int
         Largest bond dimension reached.
     truncation_error : float
@@ -470,8 +488,10 @@ class DMRGResult(_LadderState):
         Wall time of the DMRG run (s).
     energies : tuple of float
         Energy after every sweep (units of V).
-    cc_profile, sc_profile : numpy.ndarray
-        <n_cc(j)> and <n_sc(j)> per rung.
+    cc_profile : numpy.ndarray
+        <n_cc(j)> per rung.
+    sc_profile : numpy.ndarray
+        <n_sc(j)> per rung.
 
     Examples
     --------

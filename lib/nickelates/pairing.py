@@ -803,14 +803,33 @@ def critical_temperature(p, *, V, kappa_a, kappa_b, Omega, channel: str = "auto"
 # nonlinear gap equation
 
 
-def _on_sheet(p, gap, band, n_theta):
-    """(theta, signed gap(k_F)) on the Fermi sheet of ``band``; gap is a callable (kx, ky) -> eV."""
-    fs = bands.fermi_surface(p, band, n_theta=n_theta)
-    return fs.theta, gap(fs.kx, fs.ky)
+class _SheetGaps:
+    """Mixin of the gap results: the gap along a Fermi sheet (needs ``p``, ``delta_alpha``, ``delta_beta``)."""
+
+    def on_fermi_surface(self, band: str, n_theta: int = 360):
+        """Signed gap along the Fermi sheet of ``band``.
+
+        Parameters
+        ----------
+        band : {"alpha", "beta"}
+            Which sheet.
+        n_theta : int, optional
+            Points on the sheet (8 to 10**7).
+
+        Returns
+        -------
+        theta : numpy.ndarray
+            Polar angle (rad) about the sheet centre.
+        gap : numpy.ndarray
+            Signed Delta(theta) in eV.
+        """
+        fs = bands.fermi_surface(self.p, band, n_theta=n_theta)
+        f = self.delta_alpha if band == "alpha" else self.delta_beta
+        return fs.theta, f(fs.kx, fs.ky)
 
 
 @dataclass(frozen=True)
-class GapSolution:
+class GapSolution(_SheetGaps):
     """Solution of Eq. (14) (:func:`solve_gap`): gaps Delta(k) = a + b eta_k + c eta_k^2 (eV), signed.
 
     Attributes
@@ -921,25 +940,6 @@ class GapSolution:
             raise ValueError("ratio is defined for the s channel only")
         return self.gap_alpha / self.gap_beta
 
-    def on_fermi_surface(self, band: str, n_theta: int = 360):
-        """Signed gap along the Fermi sheet of ``band``.
-
-        Parameters
-        ----------
-        band : {"alpha", "beta"}
-            Which sheet.
-        n_theta : int, optional
-            Points on the sheet (8 to 10**7).
-
-        Returns
-        -------
-        theta : numpy.ndarray
-            Polar angle (rad) about the sheet centre.
-        gap : numpy.ndarray
-            Signed Delta(theta) in eV.
-        """
-        f = self.delta_alpha if band == "alpha" else self.delta_beta
-        return _on_sheet(self.p, f, band, n_theta)
 
     def fermi_surface_average(self, band: str, n_theta: int = 360) -> float:
         """DOS-weighted Fermi-surface average of |Delta| on ``band``.
@@ -1740,7 +1740,7 @@ def solve_log_equations(N_alpha, N_beta, V, Omega):
 
 
 @dataclass(frozen=True)
-class AnalyticGaps:
+class AnalyticGaps(_SheetGaps):
     """Gaps of the paper's log approximation (:func:`analytic_gaps`); Delta_alpha > 0 > Delta_beta (s+-).
 
     Attributes
@@ -1828,26 +1828,6 @@ class AnalyticGaps:
         """
         e = bands.eta(kx, ky)
         return -self.gap_beta * (1.0 + self.anis_beta * e * e)
-
-    def on_fermi_surface(self, band: str, n_theta: int = 360):
-        """Signed Eq. (16) gap along the Fermi sheet of ``band``.
-
-        Parameters
-        ----------
-        band : {"alpha", "beta"}
-            Which sheet.
-        n_theta : int, optional
-            Points on the sheet (8 to 10**7).
-
-        Returns
-        -------
-        theta : numpy.ndarray
-            Polar angle (rad) about the sheet centre.
-        gap : numpy.ndarray
-            Signed Delta(theta) in eV.
-        """
-        f = self.delta_alpha if band == "alpha" else self.delta_beta
-        return _on_sheet(self.p, f, band, n_theta)
 
 
 def analytic_gaps(p, *, V, kappa_a, kappa_b, Omega, form: str = "eq18") -> AnalyticGaps:

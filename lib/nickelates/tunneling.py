@@ -1399,7 +1399,7 @@ def _sweep(ncs, ks, point, *, Omega, source, target_meV, progress, on_failure, d
 
 
 def apparent_gap_map(n_c_values, kappa_values, *, lam: float | None = None, target_meV=None,
-                     Omega: float = 0.3, source: str = "exact", starts: int = 3, n_bias: int = 201,
+                     lam_bounds=(0.05, 1.5), Omega: float = 0.3, source: str = "exact", starts: int = 3, n_bias: int = 201,
                      progress: bool = True, n_k: int = 128, on_failure: str = "record",
                      **andreev_kw) -> ApparentGapMap:
     """Sweep (n_c, kappa): true gap extrema and apparent BTK gaps at each point.
@@ -1428,6 +1428,8 @@ def apparent_gap_map(n_c_values, kappa_values, *, lam: float | None = None, targ
         together with ``target_meV``.
     target_meV : pair of float, optional
         The measured (Delta1, Delta2) in meV (Guo et al.: 23 and 6) for a magnitude-matched map.
+    lam_bounds : pair of float
+        Search interval of lambda with ``target_meV`` (see :func:`lambda_for_gap`).
     Omega : float
         Cutoff (eV), in [0.001, 2].
     source : {"exact", "eq18", "eq17"}
@@ -1466,8 +1468,8 @@ def apparent_gap_map(n_c_values, kappa_values, *, lam: float | None = None, targ
     ...                      n_theta=16)
     >>> m.summary()
     '2 points, 2 ok, 0 failed'
-    >>> m = apparent_gap_map([0.45], [0.0], target_meV=(23.0, 6.0), source="eq18", starts=1, n_bias=41,
-    ...                      progress=False, n_theta=16)
+    >>> m = apparent_gap_map([0.45], [0.0], target_meV=(23.0, 6.0), lam_bounds=(0.1, 0.6), source="eq18",
+    ...                      starts=1, n_bias=41, progress=False, n_theta=16)
     >>> round(float(m.alpha_max[0, 0]), 2), round(float(m.lam[0, 0]), 3)
     (23.0, 0.283)
     """
@@ -1486,6 +1488,7 @@ def apparent_gap_map(n_c_values, kappa_values, *, lam: float | None = None, targ
     else:
         t = _pair("target_meV", target_meV)
         target = (check.positive("target_meV[0]", t[0], hi=1e4), check.positive("target_meV[1]", t[1], hi=1e4))
+        bounds = _lam_bounds(lam_bounds)
     Omega = check.in_range("Omega", Omega, 1e-3, 2.0)
     check.choice("source", source, GAP_SOURCES)
     starts = check.integer("starts", starts, 1, 200)
@@ -1496,7 +1499,8 @@ def apparent_gap_map(n_c_values, kappa_values, *, lam: float | None = None, targ
     akw = _andreev_options(andreev_kw)
 
     def point(nc, kap):
-        lam_point = lam if target is None else lambda_for_gap(target[0], nc, kap, Omega, source=source, n_k=n_k)
+        lam_point = lam if target is None else lambda_for_gap(target[0], nc, kap, Omega, source=source,
+                                                                   lam_bounds=bounds, n_k=n_k)
         mg = triplon_gaps(nc, lam_point, kap, Omega, source=source, n_k=n_k)
         ap = apparent_gaps(mg.p, mg.delta_alpha, mg.delta_beta, bias_mV=default_bias(_largest_gap(mg), n_bias),
                            starts=starts, **akw)
@@ -1504,6 +1508,15 @@ def apparent_gap_map(n_c_values, kappa_values, *, lam: float | None = None, targ
 
     return _sweep(ncs, ks, point, Omega=Omega, source=source, target_meV=target, progress=progress,
                   on_failure=on_failure, desc="apparent-gap map" if target is None else "magnitude-matched")
+
+
+def _lam_bounds(lam_bounds):
+    bounds = _pair("lam_bounds", lam_bounds)
+    lo = check.in_range("lam_bounds[0]", bounds[0], 0.0, 2.0, lo_open=True, hi_open=True)
+    hi = check.in_range("lam_bounds[1]", bounds[1], 0.0, 2.0, lo_open=True, hi_open=True)
+    if not lo < hi:
+        raise ValueError(f"lam_bounds must be increasing, got {tuple(bounds)!r}")
+    return lo, hi
 
 
 def lambda_for_gap(target_meV: float, n_c: float, kappa: float, Omega: float = 0.3, *,
@@ -1551,7 +1564,7 @@ def lambda_for_gap(target_meV: float, n_c: float, kappa: float, Omega: float = 0
 
     Examples
     --------
-    >>> lam = lambda_for_gap(30.0, 0.45, 0.0, source="eq18")
+    >>> lam = lambda_for_gap(30.0, 0.45, 0.0, source="eq18", lam_bounds=(0.1, 0.6))
     >>> round(max(triplon_gaps(0.45, lam, 0.0, source="eq18").extrema["alpha"]), 2)
     30.0
     """
@@ -1559,11 +1572,7 @@ def lambda_for_gap(target_meV: float, n_c: float, kappa: float, Omega: float = 0
 
     target = check.positive("target_meV", target_meV, hi=1e4)
     n_c, _, kappa, Omega, source = _check_model_point(n_c, 0.4, kappa, Omega, source)
-    bounds = _pair("lam_bounds", lam_bounds)
-    lo = check.in_range("lam_bounds[0]", bounds[0], 0.0, 2.0, lo_open=True, hi_open=True)
-    hi = check.in_range("lam_bounds[1]", bounds[1], 0.0, 2.0, lo_open=True, hi_open=True)
-    if not lo < hi:
-        raise ValueError(f"lam_bounds must be increasing, got {tuple(bounds)!r}")
+    lo, hi = _lam_bounds(lam_bounds)
     xtol = check.tolerance("xtol", xtol)
     maxiter = check.iterations("maxiter", maxiter, hi=10_000)
     n_k = check.integer("n_k", n_k, 16, 4096)

@@ -1,17 +1,9 @@
 """Reading point-contact spectra from text files (the input of ``python -m nickelates fit-btk``).
 
-Input format
-------------
-* Comma-, semicolon-, tab- or whitespace-separated text; lines starting with
-  ``#`` and blank lines are ignored.
-* An optional header line (detected when a cell of the first line is not a
-  number). With a header the bias column is the one whose name contains
-  "bias", "volt" or is "V"/"U", and the conductance column the one containing
-  "dI/dV", "didv", "cond" or "G"; otherwise the first two columns.
-* Bias unit: taken from the header ("bias (mV)", "V [V]", "bias_uV" ...) or
-  ``bias_unit``; default mV. dI/dV in any unit (it is normalized).
-* The bias must be strictly monotonic (increasing or decreasing) without
-  repeats; at least ``min_points`` points (default 20).
+The accepted layout (delimiters, optional header with the column names and
+the bias unit, monotonic bias without repeats, a minimum number of points) is
+the one described in :mod:`nickelates.cli_btk` and by
+``python -m nickelates fit-btk --help``.
 
 Every problem raises :class:`SpectrumFileError` (a ``ValueError``) naming the
 file and the line at fault.

@@ -35,6 +35,15 @@ def andreev_gamma(z, d):
 
 
 @njit(cache=True)
+def normal_state_norm(tau, weight):
+    """sum_k weight_k tau_k: the normal-state conductance of the quadrature nodes."""
+    norm = 0.0
+    for k in range(tau.shape[0]):
+        norm += weight[k] * tau[k]
+    return norm
+
+
+@njit(cache=True)
 def g_swave(energy, delta, gamma, tau, weight):
     """Angle-averaged s-wave conductance G(E) (normalized).
 
@@ -45,9 +54,7 @@ def g_swave(energy, delta, gamma, tau, weight):
     """
     n = energy.shape[0]
     m = tau.shape[0]
-    norm = 0.0
-    for k in range(m):
-        norm += weight[k] * tau[k]
+    norm = normal_state_norm(tau, weight)
     out = np.empty(n)
     for i in range(n):
         g = andreev_gamma(complex(energy[i], gamma), delta)
@@ -76,9 +83,7 @@ def g_anisotropic(energy, gamma, tau, weight, dplus, dminus, mirror):
     """
     n = energy.shape[0]
     m = tau.shape[0]
-    norm = 0.0
-    for k in range(m):
-        norm += weight[k] * tau[k]
+    norm = normal_state_norm(tau, weight)
     out = np.empty(n)
     for i in range(n):
         z = complex(energy[i], gamma)

@@ -65,52 +65,19 @@ def _wedge_triangle(n, t, i, j):
 
 
 @njit(cache=True)
-def shell_nodes(n, e, s, xq, wq):
-    """Energy-shell quadrature nodes from the linear triangle method on the wedge.
-
-    n : cells per axis on [0, pi]; the wedge 0 <= ky <= kx <= pi holds n^2 triangles.
-    e, s : flat arrays ((n+1)^2) of xi (eV) and eta^2 at the grid vertices,
-        index i*(n+1)+j for k = (i h, j h), h = pi/n.
-    xq, wq : sorted xi nodes and weights of the 1D rule on [-Omega, Omega].
-    Returns (xi, s, w): nodes with weights such that the Brillouin-zone average
-    (1/N_k) sum_k f(xi_k, eta_k^2) over |xi| < Omega is sum w f(xi, s).
-    """
-    nq = xq.size
-    lo = xq[0]
-    hi = xq[nq - 1]
-    scale = 1.0 / (n * n)  # each triangle carries 1/n^2 of the zone average
-    dummy = np.empty(1)
-    cnt = 0
-    for write in (False, True):  # pass 1 counts the nodes, pass 2 fills them
-        if write:
-            xi_out = np.empty(cnt)
-            s_out = np.empty(cnt)
-            w_out = np.empty(cnt)
-        else:
-            xi_out = dummy
-            s_out = dummy
-            w_out = dummy
-        k = 0
-        for i in range(n):
-            for j in range(i + 1):
-                for t in range(2):
-                    if t == 1 and j == i:
-                        continue
-                    a, b, c = _wedge_triangle(n, t, i, j)
-                    e1, e2, e3, s1, s2, s3 = sort3(e[a], e[b], e[c], s[a], s[b], s[c])
-                    if e3 < lo or e1 > hi:
-                        continue
-                    q0 = np.searchsorted(xq, e1)
-                    q1 = np.searchsorted(xq, e3)
-                    if write:
-                        for q in range(q0, q1):
-                            g, sm = _tri_cut(xq[q], e1, e2, e3, s1, s2, s3)
-                            xi_out[k + q - q0] = xq[q]
-                            s_out[k + q - q0] = sm
-                            w_out[k + q - q0] = wq[q] * g * scale
-                    k += q1 - q0
-        cnt = k
-    return xi_out, s_out, w_out
+def _fixed_nodes(e1, e2, e3, s1, s2, s3, xq, wq, scale, xo, so, wo, k, write):
+    """Nodes of the global rule (xq, wq) inside [e1, e3] of one sorted triangle; returns the new count."""
+    if e3 < xq[0] or e1 > xq[xq.size - 1]:
+        return k
+    q0 = np.searchsorted(xq, e1)
+    q1 = np.searchsorted(xq, e3)
+    if write:
+        for q in range(q0, q1):
+            g, sm = _tri_cut(xq[q], e1, e2, e3, s1, s2, s3)
+            xo[k + q - q0] = xq[q]
+            so[k + q - q0] = sm
+            wo[k + q - q0] = wq[q] * g * scale
+    return k + q1 - q0
 
 
 @njit(cache=True)
@@ -141,20 +108,27 @@ def _piece_nodes(u, v, e1, e2, e3, s1, s2, s3, bps, gx, gw, scale, xo, so, wo, k
 
 
 @njit(cache=True)
-def shell_nodes_exact(n, e, s, bps, gx, gw):
-    """Energy-shell nodes, triangle by triangle: exact linear-triangle integration.
-
-    Each triangle's density of states is linear on [e1, e2] and on [e2, e3]; each
-    piece (clipped to [bps[0], bps[-1]] = [-Omega, Omega]) is split at the
-    breakpoints ``bps`` (graded towards xi = 0 and the van Hove energies) and
-    integrated with the Gauss-Legendre rule (gx, gw) on [-1, 1]. The energy
-    integral of every triangle is therefore exact up to the Gauss error of the
-    smooth integrand on a panel; no aliasing between grid and energy nodes.
-    Returns (xi, s, w) like ``shell_nodes``.
-    """
+def _exact_nodes(e1, e2, e3, s1, s2, s3, bps, gx, gw, scale, xo, so, wo, k, write):
+    """Exact-triangle nodes of one sorted triangle: pieces [e1, e2] and [e2, e3] clipped to [bps[0], bps[-1]]."""
     lo = bps[0]
     hi = bps[bps.size - 1]
-    scale = 1.0 / (n * n)
+    if e3 <= lo or e1 >= hi or e3 - e1 <= 0.0:
+        return k
+    u = max(e1, lo)
+    v = min(e2, hi)
+    if v > u:
+        k = _piece_nodes(u, v, e1, e2, e3, s1, s2, s3, bps, gx, gw, scale, xo, so, wo, k, write)
+    u = max(e2, lo)
+    v = min(e3, hi)
+    if v > u:
+        k = _piece_nodes(u, v, e1, e2, e3, s1, s2, s3, bps, gx, gw, scale, xo, so, wo, k, write)
+    return k
+
+
+@njit(cache=True)
+def _shell_pass(n, e, s, exact, xq, wq, bps, gx, gw):
+    """Both node constructions: a counting pass, then a filling pass over the n^2 wedge triangles."""
+    scale = 1.0 / (n * n)  # each triangle carries 1/n^2 of the zone average
     dummy = np.empty(1)
     cnt = 0
     for write in (False, True):
@@ -174,19 +148,41 @@ def shell_nodes_exact(n, e, s, bps, gx, gw):
                         continue
                     a, b, c = _wedge_triangle(n, t, i, j)
                     e1, e2, e3, s1, s2, s3 = sort3(e[a], e[b], e[c], s[a], s[b], s[c])
-                    if e3 <= lo or e1 >= hi or e3 - e1 <= 0.0:
-                        continue
-                    # piece 1: [e1, e2]; piece 2: [e2, e3]
-                    u = max(e1, lo)
-                    v = min(e2, hi)
-                    if v > u:
-                        k = _piece_nodes(u, v, e1, e2, e3, s1, s2, s3, bps, gx, gw, scale, xo, so, wo, k, write)
-                    u = max(e2, lo)
-                    v = min(e3, hi)
-                    if v > u:
-                        k = _piece_nodes(u, v, e1, e2, e3, s1, s2, s3, bps, gx, gw, scale, xo, so, wo, k, write)
+                    if exact:
+                        k = _exact_nodes(e1, e2, e3, s1, s2, s3, bps, gx, gw, scale, xo, so, wo, k, write)
+                    else:
+                        k = _fixed_nodes(e1, e2, e3, s1, s2, s3, xq, wq, scale, xo, so, wo, k, write)
         cnt = k
     return xo, so, wo
+
+
+@njit(cache=True)
+def shell_nodes(n, e, s, xq, wq):
+    """Energy-shell quadrature nodes from the linear triangle method on the wedge.
+
+    n : cells per axis on [0, pi]; the wedge 0 <= ky <= kx <= pi holds n^2 triangles.
+    e, s : flat arrays ((n+1)^2) of xi (eV) and eta^2 at the grid vertices,
+        index i*(n+1)+j for k = (i h, j h), h = pi/n.
+    xq, wq : sorted xi nodes and weights of the 1D rule on [-Omega, Omega].
+    Returns (xi, s, w): nodes with weights such that the Brillouin-zone average
+    (1/N_k) sum_k f(xi_k, eta_k^2) over |xi| < Omega is sum w f(xi, s).
+    """
+    return _shell_pass(n, e, s, False, xq, wq, xq, wq, wq)
+
+
+@njit(cache=True)
+def shell_nodes_exact(n, e, s, bps, gx, gw):
+    """Energy-shell nodes, triangle by triangle: exact linear-triangle integration.
+
+    Each triangle's density of states is linear on [e1, e2] and on [e2, e3]; each
+    piece (clipped to [bps[0], bps[-1]] = [-Omega, Omega]) is split at the
+    breakpoints ``bps`` (graded towards xi = 0 and the van Hove energies) and
+    integrated with the Gauss-Legendre rule (gx, gw) on [-1, 1]. The energy
+    integral of every triangle is therefore exact up to the Gauss error of the
+    smooth integrand on a panel; no aliasing between grid and energy nodes.
+    Returns (xi, s, w) like ``shell_nodes``.
+    """
+    return _shell_pass(n, e, s, True, bps, bps, bps, gx, gw)
 
 
 @njit(cache=True)

@@ -399,37 +399,19 @@ class BandExplorer(Explorer):
                 "energies": energies, "fermi_surface": sheets}
 
     def status_html(self, data) -> str:
-        """Return the status line (mu, fillings, DOS ratio).
-
-        Parameters
-        ----------
-        data : dict
-            What :meth:`compute` returned.
-
-        Returns
-        -------
-        str
-            HTML.
-        """
+        """Mu, fillings and DOS ratio (HTML; full docstring from the base class)."""
         (na, nb), dos = data["fillings"], data["dos"]
         return (f"μ = {data['params']['mu']:.4f} eV, n<sub>α</sub> = {na:.4f}, n<sub>β</sub> = {nb:.4f}, "
                 f"N<sub>β</sub>/N<sub>α</sub> = {dos.N_beta / dos.N_alpha:.3f}")
 
     def figure(self, data):
-        """Return the figure of ``data`` (bands and Fermi surfaces).
-
-        Parameters
-        ----------
-        data : dict
-            What :meth:`compute` returned.
-
-        Returns
-        -------
-        matplotlib.figure.Figure
-            The new figure.
-        """
+        """Bands and Fermi surfaces (full docstring from the base class)."""
         return figure_bands_and_fs(bands.BandParams(**data["params"]))
 
+
+
+for _name in ("status_html", "figure"):           # same contract as the base class
+    getattr(BandExplorer, _name).__doc__ = getattr(Explorer, _name).__doc__
 
 def explorer(p: bands.BandParams = bands.PAPER_V3, n_c: float = 0.45) -> BandExplorer:
     """Live explorer of bands and Fermi surfaces (see :class:`BandExplorer`).

@@ -1,13 +1,31 @@
 """Figures and the interactive explorer of the MixD+V mean-field chapter (chapter 6).
 
-Energies in units of V (the solver's inputs), momenta in units of pi.
+Energies in units of V (the solver's inputs), momenta in units of pi.  Every
+figure function takes a result of :mod:`nickelates.mixd` (or, for the
+one-state views, calls the solver) and returns a matplotlib Figure; the
+numbers live in the science module:
+
+===========================  ==========================================
+figure                       result it draws
+===========================  ==========================================
+:func:`figure_fig3`          :func:`nickelates.mixd.ladder_imbalance_map`
+:func:`figure_fig45`         :func:`nickelates.mixd.ladder_energy_sweep`
+:func:`figure_fig6`          :func:`nickelates.mixd.order_parameter_sweep`
+:func:`figure_fig27`         :func:`nickelates.mixd.solve_eps_series`
+:func:`figure_sw_scaling`    :func:`nickelates.mixd.sw_error_scaling`
+:func:`figure_finite_size`   :func:`nickelates.mixd.finite_size_crossover`
+:func:`figure_phase_map_2d`  ``data/mixd_phase_map_2d.npz`` (:func:`nickelates.mixd.phase_map`)
+===========================  ==========================================
 """
 from __future__ import annotations
 
-import numpy as np
 import matplotlib.pyplot as plt
+import numpy as np
 
+from .. import _validate as check
 from .. import mixd
+from ..mixd import crossing_point as crossing  # moved to nickelates.mixd (old name kept)
+from ..mixd import finite_size_crossover  # moved to nickelates.mixd
 from .explorer import Explorer
 
 __all__ = ["plot_delta_k", "render_state", "explorer", "MixdExplorer", "figure_fig3", "figure_fig45",
@@ -16,11 +34,41 @@ __all__ = ["plot_delta_k", "render_state", "explorer", "MixdExplorer", "figure_f
 
 
 def plot_delta_k(sol, ax=None, *, vmax=None, cmap="RdBu_r", colorbar=True):
-    """Delta_k of a :class:`~nickelates.mixd.MeanFieldSolution` on the BZ.
+    """Draw Delta_k of a mean-field solution on the Brillouin zone.
 
     2D: colour map centred at zero with the nodal line Delta_k = 0 drawn;
     1D: Delta_k and E_k against k.
+
+    Parameters
+    ----------
+    sol : nickelates.mixd.MeanFieldSolution
+        The solution (energies in units of V).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw into (a new figure if None).
+    vmax : float, optional
+        Colour-scale limit (units of V); default max |Delta_k|.
+    cmap : str, optional
+        matplotlib colour map of the 2D view.
+    colorbar : bool, optional
+        Add a colour bar (2D).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn into.
+
+    Raises
+    ------
+    TypeError
+        If ``sol`` is not a :class:`~nickelates.mixd.MeanFieldSolution`.
+
+    Examples
+    --------
+    >>> ax = plot_delta_k(mixd.solve_mean_field(shape=(8, 8), n_holes=3, J_perp=1.0))
+    >>> len(ax.images)
+    1
     """
+    check.instance("sol", sol, mixd.MeanFieldSolution)
     if ax is None:
         _, ax = plt.subplots(figsize=(4.2, 3.6))
     if len(sol.shape) == 1:
@@ -51,21 +99,46 @@ def plot_delta_k(sol, ax=None, *, vmax=None, cmap="RdBu_r", colorbar=True):
     return ax
 
 
-def _solve(shape, J_perp, doping, eps_diag, t_par, V):
-    N = int(np.prod(shape))
-    nh = max(1, int(round(doping * N)))
-    return mixd.solve_mean_field(shape=shape, n_holes=nh, J_perp=J_perp, V=V,
-                                 t_par=t_par, eps_diag=eps_diag)
-
-
 def render_state(J_perp=1.0, doping=12 / 256, eps_diag=0.0, *, shape=(16, 16), t_par=0.1,
                  V=1.0, sol=None):
-    """Figure: Delta_k map and the order parameters for one parameter set.
+    """Draw Delta_k and the order parameters for one parameter set.
 
-    ``sol`` may pass an already solved :class:`~nickelates.mixd.MeanFieldSolution`.
+    Parameters
+    ----------
+    J_perp : float, optional
+        Rung exchange (units of V).
+    doping : float, optional
+        Holes per rung in (0, 1] (see :func:`nickelates.mixd.solve_at_doping`).
+    eps_diag : float, optional
+        Diagonal recombination strength (dimensionless).
+    shape : tuple of int, optional
+        Lattice ``(Lx, Ly)`` or ``(L,)``.
+    t_par : float, optional
+        Leg hopping (units of V).
+    V : float, optional
+        Rung repulsion (the unit of energy).
+    sol : nickelates.mixd.MeanFieldSolution, optional
+        An already solved state (then the other arguments only label the plot).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Delta_k map (left) and a bar chart of O_BEC, O_BCS, the imbalance and E_B (right).
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`nickelates.mixd.solve_at_doping`.
+
+    Examples
+    --------
+    >>> fig = render_state(1.0, 3 / 64, shape=(8, 8))
+    >>> len(fig.axes) >= 2
+    True
     """
     if sol is None:
-        sol = _solve(shape, J_perp, doping, eps_diag, t_par, V)
+        sol = mixd.solve_at_doping(shape, J_perp, doping, eps_diag, t_par=t_par, V=V)
+    check.instance("sol", sol, mixd.MeanFieldSolution)
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(7.6, 3.3),
                                  gridspec_kw={"width_ratios": [1.35, 1]})
     plot_delta_k(sol, a1)
@@ -82,217 +155,314 @@ def render_state(J_perp=1.0, doping=12 / 256, eps_diag=0.0, *, shape=(16, 16), t
     return fig
 
 
-def _crossing(x, y):
-    """First zero of y(x) by linear interpolation (None if y keeps its sign)."""
-    i = np.where(np.diff(np.sign(y)) != 0)[0]
-    if i.size == 0:
-        return None
-    i = i[0]
-    return float(x[i] - y[i] * (x[i + 1] - x[i]) / (y[i + 1] - y[i]))
+def figure_fig3(imbalance_map=None):
+    """Draw the paper's Fig. 3 (mean field): the imbalance map of the ladder and its cut.
 
+    Left: (N_sc - 2 N_cc)/N_h over J_perp/V and delta = N_h/L (zero line
+    black); right: the cut at N_h = ``cut_holes``.
 
-def crossing(x, y):
-    """First zero of y(x) by linear interpolation; ``ValueError`` if y keeps its sign."""
-    c = _crossing(np.asarray(x, float), np.asarray(y, float))
-    if c is None:
-        raise ValueError("crossing: y has no sign change on the given x range")
-    return c
+    Parameters
+    ----------
+    imbalance_map : nickelates.mixd.LadderImbalanceMap, optional
+        From :func:`nickelates.mixd.ladder_imbalance_map`; default that
+        function's defaults (L = 30, 41 x 15 points).
 
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The two panels.
 
-def figure_fig3(J_values=None, n_holes=None, L=30, cut_holes=8, t_par=0.1, *, return_data=False):
-    """The paper's Fig. 3 (mean field): imbalance (N_sc - 2 N_cc)/N_h of the L-rung ladder over
-    J_perp/V and delta = N_h/L (left, zero line black) and the cut at N_h = ``cut_holes`` (right).
+    Raises
+    ------
+    TypeError
+        If ``imbalance_map`` is not a :class:`~nickelates.mixd.LadderImbalanceMap`.
 
-    With ``return_data=True`` returns ``(fig, data)``, data = {"J", "n_holes", "imbalance"
-    (J x N_h), "cut" (imbalance at ``cut_holes``), "J_cross" (its zero, None if none)}.
+    Examples
+    --------
+    >>> fig = figure_fig3(mixd.ladder_imbalance_map([0.8, 1.2, 1.6], [4, 8], L=30))
+    >>> len(fig.axes)
+    3
     """
-    J = np.linspace(0.5, 2.0, 41) if J_values is None else np.asarray(J_values, float)
-    nhs = np.arange(1, L // 2 + 1) if n_holes is None else np.asarray(n_holes, int)
-    pm = mixd.phase_map((L,), J, nhs / L, t_par=t_par)
+    m = mixd.ladder_imbalance_map() if imbalance_map is None else imbalance_map
+    check.instance("imbalance_map", m, mixd.LadderImbalanceMap)
+    J, dop = m.J_values, m.dopings
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(9.2, 3.5), gridspec_kw={"width_ratios": [1.4, 1]})
-    im = a1.pcolormesh(J, nhs / L, pm["imbalance"].T, cmap="coolwarm", vmin=-1, vmax=1, shading="nearest")
-    a1.contour(J, nhs / L, pm["imbalance"].T, levels=[0], colors="k")
-    a1.axhline(cut_holes / L, color="0.3", ls="--", lw=0.8)
+    im = a1.pcolormesh(J, dop, m.imbalance.T, cmap="coolwarm", vmin=-1, vmax=1, shading="nearest")
+    if m.imbalance.shape[0] > 1 and m.imbalance.shape[1] > 1 and np.ptp(np.sign(m.imbalance)) > 0:
+        a1.contour(J, dop, m.imbalance.T, levels=[0], colors="k")
+    a1.axhline(m.cut_holes / m.L, color="0.3", ls="--", lw=0.8)
     plt.colorbar(im, ax=a1, label=r"$(N_{sc}-2N_{cc})/N_h$")
     a1.set_xlabel(r"$J_\perp/V$")
     a1.set_ylabel(r"$\delta$")
-    cut = pm["imbalance"][:, int(np.argmin(np.abs(nhs - cut_holes)))]
-    a2.plot(J, cut, "k")
+    a2.plot(J, m.cut, "k")
     a2.axhline(0, color="0.5", lw=0.5)
     a2.set_xlabel(r"$J_\perp/V$")
-    a2.set_title(rf"$\delta = {cut_holes}/{L}$", fontsize=10)
+    a2.set_title(rf"$\delta = {m.cut_holes}/{m.L}$", fontsize=10)
     fig.tight_layout()
-    if return_data:
-        return fig, {"J": J, "n_holes": nhs, "imbalance": pm["imbalance"], "cut": cut,
-                     "J_cross": _crossing(J, cut)}
     return fig
 
 
-def figure_fig45(J_values=None, L=30, low_holes=(2, 4, 6), eb_holes=14, *, return_data=False):
-    """The paper's Fig. 4 (E and E - E_bg at low doping) and Fig. 5 (binding energy E_B = 2 min E_k
-    and 2|Delta_k*| at N_h = ``eb_holes``) for the L-rung ladder, t_par/V = 0.1.
+def figure_fig45(sweep=None):
+    """Draw the paper's Fig. 4 (E and E - E_bg at low doping) and Fig. 5 (E_B and 2|Delta_k*|).
 
-    With ``return_data=True`` returns ``(fig, data)``, data = {"J", "energy" {N_h: E},
-    "energy_minus_bg" {N_h: E - E_bg}, "binding_energy" E_B, "delta_kstar" |Delta_k*|} (units of V).
+    Parameters
+    ----------
+    sweep : nickelates.mixd.LadderEnergySweep, optional
+        From :func:`nickelates.mixd.ladder_energy_sweep`; default that
+        function's defaults (L = 30, 25 values of J_perp).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Three panels: E, E - E_bg, and E_B with 2|Delta_k*| (units of V).
+
+    Raises
+    ------
+    TypeError
+        If ``sweep`` is not a :class:`~nickelates.mixd.LadderEnergySweep`.
+
+    Examples
+    --------
+    >>> fig = figure_fig45(mixd.ladder_energy_sweep([1.0, 1.5], low_holes=(2,)))
+    >>> len(fig.axes)
+    3
     """
-    J = np.linspace(0.5, 2.0, 25) if J_values is None else np.asarray(J_values, float)
+    e = mixd.ladder_energy_sweep() if sweep is None else sweep
+    check.instance("sweep", e, mixd.LadderEnergySweep)
+    J = e.J_values
     fig, axs = plt.subplots(1, 3, figsize=(11, 3.2))
-    energy, energy_bg = {}, {}
-    for nh in low_holes:
-        ss = [mixd.solve_mean_field(shape=(L,), n_holes=nh, J_perp=float(Jv)) for Jv in J]
-        energy[nh] = np.array([s.energy for s in ss])
-        energy_bg[nh] = np.array([s.energy_minus_bg for s in ss])
-        axs[0].plot(J, energy[nh], label=f"$N_h$ = {nh}")
-        axs[1].plot(J, energy_bg[nh])
+    for nh in e.energy:
+        axs[0].plot(J, e.energy[nh], label=f"$N_h$ = {nh}")
+        axs[1].plot(J, e.energy_minus_bg[nh])
     axs[0].set_ylabel("E / V")
     axs[1].set_ylabel(r"$(E-E_{bg})$ / V")
     axs[0].legend(frameon=False)
-    ss = [mixd.solve_mean_field(shape=(L,), n_holes=eb_holes, J_perp=float(Jv)) for Jv in J]
-    EB = np.array([s.binding_energy for s in ss])
-    Dk = np.array([abs(s.delta_at_kstar) for s in ss])
-    axs[2].plot(J, EB, "k", label=r"$E_B$")
-    axs[2].plot(J, 2 * Dk, "k--", label=r"$2|\Delta_{k^*}|$")
+    axs[2].plot(J, e.binding_energy, "k", label=r"$E_B$")
+    axs[2].plot(J, 2 * e.abs_delta_at_kstar, "k--", label=r"$2|\Delta_{k^*}|$")
     axs[2].legend(frameon=False)
     axs[2].set_ylabel("energy / V")
-    axs[2].set_title(rf"$\delta = {eb_holes}/{L}$", fontsize=10)
+    axs[2].set_title(rf"$\delta = {e.eb_holes}/{e.L}$", fontsize=10)
     for a in axs:
         a.set_xlabel(r"$J_\perp/V$")
     fig.tight_layout()
-    if return_data:
-        return fig, {"J": J, "energy": energy, "energy_minus_bg": energy_bg, "binding_energy": EB,
-                     "delta_kstar": Dk}
     return fig
 
 
-def figure_fig6(J_values=None, L=30, n_holes=8, *, J_imbalance=None, return_data=False):
-    """The paper's Fig. 6: O_BEC and O_BCS of the L-rung ladder vs J_perp/V; vertical lines at the
-    steepest descent of O_BCS (solid), imbalance = 0 (dotted) and O_BEC = O_BCS (dashed).
+def figure_fig6(sweep=None, *, J_imbalance=None):
+    """Draw the paper's Fig. 6: O_BEC and O_BCS of the ladder vs J_perp/V with the crossover marks.
 
-    J_imbalance : optional position of the dotted line (default: zero of the imbalance on this grid).
-    With ``return_data=True`` returns ``(fig, data)``, data = {"J", "order_bec", "order_bcs",
-    "imbalance", "J_steep", "J_imbalance", "J_cross"} (crossings None if absent).
+    Vertical lines: steepest descent of O_BCS (solid), imbalance = 0
+    (dotted) and O_BEC = O_BCS (dashed); a mark is left out if absent.
+
+    Parameters
+    ----------
+    sweep : nickelates.mixd.OrderParameterSweep, optional
+        From :func:`nickelates.mixd.order_parameter_sweep`; default that
+        function's defaults (L = 30, N_h = 8, 81 values of J_perp).
+    J_imbalance : float, optional
+        Position of the dotted line (units of V); default ``sweep.J_imbalance``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel.
+
+    Raises
+    ------
+    TypeError
+        If ``sweep`` is not a :class:`~nickelates.mixd.OrderParameterSweep`.
+    ValueError
+        If ``J_imbalance`` is not finite.
+
+    Examples
+    --------
+    >>> fig = figure_fig6(mixd.order_parameter_sweep([1.0, 1.2, 1.4]))
+    >>> len(fig.axes[0].lines) >= 2
+    True
     """
-    J = np.linspace(0.5, 2.0, 81) if J_values is None else np.asarray(J_values, float)
-    sf = [mixd.solve_mean_field(shape=(L,), n_holes=n_holes, J_perp=float(Jv)) for Jv in J]
-    obec = np.array([s.order_bec for s in sf])
-    obcs = np.array([s.order_bcs for s in sf])
-    imb = np.array([s.imbalance for s in sf])
+    o = mixd.order_parameter_sweep() if sweep is None else sweep
+    check.instance("sweep", o, mixd.OrderParameterSweep)
+    marks = (o.J_steep, o.J_imbalance if J_imbalance is None else check.finite("J_imbalance", J_imbalance),
+             o.J_cross)
     fig, ax = plt.subplots(figsize=(5, 3.3))
-    ax.plot(J, obec, label=r"$\mathcal{O}_{BEC}$")
-    ax.plot(J, obcs, label=r"$\mathcal{O}_{BCS}$")
-    marks = (float(J[np.argmin(np.gradient(obcs, J))]),
-             _crossing(J, imb) if J_imbalance is None else float(J_imbalance), _crossing(J, obec - obcs))
+    ax.plot(o.J_values, o.order_bec, label=r"$\mathcal{O}_{BEC}$")
+    ax.plot(o.J_values, o.order_bcs, label=r"$\mathcal{O}_{BCS}$")
     for x, ls in zip(marks, ("-", ":", "--")):
         if x is not None:
             ax.axvline(x, color="0.4", ls=ls, lw=0.8)
     ax.set_xlabel(r"$J_\perp/V$")
-    ax.set_title(rf"$L = {L}$, $N_h = {n_holes}$", fontsize=10)
+    ax.set_title(rf"$L = {o.L}$, $N_h = {o.n_holes}$", fontsize=10)
     ax.legend(frameon=False)
     fig.tight_layout()
-    if return_data:
-        return fig, {"J": J, "order_bec": obec, "order_bcs": obcs, "imbalance": imb, "J_steep": marks[0],
-                     "J_imbalance": marks[1], "J_cross": marks[2]}
     return fig
 
 
-def figure_fig27(shape=(16, 16), n_holes=12, J_perp=1.0, t_par=0.1, eps_values=(0.0, 1.5), *,
-                 return_data=False):
-    """The paper's Fig. 2 (eps = 0) and Fig. 7 (diagonal recombination eps = 1.5): Delta_k on the
-    16 x 16 bilayer with its nodal lines.
+def figure_fig27(solutions=None):
+    """Draw the paper's Fig. 2 (eps = 0) and Fig. 7 (eps = 1.5): Delta_k on the bilayer with its nodal lines.
 
-    With ``return_data=True`` returns ``(fig, solutions)``, one ``MeanFieldSolution`` per eps.
+    Parameters
+    ----------
+    solutions : sequence of nickelates.mixd.MeanFieldSolution, optional
+        One panel per solution (e.g. :func:`nickelates.mixd.solve_eps_series`);
+        default ``solve_eps_series()`` (16 x 16, N_h = 12, J_perp = V, eps = 0 and 1.5).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One Delta_k map per solution.
+
+    Raises
+    ------
+    TypeError
+        If an entry is not a :class:`~nickelates.mixd.MeanFieldSolution`.
+    ValueError
+        If ``solutions`` is empty.
+
+    Examples
+    --------
+    >>> fig = figure_fig27(mixd.solve_eps_series((8, 8), n_holes=3))
+    >>> len(fig.axes)                  # two maps and their colour bars
+    4
     """
-    fig, axs = plt.subplots(1, len(eps_values), figsize=(4.5 * len(eps_values), 3.6))
-    sols = []
-    for ax, eps in zip(np.atleast_1d(axs), eps_values):
-        sol = mixd.solve_mean_field(shape=tuple(shape), n_holes=n_holes, J_perp=J_perp, t_par=t_par,
-                                    eps_diag=eps)
-        sols.append(sol)
+    sols = mixd.solve_eps_series() if solutions is None else tuple(solutions)
+    if not sols:
+        raise ValueError("solutions must hold at least one MeanFieldSolution")
+    for i, s in enumerate(sols):
+        check.instance(f"solutions[{i}]", s, mixd.MeanFieldSolution)
+    fig, axs = plt.subplots(1, len(sols), figsize=(4.5 * len(sols), 3.6))
+    for ax, sol in zip(np.atleast_1d(axs), sols):
         plot_delta_k(sol, ax)
-        ax.set_title(rf"$\epsilon = {eps:g}$", fontsize=10)
+        ax.set_title(rf"$\epsilon = {sol.eps_diag:g}$", fontsize=10)
     fig.tight_layout()
-    if return_data:
-        return fig, sols
     return fig
 
 
 def figure_phase_map_2d(dmap):
-    """Imbalance (left) and binding energy (right) of the 2D bilayer over (J_perp/V, delta) from
-    ``data/mixd_phase_map_2d.npz``; black: imbalance = 0, white dashed: O_BEC = O_BCS."""
+    """Draw the imbalance and the binding energy of the 2D bilayer over (J_perp/V, delta).
+
+    Black: imbalance = 0; white dashed: O_BEC = O_BCS.
+
+    Parameters
+    ----------
+    dmap : mapping
+        ``data/mixd_phase_map_2d.npz`` (``numpy.load``) or a
+        :func:`nickelates.mixd.phase_map` dict: ``J_values``, ``dopings``,
+        ``imbalance``, ``binding_energy`` (units of V), ``order_bec``, ``order_bcs``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two panels.
+
+    Raises
+    ------
+    KeyError
+        If a key is missing.
+
+    Examples
+    --------
+    >>> pm = mixd.phase_map((8, 8), [0.8, 1.4, 2.0], [0.05, 0.2, 0.3])
+    >>> len(figure_phase_map_2d(pm).axes)
+    4
+    """
     Jm, dm = np.asarray(dmap["J_values"]), np.asarray(dmap["dopings"])
+    imb = np.asarray(dmap["imbalance"])
+    orders = np.asarray(dmap["order_bec"]) - np.asarray(dmap["order_bcs"])
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(9.5, 3.5))
-    im = a1.pcolormesh(Jm, dm, np.asarray(dmap["imbalance"]).T, cmap="coolwarm", vmin=-1, vmax=1,
-                       shading="nearest")
+    im = a1.pcolormesh(Jm, dm, imb.T, cmap="coolwarm", vmin=-1, vmax=1, shading="nearest")
     plt.colorbar(im, ax=a1, label=r"$(N_{sc}-2N_{cc})/N_h$")
     im2 = a2.pcolormesh(Jm, dm, np.asarray(dmap["binding_energy"]).T, cmap="viridis", shading="nearest")
     plt.colorbar(im2, ax=a2, label=r"$E_B$ / V")
     for a in (a1, a2):
-        a.contour(Jm, dm, np.asarray(dmap["imbalance"]).T, levels=[0], colors="k")
-        a.contour(Jm, dm, (np.asarray(dmap["order_bec"]) - np.asarray(dmap["order_bcs"])).T, levels=[0],
-                  colors="w", linestyles="--")
+        for field_, style in ((imb, dict(colors="k")), (orders, dict(colors="w", linestyles="--"))):
+            if np.min(field_) < 0 < np.max(field_):
+                a.contour(Jm, dm, field_.T, levels=[0], **style)
         a.set_xlabel(r"$J_\perp/V$")
         a.set_ylabel(r"$\delta$")
     fig.tight_layout()
     return fig
 
 
-def figure_sw_scaling(t_values=None, J_perp=1.2, V=1.0, n_fit=4):
-    """Largest deviation between the exact two-rung cluster spectrum and its second-order
-    Schrieffer-Wolff spectrum (``mixd.cluster_check``) vs t_par/V for 1, 2 and 3 holes, log-log,
-    with t^3 and t^4 guides. Energies in units of V.
+def figure_sw_scaling(scaling=None):
+    """Draw the deviation of the exact two-rung spectrum from second-order Schrieffer-Wolff, log-log.
 
-    Returns ``(fig, data)``, data = {"t", "errors" {N_h: array}, "slopes" {1: ..., 2: ...}} with the
-    slopes fitted to the ``n_fit`` smallest t.
+    One curve per hole number (1, 2) with its fitted slope, and t^3, t^4 guides.
+
+    Parameters
+    ----------
+    scaling : nickelates.mixd.SWScaling, optional
+        From :func:`nickelates.mixd.sw_error_scaling`; default that function's
+        defaults (J_perp = 1.2, V = 1, 8 hoppings).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One log-log panel (errors in units of V against t_par / V).
+
+    Raises
+    ------
+    TypeError
+        If ``scaling`` is not a :class:`~nickelates.mixd.SWScaling`.
+
+    Examples
+    --------
+    >>> fig = figure_sw_scaling(mixd.sw_error_scaling([0.01, 0.02], n_fit=2))
+    >>> fig.axes[0].get_xscale()
+    'log'
     """
-    t = np.geomspace(0.005, 0.08, 8) if t_values is None else np.asarray(t_values, float)
+    s = mixd.sw_error_scaling() if scaling is None else scaling
+    check.instance("scaling", s, mixd.SWScaling)
+    t = s.t_values
     fig, ax = plt.subplots(figsize=(4.6, 3.2))
-    errors, slopes = {}, {}
     for nh, m in ((1, "o"), (2, "s")):
-        errors[nh] = mixd.cluster_check(2, nh, J_perp, V, t)
-        slopes[nh] = float(np.polyfit(np.log(t[:n_fit]), np.log(errors[nh][:n_fit]), 1)[0])
-        ax.loglog(t, errors[nh], m + "-", label=f"{nh} hole(s): slope {slopes[nh]:.2f}")
-    errors[3] = mixd.cluster_check(2, 3, J_perp, V, t)
+        ax.loglog(t, s.errors[nh], m + "-", label=f"{nh} hole(s): slope {s.slopes[nh]:.2f}")
     ax.loglog(t, 3e-1 * t**3, "k--", lw=0.7)
     ax.loglog(t, 3e0 * t**4, "k:", lw=0.7)
     ax.set_xlabel(r"$t_\parallel/V$")
     ax.set_ylabel("max |E_ED − E_SW| / V")
     ax.legend(frameon=False)
-    return fig, {"t": t, "errors": errors, "slopes": slopes}
-
-
-def finite_size_crossover(sizes, dim=1, doping_holes=(8, 30), J_brackets=((0.8, 1.6), (1.0, 2.0)),
-                          J_ref=1.0, xtol=1e-9):
-    """Crossover couplings of the mean field vs system size at fixed doping (t_par/V = 0.1, eps = 0).
-
-    sizes : L values (ladder of L rungs for ``dim=1``, L x L bilayer for ``dim=2``);
-    doping_holes : (a, b) with N_h = a * N // b (N the number of rungs);
-    J_brackets : brentq brackets for the imbalance zero and for O_BEC = O_BCS.
-    Returns an array of rows (L, J_c from imbalance = 0, J_x from O_BEC = O_BCS, O_BCS at J_ref).
-    """
-    from scipy.optimize import brentq
-
-    if dim not in (1, 2):
-        raise ValueError(f"dim must be 1 or 2, got {dim!r}")
-    a, b = doping_holes
-    rows = []
-    for L in sizes:
-        shape = (int(L),) if dim == 1 else (int(L), int(L))
-        N = int(np.prod(shape))
-
-        def f(Jv, shape=shape, N=N):
-            return mixd.solve_mean_field(shape=shape, n_holes=a * N // b, J_perp=Jv)
-
-        rows.append((L, brentq(lambda Jv: f(Jv).imbalance, *J_brackets[0], xtol=xtol),
-                     brentq(lambda Jv: f(Jv).order_bec - f(Jv).order_bcs, *J_brackets[1], xtol=xtol),
-                     f(J_ref).order_bcs))
-    return np.array(rows, float)
+    return fig
 
 
 def figure_finite_size(results):
-    """Left: crossover couplings (imbalance zero, circles; O_BEC = O_BCS, squares) vs 1/L; right:
-    |O_BCS(L) - O_BCS(L_max)| with an L^-2 guide. ``results``: {label: :func:`finite_size_crossover`}."""
+    """Draw the finite-size drift of the crossover couplings and of O_BCS.
+
+    Left: crossover couplings (imbalance zero, circles; O_BEC = O_BCS,
+    squares) vs 1/L; right: |O_BCS(L) - O_BCS(L_max)| with an L^-2 guide.
+
+    Parameters
+    ----------
+    results : dict
+        {label: array} of :func:`nickelates.mixd.finite_size_crossover` results
+        (at most four; rows (L, J_c, J_x, O_BCS), J in units of V).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two panels.
+
+    Raises
+    ------
+    TypeError
+        If ``results`` is not a dict.
+    ValueError
+        If a result is not an array of rows with 4 columns, or there are more than four.
+
+    Examples
+    --------
+    >>> r = np.array([[30, 1.10, 1.35, 0.20], [60, 1.10, 1.36, 0.21]])
+    >>> len(figure_finite_size({"1D": r}).axes)
+    2
+    """
+    check.instance("results", results, dict)
+    if not 1 <= len(results) <= 4:
+        raise ValueError(f"results must hold 1 to 4 curves, got {len(results)}")
+    rows = {key: check.real_array(f"results[{key!r}]", r, ndim=2) for key, r in results.items()}
+    for key, r in rows.items():
+        if r.shape[1] != 4:
+            raise ValueError(f"results[{key!r}] must have 4 columns (L, J_c, J_x, O_BCS), got {r.shape}")
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.3))
-    for (key, r), col in zip(results.items(), ("C0", "C3", "C2", "C1")):
+    for (key, r), col in zip(rows.items(), ("C0", "C3", "C2", "C1")):
         a1.plot(1 / r[:, 0], r[:, 1], "o-", color=col, label=f"{key}: imbalance = 0")
         a1.plot(1 / r[:, 0], r[:, 2], "s--", color=col, label=f"{key}: O_BEC = O_BCS")
         a2.loglog(1 / r[:-1, 0], abs(r[:-1, 3] - r[-1, 3]), "o-", color=col, label=key)
@@ -308,42 +478,104 @@ def figure_finite_size(results):
     return fig
 
 
+#: (name, initial value, min, max, step, label) of the mean-field explorer's sliders
+_SLIDERS = (("J_perp", 1.0, 0.5, 2.0, 0.05, "J⊥/V"), ("doping", 12 / 256, 0.02, 0.45, 0.01, "δ"),
+            ("eps_diag", 0.0, 0.0, 2.0, 0.1, "ε"))
+
+
 class MixdExplorer(Explorer):
     """Live explorer: sliders J_perp/V, doping and eps -> Delta_k map + order parameters.
 
-    Attributes: ``sliders`` (dict of ipywidgets sliders), ``data`` (dict with the
-    last solution's numbers and Delta_k), ``widget`` (the VBox to display).
+    Parameters
+    ----------
+    shape : tuple of int, optional
+        Lattice ``(Lx, Ly)`` solved live.
+    t_par : float, optional
+        Leg hopping (units of V).
+    V : float, optional
+        Rung repulsion (the unit of energy).
+
+    Attributes
+    ----------
+    sliders : dict
+        ipywidgets sliders ``J_perp``, ``doping``, ``eps_diag``.
+    data : dict
+        The last solution's numbers (``order_bec``, ``order_bcs``, ``imbalance``,
+        ``binding_energy`` in units of V, ``delta_k``) and the ``solution``.
+    widget : ipywidgets.VBox
+        The widget to display.
+
+    Examples
+    --------
+    >>> w = MixdExplorer(shape=(8, 8))
+    >>> w.sliders["J_perp"].value = 1.8
+    >>> w.data["J_perp"]
+    1.8
     """
 
     def __init__(self, shape=(16, 16), t_par=0.1, V=1.0):
         import ipywidgets as W
         self.shape, self.t_par, self.V = tuple(shape), t_par, V
-        self.sliders = {
-            "J_perp": W.FloatSlider(value=1.0, min=0.5, max=2.0, step=0.05,
-                                    description="J⊥/V", continuous_update=False),
-            "doping": W.FloatSlider(value=12 / 256, min=0.02, max=0.45, step=0.01,
-                                    description="δ", continuous_update=False),
-            "eps_diag": W.FloatSlider(value=0.0, min=0.0, max=2.0, step=0.1,
-                                      description="ε", continuous_update=False),
-        }
+        self.sliders = {name: W.FloatSlider(value=v, min=lo, max=hi, step=st, description=label,
+                                            continuous_update=False)
+                        for name, v, lo, hi, st, label in _SLIDERS}
         ctl = list(self.sliders.values())
         self._build(ctl, lambda status, out: W.VBox([W.HBox(ctl), out]))
 
     def compute(self):
+        """Solve the state of the current slider values.
+
+        Returns
+        -------
+        dict
+            The numbers stored in :attr:`data`.
+        """
         J = self.sliders["J_perp"].value
-        dop = self.sliders["doping"].value
         eps = self.sliders["eps_diag"].value
-        sol = _solve(self.shape, J, dop, eps, self.t_par, self.V)
+        sol = mixd.solve_at_doping(self.shape, J, self.sliders["doping"].value, eps,
+                                   t_par=self.t_par, V=self.V)
         return {"J_perp": J, "doping": sol.doping, "eps_diag": eps,
                 "order_bec": sol.order_bec, "order_bcs": sol.order_bcs,
                 "imbalance": sol.imbalance, "binding_energy": sol.binding_energy,
                 "delta_k": sol.delta_k, "solution": sol}
 
     def figure(self, data):
+        """Draw the state of :meth:`compute`.
+
+        Parameters
+        ----------
+        data : dict
+            As returned by :meth:`compute`.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            :func:`render_state` of the solution.
+        """
         return render_state(data["J_perp"], self.sliders["doping"].value, data["eps_diag"],
                             shape=self.shape, t_par=self.t_par, V=self.V, sol=data["solution"])
 
 
 def explorer(shape=(16, 16), t_par=0.1, V=1.0):
-    """Return a :class:`MixdExplorer` (display it in Jupyter)."""
+    """Return a :class:`MixdExplorer` (display it in Jupyter).
+
+    Parameters
+    ----------
+    shape : tuple of int, optional
+        Lattice ``(Lx, Ly)`` solved live.
+    t_par : float, optional
+        Leg hopping (units of V).
+    V : float, optional
+        Rung repulsion (the unit of energy).
+
+    Returns
+    -------
+    MixdExplorer
+        The explorer (``.widget`` to display).
+
+    Examples
+    --------
+    >>> explorer(shape=(8, 8)).data["imbalance"] > 0
+    True
+    """
     return MixdExplorer(shape=shape, t_par=t_par, V=V)

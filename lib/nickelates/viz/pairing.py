@@ -482,38 +482,20 @@ class PairingExplorer(Explorer):
             data["curves"] = pairing.fermi_surface_gaps(c.exact, 180)
         return data
 
-    def status_html(self, d) -> str:
-        """Return the status line (channel, diagonal gaps in meV, ratios).
+    def status_html(self, data) -> str:
+        """Channel, diagonal gaps (meV) and ratios (HTML; full docstring from the base class)."""
+        return (f"channel {data['channel']}; Δα(π/4) = {1e3 * data['gap_alpha']:.2f} meV, "
+                f"Δβ(π/4) = {1e3 * data['gap_beta']:.2f} meV; ratio {data['ratio']:.3f} "
+                f"(Eq. 18: {data['ratio_eq18']:.3f})")
 
-        Parameters
-        ----------
-        d : dict
-            What :meth:`compute` returned.
+    def figure(self, data):
+        """:func:`figure_gap_state` of the comparison (full docstring from the base class)."""
+        return figure_gap_state(data["comparison"])
 
-        Returns
-        -------
-        str
-            HTML.
-        """
-        return (f"channel {d['channel']}; Δα(π/4) = {1e3 * d['gap_alpha']:.2f} meV, "
-                f"Δβ(π/4) = {1e3 * d['gap_beta']:.2f} meV; ratio {d['ratio']:.3f} "
-                f"(Eq. 18: {d['ratio_eq18']:.3f})")
 
-    def figure(self, d):
-        """Return the figure of the state ``d``.
 
-        Parameters
-        ----------
-        d : dict
-            What :meth:`compute` returned.
-
-        Returns
-        -------
-        matplotlib.figure.Figure
-            :func:`figure_gap_state` of the comparison.
-        """
-        return figure_gap_state(d["comparison"])
-
+for _name in ("status_html", "figure"):           # same contract as the base class
+    getattr(PairingExplorer, _name).__doc__ = getattr(Explorer, _name).__doc__
 
 def explorer(**kw) -> PairingExplorer:
     """Live explorer of the exact gaps (see :class:`PairingExplorer`).

@@ -41,16 +41,16 @@ def plot_stm(spec, ax=None, extrema=None, title=None):
     spec : tunneling.STMSpectrum
         The spectrum (bias in meV).
     ax : matplotlib.axes.Axes, optional
-        Axes to draw into (a new figure otherwise).
+        Where to draw the three curves (default: a new 5.5 x 3.5 inch figure).
     extrema : dict, optional
         band -> (min, max) |gap| in meV (``ModelGaps.extrema``): dotted and dashed marks.
     title : str, optional
-        Axes title.
+        Panel title (9 pt).
 
     Returns
     -------
     matplotlib.figure.Figure
-        The figure holding ``ax``.
+        The figure of the STM panel.
 
     Raises
     ------
@@ -94,16 +94,16 @@ def plot_andreev(spec, ax=None, fit=None, title=None):
     spec : tunneling.AndreevSpectrum
         The spectrum (bias in mV).
     ax : matplotlib.axes.Axes, optional
-        Axes to draw into (a new figure otherwise).
+        Where to draw the conductance curves (default: a new figure).
     fit : tunneling.ApparentGaps, optional
         The s+s fit of ``spec`` (gaps in meV).
     title : str, optional
-        Axes title.
+        Text above the panel.
 
     Returns
     -------
     matplotlib.figure.Figure
-        The figure holding ``ax``.
+        The figure the Andreev panel belongs to.
 
     Raises
     ------
@@ -153,16 +153,16 @@ def plot_gap_map(gap_map, key="ratio", ax=None, target=None, title=None):
     key : str
         A value field ("ratio", "delta1", ... in meV where they are gaps) or "gap_max_ratio".
     ax : matplotlib.axes.Axes, optional
-        Axes to draw into (a new figure otherwise).
+        Where to draw the colour map (default: a new 5.5 x 3.8 inch figure).
     target : float, optional
         Draw this contour in red (e.g. the measured 3.8), if inside the range.
     title : str, optional
-        Axes title.
+        Title above the map.
 
     Returns
     -------
     matplotlib.figure.Figure
-        The figure holding ``ax``.
+        The figure with the map and its colour bar.
 
     Raises
     ------
