@@ -14,16 +14,11 @@ plus shape, t_par, eps_diag and the wall time.
 from __future__ import annotations
 
 import argparse
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "lib"))
-
-from nickelates import mixd  # noqa: E402
+from nickelates import mixd, paths
 
 
 def run(shape=(64, 64), nJ=40, nd=40, J_range=(0.5, 2.0), d_range=(0.02, 0.45),
@@ -42,7 +37,7 @@ def run(shape=(64, 64), nJ=40, nd=40, J_range=(0.5, 2.0), d_range=(0.02, 0.45),
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--small", action="store_true", help="8x8 lattice, 5x4 points")
-    ap.add_argument("-o", "--out", default=str(ROOT / "data" / "mixd_phase_map_2d.npz"))
+    ap.add_argument("-o", "--out", default=str(paths.data_file("mixd_phase_map_2d.npz")))
     ap.add_argument("--no-progress", action="store_true")
     args = ap.parse_args(argv)
     if args.small:

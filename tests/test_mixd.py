@@ -317,6 +317,8 @@ def test_regularizing_temperature_is_harmless_for_gapped_states():
 def test_dense_reference_size_guard():
     with pytest.raises(ValueError, match="max_points"):
         mixd.solve_mean_field_dense(shape=(128, 128), n_holes=10)
+    with pytest.raises(ValueError, match="max_points"):
+        mixd.solve_mean_field_dense(shape=(30,), max_points=10**9)
 
 
 # ----------------------------------------------------------------- script and widget
@@ -334,7 +336,7 @@ def test_phase_map_script_small(tmp_path):
 
 
 def test_data_file_matches_solver():
-    path = ROOT / "data" / "mixd_phase_map_2d.npz"
+    path = paths.data_file("mixd_phase_map_2d.npz")
     d = np.load(path)
     i, j = 7, 11
     shape = tuple(int(x) for x in d["shape"])
@@ -356,5 +358,34 @@ def test_explorer_widget_redraws():
     kx = w.data["solution"].k[0]
     i0, ipi = np.argmin(abs(kx)), np.argmin(abs(kx + np.pi))
     assert d[i0, ipi] < 0 < d[ipi, ipi]
+    ref = mixd.solve_at_doping((8, 8), 1.8, w.sliders["doping"].value, 1.5)
+    assert w.data["imbalance"] == pytest.approx(ref.imbalance, abs=1e-12)
     fig = vm.render_state(1.0, 12 / 256, 1.5)
     assert len(fig.axes) >= 2
+
+
+def test_figures_draw_results():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from nickelates.viz import mixd as vm
+
+    figs = [vm.figure_fig3(mixd.ladder_imbalance_map([0.8, 1.2, 1.6], [4, 8])),
+            vm.figure_fig45(mixd.ladder_energy_sweep([1.0, 1.5], low_holes=(2,))),
+            vm.figure_fig6(mixd.order_parameter_sweep([1.0, 1.2, 1.4]), J_imbalance=1.1),
+            vm.figure_fig27(mixd.solve_eps_series((8, 8), n_holes=3)),
+            vm.figure_sw_scaling(mixd.sw_error_scaling([0.01, 0.02], n_fit=2)),
+            vm.figure_finite_size({"1D": np.array([[30, 1.1, 1.35, 0.2], [60, 1.1, 1.36, 0.21]])}),
+            vm.figure_phase_map_2d(mixd.phase_map((8, 8), [0.8, 1.4, 2.0], [0.05, 0.2, 0.3]))]
+    assert [len(f.axes) for f in figs] == [3, 3, 1, 4, 1, 2, 4]
+    for f in figs:
+        plt.close(f)
+    with pytest.raises(TypeError, match="imbalance_map"):
+        vm.figure_fig3(np.linspace(0.5, 2, 5))
+    with pytest.raises(TypeError, match="sol"):
+        vm.plot_delta_k({"delta_k": 0})
+    with pytest.raises(ValueError, match="4 columns"):
+        vm.figure_finite_size({"1D": np.zeros((2, 3))})
+    # old import paths of the moved helpers
+    assert vm.crossing is mixd.crossing_point and vm.finite_size_crossover is mixd.finite_size_crossover

@@ -15,8 +15,8 @@ Andreev side (:func:`andreev_spectrum`): the Tanaka-Kashiwaya BTK conductance
 of ``nickelates.btk`` evaluated on the real Fermi sheets. Each Fermi-surface
 point with positive velocity along the contact normal is a trajectory
 (incidence angle = angle of v_F to the normal, weight dl cos theta, hole-like
-quasiparticle at the mirror point); btk's kernels ``g_anisotropic`` and
-``thermal_smear`` do the rest. :func:`apparent_gaps` fits such a spectrum with
+quasiparticle at the mirror point); ``btk.trajectory_conductance`` and
+``btk.smear_thermally`` do the rest. :func:`apparent_gaps` fits such a spectrum with
 the two-isotropic-s-gap model of Guo et al. (``btk.fit``);
 :func:`apparent_gap_map` sweeps (n_c, kappa), at fixed or magnitude-matched lambda,
 and report every point that failed (:class:`ApparentGapMap`).
@@ -38,7 +38,6 @@ from . import bands
 from . import btk
 from . import pairing
 from .errors import ConvergenceError
-from .kernels import btk as btk_kernels
 
 __all__ = ["fermi_surface_dos", "stm_spectrum", "STMSpectrum", "peak_positions", "gap_on_sheet",
            "gap_extrema", "slope_maxima", "andreev_spectrum", "AndreevSpectrum", "sheet_nodes",
@@ -654,10 +653,7 @@ class AndreevSpectrum:
 
 def _intrinsic(energy, nodes: SheetNodes, gamma):
     """G(E) of one sheet: the btk kernel with the sheet's trajectories as quadrature nodes."""
-    e = np.ascontiguousarray(np.abs(energy), dtype=float)
-    return btk_kernels.g_anisotropic(e, float(gamma), np.ascontiguousarray(nodes.tau),
-                                     np.ascontiguousarray(nodes.weight), np.ascontiguousarray(nodes.dplus),
-                                     np.ascontiguousarray(nodes.dminus), False)
+    return btk.trajectory_conductance(energy, gamma, nodes.tau, nodes.weight, nodes.dplus, nodes.dminus)
 
 
 def andreev_spectrum(bias_mV, p: bands.BandParams, delta_alpha, delta_beta, *, T: float = 3.0,
@@ -756,7 +752,7 @@ def andreev_spectrum(bias_mV, p: bands.BandParams, delta_alpha, delta_beta, *, T
         parts = [_intrinsic(flat, n, g) for n, g in zip(nodes, gammas)]
     else:
         egrid, h, kt, cutoff = btk.smearing_grid(float(np.max(np.abs(flat))), T, gammas, ppw)
-        parts = [btk_kernels.thermal_smear(flat, h, _intrinsic(egrid, nd, g), kt, cutoff)
+        parts = [btk.smear_thermally(flat, _intrinsic(egrid, nd, g), h, kt, cutoff)
                  for nd, g in zip(nodes, gammas)]
     a = wts[0] * parts[0]
     bb = wts[1] * parts[1]

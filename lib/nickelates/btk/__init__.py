@@ -46,7 +46,7 @@ from .io import BIAS_UNITS, Spectrum, SpectrumFileError, read_spectrum
 from .model import (DELTA_MAX, GAMMA_MAX, K_B_MEV_PER_K, MAX_GRID, T_MAX, Z_MAX, DwaveOrientation, Gap,
                     btk_amplitudes, btk_coefficients, check_gaps, conductance, conductance_multi,
                     conductance_reference, dwave_orientation, dynes_dos, energy_grid_step,
-                    intrinsic_conductance, smearing_grid)
+                    intrinsic_conductance, smear_thermally, smearing_grid, trajectory_conductance)
 from .normalization import NormalizedSpectrum, normalize
 from .paper import (NB_CALIBRATION, TABLE3, NbCalibration, Table3Refits, nb_calibration_spectra,
                     table3_gap_temperature, table3_gaps, table3_refits)
@@ -57,7 +57,7 @@ __all__ = [
     "K_B_MEV_PER_K", "Gap", "conductance", "conductance_multi", "intrinsic_conductance",
     "conductance_reference", "btk_coefficients", "btk_amplitudes", "dynes_dos", "energy_grid_step",
     "smearing_grid", "check_gaps", "DwaveOrientation", "dwave_orientation",
-    "DELTA_MAX", "GAMMA_MAX", "Z_MAX", "T_MAX", "MAX_GRID",
+    "DELTA_MAX", "GAMMA_MAX", "Z_MAX", "T_MAX", "MAX_GRID", "trajectory_conductance", "smear_thermally",
     # normalization
     "normalize", "NormalizedSpectrum",
     # fitting

@@ -72,6 +72,7 @@ __all__ = [
     "conductance_multi", "conductance_reference", "btk_amplitudes", "btk_coefficients",
     "dynes_dos", "energy_grid_step", "smearing_grid", "check_gaps", "DwaveOrientation", "dwave_orientation",
     "DELTA_MAX", "GAMMA_MAX", "Z_MAX", "T_MAX", "MAX_GRID",
+    "trajectory_conductance", "smear_thermally",
 ]
 
 K_B_MEV_PER_K = 8.617333262e-2  # meV / K
@@ -466,6 +467,125 @@ def smearing_grid(bias_max_mV, T, gammas, points_per_width=3.0):
     n = int(math.ceil((vmax + cutoff) / h)) + 2
     return np.arange(n) * h, h, kt, cutoff
 
+
+
+def trajectory_conductance(energy_meV, gamma, tau, weight, delta_plus, delta_minus, *, mirror=False):
+    """Tanaka-Kashiwaya conductance G(|E|) averaged over given trajectories (quadrature nodes).
+
+    The general form behind :func:`intrinsic_conductance`: each node ``k`` is
+    one trajectory with normal-state transparency ``tau[k]``, quadrature weight
+    ``weight[k]`` and the signed gaps ``delta_plus[k]``, ``delta_minus[k]`` seen
+    by the electron- and hole-like quasiparticles (their relative sign is the
+    phase factor of the Andreev bound state).  Callers with their own Fermi
+    sheets (e.g. :mod:`nickelates.tunneling`) pass their trajectories here.
+
+    Parameters
+    ----------
+    energy_meV : array_like
+        Energies in meV (only |E| enters: G is even).
+    gamma : float
+        Dynes broadening in meV, in [0, GAMMA_MAX].
+    tau : array_like
+        Normal-state transparencies in (0, 1], one per node.
+    weight : array_like
+        Quadrature weights (>= 0, not all zero), one per node.
+    delta_plus, delta_minus : array_like
+        Signed gaps in meV seen along the outgoing and incoming trajectories, one per node.
+    mirror : bool, optional
+        Each node also stands for its mirror image (Δ+ ↔ Δ−), as for a d-wave
+        gap sampled on 0 < θ < π/2.
+
+    Returns
+    -------
+    numpy.ndarray
+        G(E)/G_N, same shape as ``energy_meV``.
+
+    Raises
+    ------
+    TypeError
+        If an array is complex, boolean or not numeric.
+    ValueError
+        If lengths differ, a transparency is outside (0, 1], weights are negative
+        or all zero, or a value is out of range.
+
+    Examples
+    --------
+    One trajectory at normal incidence, Z = 0 (tau = 1): perfect Andreev reflection.
+
+    >>> g = trajectory_conductance([0.0, 0.5, 10.0], 0.0, [1.0], [1.0], [1.0], [1.0])
+    >>> [round(float(x), 6) for x in g]
+    [2.0, 2.0, 1.00252]
+    """
+    e = check.real_array("energy_meV", energy_meV)
+    gamma = check.nonnegative("gamma", gamma, GAMMA_MAX)
+    t = check.real_array("tau", tau, ndim=1)
+    w = check.real_array("weight", weight, ndim=1)
+    dp = check.real_array("delta_plus", delta_plus, ndim=1)
+    dm = check.real_array("delta_minus", delta_minus, ndim=1)
+    check.same_length(tau=t, weight=w, delta_plus=dp, delta_minus=dm)
+    mirror = check.boolean("mirror", mirror)
+    if np.any(t <= 0.0) or np.any(t > 1.0):
+        raise ValueError("tau must lie in (0, 1] at every node")
+    if np.any(w < 0.0) or not np.any(w * t > 0.0):
+        raise ValueError("weight must be >= 0 with a nonzero normal-state conductance sum(weight*tau)")
+    if np.max(np.abs(dp)) > DELTA_MAX or np.max(np.abs(dm)) > DELTA_MAX:
+        raise ValueError(f"delta_plus and delta_minus must lie in [-{DELTA_MAX:g}, {DELTA_MAX:g}] meV")
+    flat = np.ascontiguousarray(np.abs(e).ravel())
+    out = kernels.g_anisotropic(flat, gamma, np.ascontiguousarray(t), np.ascontiguousarray(w),
+                                np.ascontiguousarray(dp), np.ascontiguousarray(dm), mirror)
+    return out.reshape(e.shape)
+
+
+def smear_thermally(bias_mV, G_grid, step_meV, kT_meV, cutoff_meV):
+    """Convolve an even G(E), tabulated on a :func:`smearing_grid`, with the Fermi window.
+
+    G(V) = ∫ dE G(E) (−∂f/∂E)(E − eV), by the trapezoid rule on the uniform
+    grid E_j = j h, truncated where the window is below e^{−cutoff/kT}.
+
+    Parameters
+    ----------
+    bias_mV : array_like
+        Bias voltages in mV; |bias| + cutoff must lie on the grid.
+    G_grid : array_like
+        G at E_j = j * step_meV, j = 0, 1, ... (from :func:`smearing_grid`).
+    step_meV : float
+        Grid step h in meV (> 0).
+    kT_meV : float
+        k_B T in meV (> 0).
+    cutoff_meV : float
+        Half-width of the Fermi window kept, in meV (> 0; 40 k_B T from :func:`smearing_grid`).
+
+    Returns
+    -------
+    numpy.ndarray
+        Thermally smeared G at the bias points (same shape as ``bias_mV``).
+
+    Raises
+    ------
+    TypeError
+        If an array is complex, boolean or not numeric.
+    ValueError
+        If the grid does not reach max |bias| + cutoff, or a scalar is not positive.
+
+    Examples
+    --------
+    A constant conductance stays constant:
+
+    >>> egrid, h, kt, cut = smearing_grid(5.0, 3.0, [1.0])
+    >>> g = smear_thermally([0.0, 2.0], np.ones(egrid.size), h, kt, cut)
+    >>> [round(float(x), 6) for x in g]
+    [1.0, 1.0]
+    """
+    b = check.real_array("bias_mV", bias_mV)
+    gg = check.real_array("G_grid", G_grid, ndim=1, min_size=2)
+    h = check.positive("step_meV", step_meV)
+    kt = check.positive("kT_meV", kT_meV)
+    cutoff = check.positive("cutoff_meV", cutoff_meV)
+    if float(np.max(np.abs(b))) + cutoff > (gg.size - 1) * h + 1e-9 * h:
+        raise ValueError(f"G_grid covers 0..{(gg.size - 1) * h:g} meV, less than max|bias_mV| + cutoff_meV = "
+                         f"{float(np.max(np.abs(b))) + cutoff:g} meV; build it with smearing_grid")
+    flat = np.ascontiguousarray(b.ravel())
+    return kernels.thermal_smear(flat, h, np.ascontiguousarray(gg), kt, cutoff).reshape(b.shape)
 
 def _reference_smear(bias, egrid, h, kt, cutoff, gg):
     """Plain-NumPy trapezoid convolution with the Fermi window (same rule as the kernel)."""

@@ -242,8 +242,8 @@ def plot_dos_ratio(d: bands.DOSSweep, ax=None, *, n_c_mark: float = 0.45):
     Examples
     --------
     >>> ax = plot_dos_ratio(bands.dos_vs_filling([0.4, 0.5]), plt.figure().gca())
-    >>> ax.get_ylim()
-    (0.0, 8.0)
+    >>> [float(y) for y in ax.get_ylim()]
+    [0.0, 8.0]
     """
     check.instance("d", d, bands.DOSSweep)
     ax = ax or plt.gca()
