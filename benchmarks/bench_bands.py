@@ -64,7 +64,6 @@ def main():
     p = B.with_density(B.PAPER_V3, 0.45)
     ref = B.fermi_level_dos(p, rtol=1e-13)
     fill_ref = B.fillings(p, rtol=1e-13)
-    args = p.band("beta")
 
     def relerr(d):
         return max(abs(a / b - 1) for a, b in zip(d, ref))
@@ -73,8 +72,8 @@ def main():
     t_lib, d_lib = best_of(lambda: B.fermi_level_dos(p))
     print(f"  library (contour integral)        {t_lib * 1e3:8.2f} ms   rel. error {relerr(d_lib):.1e}")
     for n in (512, 2048):
-        t_np, _ = best_of(lambda: [numpy_triangle(p.band(b), n) for b in B.BAND_NAMES], repeat=2)
-        t_nb, _ = best_of(lambda: [K.triangle_quarter(*p.band(b), n) for b in B.BAND_NAMES], repeat=3)
+        t_np, _ = best_of(lambda n=n: [numpy_triangle(p.band(b), n) for b in B.BAND_NAMES], repeat=2)
+        t_nb, _ = best_of(lambda n=n: [K.triangle_quarter(*p.band(b), n) for b in B.BAND_NAMES], repeat=3)
         d_np = [numpy_triangle(p.band(b), n) for b in B.BAND_NAMES]
         d = (d_np[0][1], d_np[1][1], d_np[0][2], d_np[1][2])
         print(f"  plain NumPy triangles n={n:5d}     {t_np * 1e3:8.2f} ms   rel. error {relerr(d):.1e}"

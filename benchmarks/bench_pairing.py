@@ -107,8 +107,8 @@ def main():
     ours = {}
     settings = [(n, False) for n in (32, 64)] + [(n, True) for n in (64, 128, 256, 512)]
     for n_k, ex in settings:
-        t, sol = best_of(lambda: P.solve_gap(P45, n_k=n_k, extrapolate=ex, **KW))
-        tc_, _ = cold(lambda: P.solve_gap(P45, n_k=n_k, extrapolate=ex, **KW))
+        t, sol = best_of(lambda n_k=n_k, ex=ex: P.solve_gap(P45, n_k=n_k, extrapolate=ex, **KW))
+        tc_, _ = cold(lambda n_k=n_k, ex=ex: P.solve_gap(P45, n_k=n_k, extrapolate=ex, **KW))
         e = rel_err(sol.coef_alpha, sol.coef_beta, ref)
         name = f"n_k={n_k}{'' if ex else ' single grid'}"
         ours[name] = (t, e, tc_)
@@ -116,10 +116,11 @@ def main():
     naive = {}
     grids = (256, 512, 1024, 2048) if big else (256, 512, 1024)
     for N in grids:
-        t, out = best_of(lambda: P.naive_solve_gap(P45, n_grid=N, start=0.05, tol=1e-9, **KW), repeat=2)
+        t, out = best_of(lambda N=N: P.naive_solve_gap(P45, n_grid=N, start=0.05, tol=1e-9, **KW), repeat=2)
         e = rel_err(out[0], out[1], ref)
         naive[N] = (t, e, out[2])
-        print(f"{'numpy full grid N=%d (%d iters)' % (N, out[2]):34s} {1e3 * t:10.1f} {e:11.1e}")
+        label = f"numpy full grid N={N} ({out[2]} iters)"
+        print(f"{label:34s} {1e3 * t:10.1f} {e:11.1e}")
     print("\nequal accuracy (library grid with error <= reference grid error, cold cache included):")
     for N, (t, e, _) in naive.items():
         cands = [(nk, v) for nk, v in ours.items() if v[1] <= e]
@@ -137,8 +138,9 @@ def main():
     tc_ref = P.critical_temperature(P45, n_k=1024, **KW)
     lib = {}
     for n_k, ex in ((64, False), (128, False), (128, True), (256, True)):
-        t, tc = best_of(lambda: P.critical_temperature(P45, n_k=n_k, extrapolate=ex, rtol=1e-7, **KW), repeat=3)
-        tcold, _ = cold(lambda: P.critical_temperature(P45, n_k=n_k, extrapolate=ex, rtol=1e-7, **KW))
+        t, tc = best_of(lambda n_k=n_k, ex=ex: P.critical_temperature(P45, n_k=n_k, extrapolate=ex, rtol=1e-7, **KW),
+                        repeat=3)
+        tcold, _ = cold(lambda n_k=n_k, ex=ex: P.critical_temperature(P45, n_k=n_k, extrapolate=ex, rtol=1e-7, **KW))
         e = abs(tc / tc_ref - 1)
         name = f"n_k={n_k}{'' if ex else ' single grid'}"
         lib[name] = (t, e, tcold)

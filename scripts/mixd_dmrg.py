@@ -1,6 +1,7 @@
 #!/usr/bin/env python
-"""Produce data/mixd_dmrg.json: DMRG (TeNPy) and exact-diagonalization data of the
-MixD+V ladder for chapter 7 (``book/07-mixd-exact.md``).
+"""Produce data/mixd_dmrg.json: DMRG (TeNPy) and exact-diagonalization data of the MixD+V ladder.
+
+For chapter 7 (``book/07-mixd-exact.md``).
 
 Energies in units of the rung repulsion V = 1; t_par / V = 0.1 as in the paper.
 
@@ -26,7 +27,7 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-from nickelates import mixd_exact as mx  # noqa: E402  (after the thread settings)
+from nickelates import mixd_exact as mx  # imported after the thread settings above
 
 T_PAR = 0.1
 V = 1.0

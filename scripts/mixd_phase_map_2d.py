@@ -1,6 +1,7 @@
 #!/usr/bin/env python
-"""Produce data/mixd_phase_map_2d.npz: mean-field phase map of the 2D MixD+V bilayer
-over (J_perp/V, doping) for chapter 6 (``book/06-mixd-mean-field.md``).
+"""Produce data/mixd_phase_map_2d.npz: mean-field phase map of the 2D MixD+V bilayer.
+
+The map runs over (J_perp/V, doping), for chapter 6 (``book/06-mixd-mean-field.md``).
 
 Usage::
 

@@ -389,3 +389,89 @@ def test_figures_draw_results():
         vm.figure_finite_size({"1D": np.zeros((2, 3))})
     # old import paths of the moved helpers
     assert vm.crossing is mixd.crossing_point and vm.finite_size_crossover is mixd.finite_size_crossover
+
+
+# ----------------------------------------------------------------- sweeps behind the figures
+def test_crossing_point_hand_values():
+    assert mixd.crossing_point([0.0, 1.0, 2.0], [1.0, 0.5, -0.5]) == pytest.approx(1.5)
+    assert mixd.crossing_point([1.0, 2.0, 3.0], [-2.0, 0.0, 4.0]) == pytest.approx(2.0)   # exact zero
+    assert mixd.crossing_point([0.0, 4.0], [3.0, -1.0]) == pytest.approx(3.0)
+
+
+def test_ladder_imbalance_map_matches_single_solves_and_paper():
+    m = mixd.ladder_imbalance_map(np.linspace(0.8, 1.6, 9), [4, 8, 14], L=30, cut_holes=8)
+    assert m.imbalance.shape == (9, 3) and np.allclose(m.dopings, [4 / 30, 8 / 30, 14 / 30])
+    s = mixd.solve_mean_field(shape=(30,), n_holes=14, J_perp=1.3)
+    assert m.imbalance[5, 2] == pytest.approx(s.imbalance, abs=1e-12)
+    assert np.array_equal(m.cut, m.imbalance[:, 1])
+    assert 1.0 < m.J_cross < 1.25                           # paper: crossover near J/V ~ 1.1-1.2
+    assert np.all(np.diff(m.cut) < 0)                       # holes move into cc's as J grows
+    assert mixd.ladder_imbalance_map([1.5, 2.0], [8]).J_cross is None
+
+
+def test_ladder_energy_sweep_background_and_binding():
+    e = mixd.ladder_energy_sweep([0.6, 1.2, 1.8], L=30, low_holes=(2, 4), eb_holes=14)
+    s = mixd.solve_mean_field(shape=(30,), n_holes=4, J_perp=1.8)
+    assert e.energy[4][2] == pytest.approx(s.energy, abs=1e-12)
+    assert e.energy_minus_bg[4][2] == pytest.approx(s.energy - s.J_perp * s.N_sc - (1.0 + 1.8) * s.N_cc)
+    assert np.all(np.diff(e.binding_energy) > 0) and 0.25 < e.binding_energy[1] < 0.40   # E_B(1.2) ~ 0.32 V
+    ratio = e.binding_energy / (2 * e.abs_delta_at_kstar)
+    assert ratio[0] < 1.2 and ratio[-1] > 2                  # BCS: E_B ~ 2|Delta|, BEC: far above
+
+
+def test_order_parameter_sweep_markers():
+    o = mixd.order_parameter_sweep(np.linspace(0.8, 1.6, 33), L=30, n_holes=8)
+    assert abs(o.J_steep - 1.2) < 0.1                        # paper's Fig. 6: crossover at J/V ~ 1.2
+    assert 1.0 < o.J_imbalance < 1.25 and 1.25 < o.J_cross < 1.45
+    assert np.all(np.diff(o.order_bec) > 0)
+    assert o.J_imbalance == pytest.approx(mixd.crossing_point(o.J_values, o.imbalance))
+
+
+def test_solve_eps_series_and_finite_size():
+    s0, s1 = mixd.solve_eps_series((8, 8), n_holes=3, J_perp=1.0, eps_values=(0.0, 1.5))
+    assert (s0.eps_diag, s1.eps_diag) == (0.0, 1.5)
+    assert s1.energy == pytest.approx(mixd.solve_mean_field(shape=(8, 8), n_holes=3, J_perp=1.0,
+                                                            eps_diag=1.5).energy, abs=1e-12)
+    r = mixd.finite_size_crossover([30, 60], dim=1, xtol=1e-8)
+    assert r.shape == (2, 4) and abs(r[0, 1] - r[1, 1]) < 1e-6      # exponential convergence of J_c
+    s = mixd.solve_mean_field(shape=(30,), n_holes=8, J_perp=r[0, 1])
+    assert abs(s.imbalance) < 1e-6
+    s = mixd.solve_mean_field(shape=(30,), n_holes=8, J_perp=r[0, 2])
+    assert abs(s.order_bec - s.order_bcs) < 1e-6
+
+
+def test_sw_error_scaling_slopes():
+    sw = mixd.sw_error_scaling(np.geomspace(0.005, 0.04, 4), J_perp=1.2, V=1.0, n_fit=4)
+    assert abs(sw.slopes[1] - 3) < 0.15 and abs(sw.slopes[2] - 4) < 0.15
+    assert sw.errors[3].max() < 1e-12
+
+
+# ----------------------------------------------------------------- properties over the valid box
+@settings(max_examples=25)
+@given(L=st.integers(6, 40), frac=st.floats(0.05, 0.5), J=st.floats(0.6, 2.0), t=st.floats(0.05, 0.15),
+       V=st.floats(0.7, 1.5))
+def test_mean_field_properties_ladder(L, frac, J, t, V):
+    nh = max(1, int(frac * L))
+    s = mixd.solve_mean_field(shape=(L,), n_holes=nh, J_perp=J, V=V, t_par=t)
+    for name in ("energy", "order_bec", "order_bcs", "gap", "mu", "beta"):
+        assert np.isfinite(getattr(s, name)), name
+    assert s.n_sc >= 0 and s.n_cc >= 0 and s.order_bcs >= 0 and s.gap >= 0
+    assert -1 - 1e-12 <= s.imbalance <= 1 + 1e-12
+    assert abs(s.N_sc + 2 * s.N_cc - nh) < 1e-7                       # hole number conserved
+    assert np.allclose(s.E_k, np.sqrt(s.xi_k**2 + s.delta_k**2))
+    assert s.binding_energy == pytest.approx(2 * s.E_k.min())
+
+
+@settings(max_examples=10)
+@given(Lx=st.integers(4, 12), Ly=st.integers(4, 12), frac=st.floats(0.02, 0.3), J=st.floats(0.8, 2.0),
+       eps=st.floats(0.0, 1.5))
+def test_mean_field_properties_bilayer(Lx, Ly, frac, J, eps):
+    nh = max(1, int(frac * Lx * Ly))
+    try:
+        s = mixd.solve_mean_field(shape=(Lx, Ly), n_holes=nh, J_perp=J, eps_diag=eps)
+    except ConvergenceError as exc:           # documented: open shells deep on the BCS side
+        assert "BCS" in str(exc) or "stationary" in str(exc)
+        return
+    assert np.isfinite(s.energy) and s.n_sc >= 0 and s.n_cc >= 0
+    assert -1 - 1e-12 <= s.imbalance <= 1 + 1e-12
+    assert abs(s.N_sc + 2 * s.N_cc - nh) < 1e-7

@@ -1,5 +1,4 @@
 """The chapter-1 explorer and static frames, driven like a reader would."""
-import numpy as np
 import pytest
 
 from nickelates import bands as B
