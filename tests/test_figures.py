@@ -89,10 +89,10 @@ def test_gallery_cards_link_existing_labels():
     assert ":link: chap-bands" in page and ":img-top: _static/gallery/liu-fig2.png" in page
 
 
-def test_ported_figure_helpers_pin_chapter_numbers():
-    """The data behind liu-fig3/4 (ported from chapter 1) carry the chapter's numbers."""
-    from nickelates.viz import bands as vb
-    d = vb.dos_vs_filling([0.45])
+def test_dos_sweep_behind_liu_fig3_4_carries_the_chapter_numbers():
+    """The DOS sweep behind liu-fig3/4 (chapter 1) carries the chapter's numbers."""
+    from nickelates import bands
+    d = bands.dos_vs_filling([0.45])
     assert d["N_beta"][0] / d["N_alpha"][0] == pytest.approx(2.502, abs=0.01)
     assert d["Nt_alpha"][0] / d["N_alpha"][0] == pytest.approx(0.326, abs=0.005)
     assert d["Nt_beta"][0] / d["N_beta"][0] == pytest.approx(1.798, abs=0.01)

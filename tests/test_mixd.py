@@ -29,6 +29,7 @@ def test_sw_one_hole_shift_and_hopping():
         assert ev[sp.simplify(J_ + s * t_ / 2 - sp.Rational(3, 4) * t_**2 / J_)] == 4
 
 
+@pytest.mark.slow
 def test_sw_two_holes_recombination_repulsion_triplet():
     labs, H = mixd.schrieffer_wolff_cluster(2, 2)
     ev = _eig(H)

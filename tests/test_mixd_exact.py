@@ -5,15 +5,18 @@ import json
 import math
 import subprocess
 import sys
-import warnings
-from pathlib import Path
+import time
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nickelates import mixd_exact as mx
+from nickelates import paths
+from nickelates.errors import ConvergenceError
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = paths.repo_root()
 
 
 # ----------------------------------------------------------------------------- sectors
@@ -36,23 +39,31 @@ def test_paper_sizes():
 
 
 # ----------------------------------------------------------------------------- Hamiltonian
-def test_hamiltonian_symmetric_and_matrix_free_agrees():
-    from nickelates.kernels import mixd_exact as k
-
+def test_hamiltonian_symmetric_and_matrix_free_agrees(rng):
     H, codes = mx.hamiltonian(4, 3, J_perp=1.3, V=1.0, t_par=0.3)
     assert abs(H - H.T).max() < 1e-14
-    x = np.random.default_rng(1).standard_normal(codes.size)
-    y = k.matvec_reference(codes, 4, 0.3, 1.3, 1.0, x)
+    x = rng.standard_normal(codes.size)
+    y = mx.hamiltonian_matvec(x, 4, 3, J_perp=1.3, V=1.0, t_par=0.3)
     assert np.allclose(H @ x, y, atol=1e-13)
+    with pytest.raises(ValueError, match="one entry per basis state"):
+        mx.hamiltonian_matvec(x[:-1], 4, 3, J_perp=1.3)
+
+
+def test_one_electron_and_two_site_closed_forms():
+    """Hand-derived: L = 2 with one electron: V - |t|; with 1 + 1 holes the singlet block
+    [[V - J, -2t], [-2t, 0]] (and the triplet one with J -> 0) gives the ground state."""
+    for J, V, t in [(1.0, 1.0, 0.1), (0.3, 2.0, 0.4), (2.5, 0.5, -0.3), (0.0, 1.0, 0.2)]:
+        assert mx.ground_state(L=2, n_holes=3, J_perp=J, V=V, t_par=t).energy == pytest.approx(V - abs(t), abs=1e-12)
+        x = V - J
+        exact = min((x - math.sqrt(x * x + 16 * t * t)) / 2, (V - math.sqrt(V * V + 16 * t * t)) / 2)
+        assert mx.ground_state(L=2, n_holes=2, J_perp=J, V=V, t_par=t).energy == pytest.approx(exact, abs=1e-12)
 
 
 @pytest.mark.parametrize("L,nh,J,t", [(3, 2, 1.0, 0.1), (4, 3, 1.3, 0.25), (4, 2, 0.7, 0.4)])
 def test_ed_agrees_with_tenpy_full_diagonalization(L, nh, J, t):
     """Independent path: TeNPy's MPO (rung-major order, its own JW strings) fully diagonalized."""
     e_ours = mx.ground_state(L=L, n_holes=nh, J_perp=J, V=1.0, t_par=t).energy
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        e_tenpy = mx.tenpy_exact_energy(L, nh, J, 1.0, t)
+    e_tenpy = mx.tenpy_exact_energy(L, nh, J, 1.0, t)
     assert abs(e_ours - e_tenpy) < 1e-10
 
 
@@ -95,14 +106,14 @@ def test_symmetries_leg_exchange_spin_flip_and_sz_multiplet():
 def test_hole_bookkeeping():
     r = mx.ground_state(L=6, n_holes=4, J_perp=1.0)
     assert (r.n_sc + 2 * r.n_cc) * 6 == pytest.approx(4, abs=1e-10)
-    assert -1 <= r.ratio <= 1
+    assert -1 <= r.imbalance <= 1 and r.ratio == r.imbalance
     assert r.cc_profile == pytest.approx(r.cc_profile[::-1], abs=1e-8)  # inversion symmetry
 
 
 def test_crossover_direction_small_ladder():
     lo = mx.ground_state(L=6, n_holes=2, J_perp=0.5)
     hi = mx.ground_state(L=6, n_holes=2, J_perp=2.0)
-    assert lo.ratio > 0.8 and hi.ratio < -0.5
+    assert lo.imbalance > 0.8 and hi.imbalance < -0.5
 
 
 def test_v_to_infinity_unbinds_pairs():
@@ -118,16 +129,34 @@ def test_v_to_infinity_unbinds_pairs():
 
 # ----------------------------------------------------------------------------- DMRG
 def test_dmrg_matches_ed_small_ladder():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        d = mx.dmrg_ground_state(4, 3, 1.2, chi_max=64, max_sweeps=10)
+    d = mx.dmrg_ground_state(4, 3, 1.2, chi_max=64, max_sweeps=10)
     e = mx.ground_state(L=4, n_holes=3, J_perp=1.2)
     assert abs(d.energy - e.energy) < 1e-8
     assert abs(d.n_cc - e.n_cc) < 1e-6
     assert d.truncation_error < 1e-10
     assert d.holes_leg == (2, 1) and d.two_sz == 1
+    assert (d.n_sc + 2 * d.n_cc) * 4 == pytest.approx(3, abs=1e-8)    # hole number of the MPS
 
 
+@pytest.mark.slow
+def test_tiny_bond_dimension_raises_convergence_error():
+    with pytest.raises(ConvergenceError, match="chi_max=4") as exc:
+        mx.dmrg_ground_state(6, 3, 1.0, chi_max=4, max_sweeps=4, min_sweeps=2)
+    assert exc.value.iterations >= 1 and exc.value.residual > 1e-3      # large discarded weight
+    assert exc.value.last < -3.0                                         # energy reached
+
+
+@pytest.mark.slow
+@settings(max_examples=4)
+@given(L=st.integers(3, 4), nh=st.integers(1, 4), J=st.floats(0.5, 2.0), t=st.floats(0.05, 0.3))
+def test_ed_is_below_dmrg(L, nh, J, t):
+    """Variational: the exact ground state lies at or below any MPS, also a poor (chi = 8) one."""
+    e = mx.ground_state(L=L, n_holes=nh, J_perp=J, t_par=t).energy
+    d = mx.dmrg_ground_state(L, nh, J, t_par=t, chi_max=8, max_sweeps=6, min_sweeps=2, raise_on_fail=False)
+    assert e <= d.energy + 1e-9
+
+
+@pytest.mark.slow
 def test_script_small_instance_reproduces_stored_data(tmp_path):
     out = tmp_path / "small.json"
     res = subprocess.run([sys.executable, str(ROOT / "scripts" / "mixd_dmrg.py"), "--small",
@@ -137,10 +166,8 @@ def test_script_small_instance_reproduces_stored_data(tmp_path):
     stored = mx.load_data()
     assert len(new) == 6
     for p in new:
-        q = mx.select(stored, kind=p["kind"], L=p["L"], n_holes=p["n_holes"], J_perp=p["J_perp"],
-                      chi_max=p.get("chi_max"))
-        assert len(q) == 1, p
-        q = q[0]
+        q = mx.stored_point(stored, kind=p["kind"], L=p["L"], n_holes=p["n_holes"], J_perp=p["J_perp"],
+                            chi_max=p.get("chi_max"))
         tol = 1e-9 if p["kind"] == "ed" else 1e-6
         assert abs(p["energy"] - q["energy"]) < tol
         assert abs(p["n_cc"] - q["n_cc"]) < 1e-5
@@ -185,32 +212,145 @@ def test_stored_data_quality_and_numbers():
 # ----------------------------------------------------------------------------- bad input
 @pytest.mark.parametrize("kwargs,word", [
     (dict(L=1, n_holes=0, J_perp=1.0), "L"),
+    (dict(L=15, n_holes=0, J_perp=1.0), "L"),
     (dict(L=4, n_holes=9, J_perp=1.0), "n_holes"),
     (dict(L=4, n_holes=-1, J_perp=1.0), "n_holes"),
     (dict(L=4, n_holes=2, J_perp=-1.0), "J_perp"),
     (dict(L=4, n_holes=2, J_perp=float("nan")), "J_perp"),
+    (dict(L=4, n_holes=2, J_perp=1e300), "J_perp"),
     (dict(L=4, n_holes=2, J_perp=1.0, V=-2.0), "V"),
     (dict(L=4, n_holes=2, J_perp=1.0, t_par=float("inf")), "t_par"),
     (dict(L=4, n_holes=2, J_perp=1.0, two_sz=1), "two_sz"),
     (dict(L=4, n_holes=2, J_perp=1.0, holes_leg=(2, 1)), "holes_leg"),
     (dict(L=12, n_holes=2, J_perp=1.0), "ED_MAX_DIM"),
-    (dict(L=4.0, n_holes=2, J_perp=1.0), "L"),
+    (dict(L=14, n_holes=14, J_perp=1.0), "ED_MAX_DIM"),
+    (dict(L=4, n_holes=2, J_perp=1.0, tol=0.0), "tol"),
+    (dict(L=4, n_holes=2, J_perp=1.0, tol=float("nan")), "tol"),
+    (dict(L=4, n_holes=2, J_perp=1.0, maxiter=0), "maxiter"),
+    (dict(L=4, n_holes=2, J_perp=1.0, ncv=2), "ncv"),
+    (dict(L=4, n_holes=2, J_perp=1.0, seed=-1), "seed"),
 ])
 def test_bad_input(kwargs, word):
     with pytest.raises(ValueError, match=word):
         mx.ground_state(**kwargs)
 
 
+@pytest.mark.parametrize("kwargs,word", [
+    (dict(L=4.0, n_holes=2, J_perp=1.0), "L"),
+    (dict(L=4, n_holes=2.0, J_perp=1.0), "n_holes"),
+    (dict(L=4, n_holes=2, J_perp="1.0"), "J_perp"),
+    (dict(L=4, n_holes=2, J_perp=1.0, t_par=0.1j), "t_par"),
+    (dict(L=4, n_holes=2, J_perp=True), "J_perp"),
+    (dict(L=4, n_holes=2, J_perp=1.0, two_sz=0.0), "two_sz"),
+    (dict(L=4, n_holes=2, J_perp=1.0, holes_leg="11"), "holes_leg"),
+    (dict(L=4, n_holes=2, J_perp=1.0, maxiter=10.5), "maxiter"),
+])
+def test_wrong_types(kwargs, word):
+    with pytest.raises(TypeError, match=word):
+        mx.ground_state(**kwargs)
+
+
+def test_sizes_beyond_memory_are_refused_before_allocating():
+    t0 = time.perf_counter()
+    for call in (lambda: mx.basis(14, 14), lambda: mx.hamiltonian(13, 4, 1.0),
+                 lambda: mx.dmrg_ground_state(1000, 2, 1.0, chi_max=4096)):
+        with pytest.raises(ValueError, match="ED_MAX_DIM|chi_max"):
+            call()
+    with pytest.raises(ValueError, match="L"):
+        mx.sector_dimension(10**6, 2)
+    with pytest.raises(ValueError, match="L"):
+        mx.MixDLadderModel(5000, 1.0)
+    assert time.perf_counter() - t0 < 5
+
+
+def test_lanczos_is_bounded():
+    """A stiff sector (J = 100 V, t = 0.01 V: low levels 1e-6 apart on a width ~ 400) converges with the
+    default budget, and a budget of one restart ends in a ConvergenceError that says what was reached."""
+    t0 = time.perf_counter()
+    r = mx.ground_state(L=6, n_holes=3, J_perp=100.0, V=1.0, t_par=0.01)
+    assert r.energy == pytest.approx(-399.0124097155625, abs=1e-8) and 0 < r.gap < 1e-3
+    with pytest.raises(ConvergenceError, match="matrix-vector products") as exc:
+        mx.ground_state(L=6, n_holes=3, J_perp=100.0, V=1.0, t_par=0.01, maxiter=1, ncv=4)
+    assert exc.value.iterations <= 40 and exc.value.last is not None
+    assert time.perf_counter() - t0 < 30
+
+
 def test_bad_input_helpers(tmp_path):
     with pytest.raises(ValueError, match="chi_max"):
         mx.dmrg_ground_state(4, 2, 1.0, chi_max=2)
+    with pytest.raises(TypeError, match="chi_max"):
+        mx.dmrg_ground_state(4, 2, 1.0, chi_max=64.0)
+    with pytest.raises(ValueError, match="max_E_err"):
+        mx.dmrg_ground_state(4, 2, 1.0, max_E_err=0.0)
+    with pytest.raises(ValueError, match="engine"):
+        mx.dmrg_ground_state(4, 2, 1.0, engine="three-site")
     with pytest.raises(ValueError, match="path"):
         mx.load_data(tmp_path / "missing.json")
+    (tmp_path / "bad.json").write_text("[1, 2]")
+    with pytest.raises(ValueError, match="points"):
+        mx.load_data(tmp_path / "bad.json")
+    with pytest.raises(TypeError, match="path"):
+        mx.load_data(3)
     with pytest.raises(ValueError, match="y must change sign"):
         mx.crossing_point([0, 1, 2], [1, 2, 3])
     with pytest.raises(ValueError, match="kind"):
         mx.select([], kind="qmc", L=4)
+    with pytest.raises(TypeError, match="points"):
+        mx.select("abc", kind="ed", L=4)
+    with pytest.raises(TypeError, match="n_holes"):
+        mx.select([], kind="ed", L=4, n_holes=2.0)
+    with pytest.raises(ValueError, match="J_perp=0.123"):
+        mx.stored_point(mx.load_data(), kind="dmrg", L=30, n_holes=8, J_perp=0.123)
+    with pytest.raises(ValueError, match="pass chi_max"):
+        mx.stored_point(mx.load_data(), kind="dmrg", L=30, n_holes=14, J_perp=1.0)
+    with pytest.raises(ValueError, match="n_holes"):
+        mx.binding_energies([], kind="ed", L=8, n_holes=1)
+    with pytest.raises(TypeError, match="holes_leg"):
+        mx.sector_dimension(4, 2, holes_leg=2)
+    for bad in (dict(n_sc=-0.1), dict(n_cc=1.5), dict(n_sc=float("nan")), dict(L=0), dict(n_holes=0)):
+        with pytest.raises(ValueError, match=next(iter(bad))):
+            mx.crossover_ratio(**{**dict(n_sc=0.2, n_cc=0.0, L=10, n_holes=2), **bad})
+    with pytest.raises(TypeError, match="n_cc"):
+        mx.crossover_ratio(0.2, "0", 10, 2)
+    with pytest.raises(ValueError, match="J_perp"):
+        mx.background_energy(0.1, 0.0, 10, J_perp=-1.0)
+    with pytest.raises(TypeError, match="E_n"):
+        mx.binding_energy(0.0, 0.0, None)
+    with pytest.raises(ValueError, match="E_nm2"):
+        mx.binding_energy_printed(float("inf"), 0.0, 0.0)
+    with pytest.raises(TypeError, match="n_holes"):
+        mx.holes_per_leg(2.0)
+    with pytest.raises(ValueError, match="n_holes"):
+        mx.min_two_sz(4, 9)
+
+
+def test_helpers_hand_values():
     assert mx.crossing_point([0.0, 1.0, 2.0], [1.0, 0.5, -0.5]) == pytest.approx(1.5)
+    assert mx.crossover_ratio(0.2, 0.0, 10, 2) == 1.0 and mx.crossover_ratio(0.0, 0.1, 10, 2) == -1.0
+    assert mx.crossover_ratio(0.1, 0.05, 20, 4) == pytest.approx(0.0)
+    # 2 sc's (J each) and 1 cc (V + J): 2 * 1.2 + 2.2
+    assert mx.background_energy(0.1, 0.05, 20, J_perp=1.2, V=1.0) == pytest.approx(4.6)
+    assert mx.binding_energy(-3.0, -2.0, -1.7) == pytest.approx(0.7)
+    assert mx.binding_energy_printed(-3.0, -2.0, -1.7) == pytest.approx(-0.7)
+    assert mx.crossover_ratio(-1e-12, 0.1, 10, 2) == -1.0          # DMRG rounding below 0 is tolerated
+    assert mx.DATA_FILE == paths.data_file("mixd_dmrg.json")
+
+
+@settings(max_examples=30)
+@given(L=st.integers(2, 4), data=st.data(), J=st.floats(0.0, 3.0), V=st.floats(0.0, 3.0),
+       t=st.floats(-0.5, 0.5))
+def test_ed_properties(L, data, J, V, t):
+    nh = data.draw(st.integers(0, 2 * L))
+    r = mx.ground_state(L=L, n_holes=nh, J_perp=J, V=V, t_par=t)
+    assert np.isfinite(r.energy) and r.gap >= -1e-9
+    assert np.all(r.cc_profile >= -1e-12) and np.all(r.sc_profile >= -1e-12)
+    assert (r.n_sc + 2 * r.n_cc) * L == pytest.approx(nh, abs=1e-9)          # hole number conserved
+    if nh:
+        assert -1 - 1e-9 <= r.imbalance <= 1 + 1e-9
+    H, _ = mx.hamiltonian(L, nh, J, V, t)
+    assert r.energy == pytest.approx(np.linalg.eigvalsh(H.toarray())[0], abs=1e-9)
+    # bounds: every rung costs at least -J (singlet), hopping at most 2 |t| per electron
+    assert r.energy >= -J * L - 2 * abs(t) * (2 * L - nh) - 1e-9
 
 
 # ----------------------------------------------------------------------------- widget
@@ -226,7 +366,7 @@ def test_explorer_redraws_on_slider_change():
     ref = mx.ground_state(L=4, n_holes=2, J_perp=1.8, t_par=w.sliders["t_par"].value)
     assert w.data["J_perp"] == 1.8 and w.data["n_holes"] == 2
     assert w.data["energy"] == pytest.approx(ref.energy, abs=1e-12)
-    assert w.data["ratio"] < 0  # cc side
+    assert w.data["imbalance"] < 0  # cc side
 
 
 def test_profile_frame_renders_from_stored_data():
@@ -237,8 +377,14 @@ def test_profile_frame_renders_from_stored_data():
 
     from nickelates.viz import mixd_exact as vz
 
-    fig = vz.render_profile_frame(1.0, mx.load_data())
+    p = mx.stored_point(mx.load_data(), kind="dmrg", L=30, n_holes=8, J_perp=1.0, chi_max=64)
+    assert (p["n_sc"] + 2 * p["n_cc"]) * 30 == pytest.approx(8, abs=1e-6)
+    fig = vz.render_profile_frame(p)
     assert len(fig.axes) == 2
     plt.close(fig)
-    with pytest.raises(ValueError, match="J_perp"):
-        vz.render_profile_frame(0.123, mx.load_data())
+    with pytest.raises(TypeError, match="point"):
+        vz.render_profile_frame([p])
+    ax = vz.plot_profiles(np.zeros(4), np.ones(4))
+    assert len(ax.lines) == 2
+    with pytest.raises(ValueError, match="same length"):
+        vz.plot_profiles(np.zeros(4), np.ones(3))

@@ -163,8 +163,8 @@ def build(name: str, fast: bool = False):
 # ------------------------------------------------------------------ shared computations
 @lru_cache(maxsize=2)
 def _dos_sweep(fast: bool):
-    from .viz import bands as vb
-    return vb.dos_vs_filling(np.linspace(0.2, 0.8, 25 if fast else 61))
+    from . import bands
+    return bands.dos_vs_filling(np.linspace(0.2, 0.8, 25 if fast else 61))
 
 
 def _data_path(name) -> Path:
@@ -196,17 +196,19 @@ def _liu_fig2(fast):
            "left: N_β/N_α vs filling; right: gap ratio Δα/Δβ vs N_β/N_α, Eq. (18) and exact solutions",
            "chap-pairing", ("fig-pairing-fig3", "src-liu2026triplon-fig-3"), heavy=True)
 def _liu_fig3(fast):
+    from . import pairing
     from .viz import pairing as vp
     ncs = np.round(np.linspace(0.36, 0.80, 4 if fast else 7), 3)
-    return vp.figure_fig3(_dos_sweep(fast), vp.ratio_sweep(ncs, n_k=64 if fast else 256))
+    return vp.figure_fig3(_dos_sweep(fast), pairing.ratio_sweep(ncs, n_k=64 if fast else 256))
 
 
 @_register("liu-fig4", "liu2026triplon Fig. 4",
            "left: η²-weighted DOS ratios vs filling; right: |Δ(θ)| on both Fermi sheets, exact vs Eq. (16)",
            "chap-pairing", ("fig-pairing-fig4", "src-liu2026triplon-fig-4"), heavy=True)
 def _liu_fig4(fast):
+    from . import pairing
     from .viz import pairing as vp
-    return vp.figure_fig4(_dos_sweep(fast), vp.fig4_solutions(n_k=64 if fast else 256))
+    return vp.figure_fig4(_dos_sweep(fast), pairing.compare_gap_cases(n_k=64 if fast else 256))
 
 
 @_register("liu-fig5", "liu2026triplon Fig. 5",
@@ -223,13 +225,12 @@ def _liu_fig5(fast):
            "exact gaps on the zone diagonal vs temperature up to the common T_c (v3, λ = 0.4, κ = 0.75)",
            "chap-pairing", ("fig-pairing-gapT",), heavy=True)
 def _liu_gap_T(fast):
-    from . import bands as B
-    from . import pairing as P
+    from . import bands, pairing
     from .viz import pairing as vp
-    p45 = B.with_density(B.PAPER_V3, 0.45)
-    kw = dict(V=P.V_for_lambda(p45, 0.4), kappa_a=0.75, kappa_b=0.75, Omega=0.3)
-    tc = P.critical_temperature(p45, **kw)
-    curve = P.gap_vs_temperature(p45, temperatures=np.linspace(0, 1.05 * tc, 8 if fast else 15), **kw)
+    p45 = bands.with_density(bands.PAPER_V3, 0.45)
+    kw = dict(V=pairing.V_for_lambda(p45, 0.4), kappa_a=0.75, kappa_b=0.75, Omega=0.3)
+    tc = pairing.critical_temperature(p45, **kw)
+    curve = pairing.gap_vs_temperature(p45, temperatures=np.linspace(0, 1.05 * tc, 8 if fast else 15), **kw)
     return vp.figure_gap_vs_T(curve)
 
 
