@@ -520,7 +520,8 @@ def _polar_fixed(band_args, centre, m):
     r, dr, _ = kernel.polar_radii(*band_args, cx, cy, sgn, th, 32)
     kx = cx + sgn * r * np.cos(th)
     ky = cy + sgn * r * np.sin(th)
-    w = r / np.abs(dr)
+    with np.errstate(divide="ignore", invalid="ignore"):   # a contour through a saddle: the caller
+        w = r / np.abs(dr)                                  # sees the non-finite sum and falls back
     area = 0.5 * np.sum(r * r) * h / math.pi ** 2
     occ = area if inside_occupied else 1.0 - area
     N = np.sum(w) * h / math.pi ** 2
