@@ -36,7 +36,7 @@ def main(quick=False):
     for L in (16, 32, 64, 128, 256, 512):
         nh = 12 * L * L // 256
         rep = 5 if L <= 128 else 2
-        t, s = best_of(lambda: mixd.solve_mean_field(shape=(L, L), n_holes=nh, J_perp=1.0), rep)
+        t, s = best_of(lambda L=L, nh=nh: mixd.solve_mean_field(shape=(L, L), n_holes=nh, J_perp=1.0), rep)
         rows[L] = t
         print(f"  library  {L:4d}x{L:<4d} {t * 1e3:9.2f} ms   E/N = {s.energy / L**2:.10f}  "
               f"({s.evaluations} beta evaluations)")
@@ -44,7 +44,7 @@ def main(quick=False):
     for L in (16, 24, 32):
         nh = max(1, round(12 * L * L / 256))
         t, (G, beta, mu, delta) = best_of(
-            lambda: mixd.solve_mean_field_dense(shape=(L, L), n_holes=nh, J_perp=1.0), 1)
+            lambda L=L, nh=nh: mixd.solve_mean_field_dense(shape=(L, L), n_holes=nh, J_perp=1.0), 1)
         s = mixd.solve_mean_field(shape=(L, L), n_holes=nh, J_perp=1.0)
         ref[L] = t
         print(f"  NumPy dense-kernel reference {L:3d}x{L:<3d} {t * 1e3:9.1f} ms   "

@@ -121,12 +121,14 @@ def test_chapter_science_results_and_their_figures():
     g0 = btk.dwave_orientation().zero_bias
     assert g0[np.pi / 4] > 5 and g0[0.0] < 0.3
     vbtk.figure_dwave_orientation()
-    assert vm.crossing([0.0, 1.0, 2.0], [1.0, 1.0, -1.0]) == pytest.approx(1.5)
-    with pytest.raises(ValueError, match="crossing"):
-        vm.crossing([0.0, 1.0], [1.0, 2.0])
+    from nickelates import mixd
+    assert vm.crossing is mixd.crossing_point          # old import path kept
+    assert mixd.crossing_point([0.0, 1.0, 2.0], [1.0, 1.0, -1.0]) == pytest.approx(1.5)
+    with pytest.raises(ValueError, match="change sign"):
+        mixd.crossing_point([0.0, 1.0], [1.0, 2.0])
     with pytest.raises(ValueError, match="dim"):
-        vm.finite_size_crossover([30], dim=3)
-    r = vm.finite_size_crossover([30, 60], dim=1, xtol=1e-6)
+        mixd.finite_size_crossover([30], dim=3)
+    r = mixd.finite_size_crossover([30, 60], dim=1, xtol=1e-6)
     assert r.shape == (2, 4) and np.ptp(r[:, 1]) < 1e-4 and 1.0 < r[0, 1] < 1.25
     plt.close("all")
 

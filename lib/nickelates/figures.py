@@ -305,32 +305,36 @@ def _guo_models(fast):
            "extended s-wave Δ_k on the 16 × 16 bilayer without and with diagonal recombination (ε = 1.5)",
            "chap-mixd", ("fig-mixd-fig27", "src-borchia2025mixd-fig-2"))
 def _borchia_27(fast):
+    from . import mixd
     from .viz import mixd as vm
-    return vm.figure_fig27()
+    return vm.figure_fig27(mixd.solve_eps_series())
 
 
 @_register("borchia-fig3", "borchia2025mixd Fig. 3",
            "imbalance (N_sc − 2N_cc)/N_h of the L = 30 ladder over J⊥/V and doping (mean field)",
            "chap-mixd", ("fig-mixd-fig3", "src-borchia2025mixd-fig-3"))
 def _borchia_3(fast):
+    from . import mixd
     from .viz import mixd as vm
-    return vm.figure_fig3(np.linspace(0.5, 2.0, 21 if fast else 41))
+    return vm.figure_fig3(mixd.ladder_imbalance_map(np.linspace(0.5, 2.0, 21 if fast else 41)))
 
 
 @_register("borchia-fig4-5", "borchia2025mixd Figs. 4 and 5",
            "ground-state energies of the L = 30 ladder and the binding energy E_B vs 2|Δ_k*|",
            "chap-mixd", ("fig-mixd-fig45", "src-borchia2025mixd-fig-4"))
 def _borchia_45(fast):
+    from . import mixd
     from .viz import mixd as vm
-    return vm.figure_fig45(np.linspace(0.5, 2.0, 13 if fast else 25))
+    return vm.figure_fig45(mixd.ladder_energy_sweep(np.linspace(0.5, 2.0, 13 if fast else 25)))
 
 
 @_register("borchia-fig6", "borchia2025mixd Fig. 6",
            "BEC and BCS order parameters of the L = 30 ladder across the BCS–BEC crossover",
            "chap-mixd", ("fig-mixd-fig6", "src-borchia2025mixd-fig-6"))
 def _borchia_6(fast):
+    from . import mixd
     from .viz import mixd as vm
-    return vm.figure_fig6(np.linspace(0.5, 2.0, 41 if fast else 81))
+    return vm.figure_fig6(mixd.order_parameter_sweep(np.linspace(0.5, 2.0, 41 if fast else 81)))
 
 
 @_register("borchia-phase-map-2d", "book (borchia2025mixd Fig. 3 extended to 2D)",

@@ -1943,8 +1943,8 @@ def solve_mean_field_dense(shape=(30,), n_holes=8, J_perp=1.2, V=1.0, t_par=0.1,
 
     Examples
     --------
-    >>> E, beta, mu, delta = solve_mean_field_dense(shape=(10,), n_holes=3, J_perp=0.8)
-    >>> s = solve_mean_field(shape=(10,), n_holes=3, J_perp=0.8)
+    >>> E, beta, mu, delta = solve_mean_field_dense(shape=(6,), n_holes=2, J_perp=1.0)
+    >>> s = solve_mean_field(shape=(6,), n_holes=2, J_perp=1.0)
     >>> bool(abs(E - s.energy) < 1e-8)
     True
     """

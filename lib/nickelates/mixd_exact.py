@@ -35,6 +35,7 @@ from __future__ import annotations
 import json
 import math
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -1093,6 +1094,12 @@ def dmrg_ground_state(L: int, n_holes: int, J_perp: float, V: float = 1.0, t_par
         E, psi = eng.run()
     except (TenpyInconsistencyError, np.linalg.LinAlgError) as exc:
         raise _dmrg_failure(exc, eng, L, n_holes, J_perp, chi_max) from exc
+    finally:
+        # options a stopped run never read (max_E_err before min_sweeps) are expected, not typos:
+        # let TeNPy report them now, silenced, instead of at garbage collection
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="unused option", category=UserWarning)
+            eng.options.warn_unused(recursive=True)
     seconds = time.perf_counter() - t0
     stats = eng.sweep_stats
     energies = tuple(float(e) for e in stats["E"])

@@ -254,7 +254,7 @@ def inner_solve(a, b, e0, U, g, gam, H, w, T, target, mu0, c0, tol, maxit):
         c_old = c.copy()
         mu_old = mu
         accepted = False
-        for ls in range(30):
+        for _ls in range(30):
             for j in range(m):
                 c[j] = c_old[j] - lam * step[j]
             mu, resn, itn = solve_mu(target, mu_old, a, b, e0, U, c, g, gam, H, w, T, tol, 200)
@@ -272,14 +272,14 @@ def inner_solve(a, b, e0, U, g, gam, H, w, T, target, mu0, c0, tol, maxit):
             break
     # bisection fallback (Gauss-Seidel over components)
     c = c0.copy()
-    for sweep in range(30):
+    for _sweep in range(30):
         for j in range(m):
             hmax = 0.0
             for k in range(H.shape[0]):
                 hmax = max(hmax, abs(H[k, j]))
             lo = -hmax
             hi = hmax
-            for it in range(80):
+            for _it in range(80):
                 nit += 1
                 c[j] = 0.5 * (lo + hi)
                 mu, resn, itn = solve_mu(target, mu, a, b, e0, U, c, g, gam, H, w, T, tol, 200)

@@ -216,23 +216,6 @@ def build_csr(codes, L, t_par, J_perp, V):
 
 
 @njit(cache=True)
-def rung_counts(codes, L):
-    """Per basis state: number of cc rungs (two holes) and sc rungs (one hole)."""
-    dim = codes.shape[0]
-    ncc = np.zeros(dim, dtype=np.int64)
-    nsc = np.zeros(dim, dtype=np.int64)
-    for i in range(dim):
-        c = codes[i]
-        for j in range(L):
-            h = 2 - ((c >> j) & 1) - ((c >> (L + j)) & 1)
-            if h == 2:
-                ncc[i] += 1
-            elif h == 1:
-                nsc[i] += 1
-    return ncc, nsc
-
-
-@njit(cache=True)
 def rung_profile(codes, L, weights):
     """<n^h_{j0} n^h_{j1}> and <n^h_{j0} + n^h_{j1} - 2 n^h_{j0} n^h_{j1}> per rung."""
     cc = np.zeros(L)
