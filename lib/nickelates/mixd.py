@@ -535,7 +535,7 @@ def solve_mean_field(shape=(30,), n_holes=8, J_perp=1.2, V=1.0, t_par=0.1,
     n_holes = check.integer("n_holes", n_holes, 1, N)
     J, V, t, eps = _check_couplings(J_perp, V, t_par, eps_diag, shape)
     tol = check.in_range("tol", tol, 1e-14, 1e-4)
-    T = check.in_range("temperature", temperature, 0.0, 0.01)
+    T = check.nonnegative("temperature", temperature, 0.01)
     p = _Problem(shape, n_holes, J, V, t, eps, tol, T)
     if zscan is None:
         zscan = np.linspace(-16.0, 16.0, 17)
@@ -851,7 +851,7 @@ def energy_at_fixed_condensate(N_cc, shape=(30,), n_holes=8, J_perp=1.2, V=1.0, 
     n_holes = check.integer("n_holes", n_holes, 1, N)
     J, V, t, eps = _check_couplings(J_perp, V, t_par, eps_diag, shape)
     tol = check.in_range("tol", tol, 1e-14, 1e-4)
-    T = check.in_range("temperature", temperature, 0.0, 0.01)
+    T = check.nonnegative("temperature", temperature, 0.01)
     ncc = check.real_array("N_cc", N_cc, max_size=100_000)
     if np.any(ncc <= 0.0) or np.any(ncc >= 0.5 * n_holes):
         raise ValueError(f"N_cc must lie in (0, N_h/2) = (0, {0.5 * n_holes}), got {ncc}")
@@ -1957,7 +1957,7 @@ def solve_mean_field_dense(shape=(30,), n_holes=8, J_perp=1.2, V=1.0, t_par=0.1,
     n_holes = check.integer("n_holes", n_holes, 1, N)
     J, Vv, t, eps = _check_couplings(J_perp, V, t_par, eps_diag, shape)
     tol = check.in_range("tol", tol, 1e-14, 1e-4)
-    Tr = check.in_range("temperature", temperature, 0.0, 0.01)
+    Tr = check.nonnegative("temperature", temperature, 0.01)
     d = len(shape)
     mesh = [m.ravel() for m in np.meshgrid(*[_axis(L) for L in shape], indexing="ij")]
     gam, g = _form_factors(tuple(mesh), eps)
