@@ -388,3 +388,46 @@ def test_profile_frame_renders_from_stored_data():
     assert len(ax.lines) == 2
     with pytest.raises(ValueError, match="same length"):
         vz.plot_profiles(np.zeros(4), np.ones(3))
+
+
+# ---------------------------------------------------------------- the many-body balance point (issue 16)
+def _imbalance_hellmann_feynman(energy, L, n_holes, J, h=1e-4):
+    """(N_h - 4 N_cc)/N_h with N_cc = dE/dV (V multiplies N_cc in H): energies only."""
+    n_cc = (energy(L, n_holes, J, 1.0 + h, 0.1) - energy(L, n_holes, J, 1.0 - h, 0.1)) / (2 * h)
+    return (n_holes - 4.0 * n_cc) / n_holes
+
+
+@pytest.mark.slow
+def test_balance_point_against_tenpy_full_diagonalization():
+    """L = 4: the root on our ED densities equals the root of TeNPy's energies (Hellmann-Feynman)."""
+    from scipy.optimize import brentq
+
+    Jc = mx.balance_point(4, 2, xtol=1e-8)
+    Jt = brentq(lambda J: _imbalance_hellmann_feynman(mx.tenpy_exact_energy, 4, 2, J), Jc - 0.01, Jc + 0.01,
+                xtol=1e-8)
+    assert abs(Jc - Jt) < 5e-4          # the issue's tolerance; measured 1.2e-9
+    assert abs(Jc - Jt) < 1e-6
+
+
+def test_balance_point_L6_hellmann_feynman_and_details():
+    """L = 6: at the root, N_cc from dE/dV (energies only) also gives N_sc = 2 N_cc."""
+    r = mx.balance_point_details(6, 2, xtol=1e-8)
+    assert r.method == "ed" and not r.jump and abs(r.imbalance_at_root) < 1e-6
+    hf = _imbalance_hellmann_feynman(lambda *a: mx.ground_state(*a).energy, 6, 2, r.J_perp)
+    assert abs(hf) < 1e-5
+    # the imbalance changes sign across the root: +1 side below, -1 side above
+    assert mx.ground_state(6, 2, r.J_perp - 0.05).imbalance > 0 > mx.ground_state(6, 2, r.J_perp + 0.05).imbalance
+    assert 1.0 < r.J_perp < 1.2 and r.bracket[0] < r.J_perp < r.bracket[1]
+
+
+def test_balance_point_bad_input_and_no_sign_change():
+    with pytest.raises(ConvergenceError, match="does not change sign"):
+        mx.balance_point(4, 2, J_range=(2.5, 4.0), n_scan=3)
+    with pytest.raises(ValueError, match="J_range must have J_lo < J_hi"):
+        mx.balance_point(4, 2, J_range=(2.0, 1.0))
+    with pytest.raises(ValueError, match="n_holes must be at least 1"):
+        mx.balance_point(4, 0)
+    with pytest.raises(TypeError, match="L must be an integer"):
+        mx.balance_point(4.0, 2)
+    with pytest.raises(ValueError, match="method='ed' needs L"):
+        mx.balance_point(30, 8, method="ed")

@@ -77,6 +77,9 @@ __all__ = [
     "stored_point",
     "binding_energies",
     "crossing_point",
+    "BalancePoint",
+    "balance_point",
+    "balance_point_details",
 ]
 
 #: Largest sector dimension :func:`ground_state` accepts.  Memory: the CSR
@@ -1325,3 +1328,216 @@ def binding_energies(points, *, kind: str, L: int, n_holes: int, chi_max: int | 
             Js.append(J)
             EB.append(binding_energy(e[n_holes - 2], e[n_holes - 1], e[n_holes]))
     return np.array(Js), np.array(EB)
+
+
+# ------------------------------------------------------------------ the many-body sc/cc balance point
+@dataclass(frozen=True)
+class BalancePoint:
+    """Where the exact ground state holds as many holes in sc's as in cc's.
+
+    Returned by :func:`balance_point_details`.
+
+    Attributes
+    ----------
+    J_perp : float
+        The root J_perp / V of N_sc - 2 N_cc = 0.
+    L : int
+        Number of rungs.
+    n_holes : int
+        Number of holes N_h.
+    t_par : float
+        Leg hopping (units of V).
+    V : float
+        Rung repulsion (the unit of energy).
+    method : str
+        ``"ed"`` (:func:`ground_state`) or ``"dmrg"`` (:func:`dmrg_ground_state`).
+    bracket : tuple of float
+        The sign-changing interval (J_lo, J_hi) the root finder started from.
+    evaluations : int
+        Ground states computed (bracket scan and root finder).
+    xtol : float
+        Absolute tolerance of the root in J_perp / V.
+    imbalance_at_root : float
+        (N_sc - 2 N_cc) / N_h of the ground state at ``J_perp`` (|.| small unless a
+        level crossing makes the imbalance jump there).
+    jump : bool
+        True if the imbalance jumps across zero at the root (a level crossing in
+        the sector), so that no J has exactly N_sc = 2 N_cc.
+
+    Examples
+    --------
+    >>> r = balance_point_details(4, 2, xtol=1e-4)
+    >>> r.method, r.jump
+    ('ed', False)
+    """
+
+    J_perp: float
+    L: int
+    n_holes: int
+    t_par: float
+    V: float
+    method: str
+    bracket: tuple
+    evaluations: int
+    xtol: float
+    imbalance_at_root: float
+    jump: bool
+
+
+def balance_point_details(L: int, n_holes: int, t_par: float = 0.1, V: float = 1.0, *,
+                          J_range=(0.2, 4.0), n_scan: int = 12, xtol: float = 1e-6,
+                          method: str = "auto", chi_max: int = 128) -> BalancePoint:
+    """Find the J_perp where the exact ground state has N_sc = 2 N_cc, with diagnostics.
+
+    The imbalance (N_sc - 2 N_cc)/N_h of the ground state in the default sector
+    (:func:`holes_per_leg`, smallest 2S^z) falls from +1 (all holes in singly
+    occupied rungs, small J_perp) to -1 (all in cc pairs, large J_perp).  A
+    coarse scan of ``n_scan`` points on ``J_range`` brackets the sign change;
+    Brent's method (:func:`scipy.optimize.brentq`) then finds the root to
+    ``xtol`` on the ground states themselves, not on an interpolation.
+
+    Parameters
+    ----------
+    L : int
+        Number of rungs, in [2, 1000] (ED up to the sector limit ``ED_MAX_DIM``).
+    n_holes : int
+        Number of holes, in [1, 2L].
+    t_par : float, optional
+        Leg hopping (units of V), 0 < |t_par| <= 1e3; the paper's 0.1 by default.
+    V : float, optional
+        Rung repulsion, in (0, 1e6] (the unit of energy).
+    J_range : tuple of float, optional
+        Scan interval of J_perp / V, 0 <= J_lo < J_hi <= 1e3.
+    n_scan : int, optional
+        Points of the bracketing scan, in [2, 200].
+    xtol : float, optional
+        Absolute tolerance of the root in J_perp / V, in [1e-12, 1e-1].
+    method : {"auto", "ed", "dmrg"}, optional
+        ``"auto"``: ED if the sector fits ``ED_MAX_DIM``, else DMRG.
+    chi_max : int, optional
+        DMRG bond dimension (``method="dmrg"``), in [4, 4096].
+
+    Returns
+    -------
+    BalancePoint
+        The root and how it was found.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If a value is out of range.
+    ConvergenceError
+        If the imbalance does not change sign on ``J_range`` (the message gives its
+        values at both ends), or a ground state does not converge.
+
+    Examples
+    --------
+    >>> round(balance_point_details(3, 2, xtol=1e-8).imbalance_at_root, 6)
+    0.0
+    """
+    from scipy.optimize import brentq
+
+    L, n_holes = _check_L_holes(L, n_holes, DMRG_MAX_L)
+    if n_holes < 1:
+        raise ValueError("n_holes must be at least 1 (the imbalance is defined per hole)")
+    t_par = check.in_range("t_par", t_par, -1e3, 1e3)
+    if t_par == 0.0:
+        raise ValueError("t_par must not be 0 (without hopping the ground state is degenerate)")
+    V = check.positive("V", V, 1e6)
+    if isinstance(J_range, (str, bytes)) or len(J_range) != 2:
+        raise TypeError("J_range must be a pair (J_lo, J_hi)")
+    lo = check.in_range("J_range[0]", J_range[0], 0.0, 1e3)
+    hi = check.in_range("J_range[1]", J_range[1], 0.0, 1e3)
+    if not lo < hi:
+        raise ValueError(f"J_range must have J_lo < J_hi, got {J_range!r}")
+    n_scan = check.integer("n_scan", n_scan, 2, 200)
+    xtol = check.in_range("xtol", xtol, 1e-12, 1e-1)
+    method = check.choice("method", method, ("auto", "ed", "dmrg"))
+    chi_max = check.integer("chi_max", chi_max, 4, 4096)
+    if method == "auto":
+        method = "ed" if sector_dimension(L, n_holes) <= ED_MAX_DIM else "dmrg"
+    if method == "ed" and L > ED_MAX_L:
+        raise ValueError(f"method='ed' needs L <= {ED_MAX_L}, got {L}; use method='dmrg'")
+
+    count = [0]
+
+    def imbalance(J):
+        count[0] += 1
+        if method == "ed":
+            r = ground_state(L, n_holes, J * V, V, t_par * V)
+        else:
+            r = dmrg_ground_state(L, n_holes, J * V, V, t_par * V, chi_max=chi_max)
+        return r.imbalance
+
+    grid = np.linspace(lo, hi, n_scan)
+    prev_J, prev_f = grid[0], imbalance(grid[0])
+    bracket = None
+    for J in grid[1:]:
+        f = imbalance(J)
+        if prev_f == 0.0:
+            bracket = (prev_J, prev_J)
+            break
+        if np.sign(f) != np.sign(prev_f):
+            bracket = (prev_J, J)
+            break
+        prev_J, prev_f = J, f
+    if bracket is None:
+        raise ConvergenceError(
+            f"balance_point: the imbalance does not change sign on J_perp/V in [{lo:g}, {hi:g}] "
+            f"(L={L}, n_holes={n_holes}): {imbalance(lo):+.4f} at {lo:g}, {prev_f:+.4f} at {hi:g}; "
+            "widen J_range", iterations=count[0], last=(lo, hi))
+    if bracket[0] == bracket[1]:
+        root = bracket[0]
+    else:
+        root = brentq(imbalance, *bracket, xtol=xtol, rtol=4 * np.finfo(float).eps, maxiter=200)
+    f_root = imbalance(root)
+    f_lo, f_hi = imbalance(max(lo, root - 2 * xtol)), imbalance(min(hi, root + 2 * xtol))
+    jump = abs(f_root) > 1e-6 and abs(f_hi - f_lo) > 1e-3
+    return BalancePoint(J_perp=float(root), L=L, n_holes=n_holes, t_par=float(t_par), V=float(V),
+                        method=method, bracket=(float(bracket[0]), float(bracket[1])),
+                        evaluations=count[0], xtol=float(xtol), imbalance_at_root=float(f_root),
+                        jump=bool(jump))
+
+
+def balance_point(L: int, n_holes: int, t_par: float = 0.1, V: float = 1.0, **kwargs) -> float:
+    """Return the J_perp / V where the exact ground state has N_sc - 2 N_cc = 0.
+
+    The many-body counterpart of the mean field's imbalance zero (the zero line of
+    the paper's Fig. 3), found by a root finder on the ground states
+    (:func:`balance_point_details`, which also reports how it was found).
+
+    Parameters
+    ----------
+    L : int
+        Number of rungs (ED up to ``ED_MAX_DIM`` states per sector, DMRG beyond).
+    n_holes : int
+        Number of holes, in [1, 2L].
+    t_par : float, optional
+        Leg hopping (units of V); the paper's 0.1 by default.
+    V : float, optional
+        Rung repulsion (the unit of energy).
+    **kwargs
+        ``J_range``, ``n_scan``, ``xtol``, ``method``, ``chi_max`` of :func:`balance_point_details`.
+
+    Returns
+    -------
+    float
+        J_perp / V at the balance point.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If a value is out of range.
+    ConvergenceError
+        If the imbalance does not change sign on the scan interval.
+
+    Examples
+    --------
+    >>> 0.5 < balance_point(4, 2, xtol=1e-4) < 2.0
+    True
+    """
+    return balance_point_details(L, n_holes, t_par, V, **kwargs).J_perp
