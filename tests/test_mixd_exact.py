@@ -431,3 +431,18 @@ def test_balance_point_bad_input_and_no_sign_change():
         mx.balance_point(4.0, 2)
     with pytest.raises(ValueError, match="method='ed' needs L"):
         mx.balance_point(30, 8, method="ed")
+
+
+def test_stored_balance_points_small_reproduce():
+    """data/mixd_balance_points_small.json (scripts/mixd_balance_points.py --small) is reproduced at L = 4."""
+    from nickelates import paths
+    data = json.loads(paths.data_file("mixd_balance_points_small.json").read_text())
+    pts = [p for p in data["points"] if p["L"] == 4]
+    assert pts and all(p["ok"] for p in data["points"])
+    for p in pts:
+        assert mx.balance_point(4, p["n_holes"], xtol=1e-7) == pytest.approx(p["J_exact"], abs=1e-5)
+    # the exact balance point moves down with doping, and the mean field's moves faster
+    by = {p["n_holes"]: p for p in pts}
+    d_exact = by[2]["J_exact"] - by[4]["J_exact"]
+    d_mf = by[2]["J_mf_same_L"] - by[4]["J_mf_same_L"]
+    assert 0 < d_exact < d_mf
