@@ -4,7 +4,10 @@ The NumPy reference (``nickelates.btk.conductance_reference``) evaluates exactly
 nodes and smearing grid (vectorized over energies x angles), so the max
 difference measures only floating-point round-off. Targets on one core:
 two-gap s-wave spectrum (1001 bias points, 3 K, angle-resolved) <= 5 ms,
-d-wave <= 20 ms, complete two-gap fit <= 1 s.
+d-wave <= 20 ms, complete two-gap fit <= 1 s. Issue 13: the one-gap fit of a
+polarized contact (ratio to the same fit without P), the Gamma = 0 smearing at
+3 K (ratio to Gamma > 0), and a seven-spectrum joint series fit (ratio to seven
+independent two-gap fits of the same spectra).
 
 Run: .venv/bin/python benchmarks/bench_btk.py
 """
@@ -61,6 +64,41 @@ def main():
           f"delta = {res.values['delta1']:.2f}, {res.values['delta2']:.2f} meV")
     tf1, _ = best_time(lambda: btk.fit(bias, y, T=T, sigma=0.003, starts=1), repeat=3)
     print(f"single-start two-gap s+s fit: {tf1:.3f} s")
+
+    # Gamma = 0 at 3 K (gap-edge-aware panels) vs Gamma > 0 (uniform trapezoid grid)
+    b6 = np.linspace(-6, 6, 241)
+    btk.conductance(b6, 1.5, 0.43, 0.0, 3.0)
+    t0, _ = best_time(lambda: btk.conductance(b6, 1.5, 0.43, 0.0, 3.0), repeat=15)
+    t1, _ = best_time(lambda: btk.conductance(b6, 1.5, 0.43, 0.3, 3.0), repeat=15)
+    print(f"one-gap spectrum, 241 points, 3 K: Gamma = 0 {1e3 * t0:.2f} ms, Gamma = 0.3 meV {1e3 * t1:.2f} ms "
+          f"(ratio {t0 / t1:.1f})")
+
+    # one-gap polarized contact (6 starts) vs the unpolarized fit of an unpolarized spectrum
+    rng = np.random.default_rng(1)
+    yp = btk.conductance(b6, 1.5, 0.2, 0.1, 1.8, polarization=0.45) + rng.normal(0, 0.003, b6.size)
+    yu = btk.conductance(b6, 1.5, 0.2, 0.1, 1.8) + rng.normal(0, 0.003, b6.size)
+    btk.fit(b6, yp, n_gaps=1, T=1.8, sigma=0.003, polarization=True, starts=1)
+    tp, rp = best_time(lambda: btk.fit(b6, yp, n_gaps=1, T=1.8, sigma=0.003, polarization=True), repeat=3)
+    tu, _ = best_time(lambda: btk.fit(b6, yu, n_gaps=1, T=1.8, sigma=0.003), repeat=3)
+    print(f"one-gap polarized fit (241 points, 6 starts): {tp:.3f} s (unpolarized fit: {tu:.3f} s, ratio "
+          f"{tp / tu:.1f}); P = {rp.values['P']:.3f} +/- {rp.stderr['P']:.3f} (true 0.45)")
+
+    # seven-spectrum series fit (Table 3 temperatures 3 .. 40 K, BCS-like gaps) vs seven separate fits
+    rows = [0, 2, 4, 5, 6, 7, 8]
+    tab = btk.TABLE3[rows]
+    z1, z2 = btk.TABLE3[:, 3].mean(), btk.TABLE3[:, 4].mean()
+    b80 = np.linspace(-80, 80, 241)
+    spectra = []
+    for t, g1, g2 in tab[:, :3]:
+        gaps = (btk.Gap(float(btk.gap_bcs([t], 23.0, 68.0)[0]), z1, g1, 0.5),
+                btk.Gap(float(btk.gap_bcs([t], 6.0, 68.0)[0]), z2, g2, 0.5))
+        spectra.append((b80, btk.conductance_multi(b80, gaps, t) + rng.normal(0, 0.004, b80.size)))
+    ts, rs = best_time(lambda: btk.fit_series(spectra, tab[:, 0], sigma=0.004), repeat=1)
+    tsep, _ = best_time(lambda: [btk.fit(b, g, T=float(t), sigma=0.004, starts=4)
+                                 for (b, g), t in zip(spectra, tab[:, 0])], repeat=1)
+    print(f"seven-spectrum series fit: {ts:.2f} s (seven separate two-gap fits: {tsep:.2f} s, ratio "
+          f"{ts / tsep:.1f}); Delta1(0) = {rs.values['delta1_0']:.2f} +/- {rs.stderr['delta1_0']:.2f} meV, "
+          f"Tc = {rs.values['Tc']:.1f} +/- {rs.stderr['Tc']:.1f} K (true 23, 68)")
 
 
 if __name__ == "__main__":

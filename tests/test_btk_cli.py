@@ -5,6 +5,7 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -31,7 +32,12 @@ def test_cli_fits_sample_and_refuses_overwrite(tmp_path, capsys):
     assert rc == 0, out
     res = json.loads((tmp_path / "spec_btk.json").read_text())
     assert set(res) == {"input", "n_points", "bias_unit_in_file", "bias_unit_source", "columns", "units",
-                        "normalization", "model", "fit"}
+                        "normalization", "model", "fit", "input_file", "sigma", "status", "figure"}
+    assert res["input"] == str(csv) and res["input_file"]["merged_points"] == 0
+    assert res["fit"]["determined"] is True and res["fit"]["problems"] == []
+    assert res["fit"]["sigma_source"] == "residuals" and res["sigma"]["source"] == "residuals"
+    assert res["status"] == {"exit_code": 0, "determined": True, "problems": []}
+    assert res["figure"] == str(tmp_path / "spec_btk.png") and res["fit"]["redchi"] > 0
     p = res["fit"]["parameters"]
     assert p["delta1"]["value"] == pytest.approx(23.0, abs=0.5)
     assert p["delta2"]["value"] == pytest.approx(6.0, abs=0.6)
@@ -71,8 +77,11 @@ def _good_lines(n=40, sep=","):
     ("too_few", ["bias,G"] + _good_lines(10), r"only 10 data points"),
     ("non_monotonic", ["# comment", "bias,G"] + _good_lines()[:20] + ["-45.0,1.0"] + _good_lines()[20:],
      r"line 23: bias is not monotonic"),
-    ("duplicated", _good_lines()[:15] + [_good_lines()[14]] + _good_lines()[15:],
-     r"line 16: bias .* repeats the value of line 15"),
+    ("volts_no_unit", [f"{x / 1e4:.6f},1.0" for x in np.linspace(-50, 50, 40)],
+     r"no unit and spans only .*--bias-unit V"),
+    ("decimal_commas", ["bias;G"] + [ln.replace(",", ";").replace(".", ",") for ln in _good_lines()],
+     r"--decimal-comma"),
+    ("several_didv", ["bias (mV),G 1T,G 2T"] + [ln + ",1.0" for ln in _good_lines()], r"several dI/dV.*--didv-column"),
     ("nan_cell", _good_lines()[:3] + ["1.0,nan"] + _good_lines()[3:], r"line 4, column 2 .* not finite"),
     ("no_columns_named", ["time,current"] + _good_lines(), r"cannot tell which column is the bias"),
 ])
@@ -137,10 +146,18 @@ def test_cli_output_dir_and_bad_symmetry(tmp_path, capsys):
     assert rc == 2 and "does not exist" in capsys.readouterr().err
     rc = cli_main(["fit-btk", str(csv), "-T", "3", "--symmetry", "s,p"])
     assert rc == 2 and "--symmetry" in capsys.readouterr().err
-    rc = cli_main(["fit-btk", str(csv), "-T", "-3"])
-    assert rc == 2 and "T must" in capsys.readouterr().err
-    rc = cli_main(["fit-btk", str(csv), "-T", "3", "--starts", "0"])
-    assert rc == 2 and "starts" in capsys.readouterr().err
+    for argv, flag in [(["-T", "-3"], "--temperature must be >= 0"), (["-T", "nan"], "--temperature must be a finite number"),
+                       (["-T", "3", "--starts", "0"], "--starts must be in 1..200"),
+                       (["-T", "3", "--sigma", "0"], "--sigma must be > 0"),
+                       (["-T", "3", "--bg-degree", "9"], "--bg-degree"),
+                       (["-T", "3", "--bg-fraction", "1.5"], "--bg-fraction must be <= 1"),
+                       (["-T", "3", "--select", "T"], "--select must be COLUMN=VALUE"),
+                       (["-T", "3", "--select", "T=5"], "no column named 'T' for --select"),
+                       (["-T", "3", "--model", "dynes", "--polarization"], "--polarization needs --model btk"),
+                       (["-T", "3", "--gaps", "auto", "--symmetry", "s,d"], "--symmetry with --gaps auto must be one")]:
+        rc = cli_main(["fit-btk", str(csv), *argv])
+        err = capsys.readouterr().err
+        assert rc == 2 and flag in err, (argv, err)
 
 
 # ------------------------------------------------------------------ scripts
@@ -218,3 +235,323 @@ def test_widget_sliders_redraw():
     with pytest.raises(ValueError, match="symmetry"):
         vbtk.BTKExplorer(symmetry="p+s")
     plt.close("all")
+
+
+# ------------------------------------------------------------------ exit codes, sigma, atomic outputs (issue 13)
+NB = dict(delta=1.5, Z=0.43, gamma=0.2, T=3.0)
+
+
+def _nb_file(path, noise=0.002, scale=3.0, seed=5, n=161, sep=",", vmax=6.0):
+    """A one-gap (Nb-like) raw spectrum: scale * (1 + 0.02 V^2/36) * G_BTK + noise of `noise * scale` per reading."""
+    b = np.linspace(-vmax, vmax, n)
+    G = btk.conductance(b, NB["delta"], NB["Z"], NB["gamma"], NB["T"])
+    bg = scale * (1 + 0.02 * b ** 2 / 36)
+    y = bg * G + np.random.default_rng(seed).normal(0, noise * scale, b.size)
+    path.write_text("bias (mV),dI/dV (mS)\n" + "\n".join(f"{x:.4f}{sep}{v:.7f}" for x, v in zip(b, y)) + "\n")
+    return str(path)
+
+
+def _json(path):
+    return json.loads(Path(path).read_text())
+
+
+def test_exit_0_one_gap_and_sigma_in_file_units(tmp_path, capsys):
+    f = _nb_file(tmp_path / "nb.csv", noise=0.002, scale=3.0)
+    wide = _nb_file(tmp_path / "wide.csv", noise=0.01, scale=3.0, vmax=30.0, n=301)    # tails near 1 for 'outer'
+    sig = 0.002 * 3.0                              # the noise of the dI/dV column as written in the file
+    runs = {}
+    for tag, extra in [("s1", [f, "--sigma", f"{sig}"]), ("s2", [f, "--sigma", f"{2 * sig}"]), ("res", [f]),
+                       ("outer", [wide, "--sigma", f"{5 * sig}", "--normalize", "outer"])]:
+        rc = cli_main(["fit-btk", "--gaps", "1", "-T", "3", "--starts", "1", "--no-figure",
+                       "-o", str(tmp_path / tag), *extra])
+        out = capsys.readouterr().out
+        assert rc == 0, out
+        runs[tag] = _json(tmp_path / f"{tag}.json")
+        runs[tag]["stdout"] = out
+    p1, p2 = runs["s1"]["fit"]["parameters"], runs["s2"]["fit"]["parameters"]
+    assert p1["delta1"]["value"] == pytest.approx(1.5, abs=4 * p1["delta1"]["stderr"])
+    # sigma in raw units: reduced chi^2 ~ 1 (it would be ~1/9 if read as the noise of the normalized G)
+    assert 0.75 < runs["s1"]["fit"]["redchi"] < 1.3
+    assert 0.75 < runs["outer"]["fit"]["redchi"] < 1.3       # sigma divided by the fitted background
+    # uncertainties scale with sigma, and equal the residual-scaled ones when sigma is the true noise
+    for k in ("delta1", "Z1", "gamma1"):
+        assert p2[k]["stderr"] / p1[k]["stderr"] == pytest.approx(2.0, rel=1e-3)
+        assert runs["res"]["fit"]["parameters"][k]["stderr"] == pytest.approx(p1[k]["stderr"], rel=0.2)
+    assert runs["s1"]["fit"]["sigma_source"] == "given" and runs["res"]["fit"]["sigma_source"] == "residuals"
+    assert "from --sigma" in runs["s1"]["stdout"] and "scaled by the fit residuals" in runs["res"]["stdout"]
+    assert runs["s1"]["sigma"]["didv_noise_per_reading"] == pytest.approx(sig)
+
+
+def test_sigma_help_says_file_units():
+    from nickelates.__main__ import build_parser
+    sub = build_parser()._subparsers._group_actions[0].choices["fit-btk"]
+    text = " ".join(sub.format_help().split())
+    assert "AS GIVEN IN THE FILE" in text and "not of the normalized G" in text
+    for flag in ("--gaps", "--polarization", "--model", "--fit-temperature", "--sigma", "--temperature",
+                 "--no-figure", "--force", "--bias-unit", "--decimal-comma", "--select", "--series-resistance",
+                 "--bias-offset", "--bias-column", "--didv-column", "--normalize", "--bg-degree", "--bg-fraction",
+                 "--starts", "--normal-incidence", "--output"):
+        assert flag in text, flag
+    assert "{1,2,auto}" in text and "{btk,dynes}" in text
+
+
+def test_sigma_of_averaged_repeats(tmp_path, capsys):
+    """Two sweeps with independent noise in one file: the averaged points have sigma / sqrt(2)."""
+    f = _nb_file(tmp_path / "a.csv")
+    other = Path(_nb_file(tmp_path / "b.csv", seed=6)).read_text().splitlines()
+    Path(f).write_text("\n".join(Path(f).read_text().splitlines() + other[1:][::-1]) + "\n")
+    rc = cli_main(["fit-btk", f, "--gaps", "1", "-T", "3", "--starts", "1", "--no-figure", "--sigma", "0.006"])
+    out = capsys.readouterr().out
+    assert rc == 0 and "merged 161 repeated" in out
+    res = _json(tmp_path / "a_btk.json")
+    assert res["input_file"]["merged_points"] == 161
+    assert 0.7 < res["fit"]["redchi"] < 1.3          # 1/2 if the averaging were ignored
+
+
+def test_exit_3_two_gaps_on_one_gap_data(tmp_path, capsys):
+    f = _nb_file(tmp_path / "one.csv", n=101)
+    rc = cli_main(["fit-btk", f, "--gaps", "2", "-T", "3", "--starts", "1"])
+    cap = capsys.readouterr()
+    assert rc == 3, cap.out + cap.err
+    res = _json(tmp_path / "one_btk.json")
+    assert res["fit"]["determined"] is False and res["fit"]["problems"]
+    assert res["status"]["exit_code"] == 3 and (tmp_path / "one_btk.png").stat().st_size > 1000
+    assert "parameters undetermined (exit code 3): " + res["status"]["problems"][0] in cap.out
+    assert "BIC" in cap.out and "n_gaps=" not in cap.out and "model='" not in cap.out
+
+
+def test_gaps_auto_prints_both_bics(tmp_path, capsys):
+    f = _nb_file(tmp_path / "auto.csv", n=101)
+    rc = cli_main(["fit-btk", f, "--gaps", "auto", "-T", "3", "--starts", "1", "--no-figure"])
+    out = capsys.readouterr().out
+    res = _json(tmp_path / "auto_btk.json")
+    assert rc == 0, out
+    assert set(res["fit"]["bic_by_n_gaps"]) == {"1", "2"}
+    assert res["fit"]["bic_by_n_gaps"]["1"] < res["fit"]["bic_by_n_gaps"]["2"]
+    assert re.search(r"BIC: 1 gap = \S+, 2 gaps = \S+ -> 1 gap\(s\) chosen", out), out
+    assert "delta2" not in res["fit"]["parameters"]
+
+
+def test_model_flags_reach_the_fit(tmp_path, capsys):
+    f = _nb_file(tmp_path / "m.csv")
+    rc = cli_main(["fit-btk", f, "--gaps", "1", "-T", "3", "--starts", "1", "--no-figure", "--polarization"])
+    out = capsys.readouterr().out
+    assert rc in (0, 3), out
+    res = _json(tmp_path / "m_btk.json")
+    assert "P" in res["fit"]["parameters"] and res["model"]["polarization"] is True
+    assert res["fit"]["parameters"]["P"]["value"] == pytest.approx(0.0, abs=0.1)
+    rc = cli_main(["fit-btk", f, "--gaps", "1", "-T", "3", "--starts", "1", "--no-figure", "--model", "dynes",
+                   "--fit-temperature", "-o", str(tmp_path / "d")])
+    out = capsys.readouterr().out
+    res = _json(tmp_path / "d.json")
+    assert rc in (0, 3) and res["fit"]["model"] == "dynes" and "T" in res["fit"]["parameters"], out
+
+
+def test_nanonis_file_end_to_end(tmp_path, capsys):
+    f = tmp_path / "nb.dat"
+    f.write_text((Path(__file__).parent / "data" / "btk_nanonis.dat").read_text())
+    rc = cli_main(["fit-btk", str(f), "--gaps", "1", "-T", "3", "--starts", "1", "--no-figure"])
+    out = capsys.readouterr().out
+    assert rc == 0, out
+    res = _json(tmp_path / "nb_btk.json")
+    p = res["fit"]["parameters"]
+    assert p["delta1"]["value"] == pytest.approx(1.5, abs=max(4 * p["delta1"]["stderr"], 0.01))
+    assert res["input_file"]["format"] == "nanonis" and res["input_file"]["merged_points"] == 61
+    assert res["input_file"]["metadata"]["Lock-in>Amplitude"] == "1E-4" and res["bias_unit_in_file"] == "V"
+    assert "note: averaged the backward sweep" in out
+
+
+def test_volts_without_unit_cli_hint(tmp_path, capsys):
+    f = tmp_path / "v.txt"
+    f.write_text((Path(__file__).parent / "data" / "btk_volts_noheader.txt").read_text())
+    rc = cli_main(["fit-btk", str(f), "-T", "3"])
+    err = capsys.readouterr().err
+    assert rc == 2 and "--bias-unit V" in err and not list(tmp_path.glob("v_btk*"))
+
+
+def test_select_and_decimal_comma_flags(tmp_path, capsys):
+    b = np.linspace(-6, 6, 81)
+    rows = []
+    for T, gap in ((2, 1.5), (4, 1.2)):
+        G = btk.conductance(b, gap, 0.43, 0.2, T)
+        rows += [f"{T};{x:.3f};{g:.6f}".replace(".", ",") for x, g in zip(b, G)]
+    f = tmp_path / "long.txt"
+    f.write_text("T (K);bias (mV);dI/dV\n" + "\n".join(rows) + "\n")
+    rc = cli_main(["fit-btk", str(f), "--gaps", "1", "-T", "4", "--starts", "1", "--no-figure", "--normalize", "none",
+                   "--decimal-comma", "--select", "T (K)=4"])
+    out = capsys.readouterr().out
+    assert rc == 0, out
+    res = _json(tmp_path / "long_btk.json")
+    assert res["fit"]["parameters"]["delta1"]["value"] == pytest.approx(1.2, abs=0.01)
+    assert res["input_file"]["select"] == {"T (K)": "4"} and res["input_file"]["decimal_comma"] is True
+    rc = cli_main(["fit-btk", str(f), "-T", "4", "--decimal-comma", "--force"])
+    assert rc == 2 and "--select 'T (K)=2'" in capsys.readouterr().err
+
+
+def _listing(d):
+    return sorted(p.name for p in d.iterdir())
+
+
+def test_atomic_write_interrupted_keeps_old_file(tmp_path, capsys, monkeypatch):
+    f = _nb_file(tmp_path / "a.csv")
+    argv = ["fit-btk", f, "--gaps", "1", "-T", "3", "--starts", "1", "--no-figure", "--force"]
+    assert cli_main(argv) == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (tmp_path / "a_btk.json").stat().st_mode & 0o777 == 0o666 & ~umask     # not mkstemp's 0600
+    old = (tmp_path / "a_btk.json").read_text()
+    before = _listing(tmp_path)
+
+    def interrupted(obj, fh, **kw):
+        fh.write('{"input": "trunc')
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(json, "dump", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        cli_main(argv)
+    assert (tmp_path / "a_btk.json").read_text() == old and _listing(tmp_path) == before
+
+    def disk_full(obj, fh, **kw):
+        fh.write('{"input": "trunc')
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(json, "dump", disk_full)
+    rc = cli_main(argv)
+    err = capsys.readouterr().err
+    assert rc == 1 and "No space left" in err and "unchanged" in err
+    assert (tmp_path / "a_btk.json").read_text() == old and _listing(tmp_path) == before
+    json.loads(old)
+
+
+def test_unwritable_folder_fails_before_the_fit(tmp_path, capsys, monkeypatch):
+    import tempfile
+
+    from nickelates import cli_btk
+    f = _nb_file(tmp_path / "w.csv")
+
+    def no_fit(*a, **k):
+        raise AssertionError("the fit must not run when the output cannot be written")
+
+    monkeypatch.setattr(btk, "fit", no_fit)
+    monkeypatch.setattr(btk, "read_spectrum", no_fit)
+    real = tempfile.mkstemp
+
+    def denied(*a, dir=None, **k):
+        if dir is not None and Path(dir) == tmp_path / "ro":
+            raise PermissionError(13, "Permission denied")
+        return real(*a, dir=dir, **k)
+
+    (tmp_path / "ro").mkdir()
+    monkeypatch.setattr(cli_btk.tempfile, "mkstemp", denied)
+    rc = cli_main(["fit-btk", f, "-T", "3", "-o", str(tmp_path / "ro" / "x")])
+    err = capsys.readouterr().err
+    assert rc == 2 and "is not writable" in err and "--output" in err
+    assert not list((tmp_path / "ro").iterdir())
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_read_only_folder_really(tmp_path, capsys):
+    f = _nb_file(tmp_path / "w.csv")
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o555)
+    try:
+        rc = cli_main(["fit-btk", f, "-T", "3", "-o", str(ro / "x")])
+    finally:
+        ro.chmod(0o755)
+    assert rc == 2 and "is not writable" in capsys.readouterr().err
+
+
+def test_no_stale_figure(tmp_path, capsys, monkeypatch):
+    f = _nb_file(tmp_path / "s.csv")
+    png = tmp_path / "s_btk.png"
+    png.write_bytes(b"old figure")
+    argv = ["fit-btk", f, "--gaps", "1", "-T", "3", "--starts", "1"]
+    rc = cli_main([*argv, "--no-figure"])
+    assert rc == 2 and "s_btk.png" in capsys.readouterr().err and png.read_bytes() == b"old figure"
+    rc = cli_main([*argv, "--no-figure", "--force"])
+    assert rc == 0 and not png.exists() and _json(tmp_path / "s_btk.json")["figure"] is None
+    capsys.readouterr()
+    png.write_bytes(b"old figure")
+    from nickelates.viz import btk as vbtk
+
+    def broken(*a, **k):
+        raise RuntimeError("no renderer")
+
+    monkeypatch.setattr(vbtk, "plot_fit", broken)
+    rc = cli_main([*argv, "--force"])
+    cap = capsys.readouterr()
+    res = _json(tmp_path / "s_btk.json")
+    assert rc == 1 and not png.exists() and "no renderer" in cap.err
+    assert res["figure"] is None and "no renderer" in res["figure_error"] and res["status"]["exit_code"] == 1
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+# ------------------------------------------------------------------ fit-btk-series
+def test_series_argument_errors(tmp_path, capsys):
+    f1, f2 = _nb_file(tmp_path / "a.csv"), _nb_file(tmp_path / "b.csv", seed=6)
+    for argv, msg in [([f1, f2, "--temperatures", "3"], "--temperatures lists 1 temperature(s) for 2 file(s)"),
+                      ([f1, f2, "--temperatures", "3,x"], "--temperatures must be numbers"),
+                      ([f1, f2, "--temperatures", "3,-1"], "--temperatures must be > 0"),
+                      ([f1, f2, "--temperatures", "3,5", "--symmetry", "s,p"], "--symmetry"),
+                      ([f1, f1, "--temperatures", "3,5"], "listed twice"),
+                      ([f1, f2, "--temperatures", "3,5", "-o", str(tmp_path / "no" / "x")], "does not exist")]:
+        rc = cli_main(["fit-btk-series", *argv])
+        err = capsys.readouterr().err
+        assert rc == 2 and msg in err, (argv, err)
+    (tmp_path / "a_series.json").write_text("{}")
+    rc = cli_main(["fit-btk-series", f1, f2, "--temperatures", "3,5"])
+    assert rc == 2 and "--force" in capsys.readouterr().err
+
+
+def test_series_cli_recovers_gap_and_tc(tmp_path, capsys):
+    b = np.linspace(-8, 8, 161)
+    temps = [2.0, 4.0, 6.0, 7.5]
+    files = []
+    rng = np.random.default_rng(3)
+    for T in temps:
+        gap = float(btk.gap_bcs(T, 1.5, 9.0))
+        G = btk.conductance(b, gap, 0.5, 0.2, T) * (1 + 0.01 * b ** 2 / 64) + rng.normal(0, 0.002, b.size)
+        p = tmp_path / f"T{T:g}.csv"
+        p.write_text("bias (mV),dI/dV\n" + "\n".join(f"{x:.4f},{g:.6f}" for x, g in zip(b, G)) + "\n")
+        files.append(str(p))
+    from nickelates import cli_btk_series
+    from nickelates.viz import btk as vbtk
+    has_figure = hasattr(vbtk, cli_btk_series.FIGURE_FUNCTION)
+    rc = cli_main(["fit-btk-series", *files, "--temperatures", ",".join(map(str, temps)), "--gaps", "1",
+                   "-o", str(tmp_path / "ser"), *([] if has_figure else ["--no-figure"])])
+    out = capsys.readouterr().out
+    assert rc == 0, out
+    res = _json(tmp_path / "ser.json")
+    for k in ("delta1_0", "Tc"):
+        assert set(res[k]) >= {"value", "stderr"}
+    assert res["delta1_0"]["value"] == pytest.approx(1.5, abs=max(4 * res["delta1_0"]["stderr"], 0.05))
+    assert res["Tc"]["value"] == pytest.approx(9.0, abs=max(4 * res["Tc"]["stderr"], 0.3))
+    assert len(res["inputs"]) == 4 and res["status"]["exit_code"] == 0 and res["temperatures_K"] == temps
+    assert res["ratio1"]["value"] == pytest.approx(2 * 1.5 / (btk.K_B_MEV_PER_K * 9.0), rel=0.05)
+    assert "delta2_0" not in res and res["determined"] is True
+    if has_figure:
+        assert (tmp_path / "ser.png").stat().st_size > 1000
+
+
+def test_series_exit_3_and_sigma_passed_in_file_units(tmp_path, capsys, monkeypatch):
+    import dataclasses
+    files = [_nb_file(tmp_path / f"s{k}.csv", seed=k) for k in range(2)]
+    real = btk.fit_series
+    seen = {}
+
+    def undetermined(spectra, temps, **kw):
+        seen.update(kw)
+        r = real(spectra, temps, **kw)
+        return dataclasses.replace(r, determined=False, problems=("Tc at a bound: fit with free_gaps=True",))
+
+    monkeypatch.setattr(btk, "fit_series", undetermined)
+    (tmp_path / "x.png").write_bytes(b"old")
+    rc = cli_main(["fit-btk-series", *files, "--temperatures", "2,3", "--gaps", "1", "--sigma", "0.006",
+                   "-o", str(tmp_path / "x"), "--no-figure", "--force"])
+    out = capsys.readouterr().out
+    res = _json(tmp_path / "x.json")
+    assert rc == 3 and "undetermined (exit code 3): Tc at a bound: fit with --free-gaps" in out
+    assert res["status"]["exit_code"] == 3 and res["determined"] is False and not (tmp_path / "x.png").exists()
+    assert seen["background_degree"] == 2 and seen["sigma"][0] == pytest.approx(0.006)
+    assert res["sigma"]["source"] == "given" and res["sigma_source"] == "given"

@@ -287,3 +287,125 @@ def test_side_estimates():
         btk.mean_free_path(kF, 9e-6, True)
     with pytest.raises(ValueError, match="R"):
         btk.sharvin_radius(float("inf"), 9e-6, l)
+
+
+# ------------------------------------------------------------------ the models and options of issue 13
+B6 = np.linspace(-6, 6, 241)
+S6 = 0.003
+
+
+def _pulls(r, truth):
+    out = {}
+    for k, v in truth.items():
+        e = r.stderr[k]
+        assert e is not None, (k, r.problems)
+        out[k] = (r.values[k] - v) / e
+    return out
+
+
+ROUND_TRIPS = {
+    # name: (conductance keywords, true parameters, fit keywords)
+    "polarized": (dict(delta=1.5, Z=0.2, gamma=0.1, T=1.8, polarization=0.45),
+                  dict(delta1=1.5, Z1=0.2, gamma1=0.1, P=0.45), dict(polarization=True)),
+    "dynes": (dict(delta=1.5, Z=0.0, gamma=0.15, T=1.8, model="dynes"),
+              dict(delta1=1.5, gamma1=0.15), dict(model="dynes")),
+    "tunnel-btk": (dict(delta=1.5, Z=3.0, gamma=0.1, T=1.8), dict(delta1=1.5, Z1=3.0, gamma1=0.1), {}),
+    "temperature": (dict(delta=1.5, Z=0.43, gamma=0.3, T=2.5), dict(delta1=1.5, Z1=0.43, gamma1=0.3, T=2.5),
+                    dict(fit_temperature=True, T=1.5)),
+    "offset": (dict(delta=1.5, Z=0.43, gamma=0.3, T=1.8, bias_offset=0.12),
+               dict(delta1=1.5, Z1=0.43, gamma1=0.3, V0=0.12), dict(bias_offset=True)),
+    "series": (dict(delta=1.5, Z=0.43, gamma=0.3, T=1.8, series_resistance=0.3),
+               dict(delta1=1.5, Z1=0.43, gamma1=0.3, Rs=0.3), dict(series_resistance=True)),
+}
+
+
+@pytest.mark.parametrize("name", list(ROUND_TRIPS))
+@pytest.mark.parametrize("seed", [1, 2])
+def test_round_trip_of_every_model(name, seed):
+    """Synthetic spectrum made for the model -> recovered within 3.5 stated uncertainties, determined."""
+    ckw, truth, fkw = ROUND_TRIPS[name]
+    ckw = dict(ckw)
+    T = ckw.pop("T")
+    y = btk.conductance(B6, ckw.pop("delta"), ckw.pop("Z"), ckw.pop("gamma"), T, **ckw)
+    y = y + np.random.default_rng(seed).normal(0, S6, B6.size)
+    r = btk.fit(B6, y, n_gaps=1, sigma=S6, **dict(dict(T=T), **fkw))
+    assert r.determined, r.problems
+    assert all(abs(p) < 3.5 for p in _pulls(r, truth).values()), _pulls(r, truth)
+    assert 0.7 < r.redchi < 1.4 and r.sigma_source == "given" and r.model == fkw.get("model", "btk")
+    assert list(r.values) == btk.parameter_names(1, "s", **{k: v for k, v in fkw.items() if k != "T"})
+
+
+def test_tunnel_spectrum_with_btk_says_use_dynes():
+    y = btk.conductance(B6, 1.5, 0.0, 0.15, 1.8, model="dynes") + np.random.default_rng(3).normal(0, S6, B6.size)
+    r = btk.fit(B6, y, n_gaps=1, T=1.8, sigma=S6)
+    assert r.values["Z1"] > 5 and not r.determined          # Z is no longer capped at 5 ...
+    assert any("model='dynes'" in p for p in r.problems)     # ... and the report points to the tunnel model
+    assert r.values["delta1"] == pytest.approx(1.5, abs=0.01)
+    assert "NOT DETERMINED" in r.report() and r.to_dict()["determined"] is False
+
+
+def test_auto_gaps_by_bic_and_undetermined_second_gap():
+    y = btk.conductance(B6, 1.5, 0.43, 0.3, 1.8) + np.random.default_rng(4).normal(0, S6, B6.size)
+    r = btk.fit(B6, y, n_gaps="auto", T=1.8, sigma=S6, starts=4)
+    assert len(r.gaps) == 1 and set(r.bic_by_n_gaps) == {1, 2} and r.bic_by_n_gaps[1] < r.bic_by_n_gaps[2]
+    assert r.bic == r.bic_by_n_gaps[1] and "BIC by number of gaps" in r.report()
+    assert r.to_dict()["bic_by_n_gaps"].keys() == {"1", "2"}
+    r2 = btk.fit(B6, y, n_gaps=2, T=1.8, sigma=S6, starts=4)
+    assert not r2.determined and "do not determine two gaps" in r2.problems[0]
+    assert r2.bic_by_n_gaps == {2: r2.bic}
+
+
+@pytest.mark.slow
+def test_auto_gaps_keeps_two_on_table3():
+    bias = np.linspace(-80, 80, 321)
+    y = btk.conductance_multi(bias, btk.table3_gaps(3.0), 3.0) + np.random.default_rng(5).normal(0, 0.004, bias.size)
+    r = btk.fit(bias, y, n_gaps="auto", T=3.0, sigma=0.004, starts=4)
+    assert len(r.gaps) == 2 and r.bic_by_n_gaps[2] < r.bic_by_n_gaps[1] - 100 and r.determined
+
+
+def test_stderr_scales_with_sigma_in_the_units_of_G(nb_spectrum):
+    b, y = nb_spectrum
+    r1 = btk.fit(b, y, n_gaps=1, T=3.0, sigma=0.002, starts=1)
+    r2 = btk.fit(b, y, n_gaps=1, T=3.0, sigma=0.004, starts=1)
+    for k in r1.values:
+        assert r2.stderr[k] == pytest.approx(2 * r1.stderr[k], rel=1e-5)
+    assert r2.chisqr == pytest.approx(r1.chisqr / 4, rel=1e-6)
+    rr = btk.fit(b, y, n_gaps=1, T=3.0, starts=1)
+    assert rr.sigma_source == "residuals" and r1.sigma_source == "given"
+    assert rr.stderr["delta1"] == pytest.approx(r1.stderr["delta1"] * math.sqrt(r1.redchi), rel=1e-3)
+    # raw dI/dV (3 mS x G) with its own noise (3 x 0.002) and a fitted background: the same gap errors
+    n1 = btk.fit(b, y, n_gaps=1, T=3.0, sigma=0.002, starts=1, background_degree=0)
+    raw = btk.fit(b, 3.0 * y, n_gaps=1, T=3.0, sigma=0.006, starts=1, background_degree=0)
+    assert raw.stderr["delta1"] == pytest.approx(n1.stderr["delta1"], rel=1e-3)
+    assert raw.stderr["bg0"] == pytest.approx(3 * n1.stderr["bg0"], rel=1e-3)
+    assert raw.redchi == pytest.approx(n1.redchi, rel=1e-4)
+
+
+@pytest.mark.parametrize("kwargs,exc,word", [
+    (dict(model="bcs"), ValueError, "model"),
+    (dict(model="dynes", polarization=True), ValueError, "polarization"),
+    (dict(n_gaps="three"), ValueError, "n_gaps"),
+    (dict(n_gaps="auto", symmetry="s,d"), ValueError, "symmetry"),
+    (dict(fit_temperature=True, T=0.0), ValueError, "fit_temperature"),
+    (dict(polarization="yes"), TypeError, "polarization"),
+    (dict(series_resistance=1), TypeError, "series_resistance"),
+    (dict(fixed={"P": 0.2}), ValueError, "unknown parameter"),
+])
+def test_fit_rejects_bad_new_arguments(nb_spectrum, kwargs, exc, word):
+    b, y = nb_spectrum
+    with pytest.raises(exc, match=word):
+        btk.fit(b, y, **dict(dict(n_gaps=1, T=3.0, starts=1), **kwargs))
+
+
+def test_new_result_fields_and_names():
+    assert btk.parameter_names(2, "s", polarization=True, fit_temperature=True, series_resistance=True,
+                               bias_offset=True)[-4:] == ["P", "T", "Rs", "V0"]
+    assert btk.parameter_names(2, "s,d", model="dynes") == ["delta1", "gamma1", "delta2", "gamma2", "alpha2", "w1"]
+    g = btk.gaps_from_values({"delta1": 2.0, "gamma1": 0.1}, 1, "s", model="dynes")
+    assert g[0].Z == 0.0
+    y = btk.conductance(B6, 1.5, 0.3, 0.2, 1.8, polarization=0.3)
+    r = btk.fit(B6, y, n_gaps=1, T=1.8, starts=1, polarization=True, fixed={"Z1": 0.3})
+    d = r.to_dict()
+    assert d["parameters"]["P"]["value"] == pytest.approx(0.3, abs=1e-3) and d["model"] == "btk"
+    assert d["options"]["polarization"] and d["sigma_source"] == "residuals" and d["n_gaps"] == 1
+    assert "Z1" not in "".join(r.problems)          # a fixed parameter is not a free one

@@ -387,3 +387,145 @@ def test_energy_keyword_alias_and_huge_inputs():
     assert btk.intrinsic_conductance([0.0], 1e6, 0.0, 1e-300, "d", math.pi / 4)[0] == pytest.approx(2.0)
     assert btk.dynes_dos([1e300], 1.0, 1e6)[0] == pytest.approx(1.0)
     assert btk.conductance([0.0], 1.0, 1e6, 1e6, 1e5)[0] == pytest.approx(1.0, abs=1e-6)
+
+
+# ------------------------------------------------------------------ spin polarization (Mazin / Strijkers)
+def _matching_polarized(E, delta, Z, gamma=0.0):
+    """1 - |b|^2 of a fully polarized trajectory at normal incidence, from the 4x4 matching equations.
+
+    Electron e^{ikx} + b e^{-ikx}, evanescent hole a e^{kx} (decay constant k_F) on the normal side,
+    quasiparticles c (1, g) e^{ikx} + d (g, 1) e^{-ikx} in S, a delta barrier of strength Z.
+    """
+    z = E + 1j * gamma
+    g = delta / (z + np.sqrt(z - delta) * np.sqrt(z + delta))
+    # unknowns (a, b, c, d)
+    M = np.array([[0, -1, 1, g], [0, 1j - 2 * Z, 1j, -1j * g], [1, 0, -g, -1], [1 + 2 * Z, 0, -1j * g, 1j]])
+    rhs = np.array([1, 1j + 2 * Z, 0, 0])
+    a, b, c, d = np.linalg.solve(M, rhs)
+    return 1 - abs(b) ** 2
+
+
+@pytest.mark.parametrize("Z", [0.0, 0.3, 1.0, 3.0])
+def test_polarized_conductance_against_matching_equations(Z):
+    for E in (0.0, 0.4, 0.99, 1.01, 1.5, 3.0):
+        for gamma in (0.0, 0.1):
+            if gamma == 0.0 and abs(E - 1.0) < 0.02:
+                continue
+            g = btk.intrinsic_conductance([E], 1.0, Z, gamma, angle_resolved=False, polarization=1.0)[0]
+            assert g == pytest.approx(_matching_polarized(E, 1.0, Z, gamma) * (1 + Z ** 2), abs=1e-12)
+
+
+def test_polarization_limits():
+    e = np.linspace(-4, 4, 81)
+    for sym, alpha in (("s", 0.0), ("d", 0.3)):
+        for ar in (True, False):
+            g0 = btk.intrinsic_conductance(e, 1.0, 0.4, 0.05, sym, alpha, ar)
+            assert np.array_equal(btk.intrinsic_conductance(e, 1.0, 0.4, 0.05, sym, alpha, ar, polarization=0.0), g0)
+            g1 = btk.intrinsic_conductance(e, 1.0, 0.4, 0.05, sym, alpha, ar, polarization=1.0)
+            gh = btk.intrinsic_conductance(e, 1.0, 0.4, 0.05, sym, alpha, ar, polarization=0.3)
+            assert np.allclose(gh, 0.7 * g0 + 0.3 * g1, atol=1e-13)       # linear in P
+    # P = 1, Z = 0, Gamma -> 0, T = 0: no sub-gap conductance (the Andreev hole is evanescent)
+    sub = np.linspace(-0.98, 0.98, 41)
+    for ar in (True, False):
+        assert np.max(np.abs(btk.conductance(sub, 1.0, 0.0, 1e-9, 0.0, angle_resolved=ar, polarization=1.0))) < 1e-7
+    # Mazin's Z = 0 result above the gap: G_p = 4 E s / (E + s)^2, s = sqrt(E^2 - Delta^2)
+    E = np.array([1.2, 2.0, 5.0])
+    s = np.sqrt(E ** 2 - 1)
+    assert np.allclose(btk.intrinsic_conductance(E, 1.0, 0.0, 0.0, polarization=1.0), 4 * E * s / (E + s) ** 2,
+                       atol=1e-13)
+    # the normal state at large bias, for every P and both symmetries
+    for P in (0.0, 0.5, 1.0):
+        for sym in ("s", "d"):
+            far = btk.conductance([-3000.0, 3000.0], 1.0, 0.7, 0.1, 0.0, sym, 0.2, polarization=P)
+            assert np.allclose(far, 1.0, atol=1e-4)
+
+
+@given(st.floats(0.1, 20.0), st.floats(0.0, 10.0), st.floats(0.0, 5.0), st.floats(0.0, 1.0),
+       st.sampled_from(["s", "d"]), st.floats(0.0, 3.0))
+def test_property_polarized_finite_bounded(delta, Z, gamma, P, sym, x):
+    g = btk.intrinsic_conductance([x * delta], delta, Z, gamma, sym, 0.3, polarization=P)[0]
+    assert np.isfinite(g) and g >= 0
+    if sym == "s":
+        assert g <= 2.0 + 1e-12
+
+
+# ------------------------------------------------------------------ tunnel (Dynes) model
+def test_dynes_model_is_the_large_Z_limit():
+    b = np.linspace(-30, 30, 121)
+    assert np.allclose(btk.conductance(b, 5.0, 0.7, 0.4, 0.0, model="dynes"), btk.dynes_dos(b, 5.0, 0.4), atol=1e-13)
+    for sym, alpha in (("s", 0.0), ("d", 0.0), ("d", 0.35), ("d", math.pi / 4)):
+        gd = btk.conductance(b, 5.0, 0.0, 0.4, 3.0, sym, alpha, model="dynes")
+        gz = btk.conductance(b, 5.0, 1e4, 0.4, 3.0, sym, alpha)
+        assert np.max(np.abs(gd - gz)) < 1e-6                      # corrections O(1/Z^2)
+        gz20 = btk.conductance(b, 5.0, 20.0, 0.4, 3.0, sym, alpha)
+        assert 1e-5 < np.max(np.abs(gd - gz20)) < 0.1               # ... visible at Z = 20
+    with pytest.raises(ValueError, match="dynes"):
+        btk.conductance(b, 5.0, 0.0, 0.0, 3.0, "d", 0.3, model="dynes")
+    with pytest.raises(ValueError, match="model"):
+        btk.conductance(b, 5.0, 0.0, 0.4, 3.0, model="bcs")
+
+
+def test_new_models_numba_matches_numpy_reference():
+    bias = np.linspace(-60, 60, 121)
+    gaps = (btk.Gap(23, 0.58, 6.6, 0.5, "s"), btk.Gap(6, 0.4, 4.0, 0.5, "d", 0.3))
+    for kw in (dict(polarization=0.4), dict(model="dynes"), dict(series_resistance=0.2, bias_offset=0.5)):
+        a = btk.conductance_multi(bias, gaps, 3.0, **kw)
+        b = btk.conductance_reference(bias, gaps, 3.0, **kw)
+        assert np.max(np.abs(a - b)) < 1e-12
+
+
+# ------------------------------------------------------------------ Gamma = 0 at T > 0
+def _smeared_reference(V, delta, Z, T, **kw):
+    """Adaptive quadrature of G(E) against the Fermi window, with the gap edges as breakpoints."""
+    kt = btk.K_B_MEV_PER_K * T
+
+    def f(E):
+        return btk.intrinsic_conductance([E], delta, Z, 0.0, **kw)[0] / (4 * kt * math.cosh((E - V) / (2 * kt)) ** 2)
+    pts = [p for p in (-delta, delta) if V - 40 * kt < p < V + 40 * kt]
+    return quad(f, V - 40 * kt, V + 40 * kt, points=pts or None, limit=500, epsabs=1e-11, epsrel=1e-11)[0]
+
+
+@pytest.mark.filterwarnings("ignore::scipy.integrate.IntegrationWarning")
+@pytest.mark.parametrize("Z,kw", [(0.43, {}), (0.0, {}), (3.0, {}), (0.0, {"model": "dynes"}),
+                                  (0.5, {"polarization": 0.6})])
+def test_gamma0_smearing_against_adaptive_quadrature(Z, kw):
+    """Gamma = 0, T = 3 K: the gap-edge-aware panels agree with adaptive quadrature to 1e-6 (was 1-3e-2)."""
+    V = np.array([-2.5, 0.0, 0.7, 1.3, 1.5, 1.6, 2.0, 4.0])
+    g = btk.conductance(V, 1.5, Z, 0.0, 3.0, **kw)
+    ref = np.array([_smeared_reference(v, 1.5, Z, 3.0, **kw) for v in V])
+    assert np.max(np.abs(g - ref)) < 1e-6
+    # two bands, one with Gamma = 0
+    gaps = (btk.Gap(1.5, Z, 0.0, 0.6), btk.Gap(0.6, 0.3, 0.2, 0.4))
+    G = btk.conductance_multi(V, gaps, 3.0, **kw)
+    G2 = btk.conductance(V, 0.6, 0.3, 0.2, 3.0, points_per_width=12, **kw)
+    assert np.max(np.abs(G - (0.6 * ref + 0.4 * G2))) < 1e-6
+
+
+# ------------------------------------------------------------------ series resistance and bias offset
+def test_series_resistance_against_direct_construction():
+    from scipy.integrate import cumulative_trapezoid
+    r = 0.4
+    vj = np.linspace(-10, 10, 40001)
+    g = btk.conductance(vj, 1.5, 0.43, 0.3, 1.8)
+    current = cumulative_trapezoid(g, vj, initial=0.0)
+    current -= np.interp(0.0, vj, current)
+    V = vj + r * current                                  # the measured bias of each junction voltage
+    pick = np.searchsorted(V, [-5.0, -1.9, -0.5, 0.0, 0.8, 1.7, 2.5, 6.0])
+    G = btk.conductance(V[pick], 1.5, 0.43, 0.3, 1.8, series_resistance=r)
+    assert np.allclose(G, (1 + r) * g[pick] / (1 + r * g[pick]), atol=2e-5)
+    assert btk.conductance([400.0], 1.5, 0.43, 0.3, 1.8, series_resistance=r)[0] == pytest.approx(1.0, abs=1e-4)
+    b = np.linspace(-5, 5, 51)
+    assert np.array_equal(btk.conductance(b, 1.5, 0.43, 0.3, 1.8, series_resistance=0.0),
+                          btk.conductance(b, 1.5, 0.43, 0.3, 1.8))
+    assert np.allclose(btk.conductance(b, 1.5, 0.43, 0.3, 1.8, bias_offset=0.3),
+                       btk.conductance(b - 0.3, 1.5, 0.43, 0.3, 1.8), atol=1e-14)
+
+
+@pytest.mark.parametrize("kwargs,word", [
+    (dict(polarization=1.5), "polarization"), (dict(polarization=float("nan")), "polarization"),
+    (dict(series_resistance=-0.1), "series_resistance"), (dict(bias_offset=float("inf")), "bias_offset"),
+    (dict(model="tunnel"), "model"),
+])
+def test_new_options_bad_values(kwargs, word):
+    with pytest.raises(ValueError, match=word):
+        btk.conductance(**dict(ARGS, **kwargs))

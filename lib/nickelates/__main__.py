@@ -19,6 +19,7 @@ import sys
 
 SUBCOMMANDS = {
     "fit-btk": "nickelates.cli_btk",
+    "fit-btk-series": "nickelates.cli_btk_series",
     "figures": "nickelates.cli_figures",
 }
 

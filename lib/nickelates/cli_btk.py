@@ -1,36 +1,84 @@
-"""``python -m nickelates fit-btk``: fit a point-contact Andreev spectrum with BTK.
+"""``python -m nickelates fit-btk``: fit a point-contact or tunnelling spectrum (BTK, Dynes).
 
-Reads a CSV of (bias, dI/dV), normalizes it by a polynomial normal-state
-background (fitted jointly by default), fits a one- or two-gap BTK / Tanaka-Kashiwaya model
-(:func:`nickelates.btk.fit`), prints the parameters with uncertainties and
-writes ``PREFIX.json`` (results) and ``PREFIX.png`` (data, fit, components,
-residuals).
+Reads a spectrum file (bias, dI/dV), normalizes it by a polynomial
+normal-state background (fitted jointly by default), fits a one- or two-gap
+BTK / Tanaka-Kashiwaya model, optionally with spin polarization, or the
+Dynes tunnelling DOS (:func:`nickelates.btk.fit`), prints the parameters with
+uncertainties and writes ``PREFIX.json`` (results) and ``PREFIX.png`` (data,
+fit, components, residuals).
 
-Input format
-------------
-* Comma-, semicolon-, tab- or whitespace-separated text; lines starting with
-  ``#`` and blank lines are ignored.
-* An optional header line (detected when a cell of the first line is not a
-  number). With a header the bias column is the one whose name contains
-  "bias", "volt" or is "V"/"U", and the conductance column the one containing
-  "dI/dV", "didv", "cond" or "G"; otherwise the first two columns.
-* Bias unit: taken from the header ("bias (mV)", "V [V]", "bias_uV" ...) or
-  ``--bias-unit``; default mV. dI/dV in any unit (it is normalized).
-* The bias must be strictly monotonic (increasing or decreasing) without
-  repeats; at least 20 points (and 3 per free parameter).
+Input
+-----
+* Delimited text (tab, ';', ',' or whitespace; quoted cells; '#'/'%'
+  comments; decimal commas with --decimal-comma) or a Nanonis ``.dat`` point
+  spectrum (``[DATA]`` section; lock-in X channel by default, its backward
+  sweep averaged in). An optional header names the columns: bias = "bias",
+  "volt", "V"/"U"; dI/dV = "dI/dV", "didv", "cond", "G", lock-in X. Choose
+  others with --bias-column / --didv-column (one column per field or
+  temperature: --didv-column), or rows of a long-format file with
+  --select COLUMN=VALUE.
+* Bias unit from the header ("bias (mV)", "V [V]", "Bias/V", "Bias calc (V)",
+  "bias_mV", "V(V)", uV/µV ...) or --bias-unit; without a unit mV, but a
+  bias below ±0.5 is refused as probably in volts (use --bias-unit V).
+* dI/dV in any unit (it is normalized). Repeated bias values (up/down
+  sweeps, repeats) are averaged, with a note; at least 20 distinct points.
+
+Uncertainties
+-------------
+With --sigma (the noise of one reading of the dI/dV column as given in the
+file, in the file's unit) chi^2 uses it and the uncertainties are not
+rescaled: reduced chi^2 near 1 says the model fits within the noise. Without
+it the uncertainties are scaled by the residuals (sqrt of reduced chi^2).
+The report and the JSON ("fit.sigma_source") say which.
+
+Exit codes
+----------
+0  fit made, every parameter determined;
+1  the fit ran but its output could not be written completely (disk, figure);
+2  bad input file or arguments (nothing written);
+3  fit made but parameters undetermined (uncertainties not estimable,
+   parameters at a bound, lmfit failure, or two gaps not determined): the
+   JSON and figure are still written and the reason is printed.
+
+Outputs are written atomically (temporary file in the output folder, then
+renamed); the folder's writability is checked before the fit; existing
+outputs of the same prefix, the figure included, are replaced only with
+--force. A run that writes no figure (--no-figure, or a figure that fails)
+removes an earlier PREFIX.png so that no stale figure is left beside the new
+JSON.
 """
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import math
 import os
+import re
 import sys
+import tempfile
 
-__all__ = ["HELP", "DESCRIPTION", "add_arguments", "run"]
+__all__ = ["HELP", "DESCRIPTION", "add_arguments", "run", "EXIT_OK", "EXIT_OUTPUT", "EXIT_INPUT",
+           "EXIT_UNDETERMINED"]
 
-HELP = "fit a point-contact Andreev (BTK) spectrum from a CSV file"
+HELP = "fit a point-contact Andreev (BTK) or tunnelling (Dynes) spectrum from a file"
 DESCRIPTION = __doc__.split("\n", 1)[1]
 
+EXIT_OK = 0             #: fit made, all parameters determined
+EXIT_OUTPUT = 1         #: fit made, output not (completely) written
+EXIT_INPUT = 2          #: bad input or arguments
+EXIT_UNDETERMINED = 3   #: fit made, parameters undetermined (outputs written)
+
 _COMPAT = ("read_spectrum", "Spectrum", "SpectrumFileError")
+
+#: library argument names -> the CLI flags (error messages name the flags)
+FLAGS = {"n_gaps": "--gaps", "T": "--temperature", "sigma": "--sigma", "starts": "--starts",
+         "symmetry": "--symmetry", "background_degree": "--bg-degree", "degree": "--bg-degree",
+         "bg_outer_fraction": "--bg-fraction", "outer_fraction": "--bg-fraction", "bias_unit": "--bias-unit",
+         "bias_column": "--bias-column", "didv_column": "--didv-column", "select": "--select",
+         "decimal_comma": "--decimal-comma", "model": "--model", "polarization": "--polarization",
+         "fit_temperature": "--fit-temperature", "series_resistance": "--series-resistance",
+         "bias_offset": "--bias-offset", "temperatures": "--temperatures", "free_gaps": "--free-gaps"}
 
 
 def __getattr__(name):
@@ -44,70 +92,291 @@ def __getattr__(name):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+# ------------------------------------------------------------------ arguments
+def add_input_arguments(p):
+    """Add the options that read a spectrum file (shared with ``fit-btk-series``)."""
+    p.add_argument("--bias-unit", choices=("mV", "V", "uV", "µV"), default=None,
+                   help="unit of the bias column (default: from the header, else mV; a unit-less bias "
+                        "below ±0.5 is refused as probably in volts)")
+    p.add_argument("--bias-column", default=None, help="bias column (name or 1-based number)")
+    p.add_argument("--didv-column", default=None,
+                   help="dI/dV column (name or 1-based number), e.g. one of several columns of a file with "
+                        "one column per field or temperature")
+    p.add_argument("--decimal-comma", action="store_true",
+                   help="numbers use a decimal comma (1,25); cells separated by tab, ';' or spaces")
+    p.add_argument("--select", action="append", default=None, metavar="COLUMN=VALUE",
+                   help="long-format file: keep the lines whose COLUMN (name or number) equals VALUE "
+                        "(numbers compared as numbers; VALUE '*' keeps all, averaged); repeatable")
+
+
 def add_arguments(p):
     """Add the ``fit-btk`` options to the argparse parser ``p``."""
-    p.add_argument("csv", help="spectrum file: bias and dI/dV columns")
-    p.add_argument("--gaps", type=int, choices=(1, 2), default=2, help="number of gaps (default 2)")
+    p.add_argument("csv", help="spectrum file: bias and dI/dV columns (text or Nanonis .dat)")
+    p.add_argument("--gaps", choices=("1", "2", "auto"), default="2",
+                   help="number of gaps; 'auto' fits both and keeps the lower BIC (default 2)")
+    p.add_argument("--model", choices=("btk", "dynes"), default="btk",
+                   help="'btk': Andreev reflection (BTK / Tanaka-Kashiwaya, Z free); 'dynes': tunnel junction, "
+                        "thermally smeared Dynes DOS (the Z -> infinity limit) (default btk)")
     p.add_argument("--symmetry", default=None,
                    help="gap symmetries, one per gap, e.g. 's,s', 's,d' or 's' (default all s)")
-    p.add_argument("--temperature", "-T", type=float, required=True, help="temperature in K")
-    p.add_argument("--bias-unit", choices=("mV", "V", "uV"), default=None,
-                   help="unit of the bias column (default: from the header, else mV)")
-    p.add_argument("--bias-column", default=None, help="bias column (name or 1-based number)")
-    p.add_argument("--didv-column", default=None, help="dI/dV column (name or 1-based number)")
+    p.add_argument("--polarization", action="store_true",
+                   help="fit the spin polarization P in [0, 1] of the normal metal (BTK model only)")
+    p.add_argument("--temperature", "-T", type=float, required=True,
+                   help="temperature in K (with --fit-temperature the starting value)")
+    p.add_argument("--fit-temperature", action="store_true",
+                   help="fit an effective temperature T instead of holding --temperature fixed")
+    p.add_argument("--series-resistance", action="store_true",
+                   help="fit a spreading (series) resistance correction of the bias")
+    p.add_argument("--bias-offset", action="store_true", help="fit a bias offset V0 (mV)")
+    add_input_arguments(p)
     p.add_argument("--normalize", choices=("joint", "outer", "none"), default="joint",
                    help="normal-state background: 'joint' = polynomial fitted together with the "
-                        "BTK model (default); 'outer' = divide first by a polynomial fitted to the "
+                        "model (default); 'outer' = divide first by a polynomial fitted to the "
                         "outer bias range (the paper's procedure); 'none' = data already normalized")
     p.add_argument("--bg-degree", type=int, default=2, help="degree of the background polynomial (default 2)")
     p.add_argument("--bg-fraction", type=float, default=0.3,
                    help="outer fraction of the bias range used for the background (default 0.3)")
-    p.add_argument("--starts", type=int, default=6, help="multi-start count (default 6)")
+    p.add_argument("--starts", type=int, default=6, help="multi-start count, 1..200 (default 6)")
     p.add_argument("--sigma", type=float, default=None,
-                   help="noise of the normalized G (default: estimated from the fit residuals)")
+                   help="noise (standard deviation) of one reading of the dI/dV column AS GIVEN IN THE FILE, "
+                        "in the file's dI/dV unit (not of the normalized G; averaged repeated bias points get "
+                        "sigma/sqrt(n)); chi^2 uses it and uncertainties are not rescaled. Default: "
+                        "uncertainties scaled by the fit residuals")
     p.add_argument("--normal-incidence", action="store_true",
                    help="1D BTK (no angular average)")
     p.add_argument("--output", "-o", default=None,
                    help="output prefix (default: input path without extension + '_btk')")
-    p.add_argument("--force", action="store_true", help="overwrite existing output files")
-    p.add_argument("--no-figure", action="store_true", help="write only the JSON")
+    p.add_argument("--force", action="store_true", help="replace existing output files of the same prefix")
+    p.add_argument("--no-figure", action="store_true",
+                   help="write only the JSON (an earlier PREFIX.png is removed, with --force)")
 
 
-def run(args) -> int:
-    """Run ``fit-btk``; return the exit code (0, or 2 with a message on stderr)."""
-    try:
-        return _run(args)
-    except ValueError as exc:      # includes btk.SpectrumFileError
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(f"error: cannot write output: {exc}", file=sys.stderr)
-        return 2
+# ------------------------------------------------------------------ helpers shared with fit-btk-series
+def flag_message(msg: str) -> str:
+    """Rewrite a library error message so that it names the CLI flags instead of the argument names."""
+    for name, flag in FLAGS.items():
+        msg = re.sub(rf"(?<![\w\-']){re.escape(name)}(?= must| should| is | has | out|:| =)", flag, msg)
+    return msg
 
 
-def _run(args) -> int:
-    sym = args.symmetry or ",".join(["s"] * args.gaps)
-    symmetry = tuple(s.strip() for s in sym.split(","))
-    if len(symmetry) == 1:
-        symmetry = symmetry * args.gaps
-    if len(symmetry) != args.gaps or any(s not in ("s", "d") for s in symmetry):
-        raise ValueError(f"--symmetry must list {args.gaps} of 's'/'d' separated by commas, got {sym!r}")
-    prefix = args.output or os.path.splitext(args.csv)[0] + "_btk"
-    outs = [prefix + ".json"] + ([] if args.no_figure else [prefix + ".png"])
-    outdir = os.path.dirname(os.path.abspath(prefix))
-    if not os.path.isdir(outdir):
-        raise ValueError(f"output directory {outdir} does not exist")
-    existing = [o for o in outs if os.path.exists(o)]
-    if existing and not args.force:
-        raise ValueError(f"refusing to overwrite {', '.join(existing)} (use --force)")
+def cli_words(text: str) -> str:
+    """Rewrite library advice such as ``n_gaps='auto'`` or ``model='dynes'`` as the flags ``--gaps auto``, ``--model dynes``."""
+    def flag(m):
+        name, value = m.group(1), m.group(3)
+        if value == "True":
+            return FLAGS[name]
+        if value == "False":
+            return f"no {FLAGS[name]}"
+        return f"{FLAGS[name]} {value}"
+    names = "|".join(sorted(map(re.escape, FLAGS), key=len, reverse=True))
+    return re.sub(rf"(?<![\w\-])({names})=(['\"]?)([^'\",;)\s]+)\2", flag, text)
 
-    from . import btk
 
-    spec = btk.read_spectrum(args.csv, args.bias_column, args.didv_column, args.bias_unit)
+def check_number(flag, value, lo=None, hi=None, *, lo_open=False):
+    """Check a numeric flag value (finite, in range); ValueError naming the flag otherwise."""
+    if value is None:
+        return None
+    if not math.isfinite(value):
+        raise ValueError(f"{flag} must be a finite number, got {value}")
+    if lo is not None and (value < lo or (lo_open and value == lo)):
+        raise ValueError(f"{flag} must be {'>' if lo_open else '>='} {lo:g}, got {value:g}")
+    if hi is not None and value > hi:
+        raise ValueError(f"{flag} must be <= {hi:g}, got {value:g}")
+    return value
 
+
+def parse_select(items):
+    """``["COL=VALUE", ...]`` -> ``{COL: VALUE}`` (ValueError naming --select)."""
+    if not items:
+        return None
+    out = {}
+    for it in items:
+        col, eq, val = it.partition("=")
+        if not eq or not col.strip() or not val.strip():
+            raise ValueError(f"--select must be COLUMN=VALUE (e.g. --select 'T (K)=5'), got {it!r}")
+        out[col.strip()] = val.strip()
+    return out
+
+
+def read_input(btk, path, args):
+    """Read one spectrum file with the input flags of ``args`` (see :func:`add_input_arguments`)."""
+    return btk.read_spectrum(path, args.bias_column, args.didv_column, args.bias_unit,
+                             decimal_comma=args.decimal_comma, select=parse_select(args.select))
+
+
+def print_input(spec):
+    """Print what was read (columns, units, notes)."""
     print(f"read {spec.path}: {spec.bias_mV.size} points, bias {spec.bias_mV.min():g} .. "
           f"{spec.bias_mV.max():g} mV (column {spec.columns[0]!r}, unit {spec.bias_unit} from "
           f"{spec.bias_unit_source}); dI/dV column {spec.columns[1]!r} (arbitrary units)")
+    for note in spec.notes:
+        print(f"  note: {note}")
+
+
+def input_details(spec, args):
+    """The ``input_file`` block of the JSON."""
+    return {"path": os.path.abspath(spec.path), "format": spec.format, "delimiter": spec.delimiter,
+            "decimal_comma": bool(args.decimal_comma), "select": spec.select,
+            "n_raw_points": int(spec.n_raw_points), "merged_points": int(spec.merged_points),
+            "notes": list(spec.notes), "metadata": dict(spec.metadata)}
+
+
+def check_outputs(outs, force):
+    """Before any work: the output folder exists and is writable, and nothing is replaced without --force.
+
+    Parameters
+    ----------
+    outs : list of str
+        The output files (all of them, the figure included even when it is not drawn).
+    force : bool
+        --force given.
+    """
+    outdir = os.path.dirname(os.path.abspath(outs[0]))
+    if not os.path.isdir(outdir):
+        raise ValueError(f"output directory {outdir} does not exist (--output)")
+    try:                                   # a real probe: os.access is wrong for root and on some mounts
+        fd, probe = tempfile.mkstemp(prefix=".nickelates-write-test-", dir=outdir)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise ValueError(f"output directory {outdir} is not writable ({exc.strerror or exc}); "
+                         f"choose another with --output PREFIX") from None
+    existing = [o for o in outs if os.path.exists(o)]
+    if existing and not force:
+        raise ValueError(f"refusing to overwrite {', '.join(existing)} (use --force)")
+
+
+class Outputs:
+    """Files staged as temporaries in the output folder, then renamed into place together.
+
+    ``stage(path, write, binary)`` writes a temporary beside ``path``;
+    ``commit(remove)`` deletes the stale files ``remove`` first, then renames
+    the temporaries (so an interruption never leaves a stale figure beside a
+    new JSON); ``discard()`` deletes temporaries left by a failure.
+    """
+
+    def __init__(self):
+        self._staged = []
+
+    def stage(self, path, write, binary=False):
+        """Write ``write(fh)`` to a temporary file beside ``path`` (fsynced, usual permissions)."""
+        d = os.path.dirname(os.path.abspath(path))
+        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=d)
+        self._staged.append((tmp, path))
+        with os.fdopen(fd, "wb" if binary else "w") as fh:
+            write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+
+    def commit(self, remove=()):
+        """Remove the stale files ``remove``, then rename every staged file into place."""
+        for path in remove:
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(path)
+        while self._staged:
+            tmp, path = self._staged[0]
+            os.replace(tmp, path)
+            self._staged.pop(0)
+
+    def discard(self):
+        """Delete the temporaries not renamed."""
+        for tmp, _ in self._staged:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        self._staged = []
+
+
+def write_json(fh, data):
+    """Write ``data`` as indented JSON to the open file ``fh``."""
+    json.dump(data, fh, indent=2)
+    fh.write("\n")
+
+
+def save_figure(fig, fh):
+    """Save a matplotlib figure as PNG to the open binary file ``fh`` and close it."""
+    import matplotlib.pyplot as plt
+    try:
+        fig.savefig(fh, format="png", dpi=120)
+    finally:
+        plt.close(fig)
+
+
+def use_agg():
+    """Select the non-interactive backend unless one was chosen already."""
+    import matplotlib
+    matplotlib.use("Agg", force=False)
+
+
+def undetermined_line(problems):
+    """One line for exit code 3: the first reasons (all of them are in the JSON)."""
+    more = f"; ... ({len(problems)} reasons in all, listed in the JSON)" if len(problems) > 3 else ""
+    return "fit made but parameters undetermined (exit code 3): " + "; ".join(problems[:3]) + more
+
+
+# ------------------------------------------------------------------ run
+def run(args) -> int:
+    """Run ``fit-btk``; return the exit code (0, 1, 2 or 3, see the module docstring)."""
+    try:
+        return _run(args)
+    except (ValueError, TypeError) as exc:      # includes btk.SpectrumFileError
+        print(f"error: {flag_message(str(exc))}", file=sys.stderr)
+        return EXIT_INPUT
+    except OSError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+
+
+def _symmetry(text, gaps):
+    if gaps == "auto":        # one symmetry for both candidate models
+        sym = (text or "s").strip()
+        if sym not in ("s", "d"):
+            raise ValueError(f"--symmetry with --gaps auto must be one symmetry, 's' or 'd' (used for every "
+                             f"gap), got {sym!r}")
+        return sym
+    sym = text or ",".join(["s"] * gaps)
+    symmetry = tuple(s.strip() for s in sym.split(","))
+    if len(symmetry) == 1:
+        symmetry = symmetry * gaps
+    if len(symmetry) != gaps or any(s not in ("s", "d") for s in symmetry):
+        raise ValueError(f"--symmetry must list {gaps} of 's'/'d' separated by commas, got {sym!r}")
+    return symmetry
+
+
+def _check_args(args):
+    gaps = "auto" if args.gaps == "auto" else int(args.gaps)
+    symmetry = _symmetry(args.symmetry, gaps)
+    check_number("--temperature", args.temperature, 0.0, 1e5)
+    check_number("--sigma", args.sigma, 0.0, lo_open=True)
+    check_number("--bg-fraction", args.bg_fraction, 0.0, 1.0, lo_open=True)
+    if not 1 <= args.starts <= 200:
+        raise ValueError(f"--starts must be in 1..200, got {args.starts}")
+    if not 0 <= args.bg_degree <= 6:
+        raise ValueError(f"--bg-degree must be in 0..6, got {args.bg_degree}")
+    if args.model == "dynes" and args.polarization:
+        raise ValueError("--polarization needs --model btk (a tunnel junction has no Andreev current)")
+    return gaps, symmetry
+
+
+def _run(args) -> int:
+    gaps, symmetry = _check_args(args)
+    prefix = args.output or os.path.splitext(args.csv)[0] + "_btk"
+    json_path, png_path = prefix + ".json", prefix + ".png"
+    check_outputs([json_path, png_path], args.force)
+
+    import numpy as np
+
+    from . import btk
+    from .errors import ConvergenceError
+
+    spec = read_input(btk, args.csv, args)
+    print_input(spec)
+    counts = spec.counts if spec.counts is not None else 1
+    sigma = None
+    if args.sigma is not None:     # noise of one reading in the file's unit -> noise of the fitted data
+        sigma = args.sigma / np.sqrt(counts)
     norm_info = None
     bgdeg = None
     if args.normalize == "none":
@@ -116,6 +385,8 @@ def _run(args) -> int:
     elif args.normalize == "outer":
         ns = btk.normalize(spec.bias_mV, spec.didv, degree=args.bg_degree, outer_fraction=args.bg_fraction)
         G = ns.G
+        if sigma is not None:
+            sigma = sigma / ns.background
         norm_info = {"method": "outer: polynomial fitted to the outer bias range, then divided",
                      "degree": ns.degree, "fit_region_abs_bias_min_mV": ns.v_min,
                      "coefficients_low_order_first_per_mV": list(ns.coefficients)}
@@ -123,32 +394,100 @@ def _run(args) -> int:
     else:
         G = spec.didv
         bgdeg = args.bg_degree
-        norm_info = {"method": "joint: raw dI/dV = P(V) * G_BTK(V), P fitted with the BTK parameters",
+        norm_info = {"method": "joint: raw dI/dV = P(V) * G_model(V), P fitted with the model parameters",
                      "degree": bgdeg, "variable": "V / max|V|",
                      "coefficients": "bg0.. in fit.parameters"}
-        print(f"normalization: degree-{bgdeg} polynomial background fitted jointly with the BTK model")
-    res = btk.fit(spec.bias_mV, G, n_gaps=args.gaps, symmetry=symmetry, T=args.temperature,
-                  sigma=args.sigma, starts=args.starts, angle_resolved=not args.normal_incidence,
-                  background_degree=bgdeg, bg_outer_fraction=args.bg_fraction)
-    print(res.report())
+        print(f"normalization: degree-{bgdeg} polynomial background fitted jointly with the model")
+    if sigma is not None and getattr(sigma, "ndim", 0) and sigma.size and (sigma == sigma.flat[0]).all():
+        sigma = float(sigma.flat[0])
+    if args.fit_temperature:
+        print(f"temperature: fitted (effective), starting at {args.temperature:g} K")
+    try:
+        res = btk.fit(spec.bias_mV, G, n_gaps=gaps, symmetry=symmetry, T=args.temperature, sigma=sigma,
+                      starts=args.starts, angle_resolved=not args.normal_incidence, background_degree=bgdeg,
+                      bg_outer_fraction=args.bg_fraction, model=args.model, polarization=args.polarization,
+                      fit_temperature=args.fit_temperature, series_resistance=args.series_resistance,
+                      bias_offset=args.bias_offset)
+    except ConvergenceError as exc:
+        print(f"error: the fit did not converge ({exc}); nothing written", file=sys.stderr)
+        return EXIT_UNDETERMINED
+    determined, sigma_source = bool(res.determined), res.sigma_source
+    bics = res.bic_by_n_gaps or {len(res.gaps): res.bic}
+
+    print(cli_words(res.report()))
+    if sigma_source == "given":
+        print(f"uncertainties: from --sigma = {args.sigma:g} (file's dI/dV unit), not rescaled; "
+              f"reduced chi^2 = {res.redchi:.3g}")
+    else:
+        print("uncertainties: scaled by the fit residuals (no --sigma given)")
+    print("BIC: " + ", ".join(f"{k} gap{'s' if str(k) != '1' else ''} = {v:.6g}" for k, v in bics.items())
+          + (f" -> {len(res.gaps)} gap(s) chosen" if gaps == "auto" else ""))
+    code = EXIT_OK if determined else EXIT_UNDETERMINED
+    problems = [cli_words(str(p)) for p in res.problems]
+    if not determined:
+        print(undetermined_line(problems))
+
+    fitd = res.to_dict()
     out = {"input": os.path.abspath(spec.path), "n_points": int(spec.bias_mV.size),
            "bias_unit_in_file": spec.bias_unit, "bias_unit_source": spec.bias_unit_source,
-           "columns": list(spec.columns), "units": {"bias": "mV", "energies": "meV", "T": "K"},
-           "normalization": norm_info, "model": {"angle_resolved": not args.normal_incidence,
-                                                 "dynes": "E + i*Gamma inside gamma_+-"},
-           "fit": res.to_dict()}
-    with open(prefix + ".json", "w") as fh:
-        json.dump(out, fh, indent=2)
-    print(f"wrote {prefix}.json")
+           "columns": list(spec.columns), "units": {"bias": "mV", "energies": "meV", "T": "K",
+                                                    "sigma": "unit of the file's dI/dV column"},
+           "normalization": norm_info,
+           "model": {"name": args.model, "angle_resolved": not args.normal_incidence,
+                     "dynes": "E + i*Gamma inside gamma_+-", "n_gaps_requested": str(gaps),
+                     "polarization": args.polarization, "fit_temperature": args.fit_temperature,
+                     "series_resistance": args.series_resistance, "bias_offset": args.bias_offset},
+           "fit": fitd,
+           "input_file": input_details(spec, args),
+           "sigma": {"source": sigma_source, "didv_noise_per_reading": args.sigma,
+                     "meaning": "noise of one reading of the dI/dV column as given in the file"},
+           "status": {"exit_code": code, "determined": determined, "problems": problems},
+           "figure": None}
+    return _write_outputs(out, res, spec, symmetry, args, json_path, png_path, code)
+
+
+def _write_outputs(out, res, spec, symmetry, args, json_path, png_path, code):
+    """Draw the figure in memory, then stage the JSON and the PNG and rename them (JSON first).
+
+    An earlier PREFIX.png is deleted before the new JSON is renamed into
+    place, so that an interruption never leaves an old figure beside a new
+    JSON (nor a new figure beside an old JSON).
+    """
+    png = None
+    fig_error = None
     if not args.no_figure:
-        import matplotlib
-        matplotlib.use("Agg", force=False)
-        import matplotlib.pyplot as plt
-        from .viz.btk import plot_fit
-        quality = (f"red. χ² = {res.redchi:.3g}" if res.sigma is not None else f"rms = {res.rms:.2g}")
-        fig = plot_fit(res, title=f"{os.path.basename(spec.path)}: {'+'.join(symmetry)} fit, "
-                                  f"T = {args.temperature:g} K, {quality}")
-        fig.savefig(prefix + ".png", dpi=120)
-        plt.close(fig)
-        print(f"wrote {prefix}.png")
-    return 0
+        try:
+            use_agg()
+            from .viz.btk import plot_fit
+            quality = f"red. χ² = {res.redchi:.3g}" if res.sigma is not None else f"rms = {res.rms:.2g}"
+            fig = plot_fit(res, title=f"{os.path.basename(spec.path)}: {'+'.join(symmetry)} fit, "
+                                      f"T = {args.temperature:g} K, {quality}")
+            buf = io.BytesIO()
+            save_figure(fig, buf)
+            png = buf.getvalue()
+            out["figure"] = os.path.abspath(png_path)
+        except Exception as exc:      # a failed figure must not lose the fit
+            fig_error = f"{type(exc).__name__}: {exc}"
+            out["figure_error"] = fig_error
+            code = EXIT_OUTPUT
+            out["status"]["exit_code"] = code
+    staged = Outputs()
+    step = "writing"
+    try:
+        staged.stage(json_path, lambda fh: write_json(fh, out))
+        if png is not None:
+            staged.stage(png_path, lambda fh: fh.write(png), binary=True)
+        step = "renaming"
+        staged.commit(remove=[png_path])
+    except OSError as exc:
+        print(f"error: cannot write the output ({exc})"
+              + ("; the earlier files, if any, are unchanged" if step == "writing" else ""), file=sys.stderr)
+        return EXIT_OUTPUT
+    finally:
+        staged.discard()
+    print(f"wrote {json_path}")
+    if png is not None:
+        print(f"wrote {png_path}")
+    elif fig_error:
+        print(f"error: figure not drawn ({fig_error}); no {png_path} left", file=sys.stderr)
+    return code

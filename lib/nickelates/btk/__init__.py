@@ -13,10 +13,17 @@ Submodules
     (:func:`energy_grid_step`, :func:`smearing_grid`), :func:`dwave_orientation`.
 ``normalization``
     :func:`normalize` by a polynomial normal-state background.
+    Options of the conductance: spin ``polarization`` (Mazin / Strijkers),
+    ``model="dynes"`` (tunnel limit), ``series_resistance`` (R_s / R_N),
+    ``bias_offset`` (mV); Gamma = 0 at T > 0 is smeared with singularity-aware panels.
 ``fitting``
-    :func:`fit` (multi-start lmfit, :class:`BTKFit`), :func:`initial_guess`,
+    :func:`fit` (multi-start lmfit, :class:`BTKFit`; ``n_gaps="auto"`` by BIC,
+    optional P, T, Rs, V0; ``determined``/``problems``), :func:`initial_guess`,
     :func:`multistart`, :func:`parameter_names`, :func:`gaps_from_values`,
     :func:`correlation_matrix`.
+``series``
+    :func:`fit_series` (:class:`SeriesFit`): joint fit of a temperature series
+    (shared barrier and weights, BCS-like or free gaps; Delta_i(0), Tc, 2 Delta/k_B Tc).
 ``temperature``
     :func:`gap_bcs`, :func:`fit_gap_temperature`, :class:`GapTemperatureFit`.
 ``paper``
@@ -40,16 +47,17 @@ array([2.])
 from __future__ import annotations
 
 from .estimates import coherence_length_from_hc2, mean_free_path, sharvin_radius, sharvin_resistance
-from .fitting import (MAX_STARTS, BTKFit, correlation_matrix, fit, gaps_from_values, initial_guess,
-                      multistart, parameter_names)
-from .io import BIAS_UNITS, Spectrum, SpectrumFileError, read_spectrum
-from .model import (DELTA_MAX, GAMMA_MAX, K_B_MEV_PER_K, MAX_GRID, T_MAX, Z_MAX, DwaveOrientation, Gap,
+from .fitting import (MAX_STARTS, Z_FIT_MAX, BTKFit, correlation_matrix, fit, gaps_from_values,
+                      initial_guess, multistart, parameter_names)
+from .io import BIAS_UNITS, MIN_PLAUSIBLE_MV, Spectrum, SpectrumFileError, read_spectrum
+from .model import (DELTA_MAX, GAMMA_MAX, K_B_MEV_PER_K, MAX_GRID, MODELS, RS_MAX, T_MAX, Z_MAX, DwaveOrientation, Gap,
                     btk_amplitudes, btk_coefficients, check_gaps, conductance, conductance_multi,
                     conductance_reference, dwave_orientation, dynes_dos, energy_grid_step,
                     intrinsic_conductance, smear_thermally, smearing_grid, trajectory_conductance)
 from .normalization import NormalizedSpectrum, normalize
 from .paper import (NB_CALIBRATION, TABLE3, NbCalibration, Table3Refits, nb_calibration_spectra,
                     table3_gap_temperature, table3_gaps, table3_refits)
+from .series import SeriesFit, fit_series
 from .temperature import GapTemperatureFit, fit_gap_temperature, gap_bcs
 
 __all__ = [
@@ -58,18 +66,21 @@ __all__ = [
     "conductance_reference", "btk_coefficients", "btk_amplitudes", "dynes_dos", "energy_grid_step",
     "smearing_grid", "check_gaps", "DwaveOrientation", "dwave_orientation",
     "DELTA_MAX", "GAMMA_MAX", "Z_MAX", "T_MAX", "MAX_GRID", "trajectory_conductance", "smear_thermally",
+    "RS_MAX", "MODELS",
     # normalization
     "normalize", "NormalizedSpectrum",
     # fitting
     "fit", "BTKFit", "initial_guess", "multistart", "parameter_names", "gaps_from_values",
-    "correlation_matrix", "MAX_STARTS",
+    "correlation_matrix", "MAX_STARTS", "Z_FIT_MAX",
+    # series
+    "fit_series", "SeriesFit",
     # temperature
     "gap_bcs", "fit_gap_temperature", "GapTemperatureFit",
     # paper
     "TABLE3", "NB_CALIBRATION", "table3_gaps", "Table3Refits", "table3_refits", "table3_gap_temperature",
     "NbCalibration", "nb_calibration_spectra",
     # io
-    "read_spectrum", "Spectrum", "SpectrumFileError", "BIAS_UNITS",
+    "read_spectrum", "Spectrum", "SpectrumFileError", "BIAS_UNITS", "MIN_PLAUSIBLE_MV",
     # estimates
     "coherence_length_from_hc2", "mean_free_path", "sharvin_radius", "sharvin_resistance",
 ]

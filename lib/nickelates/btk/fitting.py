@@ -4,36 +4,55 @@
 
 1. **bounds** (:func:`_bounds`): the allowed range of every parameter, from the
    bias range and spacing (gaps up to 1.2 max|V|, Gamma >= a quarter of the
-   median bias step, Z in [0, 5], alpha in [0, pi/4], w1 in [0.02, 0.98]);
+   median bias step, Z in [0, 50], alpha in [0, pi/4], w1 in [0.02, 0.98],
+   P in [0, 1], T in [T/10, 10 T], Rs in [0, 5], V0 within +-0.1 max|V|);
 2. **starts** (:func:`_start_values`, :func:`_start_variants`): the automatic
    guess (:func:`initial_guess`) and systematic and random variations of Z,
    Gamma and the gaps, turned into ``lmfit.Parameters`` by :func:`_parameters`
    (gap 1 is the larger: the fit varies r21 = delta2 / delta1 in (0.01, 1));
 3. **objective** (:class:`_Objective`): the residual of the model
-   ``P(V) * G_BTK(V)`` (P = 1 or a fitted polynomial background);
+   ``B(V) * G(V)`` (B = 1 or a fitted polynomial background; G the BTK or
+   Dynes conductance with the optional polarization, temperature, series
+   resistance and bias offset of :func:`nickelates.btk.conductance_multi`);
 4. **search and polish** (:func:`multistart`, :func:`_polish`): every start is
    optimized on <= 201 points with a cheaper quadrature, the best is refined on
    all points at full accuracy (Levenberg-Marquardt, covariance);
 5. **result** (:func:`_result`): values, standard errors (propagated to delta2),
-   correlations, parameters at a bound, the model at the data.
+   correlations, parameters at a bound, the model at the data, and whether the
+   fit determined its parameters (:func:`_problems`).
+
+``n_gaps="auto"`` runs the fit with one and with two gaps and keeps the one
+with the lower Bayesian information criterion (both BICs are reported).
+
+Optional parameters (each off by default, so older fits are unchanged):
+``P`` (spin polarization, ``polarization=True``), ``T`` (an effective
+temperature in K, ``fit_temperature=True``), ``Rs`` (series / spreading
+resistance R_s / R_N, ``series_resistance=True``) and ``V0`` (bias offset in
+mV, ``bias_offset=True``).
+
+Uncertainties: with ``sigma`` (the noise of ``G`` exactly as passed, e.g. of
+the raw dI/dV when the background is fitted jointly) chi^2 uses it and the
+covariance is not rescaled; without it the covariance is scaled by the reduced
+chi^2 of the residuals (``BTKFit.sigma_source`` says which).
 
 Units: bias in mV, gaps and broadenings in meV, alpha in rad, T in K.
 """
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from .. import _validate as check
-from .model import T_MAX, Gap, conductance_multi
+from .model import MODELS, T_MAX, Gap, conductance_multi
 from .normalization import normalize
 
 __all__ = ["BTKFit", "fit", "initial_guess", "multistart", "parameter_names", "gaps_from_values",
-           "correlation_matrix", "MAX_STARTS"]
+           "correlation_matrix", "MAX_STARTS", "Z_FIT_MAX"]
 
 MAX_STARTS = 200           #: largest number of starts of :func:`fit`
+Z_FIT_MAX = 50.0           #: default upper bound of the fitted barrier strengths Z_i
 _SYMMETRIES = ("s", "d")
 _SEARCH_POINTS = 201       # points of the search phase
 _SEARCH_N_ANGLES = 12      # quadrature of the search phase (errors ~1e-4, refined in the polish)
@@ -41,7 +60,9 @@ _SEARCH_PPW = 2.0
 
 
 def _unit(name):
-    return "meV" if name.startswith(("delta", "gamma")) else ("rad" if name.startswith("alpha") else "")
+    if name.startswith(("delta", "gamma")):
+        return "meV"
+    return {"T": "K", "V0": "mV", "Rs": "R_N"}.get(name, "rad" if name.startswith("alpha") else "")
 
 
 # ------------------------------------------------------------------ result
@@ -54,10 +75,11 @@ class BTKFit:
     symmetry : tuple of str
         "s" or "d" per gap.
     T : float
-        Temperature in K (held fixed).
+        Temperature in K of the model (the fitted effective temperature with ``fit_temperature``).
     values : dict
-        Parameter -> value (meV for delta*, gamma*; rad for alpha*; Z*, w1 and
-        the background coefficients bg0, bg1 ... in powers of V / max|V| dimensionless).
+        Parameter -> value (meV for delta*, gamma*; rad for alpha*; Z*, w1, P,
+        Rs (R_s / R_N) and the background coefficients bg0, bg1 ... in powers of
+        V / max|V| dimensionless; T in K; V0 in mV).
     stderr : dict
         Parameter -> standard error (same units) or None when the covariance
         could not be estimated or the parameter sits at a bound (``at_bounds``).
@@ -86,7 +108,8 @@ class BTKFit:
     data : numpy.ndarray
         Normalized data (raw data divided by ``background`` when it was fitted).
     sigma : numpy.ndarray or None
-        Noise of G used in chi^2.
+        Noise of G used in chi^2, in the units of the G passed to :func:`fit`
+        (raw dI/dV units when the background was fitted).
     best_fit : numpy.ndarray
         Normalized model at ``bias``.
     components : tuple of numpy.ndarray
@@ -99,6 +122,21 @@ class BTKFit:
         Parameters that ended at a bound of their range.
     lmfit_result : lmfit.minimizer.MinimizerResult
         The final lmfit result.
+    model : str
+        "btk" or "dynes".
+    determined : bool
+        True when lmfit succeeded and every free parameter has a finite standard
+        error, smaller than its value (gaps; half the value for Z > 5) and than
+        its allowed range, away from its bounds.
+    problems : tuple of str
+        Human-readable reasons when ``determined`` is False (empty otherwise).
+    bic_by_n_gaps : dict
+        Number of gaps -> BIC: {1: bic, 2: bic} for ``n_gaps="auto"``, else {n: bic}.
+    sigma_source : str
+        "given" (``sigma`` passed: errors from it) or "residuals" (errors scaled by the residuals).
+    options : dict
+        The optional parameters switched on: polarization, fit_temperature,
+        series_resistance, bias_offset (bools).
 
     Examples
     --------
@@ -132,6 +170,12 @@ class BTKFit:
     background: np.ndarray | None = None
     at_bounds: tuple = ()
     lmfit_result: object = field(default=None, repr=False, compare=False)
+    model: str = "btk"
+    determined: bool = True
+    problems: tuple = ()
+    bic_by_n_gaps: dict = field(default_factory=dict)
+    sigma_source: str = "residuals"
+    options: dict = field(default_factory=dict)
 
     @property
     def rms(self) -> float:
@@ -146,7 +190,13 @@ class BTKFit:
         str
             Several lines of text (printed by the CLI).
         """
-        lines = [f"BTK fit: {len(self.gaps)} gap(s), symmetry {'+'.join(self.symmetry)}, T = {self.T} K"]
+        name = "Dynes (tunnel limit)" if self.model == "dynes" else "BTK"
+        tlabel = f"T = {self.T:.4g} K (fitted)" if "T" in self.values else f"T = {self.T} K"
+        lines = [f"{name} fit: {len(self.gaps)} gap(s), symmetry {'+'.join(self.symmetry)}, {tlabel}"]
+        if len(self.bic_by_n_gaps) > 1:
+            lines.append("  BIC by number of gaps: " + ", ".join(f"{k}: {v:.6g}" for k, v in
+                                                                sorted(self.bic_by_n_gaps.items()))
+                         + f"  -> {len(self.gaps)} gap(s)")
         if self.sigma is not None:
             lines.append(f"  reduced chi^2 = {self.redchi:.4g}  (N = {self.ndata}, {self.nvarys} free)")
         else:
@@ -164,6 +214,8 @@ class BTKFit:
         strong = {k: c for k, c in self.correlations.items() if abs(c) >= 0.5}
         if strong:
             lines.append("  strong correlations: " + ", ".join(f"{k}: {c:+.2f}" for k, c in strong.items()))
+        if not self.determined:
+            lines.append("  NOT DETERMINED: " + "; ".join(self.problems))
         return "\n".join(lines)
 
     def to_dict(self) -> dict:
@@ -174,7 +226,9 @@ class BTKFit:
         dict
             symmetry, T_K (K), parameters {name: {value, stderr, unit}},
             correlations, chisqr, redchi, rms_residual, sigma_given, ndata,
-            nvarys, aic, bic, success, n_starts, message, at_bounds.
+            nvarys, aic, bic, success, n_starts, message, at_bounds, model,
+            n_gaps, determined, problems, bic_by_n_gaps ({"1": bic, "2": bic}),
+            sigma_source, options.
         """
         return {
             "symmetry": list(self.symmetry), "T_K": self.T,
@@ -184,7 +238,10 @@ class BTKFit:
             "rms_residual": self.rms, "sigma_given": self.sigma is not None,
             "ndata": self.ndata, "nvarys": self.nvarys, "aic": self.aic, "bic": self.bic,
             "success": self.success, "n_starts": self.n_starts, "message": self.message,
-            "at_bounds": list(self.at_bounds),
+            "at_bounds": list(self.at_bounds), "model": self.model, "n_gaps": len(self.gaps),
+            "determined": self.determined, "problems": list(self.problems),
+            "bic_by_n_gaps": {str(k): v for k, v in self.bic_by_n_gaps.items()},
+            "sigma_source": self.sigma_source, "options": dict(self.options),
         }
 
 
@@ -242,8 +299,13 @@ def _check_symmetry(symmetry, n_gaps):
     return symmetry
 
 
-def parameter_names(n_gaps, symmetry):
-    """Names of the BTK fit parameters: delta_i, Z_i, gamma_i (alpha_i for d-wave gaps), w1 for two gaps.
+_OPTIONS = ("polarization", "fit_temperature", "series_resistance", "bias_offset")
+_OPTION_PARAM = {"polarization": "P", "fit_temperature": "T", "series_resistance": "Rs", "bias_offset": "V0"}
+
+
+def parameter_names(n_gaps, symmetry, *, model="btk", polarization=False, fit_temperature=False,
+                    series_resistance=False, bias_offset=False):
+    """Names of the fit parameters: delta_i, Z_i, gamma_i (alpha_i for d-wave gaps), w1 for two gaps, options.
 
     Parameters
     ----------
@@ -251,53 +313,75 @@ def parameter_names(n_gaps, symmetry):
         1 or 2.
     symmetry : str or sequence of str
         "s"/"d" per gap, "s,d", or one symmetry for all gaps.
+    model : {"btk", "dynes"}, optional
+        "dynes" (tunnel limit) has no barrier strengths Z_i and no polarization.
+    polarization : bool, optional
+        Add the spin polarization ``P`` (dimensionless, shared by the bands).
+    fit_temperature : bool, optional
+        Add the effective temperature ``T`` (K).
+    series_resistance : bool, optional
+        Add ``Rs`` = R_s / R_N (dimensionless).
+    bias_offset : bool, optional
+        Add the bias offset ``V0`` (mV).
 
     Returns
     -------
     list of str
-        The names, gap by gap (units: meV for delta, gamma; rad for alpha).
+        The names, gap by gap, then P, T, Rs, V0 (units: meV for delta, gamma;
+        rad for alpha; K for T; mV for V0).
 
     Raises
     ------
     TypeError, ValueError
-        For a bad ``n_gaps`` or ``symmetry``.
+        For a bad ``n_gaps``, ``symmetry`` or ``model``, a non-bool flag, or
+        ``polarization`` with the Dynes model.
 
     Examples
     --------
     >>> parameter_names(2, "s,d")
     ['delta1', 'Z1', 'gamma1', 'delta2', 'Z2', 'gamma2', 'alpha2', 'w1']
+    >>> parameter_names(1, "s", model="dynes", fit_temperature=True)
+    ['delta1', 'gamma1', 'T']
     """
     n_gaps = check.integer("n_gaps", n_gaps, 1, 2)
     symmetry = _check_symmetry(symmetry, n_gaps)
+    model = check.choice("model", model, MODELS)
+    flags = {k: check.boolean(k, v) for k, v in zip(_OPTIONS, (polarization, fit_temperature,
+                                                                series_resistance, bias_offset))}
+    if model == "dynes" and flags["polarization"]:
+        raise ValueError("polarization does not enter model='dynes' (the tunnel limit): use model='btk'")
     names = []
     for i in range(n_gaps):
-        names += [f"delta{i + 1}", f"Z{i + 1}", f"gamma{i + 1}"]
+        names += [f"delta{i + 1}"] + ([f"Z{i + 1}"] if model == "btk" else []) + [f"gamma{i + 1}"]
         if symmetry[i] == "d":
             names.append(f"alpha{i + 1}")
     if n_gaps == 2:
         names.append("w1")
+    names += [_OPTION_PARAM[k] for k in _OPTIONS if flags[k]]
     return names
 
 
 def _gaps(vals, n_gaps, symmetry):
     w1 = vals.get("w1", 1.0)
     ws = [w1, 1.0 - w1][:n_gaps]
-    return tuple(Gap(vals[f"delta{i + 1}"], vals[f"Z{i + 1}"], vals[f"gamma{i + 1}"], ws[i],
+    return tuple(Gap(vals[f"delta{i + 1}"], vals.get(f"Z{i + 1}", 0.0), vals[f"gamma{i + 1}"], ws[i],
                      symmetry[i], vals.get(f"alpha{i + 1}", 0.0)) for i in range(n_gaps))
 
 
-def gaps_from_values(values, n_gaps, symmetry):
+def gaps_from_values(values, n_gaps, symmetry, *, model="btk"):
     """The :class:`Gap` tuple of a set of fit parameters (e.g. ``BTKFit.values`` or a stored fit).
 
     Parameters
     ----------
     values : dict
         Parameter -> value (delta_i, gamma_i in meV; alpha_i in rad; Z_i, w1
-        dimensionless); see :func:`parameter_names`. Extra keys (bg0 ...) are ignored.
+        dimensionless); see :func:`parameter_names`. Extra keys (bg0, P, T ...) are ignored.
     n_gaps : int
         1 or 2.
     symmetry : str or sequence of str
         "s"/"d" per gap.
+    model : {"btk", "dynes"}, optional
+        With "dynes" no Z_i are needed (the gaps get Z = 0, which the Dynes model ignores).
 
     Returns
     -------
@@ -317,7 +401,7 @@ def gaps_from_values(values, n_gaps, symmetry):
     (Gap(delta=2.0, Z=0.5, gamma=0.1, weight=1.0, symmetry='s', alpha=0.0, sign=1),)
     """
     check.instance("values", values, dict)
-    names = parameter_names(n_gaps, symmetry)
+    names = parameter_names(n_gaps, symmetry, model=model)
     missing = [k for k in names if k not in values]
     if missing:
         raise ValueError(f"values lacks the parameters {missing} of a {n_gaps}-gap {symmetry!r} model")
@@ -431,6 +515,8 @@ class _Problem:
     points_per_width: float
     background_degree: int | None
     bg_outer_fraction: float
+    model: str = "btk"
+    options: dict = field(default_factory=dict)
 
     @property
     def vmax(self):
@@ -465,7 +551,7 @@ def _check_overrides(names, initial, bounds, fixed):
 
 
 def _problem(bias_mV, G, n_gaps, symmetry, T, sigma, angle_resolved, n_angles, points_per_width,
-             background_degree, bg_outer_fraction):
+             background_degree, bg_outer_fraction, model="btk", options=None):
     b = check.real_array("bias_mV", bias_mV, ndim=1)
     y = check.real_array("G", G, ndim=1)
     check.same_length(bias_mV=b, G=y)
@@ -476,7 +562,10 @@ def _problem(bias_mV, G, n_gaps, symmetry, T, sigma, angle_resolved, n_angles, p
     if n_angles is not None:
         check.integer("n_angles", n_angles, 2, 4096)
     ppw = check.in_range("points_per_width", points_per_width, 0.5, 100.0)
-    names = parameter_names(n_gaps, symmetry)
+    options = dict.fromkeys(_OPTIONS, False) if options is None else options
+    names = parameter_names(n_gaps, symmetry, model=model, **options)
+    if options["fit_temperature"] and T <= 0:
+        raise ValueError("fit_temperature needs a starting temperature T > 0 K")
     if background_degree is not None:
         background_degree = check.integer("background_degree", background_degree, 0, 6)
         names += [f"bg{k}" for k in range(background_degree + 1)]
@@ -495,7 +584,7 @@ def _problem(bias_mV, G, n_gaps, symmetry, T, sigma, angle_resolved, n_angles, p
         if np.any(sig <= 0):
             raise ValueError("sigma must be positive")
     return _Problem(b, y, sig, n_gaps, symmetry, T, names, angle_resolved, n_angles, ppw,
-                    background_degree, frac)
+                    background_degree, frac, model, {k: bool(v) for k, v in options.items()})
 
 
 # ------------------------------------------------------------------ step 1: bounds
@@ -510,10 +599,14 @@ def _bounds(problem, bounds):
     lo_hi = {}
     for i in range(problem.n_gaps):
         lo_hi[f"delta{i + 1}"] = (max(0.005 * vmax, gmin), 1.2 * vmax)
-        lo_hi[f"Z{i + 1}"] = (0.0, 5.0)
+        lo_hi[f"Z{i + 1}"] = (0.0, Z_FIT_MAX)
         lo_hi[f"gamma{i + 1}"] = (gmin, 0.5 * vmax)
         lo_hi[f"alpha{i + 1}"] = (0.0, math.pi / 4)
     lo_hi["w1"] = (0.02, 0.98)
+    lo_hi["P"] = (0.0, 1.0)
+    lo_hi["T"] = (problem.T / 10.0, min(10.0 * problem.T, T_MAX))
+    lo_hi["Rs"] = (0.0, 5.0)
+    lo_hi["V0"] = (-0.1 * vmax, 0.1 * vmax)
     lo_hi.update(bounds)
     if problem.background_degree is not None:
         for k in range(problem.background_degree + 1):
@@ -539,6 +632,10 @@ def _start_values(problem, initial):
         base[f"gamma{i + 1}"] = max(0.15 * guess_d[i], 1.5 * gmin)
         base[f"alpha{i + 1}"] = 0.0
     base["w1"] = 0.5
+    base["P"] = 0.3
+    base["T"] = problem.T
+    base["Rs"] = 0.05
+    base["V0"] = _estimate_offset(problem.bias, yn) if problem.options.get("bias_offset") else 0.0
     if cx is not None:
         for k in range(deg + 1):
             base[f"bg{k}"] = float(cx[k]) if k < cx.size else 0.0
@@ -546,14 +643,38 @@ def _start_values(problem, initial):
     return base, guess_d
 
 
-def _start_variants(n_gaps, guess_d, starts, seed):
-    """The first ``starts`` variations of the base start: itself, systematic ones, then random ones.
+def _estimate_offset(bias, G):
+    """Bias offset (mV) that makes G most symmetric: least-squares mismatch of G(V0 + v) and G(V0 - v)."""
+    order = np.argsort(bias)
+    b, g = bias[order], G[order]
+    vmax = float(np.max(np.abs(b)))
+    shifts = np.linspace(-0.1 * vmax, 0.1 * vmax, 81)
+    cost = []
+    for v0 in shifts:
+        half = min(b.max() - v0, v0 - b.min())
+        if half <= 0:
+            cost.append(np.inf)
+            continue
+        v = np.linspace(0.0, half, 101)
+        cost.append(float(np.mean((np.interp(v0 + v, b, g) - np.interp(v0 - v, b, g)) ** 2)))
+    return float(shifts[int(np.argmin(cost))])
+
+
+def _looks_like_tunnel(bias, G):
+    """True when the zero-bias conductance is strongly suppressed (G(0) < 0.6): a tunnel-like spectrum."""
+    i = np.argsort(np.abs(bias))[:max(3, bias.size // 100)]
+    return float(np.median(G[i])) < 0.6
+
+
+def _start_variants(n_gaps, guess_d, starts, seed, extra=()):
+    """The first ``starts`` variations of the base start: itself, ``extra`` ones, systematic ones, random ones.
 
     Keys: D1 (gap 1, meV) with r (delta2/delta1), Z, g (Gamma / Delta), d (gap
-    scale), w (w1), a (alpha, rad).
+    scale), w (w1), a (alpha, rad), P, Rs. ``extra`` (the starts of the optional
+    parameters and of tunnel-like spectra) come right after the base start.
     """
     rng = np.random.default_rng(seed)
-    variants = [{}]
+    variants = [{}] + list(extra)
     if n_gaps == 2:
         # the largest feature is gap 1 with a small gap 2; or it is gap 2
         # under a broad gap 1 (guards against a spurious large-bias feature)
@@ -585,6 +706,8 @@ def _varied_value(nm, base, var):
         return var["w"]
     if root == "alpha" and "a" in var:
         return var["a"]
+    if nm in ("P", "Rs") and nm in var:
+        return var[nm]
     return base[nm]
 
 
@@ -623,16 +746,22 @@ class _Objective:
             return 1.0
         return np.polynomial.polynomial.polyval(bb / self.problem.vmax, [vals[f"bg{k}"] for k in range(deg + 1)])
 
+    def extras(self, vals):
+        """Keyword arguments of :func:`conductance_multi` for the model and the optional parameters."""
+        return {"model": self.problem.model, "polarization": vals.get("P", 0.0),
+                "series_resistance": vals.get("Rs", 0.0), "bias_offset": vals.get("V0", 0.0)}
+
     def model(self, params, bb, coarse=False):
         pr = self.problem
         vals = params.valuesdict()
         gaps = _gaps(vals, pr.n_gaps, pr.symmetry)
+        T = vals.get("T", pr.T)
         if coarse:   # search phase: cheaper quadrature (errors ~1e-4), refined in the polish
-            g = conductance_multi(bb, gaps, pr.T, pr.angle_resolved, n_angles=pr.n_angles or _SEARCH_N_ANGLES,
-                                  points_per_width=_SEARCH_PPW)
+            g = conductance_multi(bb, gaps, T, pr.angle_resolved, n_angles=pr.n_angles or _SEARCH_N_ANGLES,
+                                  points_per_width=_SEARCH_PPW, **self.extras(vals))
         else:
-            g = conductance_multi(bb, gaps, pr.T, pr.angle_resolved, n_angles=pr.n_angles,
-                                  points_per_width=pr.points_per_width)
+            g = conductance_multi(bb, gaps, T, pr.angle_resolved, n_angles=pr.n_angles,
+                                  points_per_width=pr.points_per_width, **self.extras(vals))
         return self.background(vals, bb) * g
 
     def residual(self, params, bb, yy, ss, coarse=False):
@@ -771,7 +900,43 @@ def _at_bounds(final):
     return out
 
 
-def _result(objective, final, n_starts):
+_GAP2_PARAMS = ("delta2", "Z2", "gamma2", "alpha2", "w1")
+
+
+def _problems(final, names, vals, errs, at_bounds, lo_hi, n_gaps):
+    """Reasons why a fit did not determine its free parameters (empty tuple when it did)."""
+    out = []
+    if not final.success:
+        out.append(f"lmfit reports failure: {final.message}")
+    free = [nm for nm in names if (nm == "delta2" and "r21" in final.params and final.params["r21"].vary)
+            or (nm in final.params and final.params[nm].vary and final.params[nm].expr is None)]
+    bad = set()
+    for nm in free:
+        e, v = errs.get(nm), vals[nm]
+        lo, hi = lo_hi.get(nm, (-np.inf, np.inf))
+        if nm == "delta2" and "r21" in final.params and final.params["r21"].vary:
+            lo, hi = final.params["r21"].min * vals["delta1"], final.params["r21"].max * vals["delta1"]
+        if nm in at_bounds:
+            out.append(f"{nm} = {v:.4g} is at a bound of its range [{lo:.4g}, {hi:.4g}]")
+        elif e is None or not math.isfinite(e):
+            out.append(f"{nm}: no uncertainty (the covariance could not be estimated)")
+        elif nm.startswith("delta") and e > abs(v):
+            out.append(f"{nm} = {v:.4g} +/- {e:.2g} meV: relative uncertainty above 100 %")
+        elif nm.startswith("Z") and v > 5.0 and e > 0.5 * v:
+            out.append(f"{nm} = {v:.4g} +/- {e:.2g}: only a lower bound on Z (relative uncertainty above 50 %)")
+        elif np.isfinite(hi - lo) and e > hi - lo:
+            out.append(f"{nm} = {v:.4g} +/- {e:.2g}: uncertainty wider than its allowed range")
+        else:
+            continue
+        bad.add(nm)
+    if n_gaps == 2 and bad & set(_GAP2_PARAMS + ("delta1",)):
+        out.insert(0, "the data do not determine two gaps: fit with n_gaps=1 or n_gaps='auto' (compare the BICs)")
+    if bad & {"Z1", "Z2"} and any(vals[z] > 5.0 for z in ("Z1", "Z2") if z in vals):
+        out.append("a large Z is not determined (tunnel limit): fit with model='dynes'")
+    return tuple(out)
+
+
+def _result(objective, final, n_starts, lo_hi=None):
     """The :class:`BTKFit` of the polished lmfit result."""
     pr = objective.problem
     names = pr.names
@@ -782,8 +947,10 @@ def _result(objective, final, n_starts):
         errs[nm] = None
     corr = {k: c for k, c in corr.items() if not set(k.split(",")) & set(at_bounds)}
     gaps = _gaps(vals, pr.n_gaps, pr.symmetry)
-    best_fit, comps = conductance_multi(pr.bias, gaps, pr.T, pr.angle_resolved, return_components=True,
-                                        n_angles=pr.n_angles, points_per_width=pr.points_per_width)
+    T = vals.get("T", pr.T)
+    best_fit, comps = conductance_multi(pr.bias, gaps, T, pr.angle_resolved, return_components=True,
+                                        n_angles=pr.n_angles, points_per_width=pr.points_per_width,
+                                        **objective.extras(vals))
     bg = np.broadcast_to(np.asarray(objective.background(vals, pr.bias), dtype=float), pr.bias.shape).copy()
     if np.any(bg <= 0):
         raise ValueError("the fitted background polynomial is not positive over the bias range; "
@@ -792,19 +959,23 @@ def _result(objective, final, n_starts):
     chisqr = float(np.sum(r ** 2))
     nvarys = int(final.nvarys)
     redchi = chisqr / max(pr.bias.size - nvarys, 1)
-    return BTKFit(symmetry=pr.symmetry, T=pr.T, values=vals, stderr=errs, correlations=corr,
+    problems = _problems(final, names, vals, errs, at_bounds, lo_hi or {}, pr.n_gaps)
+    return BTKFit(symmetry=pr.symmetry, T=float(T), values=vals, stderr=errs, correlations=corr,
                   chisqr=chisqr, redchi=redchi, ndata=int(pr.bias.size), nvarys=nvarys,
                   aic=float(final.aic), bic=float(final.bic), success=bool(final.success),
                   n_starts=n_starts, gaps=gaps, bias=pr.bias, data=pr.G / bg, sigma=pr.sigma,
                   best_fit=best_fit, components=tuple(comps), message=str(final.message),
-                  background=bg, at_bounds=tuple(at_bounds), lmfit_result=final)
+                  background=bg, at_bounds=tuple(at_bounds), lmfit_result=final, model=pr.model,
+                  determined=not problems, problems=problems, bic_by_n_gaps={pr.n_gaps: float(final.bic)},
+                  sigma_source="residuals" if pr.sigma is None else "given", options=dict(pr.options))
 
 
 # ------------------------------------------------------------------ the fit
 def fit(bias_mV, G, *, n_gaps=2, symmetry="s", T=3.0, sigma=None, starts=6,
         initial=None, bounds=None, fixed=None, angle_resolved=True, seed=0, n_angles=None,
-        points_per_width=3.0, background_degree=None, bg_outer_fraction=0.3):
-    """Fit a normalized spectrum with a one- or two-gap BTK model (multi-start lmfit).
+        points_per_width=3.0, background_degree=None, bg_outer_fraction=0.3, model="btk",
+        polarization=False, fit_temperature=False, series_resistance=False, bias_offset=False):
+    """Fit a normalized spectrum with a one- or two-gap BTK (or Dynes) model (multi-start lmfit).
 
     Parameters
     ----------
@@ -812,27 +983,32 @@ def fit(bias_mV, G, *, n_gaps=2, symmetry="s", T=3.0, sigma=None, starts=6,
         Bias in mV (1-D; at least max(20, 3 x free parameters) points).
     G : array_like of float
         Normalized conductance (dimensionless); with ``background_degree`` the raw dI/dV (any unit).
-    n_gaps : int, optional
-        1 or 2.
+    n_gaps : {1, 2, "auto"}, optional
+        Number of gaps; "auto" fits both and keeps the lower BIC (both in ``bic_by_n_gaps``).
     symmetry : str or sequence of str, optional
         "s"/"d" per gap, a string like "s,d", or one symmetry for all gaps (default "s").
+        With ``n_gaps="auto"`` give one symmetry (used for every gap).
     T : float, optional
-        Temperature in K, in [0, 1e5], held fixed.
+        Temperature in K, in [0, 1e5]: held fixed, or the start of the fitted
+        effective temperature with ``fit_temperature``.
     sigma : float or array_like of float, optional
-        Noise of G (units of G, > 0; a number or one per point). If given, chi^2
-        uses it and the uncertainties are not rescaled; if None, uncertainties
-        are scaled by sqrt(reduced chi^2).
+        Noise of ``G`` exactly as passed (units of G, > 0; a number or one per
+        point) -- the raw dI/dV noise when G is raw with ``background_degree``.
+        If given, chi^2 uses it and the uncertainties are not rescaled; if None,
+        uncertainties are scaled by sqrt(reduced chi^2) (``sigma_source``).
     starts : int, optional
         Number of starting points (1..200): the automatic guess plus systematic
-        variations of Z, Gamma and the gaps, then random ones. Each start is
-        optimized on <= 201 points with a cheaper quadrature (12 angle nodes,
-        2 smearing points per width); the best is refined on all points at full
-        accuracy (Levenberg-Marquardt, covariance -> errors).
+        variations of Z, Gamma and the gaps (first those of the optional
+        parameters, and Z = 3, 10 for a tunnel-like spectrum with G(0) < 0.6),
+        then random ones. Each start is optimized on <= 201 points with a
+        cheaper quadrature (12 angle nodes, 2 smearing points per width); the
+        best is refined on all points at full accuracy (Levenberg-Marquardt,
+        covariance -> errors).
     initial : dict, optional
-        Starting values (meV, rad or dimensionless, see :func:`parameter_names`)
+        Starting values (meV, rad, K, mV or dimensionless, see :func:`parameter_names`)
         used by the first start; the other starts vary around them.
     bounds : dict, optional
-        name -> (min, max) in the parameter's unit.
+        name -> (min, max) in the parameter's unit (defaults: module docstring).
     fixed : dict, optional
         name -> value of parameters held fixed. Gap 1 is the larger one: the fit
         varies r21 = delta2/delta1 in (0.01, 1) unless delta2 is fixed or bounded.
@@ -845,19 +1021,33 @@ def fit(bias_mV, G, *, n_gaps=2, symmetry="s", T=3.0, sigma=None, starts=6,
     points_per_width : float, optional
         Smearing-grid resolution (dimensionless, [0.5, 100]) of the final fit.
     background_degree : int, optional
-        Fit the raw dI/dV as P(V) * G_BTK(V) with a polynomial normal-state
-        background P of this degree (0..6) whose coefficients (``bg0``, ``bg1``
+        Fit the raw dI/dV as B(V) * G(V) with a polynomial normal-state
+        background B of this degree (0..6) whose coefficients (``bg0``, ``bg1``
         ..., in powers of V / max|V|) are fitted with the BTK parameters
         (started from :func:`nickelates.btk.normalize` on the outer
         ``bg_outer_fraction``). This avoids the bias of normalizing first when
         the BTK tails have not reached 1 at the largest bias (large Gamma / Delta).
     bg_outer_fraction : float, optional
         Outer fraction (0, 1] of the bias range for the starting background.
+    model : {"btk", "dynes"}, optional
+        "btk": point contact of any transparency (Z in [0, 50]); "dynes": the
+        tunnel limit (thermally smeared Dynes DOS; parameters delta_i, gamma_i, no Z_i).
+    polarization : bool, optional
+        Fit the spin polarization ``P`` in [0, 1] of the normal electrode (btk model only).
+    fit_temperature : bool, optional
+        Fit an effective temperature ``T`` (K) in [T/10, 10 T], started at ``T``.
+    series_resistance : bool, optional
+        Fit ``Rs`` = R_s / R_N in [0, 5], the series (spreading) resistance in
+        units of the junction's normal-state resistance (V = V_j + I R_s; see
+        :func:`nickelates.btk.conductance_multi`).
+    bias_offset : bool, optional
+        Fit a bias offset ``V0`` (mV) within +-0.1 max|V|; the model is G(V - V0).
 
     Returns
     -------
     BTKFit
-        Values, uncertainties, correlations and the model at the data.
+        Values, uncertainties, correlations, the model at the data, and
+        ``determined`` / ``problems`` (whether every free parameter is pinned down).
 
     Raises
     ------
@@ -873,11 +1063,29 @@ def fit(bias_mV, G, *, n_gaps=2, symmetry="s", T=3.0, sigma=None, starts=6,
     >>> b = np.linspace(-80, 80, 321)
     >>> y = conductance_multi(b, (Gap(23.0, 0.58, 6.6, 0.5), Gap(6.0, 0.4, 4.0, 0.5)), 3.0)
     >>> r = fit(b, y, T=3.0, starts=1)
-    >>> round(r.values["delta1"], 2), round(r.values["delta2"], 2)
-    (23.0, 6.0)
+    >>> round(r.values["delta1"], 2), round(r.values["delta2"], 2), r.sigma_source
+    (23.0, 6.0, 'residuals')
     """
+    if isinstance(n_gaps, str):
+        if n_gaps != "auto":
+            raise ValueError(f"n_gaps must be 1, 2 or 'auto', got {n_gaps!r}")
+        kw = dict(symmetry=symmetry, T=T, sigma=sigma, starts=starts, initial=initial, bounds=bounds,
+                  fixed=fixed, angle_resolved=angle_resolved, seed=seed, n_angles=n_angles,
+                  points_per_width=points_per_width, background_degree=background_degree,
+                  bg_outer_fraction=bg_outer_fraction, model=model, polarization=polarization,
+                  fit_temperature=fit_temperature, series_resistance=series_resistance, bias_offset=bias_offset)
+        if not isinstance(symmetry, str) or "," in symmetry:
+            raise ValueError("with n_gaps='auto' give one symmetry for all gaps ('s' or 'd'), "
+                             f"got {symmetry!r}")
+        fits = {n: fit(bias_mV, G, n_gaps=n, **kw) for n in (1, 2)}
+        bics = {n: f.bic for n, f in fits.items()}
+        best = fits[min(bics, key=lambda n: (bics[n], n))]
+        return replace(best, bic_by_n_gaps=bics)
+    options = {k: check.boolean(k, v) for k, v in zip(_OPTIONS, (polarization, fit_temperature,
+                                                                  series_resistance, bias_offset))}
+    model = check.choice("model", model, MODELS)
     problem = _problem(bias_mV, G, n_gaps, symmetry, T, sigma, angle_resolved, n_angles,
-                       points_per_width, background_degree, bg_outer_fraction)
+                       points_per_width, background_degree, bg_outer_fraction, model, options)
     starts = check.integer("starts", starts, 1, MAX_STARTS)
     if seed is not None:
         seed = check.integer("seed", seed, 0)
@@ -885,7 +1093,7 @@ def fit(bias_mV, G, *, n_gaps=2, symmetry="s", T=3.0, sigma=None, starts=6,
 
     lo_hi = _bounds(problem, bounds)
     base, guess_d = _start_values(problem, initial)
-    variants = _start_variants(problem.n_gaps, guess_d, starts, seed)
+    variants = _start_variants(problem.n_gaps, guess_d, starts, seed, _extra_variants(problem, base))
     ordered = problem.n_gaps == 2 and "delta2" not in fixed and "delta2" not in bounds
     params = [_parameters(v, problem.names, base, lo_hi, fixed, ordered) for v in variants]
 
@@ -893,4 +1101,20 @@ def fit(bias_mV, G, *, n_gaps=2, symmetry="s", T=3.0, sigma=None, starts=6,
     bs, ys, ss = _search_subset(problem)
     best = multistart(objective.residual, params, args=(bs, ys, ss, True))
     final = _polish(objective, best)
-    return _result(objective, final, len(variants))
+    return _result(objective, final, len(variants), lo_hi)
+
+
+def _extra_variants(problem, base):
+    """Starts placed right after the base one: large Z for tunnel-like spectra, values of the options."""
+    extra = []
+    yn = problem.G
+    if problem.background_degree is not None:
+        yn = normalize(problem.bias, problem.G, degree=problem.background_degree,
+                       outer_fraction=problem.bg_outer_fraction).G
+    if problem.model == "btk" and _looks_like_tunnel(problem.bias, yn):
+        extra += [{"Z": 3.0, "g": 0.05}, {"Z": 10.0, "g": 0.05}]
+    if problem.options.get("polarization"):
+        extra += [{"P": 0.6, "Z": 0.2, "g": 0.05}, {"P": 0.1, "Z": 0.5}]
+    if problem.options.get("series_resistance"):
+        extra += [{"Rs": 0.5, "d": 0.8}]
+    return extra

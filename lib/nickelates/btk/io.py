@@ -1,29 +1,79 @@
-"""Reading point-contact spectra from text files (the input of ``python -m nickelates fit-btk``).
+"""Reading point-contact and tunnelling spectra from text files (the input of ``python -m nickelates fit-btk``).
 
-The accepted layout (delimiters, optional header with the column names and
-the bias unit, monotonic bias without repeats, a minimum number of points) is
-the one described in :mod:`nickelates.cli_btk` and by
-``python -m nickelates fit-btk --help``.
+Two formats are read by :func:`read_spectrum`:
+
+* **Delimited text** (CSV and relatives): cells separated by tabs, semicolons,
+  commas or whitespace (detected from the data lines; with
+  ``decimal_comma=True`` the comma is the decimal mark and never a
+  separator); cells may be quoted (``"bias (mV)"``, read by :mod:`csv`);
+  lines starting with ``#`` or ``%`` and blank lines are ignored. An optional
+  header line names the columns: it is the last line before the first
+  numeric line, if it has a name for every data column; earlier non-numeric
+  lines are skipped as a preamble (noted).
+* **Nanonis point spectra** (``.dat`` of the Bias Spectroscopy module):
+  ``key<TAB>value`` header lines, a ``[DATA]`` line, a line of column names
+  (``Bias calc (V)``, ``Current (A)``, ``LI Demod 1 X (A)`` ...), then tab
+  separated numbers. The header keys are kept in :attr:`Spectrum.metadata`.
+  The default dI/dV column is the lock-in X channel (its ``[AVG]`` version
+  when present); a matching ``[bwd]`` column (backward sweep) is averaged
+  with it.
+
+Columns: the bias column is the one whose name contains "bias" or "volt" or
+is "V"/"U"; the dI/dV column the one containing "dI/dV", "didv", "cond",
+"G" or a lock-in channel (columns named like errors, "err", "std", "sigma",
+are skipped). Several candidates are refused, naming them; otherwise the
+first two columns. ``bias_column``/``didv_column`` choose explicitly (name or
+1-based number).
+
+Bias unit: from the header in any of the usual spellings (``bias (mV)``,
+``V [V]``, ``Bias/V``, ``Bias calc (V)``, ``bias_mV``, ``V(V)``, ``U in uV``,
+µV/uV ...) or ``bias_unit``. Without a unit the bias is taken as mV, except
+that a span below ±:data:`MIN_PLAUSIBLE_MV` mV is refused (it is almost
+certainly in volts).
+
+Long-format files (a key column such as a temperature or a field and the
+spectra one below the other) are reduced to one spectrum with
+``select={"COLUMN": "VALUE"}`` (``"*"`` keeps every value, averaged); a file
+whose bias repeats while another column takes a few values is refused
+without it, naming the column. Wide files (one dI/dV column per field or
+temperature) are read with ``didv_column``.
+
+Repeated bias values (up/down sweeps, repeats) are averaged; the bias may
+reverse direction only at the ends of its range (a sweep), or by less than
+one bias step (jitter of a measured bias), otherwise the line is refused.
+The number of merged readings is in :attr:`Spectrum.merged_points` and
+:attr:`Spectrum.notes`.
 
 Every problem raises :class:`SpectrumFileError` (a ``ValueError``) naming the
 file and the line at fault.
 """
 from __future__ import annotations
 
+import csv
 import math
 import os
 import re
-from dataclasses import dataclass
+import shlex
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from .. import _validate as check
 
-__all__ = ["SpectrumFileError", "Spectrum", "read_spectrum", "BIAS_UNITS"]
+__all__ = ["SpectrumFileError", "Spectrum", "read_spectrum", "BIAS_UNITS", "MIN_PLAUSIBLE_MV"]
 
 BIAS_UNITS = {"mv": 1.0, "v": 1000.0, "uv": 1e-3, "µv": 1e-3, "μv": 1e-3}
 """Bias units accepted (lower case) and their value in mV."""
+MIN_PLAUSIBLE_MV = 0.5
+"""Smallest max|bias| (mV) accepted when the file gives no unit: below it the column is probably in volts."""
 _MIN_POINTS = 20
+_COMMENT = ("#", "%")
+_ERROR_NAME = re.compile(r"err|std|sigma|uncert|\bsd\b", re.IGNORECASE)
+_BIAS_PATTERNS = (r"bias", r"volt", r"^\s*[vu]\b", r"^\s*[vu]\s*[\(\[_/]")
+_DIDV_PATTERNS = (r"di\s*/\s*dv", r"didv", r"cond", r"^\s*g\b", r"^\s*g\s*[\(\[_/]", r"li\s*demod\s*\d*\s*x",
+                  r"lock.?in")
+_REPEAT_TAG = re.compile(r"\[(bwd|\d+)\]", re.IGNORECASE)
+_DECIMAL_COMMA_CELL = re.compile(r"^[-+]?\d*,\d+(?:[eE][-+]?\d+)?$")
 
 
 class SpectrumFileError(ValueError):
@@ -50,9 +100,10 @@ class Spectrum:
     bias_mV : numpy.ndarray
         Bias in mV, strictly increasing.
     didv : numpy.ndarray
-        dI/dV as read (unit of the file), in the order of ``bias_mV``.
+        dI/dV as read (unit of the file), in the order of ``bias_mV``; the mean
+        of the readings where the bias repeats.
     header : tuple of str or None
-        The header cells, if the file has a header line.
+        The header cells (column names), if the file has a header line.
     bias_unit : str
         Unit of the bias column in the file ("mV", "V", "uV" ...).
     bias_unit_source : str
@@ -63,13 +114,29 @@ class Spectrum:
         The cell delimiter found ("," ";" tab, or "whitespace").
     path : str
         The file read.
+    counts : numpy.ndarray or None
+        Number of readings averaged at each bias (all ones without repeats);
+        the noise of ``didv`` is the per-reading noise / sqrt(counts).
+    n_raw_points : int
+        Readings used before merging repeated bias values.
+    merged_points : int
+        Readings merged into another at the same bias (n_raw_points - bias_mV.size).
+    notes : tuple of str
+        What the reader did beyond the plain layout (merged repeats, sorted
+        sweeps, skipped preamble, selection, averaged backward sweep ...).
+    select : dict or None
+        The key-column selection applied (column name -> value).
+    format : str
+        "table" (delimited text) or "nanonis" (Nanonis ``.dat``).
+    metadata : dict
+        Header ``key -> value`` of a Nanonis file (empty otherwise).
 
     Examples
     --------
     >>> from nickelates import paths
     >>> s = read_spectrum(paths.data_file("btk_sample_spectrum.csv"))
-    >>> s.bias_mV.size, s.bias_unit, s.columns
-    (1201, 'mV', ('bias (mV)', 'dI/dV (mS)'))
+    >>> s.bias_mV.size, s.bias_unit, s.columns, s.merged_points
+    (1201, 'mV', ('bias (mV)', 'dI/dV (mS)'), 0)
     """
 
     bias_mV: object
@@ -80,51 +147,305 @@ class Spectrum:
     columns: tuple
     delimiter: str
     path: str
+    counts: object = None
+    n_raw_points: int = 0
+    merged_points: int = 0
+    notes: tuple = ()
+    select: dict | None = None
+    format: str = "table"
+    metadata: dict = field(default_factory=dict)
 
 
-def _split(line, delim):
-    if delim is None:
-        return line.split()
-    return [c.strip() for c in line.split(delim)]
+# ------------------------------------------------------------------ cells and lines
+def _number(cell, decimal_comma):
+    c = cell.strip().strip('"').strip("'").strip()
+    if decimal_comma:
+        c = c.replace(",", ".")
+    return float(c)
 
 
-def _is_number(s):
+def _is_number(cell, decimal_comma=False):
     try:
-        float(s)
+        _number(cell, decimal_comma)
         return True
     except ValueError:
         return False
 
 
-def _unit_from_name(name):
-    m = re.search(r"[\(\[]\s*([a-zA-Zµμ]+)\s*[\)\]]", name) or re.search(r"[_ ]([muµμ]?V)\s*$", name)
-    if m and m.group(1).lower() in BIAS_UNITS:
-        return m.group(1)
+def _split(line, delim, path, lineno):
+    if delim is None:
+        try:
+            return shlex.split(line, posix=True)
+        except ValueError as exc:
+            raise SpectrumFileError(f"{path} line {lineno}: {exc} in {line.strip()!r}") from None
+    try:
+        row = next(csv.reader([line], delimiter=delim, skipinitialspace=True, strict=True))
+    except csv.Error as exc:
+        raise SpectrumFileError(f"{path} line {lineno}: {exc} in {line.strip()!r}") from None
+    row = [c.strip() for c in row]
+    while row and row[-1] == "":                 # a trailing delimiter
+        row = row[:-1]
+    return row
+
+
+def _is_data(cells, decimal_comma):
+    filled = [c for c in cells if c.strip()]
+    num = sum(_is_number(c, decimal_comma) for c in filled)
+    return num >= 1 and 2 * num >= len(filled)
+
+
+def _detect_delimiter(lines, decimal_comma):
+    """The delimiter present in every probe line (tab, then ';', then ',' unless decimal commas), else whitespace."""
+    cands = ("\t", ";") if decimal_comma else ("\t", ";", ",")
+    for d in cands:
+        if all(d in ln for ln in lines):
+            return d
     return None
 
 
-def _pick_column(header, spec, patterns, default, what, path):
-    if spec is not None:
-        if re.fullmatch(r"\d+", str(spec)):
-            k = int(spec) - 1
-            ncol = len(header) if header else None
-            if k < 0 or (ncol is not None and k >= ncol):
-                raise SpectrumFileError(f"{path}: --{what}-column {spec} is outside 1..{ncol}")
-            return k
-        if header is None:
-            raise SpectrumFileError(f"{path}: --{what}-column {spec!r} given by name but the file has no header")
-        names = [h.lower() for h in header]
-        if spec.lower() not in names:
-            raise SpectrumFileError(f"{path} line 1: no column named {spec!r} (header: {list(header)})")
-        return names.index(spec.lower())
+def _merge_bracket_tokens(cells):
+    """Whitespace-split header: glue unit tokens like ``(mV)`` / ``[V]`` to the name before them."""
+    out = []
+    for c in cells:
+        if out and re.fullmatch(r"[\(\[].*[\)\]]", c):
+            out[-1] = f"{out[-1]} {c}"
+        else:
+            out.append(c)
+    return out
+
+
+def _unit_from_name(name):
+    """The bias unit written in a column name, in the usual spellings, or None."""
+    for m in reversed(re.findall(r"[\(\[\{]\s*([^\(\)\[\]\{\}]*?)\s*[\)\]\}]", name)):
+        if m.lower() in BIAS_UNITS:
+            return m
+    for pat in (r"/\s*([a-zA-Zµμ]+)\s*$", r"(?:^|[_\s,])(?:in\s+)?([muµμ]?[vV])\s*$"):
+        m = re.search(pat, name)
+        if m and m.group(1).lower() in BIAS_UNITS and not re.fullmatch(r"\s*[vV]\s*", name):
+            return m.group(1)
+    return None
+
+
+# ------------------------------------------------------------------ columns
+def _column_index(header, spec, what, path, hline):
+    ncol = len(header) if header else None
+    if re.fullmatch(r"\d+", str(spec)):
+        k = int(spec) - 1
+        if k < 0 or (ncol is not None and k >= ncol):
+            raise SpectrumFileError(f"{path}: {what} {spec} is outside 1..{ncol}")
+        return k
     if header is None:
-        return default
+        raise SpectrumFileError(f"{path}: {what} {spec!r} given by name but the file has no header")
+    names = [h.lower() for h in header]
+    if str(spec).lower() not in names:
+        raise SpectrumFileError(f"{path} line {hline}: no column named {spec!r} for {what} "
+                                f"(header: {list(header)})")
+    return names.index(str(spec).lower())
+
+
+def _pick_bias(header, spec, path, hline):
+    if spec is not None:
+        return _column_index(header, spec, "--bias-column", path, hline)
+    if header is None:
+        return 0
     for i, h in enumerate(header):
-        if any(re.search(p, h, re.IGNORECASE) for p in patterns):
+        if any(re.search(p, h, re.IGNORECASE) for p in _BIAS_PATTERNS):
             return i
-    raise SpectrumFileError(
-        f"{path} line 1: cannot tell which column is the {what} (header: {list(header)}); "
-        f"use --{what}-column NAME_OR_NUMBER")
+    raise SpectrumFileError(f"{path} line {hline}: cannot tell which column is the bias (header: {list(header)}); "
+                            f"use --bias-column NAME_OR_NUMBER")
+
+
+def _pick_didv(header, spec, ib, path, hline):
+    if spec is not None:
+        return _column_index(header, spec, "--didv-column", path, hline)
+    if header is None:
+        return 1
+    cands = [i for i, h in enumerate(header) if i != ib and not _ERROR_NAME.search(h)
+             and any(re.search(p, h, re.IGNORECASE) for p in _DIDV_PATTERNS)]
+    if len(cands) > 1:       # prefer the average, then the forward single sweep
+        avg = [i for i in cands if "[avg]" in header[i].lower()]
+        plain = [i for i in cands if not _REPEAT_TAG.search(header[i])]
+        cands = avg or plain or cands
+    if len(cands) > 1:
+        lockin = [i for i in cands if re.search(r"li\s*demod\s*\d*\s*x", header[i], re.IGNORECASE)]
+        cands = lockin[:1] or cands
+    if len(cands) == 1:
+        return cands[0]
+    if cands:
+        raise SpectrumFileError(
+            f"{path} line {hline}: several dI/dV columns ({', '.join(repr(header[i]) for i in cands)}), "
+            f"e.g. one per field or temperature: choose one with --didv-column NAME_OR_NUMBER")
+    raise SpectrumFileError(f"{path} line {hline}: cannot tell which column is the dI/dV (header: "
+                            f"{list(header)}); use --didv-column NAME_OR_NUMBER")
+
+
+def _bwd_partner(header, ig):
+    """Index of the backward-sweep column of ``header[ig]`` (Nanonis ``... [bwd] (unit)``), or None."""
+    name = header[ig]
+    if "[bwd]" in name.lower():
+        return None
+    m = re.match(r"^(.*?)\s*(\([^()]*\))?\s*$", name)
+    want = f"{m.group(1)} [bwd]" + (f" {m.group(2)}" if m.group(2) else "")
+    low = [h.lower() for h in header]
+    return low.index(want.lower()) if want.lower() in low else None
+
+
+# ------------------------------------------------------------------ file layouts
+def _read_lines(path):
+    with open(path, "rb") as fh:
+        data = fh.read()
+    if b"\x00" in data:
+        raise SpectrumFileError(f"{path}: not a text file (NUL bytes)")
+    try:
+        return data.decode("utf-8-sig").splitlines(), None
+    except UnicodeDecodeError:
+        return data.decode("latin-1").splitlines(), "not UTF-8: read as Latin-1"
+
+
+def _nanonis_table(path, raw):
+    """Header cells, data rows [(lineno, cells)] and metadata of a Nanonis ``.dat`` file."""
+    k = next(i for i, ln in enumerate(raw) if ln.strip() == "[DATA]")
+    meta = {}
+    for ln in raw[:k]:
+        if "\t" in ln:
+            key, _, value = ln.partition("\t")
+            if key.strip():
+                meta[key.strip()] = value.strip().rstrip("\t").strip()
+    body = [(i + 1, ln) for i, ln in enumerate(raw) if i > k and ln.strip()]
+    if not body:
+        raise SpectrumFileError(f"{path} line {k + 1}: the [DATA] section has no column names")
+    hline, hl = body[0]
+    header = tuple(c.strip() for c in hl.rstrip("\n").split("\t") if c.strip())
+    rows = [(i, _split(ln, "\t", path, i)) for i, ln in body[1:]]
+    return header, hline, rows, meta
+
+
+def _text_table(path, raw, decimal_comma, notes):
+    lines = [(i + 1, ln) for i, ln in enumerate(raw) if ln.strip() and not ln.lstrip().startswith(_COMMENT)]
+    if not lines:
+        raise SpectrumFileError(f"{path}: the file has no data lines")
+    # the first data line: split every line by whitespace-insensitive probing of the candidates
+    probe = [ln for _, ln in lines[:400]]
+    first = None
+    for j, ln in enumerate(probe):
+        d = _detect_delimiter([ln], decimal_comma)
+        if _is_data(_split(ln, d, path, lines[j][0]), decimal_comma):
+            first = j
+            break
+    if first is None:
+        raise SpectrumFileError(f"{path}: no numeric data line found (is this a spectrum file?"
+                                + ("" if decimal_comma else " With decimal commas use --decimal-comma.") + ")")
+    delim = _detect_delimiter([ln for _, ln in lines[first:first + 5]], decimal_comma)
+    n0 = len(_split(lines[first][1], delim, path, lines[first][0]))
+    header, hline = None, None
+    if first > 0:
+        hl_no, hl = lines[first - 1]
+        cells = _split(hl, delim, path, hl_no)
+        if delim is None and len(cells) != n0:
+            cells = _merge_bracket_tokens(cells)
+        if len(cells) >= n0:          # names for every data column (and maybe more)
+            header, hline = tuple(c.strip().strip('"').strip("'") for c in cells), hl_no
+            pre = lines[:first - 1]
+        else:
+            pre = lines[:first]
+        if pre:
+            notes.append(f"skipped {len(pre)} preamble line(s) before the "
+                         f"{'header' if header else 'data'} (lines {pre[0][0]}-{pre[-1][0]})")
+    rows = [(i, _split(ln, delim, path, i)) for i, ln in lines[first:]]
+    return header, hline, rows, delim
+
+
+# ------------------------------------------------------------------ checks of the bias sequence
+def _check_order(b, lines, unit, scale, path):
+    """Count the reversals of the bias; refuse those that are neither sweeps nor jitter.
+
+    A reversal (turning point) is accepted when it lies at an end of the bias
+    range (within 1.5 median steps: an up/down sweep or a repeated ramp), or
+    when the run before or after it spans at most 1.5 median steps (jitter of
+    a measured bias). Anything else is a stray line.
+    """
+    d = np.diff(b)
+    nz = np.nonzero(d)[0]
+    if nz.size < 2:
+        return 0
+    step = float(np.median(np.abs(d[nz])))
+    lo, hi = float(b.min()), float(b.max())
+    tol = 1.5 * step
+    sgn = np.sign(d[nz])
+    turns = [int(nz[j]) for j in range(1, nz.size) if sgn[j] != sgn[j - 1]]   # b[t] is a turning point
+    if not turns:
+        return 0
+    edges = [0, *turns, b.size - 1]
+    amp = [abs(b[edges[r + 1]] - b[edges[r]]) for r in range(len(edges) - 1)]
+    for i, t in enumerate(turns):
+        rising_before = b[t] > b[edges[i]]
+        at_end = (rising_before and b[t] >= hi - tol) or (not rising_before and b[t] <= lo + tol)
+        if not (at_end or amp[i] <= tol or amp[i + 1] <= tol):
+            k = t
+            raise SpectrumFileError(
+                f"{path} line {lines[k + 1]}: bias is not monotonic ({b[k + 1] / scale:g} after "
+                f"{b[k] / scale:g} {unit} on line {lines[k]}) and the reversal is not at an end of the bias "
+                f"range (a sweep) nor jitter of about a bias step; up/down sweeps and repeats are averaged, "
+                f"stray lines are not: check the file")
+    return len(turns)
+
+
+def _key_column_hint(header, rows, ib, ig, path):
+    """A column taking a few values while the bias repeats: a long-format file needing --select."""
+    n = len(rows)
+    for j, name in enumerate(header):
+        if j in (ib, ig):
+            continue
+        vals = [r[j].strip() if j < len(r) else "" for _, r in rows]
+        distinct = list(dict.fromkeys(vals))
+        if 2 <= len(distinct) <= max(2, n // 5):
+            shown = ", ".join(distinct[:6]) + (", ..." if len(distinct) > 6 else "")
+            raise SpectrumFileError(
+                f"{path}: the bias repeats and column {name!r} takes {len(distinct)} values ({shown}): a "
+                f"long-format file with one spectrum per value; choose one with --select '{name}={distinct[0]}' "
+                f"(select={{{name!r}: {distinct[0]!r}}}), or '{name}=*' to average them all")
+
+
+def _apply_select(header, hline, rows, select, decimal_comma, path):
+    keep = rows
+    for col, want in select.items():
+        j = _column_index(header, col, "--select", path, hline)
+        if want == "*":
+            continue
+        wnum = _is_number(want, decimal_comma)
+        out = []
+        for lineno, r in keep:
+            c = r[j].strip() if j < len(r) else ""
+            if wnum and _is_number(c, decimal_comma):
+                hit = math.isclose(_number(c, decimal_comma), _number(want, decimal_comma), rel_tol=1e-9,
+                                   abs_tol=1e-12)
+            else:
+                hit = c.casefold() == want.strip().casefold()
+            if hit:
+                out.append((lineno, r))
+        if not out:
+            present = list(dict.fromkeys(r[j].strip() for _, r in keep if j < len(r)))
+            raise SpectrumFileError(f"{path}: --select {col}={want}: no line has {header[j]!r} = {want!r} "
+                                    f"(values present: {', '.join(present[:10])}{', ...' if len(present) > 10 else ''})")
+        keep = out
+    return keep
+
+
+def _check_select(select):
+    if select is None:
+        return None
+    if not isinstance(select, dict):
+        raise TypeError(f"select must be a dict {{column: value}} (--select COLUMN=VALUE), got {type(select).__name__}")
+    out = {}
+    for k, v in select.items():
+        if not isinstance(k, (str, int)) or isinstance(k, bool):
+            raise TypeError(f"select: column must be a name or a 1-based number, got {k!r}")
+        if isinstance(v, bool) or not isinstance(v, (str, int, float)):
+            raise TypeError(f"select: value for {k!r} must be a str or a number, got {type(v).__name__}")
+        out[str(k)] = str(v)
+    if not out:
+        raise ValueError("select must name at least one column (--select COLUMN=VALUE)")
+    return out
 
 
 def _check_column(name, spec):
@@ -133,42 +454,60 @@ def _check_column(name, spec):
     return check.integer(name, spec, 1)
 
 
-def read_spectrum(path, bias_column=None, didv_column=None, bias_unit=None, min_points=_MIN_POINTS):
-    r"""Read and check a spectrum file (format in the module docstring).
+# ------------------------------------------------------------------ the reader
+def read_spectrum(path, bias_column=None, didv_column=None, bias_unit=None, min_points=_MIN_POINTS, *,
+                  decimal_comma=False, select=None):
+    r"""Read and check a spectrum file (formats in the module docstring).
 
     Parameters
     ----------
     path : str or os.PathLike
-        The text file.
+        The text file (delimited text, or a Nanonis ``.dat`` with a ``[DATA]`` section).
     bias_column, didv_column : str or int, optional
         Column name (as in the header) or 1-based number; default: detected
         from the header, else columns 1 and 2.
-    bias_unit : {"mV", "V", "uV"}, optional
-        Unit of the bias column; default: from the header, else mV.
+    bias_unit : {"mV", "V", "uV", "µV"}, optional
+        Unit of the bias column (overrides the header); default: from the
+        header, else mV (refused when max|bias| < :data:`MIN_PLAUSIBLE_MV`).
     min_points : int, optional
-        Fewest data points accepted (>= 2).
+        Fewest distinct bias points accepted (>= 2).
+    decimal_comma : bool, optional
+        Numbers use a decimal comma ("1,25"); cells are then separated by
+        tabs, semicolons or whitespace.
+    select : dict, optional
+        ``{column: value}`` (name or 1-based number -> value, compared as
+        numbers when both are numbers): keep only the lines of a long-format
+        file with these values; the value ``"*"`` keeps all (averaged).
 
     Returns
     -------
     Spectrum
-        Bias in mV (increasing) and dI/dV.
+        Bias in mV (increasing, repeats averaged), dI/dV and what was done.
 
     Raises
     ------
     SpectrumFileError
         If the file is missing, not text, or has a malformed, non-numeric,
-        non-finite, repeated or non-monotonic line (the message names the line).
+        non-finite or out-of-order line (the message names the line), an
+        ambiguous column, or a unit-less bias too small for mV.
     TypeError
         If an argument has the wrong type.
+    ValueError
+        If ``min_points`` < 2 or ``select`` is empty.
 
     Examples
     --------
     >>> import tempfile, pathlib
-    >>> f = pathlib.Path(tempfile.mkdtemp()) / "s.csv"
-    >>> _ = f.write_text("V [V],G\n" + "\n".join(f"{0.03 - x / 1e3:.3f},1.0" for x in range(30)))
-    >>> s = read_spectrum(f)                    # volts, decreasing: read as mV, increasing
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "s.csv").write_text("Bias/V,G\n" + "\n".join(f"{0.03 - x / 1e3:.3f},1.0" for x in range(30)))
+    >>> s = read_spectrum(d / "s.csv")                    # volts, decreasing: read as mV, increasing
     >>> s.bias_mV[[0, -1]].round(6).tolist(), s.bias_unit, s.bias_unit_source
     ([1.0, 30.0], 'V', 'header')
+    >>> up = [f"{x};{1 + x / 100:.2f}".replace(".", ",") for x in range(-25, 26)]
+    >>> _ = (d / "updown.txt").write_text("bias (mV);dI/dV\n" + "\n".join(up + up[::-1]))
+    >>> s = read_spectrum(d / "updown.txt", decimal_comma=True)   # an up and a down sweep
+    >>> s.bias_mV.size, s.merged_points, int(s.counts.max())
+    (51, 51, 2)
     """
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"path must be a str or os.PathLike, got {type(path).__name__}")
@@ -176,83 +515,93 @@ def read_spectrum(path, bias_column=None, didv_column=None, bias_unit=None, min_
     didv_column = _check_column("didv_column", didv_column)
     if bias_unit is not None and not isinstance(bias_unit, str):
         raise TypeError(f"bias_unit must be a str such as 'mV', got {type(bias_unit).__name__}")
+    if bias_unit is not None and bias_unit.lower() not in BIAS_UNITS:
+        raise SpectrumFileError(f"bias_unit (--bias-unit) must be one of mV, V, uV, µV; got {bias_unit!r}")
     min_points = check.integer("min_points", min_points, 2)
+    decimal_comma = check.boolean("decimal_comma", decimal_comma)
+    select = _check_select(select)
     if not os.path.isfile(path):
         raise SpectrumFileError(f"{path}: no such file")
-    try:
-        with open(path, encoding="utf-8-sig") as fh:
-            raw = fh.read().splitlines()
-    except UnicodeDecodeError as exc:
-        raise SpectrumFileError(f"{path}: not a text file ({exc})") from None
-    rows = [(i + 1, ln) for i, ln in enumerate(raw) if ln.strip() and not ln.lstrip().startswith("#")]
-    if not rows:
-        raise SpectrumFileError(f"{path}: the file has no data lines")
-    first = rows[0][1]
-    delim = next((d for d in (",", ";", "\t") if d in first), None)
-    cells0 = _split(first, delim)
-    header = None
-    if not all(_is_number(c) for c in cells0 if c != ""):
-        header = tuple(c.strip().strip('"').strip("'") for c in cells0)
-        hline = rows[0][0]
-        rows = rows[1:]
-    ib = _pick_column(header, bias_column, [r"bias", r"volt", r"^\s*[vu]\b", r"^\s*[vu]\s*[\(\[_]"],
-                      0, "bias", path)
-    ig = _pick_column(header, didv_column, [r"di\s*/\s*dv", r"didv", r"cond", r"^\s*g\b", r"^\s*g\s*[\(\[_]"],
-                      1, "didv", path)
+    raw, enc_note = _read_lines(path)
+    notes = [enc_note] if enc_note else []
+    meta = {}
+    if any(ln.strip() == "[DATA]" for ln in raw):
+        fmt = "nanonis"
+        header, hline, rows, meta = _nanonis_table(path, raw)
+        delim = "\t"
+    else:
+        fmt = "table"
+        header, hline, rows, delim = _text_table(path, raw, decimal_comma, notes)
+    ib = _pick_bias(header, bias_column, path, hline)
+    ig = _pick_didv(header, didv_column, ib, path, hline)
     if ib == ig:
         raise SpectrumFileError(f"{path}: the bias and dI/dV columns are the same (column {ib + 1})")
     if header is not None and max(ib, ig) >= len(header):
         raise SpectrumFileError(f"{path} line {hline}: the header has {len(header)} columns, "
                                 f"need column {max(ib, ig) + 1}")
+    ibwd = _bwd_partner(header, ig) if (header and didv_column is None) else None
+    if select is not None:
+        if header is None:
+            raise SpectrumFileError(f"{path}: --select needs a header line naming the columns")
+        rows = _apply_select(header, hline, rows, select, decimal_comma, path)
+        notes.append("selected the lines with " + ", ".join(f"{k} = {v}" if v != "*" else f"any {k} (averaged)"
+                                                            for k, v in select.items()))
+
     unit_src = "--bias-unit"
     if bias_unit is None:
         bias_unit = _unit_from_name(header[ib]) if header else None
         unit_src = "header" if bias_unit else "default (no unit found; assumed mV)"
         bias_unit = bias_unit or "mV"
-    if bias_unit.lower() not in BIAS_UNITS:
-        raise SpectrumFileError(f"bias unit must be one of mV, V, uV; got {bias_unit!r}")
     scale = BIAS_UNITS[bias_unit.lower()]
     names = (header[ib] if header else f"column {ib + 1}", header[ig] if header else f"column {ig + 1}")
-    b, g, lines = [], [], []
-    need = max(ib, ig) + 1
-    for lineno, ln in rows:
-        cells = _split(ln, delim)
+    cols = [(ib, names[0]), (ig, names[1])] + ([(ibwd, header[ibwd])] if ibwd is not None else [])
+    need = max(c for c, _ in cols) + 1
+    vals = np.empty((len(rows), len(cols)))
+    lines = []
+    for r, (lineno, cells) in enumerate(rows):
         if len(cells) < need:
             raise SpectrumFileError(f"{path} line {lineno}: expected at least {need} columns, "
-                                    f"found {len(cells)}: {ln.strip()!r}")
-        vals = []
-        for k, nm in ((ib, names[0]), (ig, names[1])):
-            c = cells[k].strip().strip('"')
+                                    f"found {len(cells)}: {' '.join(cells)!r}")
+        for q, (k, nm) in enumerate(cols):
+            c = cells[k].strip()
             try:
-                v = float(c)
+                v = _number(c, decimal_comma)
             except ValueError:
+                hint = ("; the file seems to use decimal commas: use --decimal-comma"
+                        if not decimal_comma and _DECIMAL_COMMA_CELL.match(c) else "")
                 raise SpectrumFileError(f"{path} line {lineno}, column {k + 1} ({nm}): "
-                                        f"cannot read {c!r} as a number") from None
+                                        f"cannot read {c!r} as a number{hint}") from None
             if not math.isfinite(v):
-                raise SpectrumFileError(f"{path} line {lineno}, column {k + 1} ({nm}): "
-                                        f"value {c!r} is not finite")
-            vals.append(v)
-        b.append(vals[0] * scale)
-        g.append(vals[1])
+                raise SpectrumFileError(f"{path} line {lineno}, column {k + 1} ({nm}): value {c!r} is not finite")
+            vals[r, q] = v
         lines.append(lineno)
-    if len(b) < min_points:
-        raise SpectrumFileError(f"{path}: only {len(b)} data points, need at least {min_points}")
-    b = np.array(b)
-    g = np.array(g)
-    d = np.diff(b)
-    for k in range(d.size):
-        if d[k] == 0:
-            raise SpectrumFileError(f"{path} line {lines[k + 1]}: bias {b[k + 1] / scale:g} {bias_unit} "
-                                    f"repeats the value of line {lines[k]} (duplicated bias)")
-    sgn = np.sign(d[0])
-    bad = np.nonzero(np.sign(d) != sgn)[0]
-    if bad.size:
-        k = bad[0]
-        raise SpectrumFileError(
-            f"{path} line {lines[k + 1]}: bias is not monotonic ({b[k + 1] / scale:g} after "
-            f"{b[k] / scale:g} {bias_unit} on line {lines[k]}); split up/down sweeps into separate files")
-    if sgn < 0:
-        b, g = b[::-1], g[::-1]
-    return Spectrum(b, g, header, bias_unit, unit_src, names, delim or "whitespace", str(path))
-
-
+    b = vals[:, 0] * scale
+    if b.size and np.unique(b).size < b.size and select is None and header is not None and fmt == "table":
+        _key_column_hint(header, rows, ib, ig, path)
+    reversals = _check_order(b, lines, bias_unit, scale, path)
+    g = vals[:, 1]
+    if ibwd is not None:
+        b = np.concatenate([b, b])
+        g = np.concatenate([g, vals[:, 2]])
+        notes.append(f"averaged the backward sweep {header[ibwd]!r} with {names[1]!r}")
+    n_raw = int(b.size)
+    if reversals:
+        notes.append(f"the bias reverses direction {reversals} time(s) (sweeps): points sorted by bias")
+    bias, inv, counts = np.unique(b, return_inverse=True, return_counts=True)
+    didv = np.bincount(inv, weights=g, minlength=bias.size) / counts
+    merged = n_raw - int(bias.size)
+    if merged:
+        notes.append(f"merged {merged} repeated reading(s): {n_raw} readings at {bias.size} distinct bias values "
+                     f"(up to {counts.max()} per bias, averaged)")
+    if bias.size < min_points:
+        raise SpectrumFileError(f"{path}: only {bias.size} data points, need at least {min_points}")
+    if unit_src.startswith("default"):
+        span = float(np.max(np.abs(bias)))
+        if span < MIN_PLAUSIBLE_MV:
+            raise SpectrumFileError(
+                f"{path}: the bias column {names[0]!r} has no unit and spans only ±{span:g}; read as mV that "
+                f"is too small for a gap spectrum (below ±{MIN_PLAUSIBLE_MV:g} mV): it is probably in volts, "
+                f"use --bias-unit V (bias_unit='V'), or --bias-unit mV if it really is in mV")
+    return Spectrum(bias, didv, header, bias_unit, unit_src, names, "whitespace" if delim is None else delim,
+                    str(path), counts=counts, n_raw_points=n_raw, merged_points=merged, notes=tuple(notes),
+                    select=select, format=fmt, metadata=meta)

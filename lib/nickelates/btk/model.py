@@ -50,10 +50,49 @@ Numerics
   is ~5e-2, 2e-4 and 6e-7 for p = 1, 2, 3 (default 3; checked in the tests
   against a refined grid).
 
+* Gamma = 0 at T > 0: G(E) has square-root branch points (and, towards the
+  tunnel limit, the inverse square root of the BCS density of states) at
+  E = Delta, so the uniform trapezoid grid would err by 1e-2. Instead the
+  convolution uses Gauss-Legendre panels (8 nodes, width <= 2 k_B T) with the
+  gap edges as breakpoints and E = Delta +- u^2 on the panels next to them
+  (32 nodes), where G is analytic in u. Measured against adaptive quadrature
+  (tests): below 1e-6 for s-wave at 3 K for Z = 0 ... 3, the Dynes model and P = 0.6;
+  for d-wave the angular quadrature's ~1e-3 (above) dominates.
+
+Spin polarization (Mazin; Strijkers et al.)
+--------------------------------------------
+G = (1 - P) G_unpolarized + P G_polarized. In the fully polarized channel the
+Andreev hole is evanescent, a e^{k_F x} on the normal side (x < 0). Matching
+at the delta barrier (continuity, derivative jump 2 k_F Z psi) with
+electron-like (1, gamma_+) and hole-like (gamma_-, 1) quasiparticles in S gives
+with p = gamma_+ gamma_- exp(i phi_d), Z_theta = Z / cos(theta):
+
+    tau_N sigma_p = 1 - |b_p|^2
+                  = (1 + 2 Z_theta + 2 Z_theta^2)(1 - |p|^2) / |1 + (1 - p) Z_theta (1 + Z_theta + i Z_theta)|^2.
+
+No Andreev current; zero below the gap at Gamma = 0 for every Z; Mazin's
+4 E s / (E + s)^2 (s = sqrt(E^2 - Delta^2)) at Z = 0; tau_N at p = 0; the
+density of states times tau_N for Z -> infinity (tests solve the 4 x 4
+matching equations numerically).
+
+Tunnel model (``model="dynes"``)
+--------------------------------
+The Z -> infinity limit of the Tanaka-Kashiwaya formula: sigma_S ->
+(1 - |p|^2) / |1 - p|^2, averaged with tau_N ~ cos^2 theta; for s-wave exactly
+the Dynes DOS Re[(E + i Gamma) / sqrt((E + i Gamma)^2 - Delta^2)].
+
+Series resistance and bias offset
+---------------------------------
+With r = R_s / R_N the measured bias is V - V0 = V_j + I R_s, and
+G(V) = (1 + r) g(V_j) / (1 + r g(V_j)) (normalized to 1 / (R_N + R_s)),
+computed on a junction-voltage grid (step <= 1/8 of the smallest smoothing
+width) with Simpson's cumulative integral for I and cubic splines.
+
 Valid box
 ---------
 0 < delta <= 1e6 meV, 0 <= Z <= 1e6, 0 <= gamma <= 1e6 meV, 0 <= T <= 1e5 K,
-finite real bias; the smearing grid may hold at most 2,000,000 points.
+finite real bias, 0 <= P <= 1, 0 <= R_s / R_N <= 1e3, |V0| <= 1e6 mV; the smearing
+grid may hold at most 2,000,000 points.
 """
 from __future__ import annotations
 
@@ -71,7 +110,7 @@ __all__ = [
     "K_B_MEV_PER_K", "Gap", "intrinsic_conductance", "conductance",
     "conductance_multi", "conductance_reference", "btk_amplitudes", "btk_coefficients",
     "dynes_dos", "energy_grid_step", "smearing_grid", "check_gaps", "DwaveOrientation", "dwave_orientation",
-    "DELTA_MAX", "GAMMA_MAX", "Z_MAX", "T_MAX", "MAX_GRID",
+    "DELTA_MAX", "GAMMA_MAX", "Z_MAX", "T_MAX", "MAX_GRID", "RS_MAX", "MODELS",
     "trajectory_conductance", "smear_thermally",
 ]
 
@@ -84,7 +123,10 @@ Z_MAX = 1e6       #: largest barrier strength accepted (the tunneling limit is r
 T_MAX = 1e5       #: largest temperature accepted (K)
 MAX_GRID = 2_000_000  #: largest thermal-smearing grid (points)
 
+RS_MAX = 1e3      #: largest series (spreading) resistance accepted, in units of the normal-state resistance R_N
 _SYMMETRIES = ("s", "d")
+_MODELS = ("btk", "dynes")
+MODELS = _MODELS  #: the conductance models: "btk" (BTK / Tanaka-Kashiwaya) and "dynes" (tunnel limit)
 _CUTOFF_KT = 40.0          # Fermi window truncated at |E - eV| = 40 k_B T
 _N_S_DEFAULT = 24          # Gauss-Legendre nodes on 0 < u < 1 (s-wave)
 _N_D_DEFAULT = 16          # minimum Gauss-Legendre nodes per panel (d-wave)
@@ -200,12 +242,14 @@ def _leggauss(n):
     return x, w
 
 
-def _nodes_s(Z, n):
-    """Nodes u in (0, 1), weights of du (both halves), transparencies tau_N."""
+def _nodes_s(Z, n, tunnel=False):
+    """Nodes u in (0, 1), weights of du (both halves), transparencies tau_N (cos^2 theta if ``tunnel``)."""
     x, w = _leggauss(n)
     u = 0.5 * (x + 1.0)
     wu = w  # 2 * (1/2): the integrand is even in u, count both halves
     c2 = 1.0 - u * u
+    if tunnel:
+        return c2, wu
     tau = c2 / (c2 + Z * Z) if Z > 0 else np.ones_like(u)
     return tau, wu
 
@@ -221,12 +265,13 @@ def _d_breakpoints(alpha):
     return [0.0] + sorted(pts) + [math.pi / 2]
 
 
-def _nodes_d(delta, Z, alpha, n):
+def _nodes_d(delta, Z, alpha, n, tunnel=False):
     """Half-range theta nodes in (0, pi/2), weights of cos(theta) d theta, tau_N, Delta_+, Delta_-.
 
     Since Delta_+(-theta) = Delta_-(theta) and tau_N is even, the trajectory at
     -theta is the one at theta with the roles of gamma_+ and gamma_- exchanged;
-    the kernel adds both, so only 0 < theta < pi/2 is sampled.
+    the kernel adds both, so only 0 < theta < pi/2 is sampled. With ``tunnel``
+    the shape cos^2 theta of tau_N at Z -> infinity replaces tau_N.
     """
     x, w = _leggauss(n)
     edges = _d_breakpoints(alpha)
@@ -239,7 +284,10 @@ def _nodes_d(delta, Z, alpha, n):
     th = np.concatenate(th)
     c = np.cos(th)
     wt = np.concatenate(wt) * c
-    tau = c * c / (c * c + Z * Z) if Z > 0 else np.ones_like(th)
+    if tunnel:
+        tau = c * c
+    else:
+        tau = c * c / (c * c + Z * Z) if Z > 0 else np.ones_like(th)
     dp = delta * np.cos(2.0 * (th - alpha))
     dm = delta * np.cos(2.0 * (th + alpha))
     return tau, wt, dp, dm
@@ -253,40 +301,53 @@ def _auto_n_d(delta, gamma):
     return max(_N_D_DEFAULT, math.ceil(width / gamma))
 
 
-def _gap_nodes(gap: Gap, angle_resolved: bool, n_angles):
-    """(kind, tau, weights, dplus, dminus) for the kernels."""
+def _gap_nodes(gap: Gap, angle_resolved: bool, n_angles, tunnel=False):
+    """(kind, tau, weights, dplus, dminus) for the kernels (tau = cos^2 theta shape if ``tunnel``)."""
     if not angle_resolved:
-        tau = np.array([1.0 / (1.0 + gap.Z ** 2)])
+        tau = np.array([1.0 if tunnel else 1.0 / (1.0 + gap.Z ** 2)])
         w = np.array([1.0])
         if gap.symmetry == "s":
             return "s", tau, w, None, None
         d0 = gap.delta * math.cos(2.0 * gap.alpha)
         return "a", tau, w, np.array([d0]), np.array([d0])
     if gap.symmetry == "s":
-        tau, w = _nodes_s(gap.Z, n_angles or _N_S_DEFAULT)
+        tau, w = _nodes_s(gap.Z, n_angles or _N_S_DEFAULT, tunnel)
         return "s", tau, w, None, None
     n = n_angles or _auto_n_d(gap.delta, gap.gamma)
-    tau, w, dp, dm = _nodes_d(gap.delta, gap.Z, gap.alpha, n)
+    tau, w, dp, dm = _nodes_d(gap.delta, gap.Z, gap.alpha, n, tunnel)
     return "a2", tau, w, dp, dm
 
 
-def _g_one(energy, gap: Gap, angle_resolved=True, n_angles=None):
+def _g_one(energy, gap: Gap, angle_resolved=True, n_angles=None, polarization=0.0, model="btk"):
     """Intrinsic G(|E|) of one gap with the numba kernels (energies >= 0, meV)."""
-    kind, tau, w, dp, dm = _gap_nodes(gap, angle_resolved, n_angles)
     e = np.ascontiguousarray(energy, dtype=float)
+    if model == "dynes":
+        if gap.symmetry == "s":
+            return kernels.dos_swave(e, gap.delta, gap.gamma)
+        kind, shape, w, dp, dm = _gap_nodes(gap, angle_resolved, n_angles, tunnel=True)
+        return kernels.g_tunnel_anisotropic(e, gap.gamma, shape, w, dp, dm)
+    kind, tau, w, dp, dm = _gap_nodes(gap, angle_resolved, n_angles)
+    if polarization > 0.0:
+        if kind == "s":
+            return kernels.g_swave_polarized(e, gap.delta, gap.gamma, tau, w, polarization)
+        return kernels.g_anisotropic_polarized(e, gap.gamma, tau, w, dp, dm, kind == "a2", polarization)
     if kind == "s":
         return kernels.g_swave(e, gap.delta, gap.gamma, tau, w)
     return kernels.g_anisotropic(e, gap.gamma, tau, w, dp, dm, kind == "a2")
 
 
-def _g_one_numpy(energy, gap: Gap, angle_resolved=True, n_angles=None):
-    """Plain-NumPy evaluation of the same formula and nodes (reference)."""
-    kind, tau, w, dp, dm = _gap_nodes(gap, angle_resolved, n_angles)
+def _g_one_numpy(energy, gap: Gap, angle_resolved=True, n_angles=None, polarization=0.0, model="btk"):
+    """Plain-NumPy evaluation of the same formulas and nodes (reference)."""
+    tunnel = model == "dynes"
+    kind, tau, w, dp, dm = _gap_nodes(gap, angle_resolved, n_angles, tunnel)
     check.size_limit("energies x angle nodes of the reference", np.size(energy) * tau.size,
                      _MAX_REFERENCE, "complex entries")
+    z = np.asarray(energy, dtype=float)[:, None] + 1j * gap.gamma
+    if tunnel and kind == "s":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.real(z / (np.sqrt(z - gap.delta) * np.sqrt(z + gap.delta)))[:, 0]
     if kind == "s":
         dp = dm = np.full(tau.shape, gap.delta)
-    z = np.asarray(energy, dtype=float)[:, None] + 1j * gap.gamma
 
     def gam(d):
         d = np.abs(d)[None, :]
@@ -298,9 +359,16 @@ def _g_one_numpy(energy, gap: Gap, angle_resolved=True, n_angles=None):
         gp, gm = gam(dp), gam(dm)
         ph = np.where(dp * dm < 0, -1.0, 1.0)[None, :]
         t = tau[None, :]
+        pm = gp * gm * ph
+        if tunnel:       # tau_N -> 0: (1 - |pm|^2) / |1 - pm|^2 with the weight cos^2 theta
+            return t * np.maximum(1 - np.abs(pm) ** 2, 0.0) / np.abs(1 - pm) ** 2
         num = 1 + t * np.abs(gp) ** 2 + (t - 1) * np.abs(gp * gm) ** 2
-        den = np.abs(1 + (t - 1) * gp * gm * ph) ** 2
-        return t * num / den
+        unpol = t * num / np.abs(1 + (t - 1) * pm) ** 2
+        if polarization == 0.0:
+            return unpol
+        zt = np.sqrt(np.maximum(1 / t - 1, 0.0))
+        pol = (1 + 2 * zt + 2 * zt ** 2) * np.maximum(1 - np.abs(pm) ** 2, 0.0) / np.abs(1 + (1 - pm) * zt * (1 + zt + 1j * zt)) ** 2
+        return (1 - polarization) * unpol + polarization * pol
 
     if kind == "a2":   # half-range nodes: add the mirror trajectory -theta explicitly
         st = 0.5 * (sigma_tau(dp, dm) + sigma_tau(dm, dp))
@@ -322,7 +390,7 @@ def _finite_or_raise(g, what):
 
 @renamed_keywords(energy_mV="energy_meV")
 def intrinsic_conductance(energy_meV, delta, Z, gamma, symmetry="s", alpha=0.0,
-                          angle_resolved=True, *, n_angles=None):
+                          angle_resolved=True, *, n_angles=None, polarization=0.0, model="btk"):
     """Temperature-independent normalized conductance G(E) of one gap.
 
     Parameters
@@ -333,7 +401,7 @@ def intrinsic_conductance(energy_meV, delta, Z, gamma, symmetry="s", alpha=0.0,
     delta : float
         Gap amplitude in meV, in (0, 1e6].
     Z : float
-        Dimensionless barrier strength, in [0, 1e6].
+        Dimensionless barrier strength, in [0, 1e6] (ignored by ``model="dynes"``).
     gamma : float
         Dynes broadening in meV, in [0, 1e6].
     symmetry : {"s", "d"}, optional
@@ -345,6 +413,10 @@ def intrinsic_conductance(energy_meV, delta, Z, gamma, symmetry="s", alpha=0.0,
         incidence only (False; for "s" this is the 1D BTK result (1 + Z^2)(1 + A - B)).
     n_angles : int, optional
         Gauss-Legendre nodes (dimensionless count, 2..4096; see :func:`conductance`).
+    polarization : float, optional
+        Spin polarization P of the normal electrode, in [0, 1] (dimensionless; see :func:`conductance`).
+    model : {"btk", "dynes"}, optional
+        "btk": the BTK / Tanaka-Kashiwaya conductance; "dynes": its tunnel limit Z -> infinity.
 
     Returns
     -------
@@ -362,12 +434,15 @@ def intrinsic_conductance(energy_meV, delta, Z, gamma, symmetry="s", alpha=0.0,
     --------
     >>> intrinsic_conductance([0.0, 0.5], 1.0, 0.0, 0.0)   # perfect Andreev reflection
     array([2., 2.])
+    >>> intrinsic_conductance([0.0, 0.5], 1.0, 0.0, 0.0, polarization=1.0)   # half metal: no Andreev current
+    array([0., 0.])
     """
     e = check.real_array("energy_meV", energy_meV)
     _check_n_angles(n_angles)
     angle_resolved = check.boolean("angle_resolved", angle_resolved)
     gap = Gap(delta, Z, gamma, 1.0, symmetry, alpha)
-    g = _g_one(np.abs(e.ravel()), gap, angle_resolved, n_angles)
+    P, model, _, _ = _validate_extras(polarization, model, 0.0, 0.0, (gap,))
+    g = _g_one(np.abs(e.ravel()), gap, angle_resolved, n_angles, P, model)
     return _finite_or_raise(g, "intrinsic_conductance").reshape(e.shape)
 
 
@@ -598,15 +673,99 @@ def _reference_smear(bias, egrid, h, kt, cutoff, gg):
     return out
 
 
-def _smeared(bias, gaps, T, angle_resolved, n_angles, points_per_width, components, numpy_ref=False):
+_GL_PANEL = 8        # Gauss-Legendre nodes per panel of the gamma = 0 smearing rule
+_GL_EDGE = 32        # nodes of the panels next to a gap edge (E = Delta +- u^2)
+
+
+def _bcs_nodes(emax, kt, deltas, gamma_min):
+    """Quadrature nodes E_n in [0, emax] and weights for the thermal convolution when some gamma = 0.
+
+    The BCS gap edges ``deltas`` are breakpoints; the panel on each side of an
+    edge uses E = Delta +- u^2 (the square-root branch point of G, and the
+    inverse square root of the BCS density of states, become analytic in u);
+    the other panels are at most min(2 kT, smallest positive gamma) wide with
+    8 Gauss-Legendre nodes (the Fermi window is analytic in |Im E| < pi kT).
+    """
+    wmax = 2.0 * kt if gamma_min is None else min(2.0 * kt, gamma_min)
+    sing = sorted({d for d in deltas if 0.0 < d < emax})
+    pts = [0.0] + sing + [emax]
+    xs, ws = _leggauss(_GL_PANEL)
+    xe, we_ = _leggauss(_GL_EDGE)
+    nodes, weights = [], []
+
+    def edge(at, width, side):
+        L = math.sqrt(width)
+        u = 0.5 * L * (xe + 1.0)
+        nodes.append(at + side * u * u)
+        weights.append(0.5 * L * we_ * 2.0 * u)
+
+    for lo, hi in zip(pts[:-1], pts[1:]):
+        sa, sb = lo in sing, hi in sing
+        span = hi - lo
+        if span <= 0.0:
+            continue
+        w_edge = min(wmax, span / 2.0 if (sa and sb) else span)
+        if sa:
+            edge(lo, w_edge, 1.0)
+            lo += w_edge
+        if sb:
+            edge(hi, w_edge, -1.0)
+            hi -= w_edge
+        if hi - lo > 1e-12 * max(span, 1e-300):
+            m_float = (hi - lo) / wmax          # a float: no OverflowError for huge ranges
+            if not m_float <= MAX_GRID // _GL_PANEL:
+                raise ValueError(f"T = {kt / K_B_MEV_PER_K:g} K with gamma = 0 and |bias| up to {emax:g} meV needs "
+                                 f"a smearing grid of {m_float * _GL_PANEL:.3g} nodes (> {MAX_GRID}); raise T or "
+                                 "gamma, lower the bias range, or use T = 0")
+            m = max(int(math.ceil(m_float)), 1)
+            edges = lo + (hi - lo) * np.arange(m + 1) / m
+            mid, half = 0.5 * (edges[1:] + edges[:-1]), 0.5 * (edges[1:] - edges[:-1])
+            nodes.append((mid[:, None] + half[:, None] * xs[None, :]).ravel())
+            weights.append((half[:, None] * ws[None, :]).ravel())
+    return np.ascontiguousarray(np.concatenate(nodes)), np.ascontiguousarray(np.concatenate(weights))
+
+
+def _reference_smear_nodes(bias, nodes, weights, kt, cutoff, gg):
+    """Plain-NumPy version of :func:`nickelates.kernels.btk.thermal_smear_nodes`."""
+    v = np.abs(bias)[:, None]
+    e = nodes[None, :]
+
+    def k(x):
+        ex = np.exp(-x / kt)
+        return np.where(x <= cutoff, ex / (1 + ex) ** 2, 0.0)
+    return (k(np.abs(e - v)) + k(e + v)) @ (weights * gg) / kt
+
+
+def _smeared(bias, gaps, T, angle_resolved, n_angles, points_per_width, components, numpy_ref=False,
+             polarization=0.0, model="btk"):
     """(G, parts or None) at the bias points: weighted sum of the smeared band conductances."""
     vb = np.abs(bias)
-    one = _g_one_numpy if numpy_ref else _g_one
+    base = _g_one_numpy if numpy_ref else _g_one
+
+    def one(e, g):
+        return base(e, g, angle_resolved, n_angles, polarization, model)
+
     if T == 0.0:
-        parts = [one(vb, g, angle_resolved, n_angles) for g in gaps]
+        parts = [one(vb, g) for g in gaps]
+    elif any(g.gamma == 0.0 for g in gaps):     # BCS edges: singularity-aware Gauss-Legendre panels
+        kt = K_B_MEV_PER_K * T
+        cutoff = _CUTOFF_KT * kt
+        pos = [g.gamma for g in gaps if g.gamma > 0]
+        nodes, weights = _bcs_nodes(float(vb.max()) + cutoff, kt, [g.delta for g in gaps if g.gamma == 0],
+                                    min(pos) if pos else None)
+        parts_nodes = [one(nodes, g) for g in gaps]
+
+        def smear(gg):
+            if numpy_ref:
+                return _reference_smear_nodes(bias, nodes, weights, kt, cutoff, gg)
+            return kernels.thermal_smear_nodes(bias, nodes, weights, np.ascontiguousarray(gg), kt, cutoff)
+
+        if not components:
+            return smear(sum(g.weight * p for g, p in zip(gaps, parts_nodes))), None
+        parts = [smear(p) for p in parts_nodes]
     else:
         egrid, h, kt, cutoff = smearing_grid(float(vb.max()), T, [g.gamma for g in gaps], points_per_width)
-        parts_grid = [one(egrid, g, angle_resolved, n_angles) for g in gaps]
+        parts_grid = [one(egrid, g) for g in gaps]
 
         def smear(gg):
             if numpy_ref:
@@ -620,6 +779,46 @@ def _smeared(bias, gaps, T, angle_resolved, n_angles, points_per_width, componen
     return total, parts
 
 
+_RS_MAX_POINTS = 20001   # junction-voltage grid of the series-resistance correction
+
+
+def _series_grid(vmax, gaps, T, bias):
+    """Odd, symmetric junction-voltage grid resolving the smoothing width (series-resistance correction)."""
+    widths = [g.gamma for g in gaps if g.gamma > 0] + ([math.pi * K_B_MEV_PER_K * T] if T > 0 else [])
+    steps = np.diff(np.unique(bias))
+    data_step = float(np.median(steps)) if steps.size else vmax
+    step = min([w / 8.0 for w in widths] + [data_step / 2.0, vmax / 100.0])
+    half = min(int(math.ceil(vmax / step)), (_RS_MAX_POINTS - 1) // 2)
+    return np.linspace(-vmax, vmax, 2 * max(half, 50) + 1)
+
+
+def _measured(bias, gaps, T, angle_resolved, n_angles, ppw, components, numpy_ref, polarization, model,
+              series_resistance, bias_offset):
+    """G at the measured bias: offset V0, then the series (spreading) resistance r = R_s / R_N.
+
+    The junction sees V_j with V - V0 = V_j + I R_s, I R_N = int_0^{V_j} g dV (g = the junction's
+    normalized conductance), so dI/dV = g / (R_N (1 + r g)); normalized to the measured normal
+    state 1 / (R_N + R_s) this is G = (1 + r) g / (1 + r g), taken at V_j(V).
+    """
+    v = bias - bias_offset if bias_offset else bias
+    if series_resistance == 0.0:
+        return _smeared(v, gaps, T, angle_resolved, n_angles, ppw, components, numpy_ref, polarization, model)
+    from scipy.integrate import cumulative_simpson
+    from scipy.interpolate import CubicSpline
+
+    r = series_resistance
+    vj = _series_grid(max(float(np.max(np.abs(v))), 1e-9), gaps, T, v)
+    g, parts = _smeared(vj, gaps, T, angle_resolved, n_angles, ppw, components, numpy_ref, polarization, model)
+    current = cumulative_simpson(g, x=vj, initial=0.0)
+    current -= current[vj.size // 2]                      # I(0) = 0 (vj[mid] = 0)
+    vt = vj + r * current                                  # measured (offset-corrected) bias of each V_j
+    vj_at = CubicSpline(vt, vj)(v)                         # junction voltage at the data
+    G = (1.0 + r) * CubicSpline(vj, g)(vj_at) / (1.0 + r * CubicSpline(vj, g)(vj_at))
+    if parts is not None:
+        parts = [CubicSpline(vj, p)(vj_at) for p in parts]
+    return G, parts
+
+
 def _validate_common(bias_mV, T, angle_resolved, points_per_width, n_angles):
     b = check.real_array("bias_mV", bias_mV)
     T = check.nonnegative("T", T, T_MAX)
@@ -629,8 +828,20 @@ def _validate_common(bias_mV, T, angle_resolved, points_per_width, n_angles):
     return np.ascontiguousarray(b.ravel()), b.shape, T, angle_resolved, ppw
 
 
+def _validate_extras(polarization, model, series_resistance, bias_offset, gaps=()):
+    P = check.in_range("polarization", polarization, 0.0, 1.0)
+    model = check.choice("model", model, _MODELS)
+    rs = check.nonnegative("series_resistance", series_resistance, RS_MAX)
+    v0 = check.in_range("bias_offset", bias_offset, -DELTA_MAX, DELTA_MAX)
+    if model == "dynes" and any(g.symmetry == "d" and g.gamma == 0 for g in gaps):
+        raise ValueError("model='dynes' with a d-wave gap needs gamma > 0 meV: at gamma = 0 the zero-energy "
+                         "surface states are a delta function")
+    return P, model, rs, v0
+
+
 def conductance(bias_mV, delta, Z, gamma, T, symmetry="s", alpha=0.0, angle_resolved=True,
-                *, n_angles=None, points_per_width=3.0):
+                *, n_angles=None, points_per_width=3.0, polarization=0.0, model="btk",
+                series_resistance=0.0, bias_offset=0.0):
     """Normalized differential conductance G(V) of a N/S point contact (one gap).
 
     Parameters
@@ -657,6 +868,22 @@ def conductance(bias_mV, delta, Z, gamma, T, symmetry="s", alpha=0.0, angle_reso
         at 256, 256 for gamma = 0).
     points_per_width : float, optional
         Smearing-grid points per min(pi k_B T, gamma) (dimensionless accuracy control, [0.5, 100]).
+    polarization : float, optional
+        Spin polarization P of the normal electrode, in [0, 1] (dimensionless): the current
+        is (1 - P) unpolarized plus P fully polarized (Mazin / Strijkers decomposition; the
+        polarized part has an evanescent Andreev hole and carries no Andreev current).
+        Shared by all bands (it is a property of the normal metal). P = 0 is BTK.
+    model : {"btk", "dynes"}, optional
+        "btk" (default) or "dynes": the tunnel limit Z -> infinity, i.e. the Dynes density
+        of states (angle-averaged surface DOS with weight cos^3 theta for d-wave); Z and
+        ``polarization`` do not enter.
+    series_resistance : float, optional
+        Series (spreading) resistance r = R_s / R_N in units of the junction's normal-state
+        resistance, in [0, 1e3] (dimensionless). The measured bias is V = V_j + I R_s, so
+        G(V) = (1 + r) g(V_j) / (1 + r g(V_j)), normalized to the measured normal state
+        1 / (R_N + R_s); it stretches the spectrum to larger bias.
+    bias_offset : float, optional
+        Bias offset V0 in mV (|V0| <= 1e6): the model is evaluated at V - V0.
 
     Returns
     -------
@@ -676,15 +903,19 @@ def conductance(bias_mV, delta, Z, gamma, T, symmetry="s", alpha=0.0, angle_reso
     >>> G = conductance([-5.0, 0.0, 5.0], 1.5, 0.43, 1.42, 3.0)   # the Nb calibration
     >>> G.round(3)
     array([1.026, 1.05 , 1.026])
+    >>> conductance([0.0, 5.0], 1.5, 0.0, 0.01, 0.0, polarization=0.5).round(3)   # 50 %: (1 - P) 2 + P 0
+    array([1.007, 1.012])
     """
     b, shape, T, angle_resolved, ppw = _validate_common(bias_mV, T, angle_resolved, points_per_width, n_angles)
     gap = Gap(delta, Z, gamma, 1.0, symmetry, alpha)
-    g, _ = _smeared(b, (gap,), T, angle_resolved, n_angles, ppw, False)
+    P, model, rs, v0 = _validate_extras(polarization, model, series_resistance, bias_offset, (gap,))
+    g, _ = _measured(b, (gap,), T, angle_resolved, n_angles, ppw, False, False, P, model, rs, v0)
     return _finite_or_raise(g, "conductance").reshape(shape)
 
 
 def conductance_multi(bias_mV, gaps, T, angle_resolved=True, *, return_components=False,
-                      n_angles=None, points_per_width=3.0):
+                      n_angles=None, points_per_width=3.0, polarization=0.0, model="btk",
+                      series_resistance=0.0, bias_offset=0.0):
     """Multi-band conductance G(V) = sum_i w_i G_i(V) (the paper's G_t, smeared).
 
     The bands add incoherently, so the overall sign of a band's gap
@@ -702,11 +933,29 @@ def conductance_multi(bias_mV, gaps, T, angle_resolved=True, *, return_component
     angle_resolved : bool, optional
         Angle average (True) or normal incidence (False).
     return_components : bool, optional
-        Also return the smeared single-band conductances G_i.
+        Also return the smeared single-band conductances G_i (with a series
+        resistance: the junction's g_i at the junction voltage of each bias,
+        which then do not add up to G).
     n_angles : int, optional
         Gauss-Legendre nodes (dimensionless; see :func:`conductance`).
     points_per_width : float, optional
         Smearing-grid resolution (dimensionless; see :func:`conductance`).
+    polarization : float, optional
+        Spin polarization P of the normal electrode, in [0, 1] (dimensionless): the current
+        is (1 - P) unpolarized plus P fully polarized (Mazin / Strijkers decomposition; the
+        polarized part has an evanescent Andreev hole and carries no Andreev current).
+        Shared by all bands (it is a property of the normal metal). P = 0 is BTK.
+    model : {"btk", "dynes"}, optional
+        "btk" (default) or "dynes": the tunnel limit Z -> infinity, i.e. the Dynes density
+        of states (angle-averaged surface DOS with weight cos^3 theta for d-wave); Z and
+        ``polarization`` do not enter.
+    series_resistance : float, optional
+        Series (spreading) resistance r = R_s / R_N in units of the junction's normal-state
+        resistance, in [0, 1e3] (dimensionless). The measured bias is V = V_j + I R_s, so
+        G(V) = (1 + r) g(V_j) / (1 + r g(V_j)), normalized to the measured normal state
+        1 / (R_N + R_s); it stretches the spectrum to larger bias.
+    bias_offset : float, optional
+        Bias offset V0 in mV (|V0| <= 1e6): the model is evaluated at V - V0.
 
     Returns
     -------
@@ -731,14 +980,16 @@ def conductance_multi(bias_mV, gaps, T, angle_resolved=True, *, return_component
     b, shape, T, angle_resolved, ppw = _validate_common(bias_mV, T, angle_resolved, points_per_width, n_angles)
     gaps = check_gaps(gaps)
     return_components = check.boolean("return_components", return_components)
-    g, parts = _smeared(b, gaps, T, angle_resolved, n_angles, ppw, return_components)
+    P, model, rs, v0 = _validate_extras(polarization, model, series_resistance, bias_offset, gaps)
+    g, parts = _measured(b, gaps, T, angle_resolved, n_angles, ppw, return_components, False, P, model, rs, v0)
     g = _finite_or_raise(g, "conductance_multi").reshape(shape)
     if return_components:
         return g, [p.reshape(shape) for p in parts]
     return g
 
 
-def conductance_reference(bias_mV, gaps, T, angle_resolved=True, *, n_angles=None, points_per_width=3.0):
+def conductance_reference(bias_mV, gaps, T, angle_resolved=True, *, n_angles=None, points_per_width=3.0,
+                          polarization=0.0, model="btk", series_resistance=0.0, bias_offset=0.0):
     """Plain-NumPy evaluation of exactly the discretization of :func:`conductance_multi`.
 
     Vectorized over energies x angle nodes, with the same nodes and smearing
@@ -759,6 +1010,22 @@ def conductance_reference(bias_mV, gaps, T, angle_resolved=True, *, n_angles=Non
         Gauss-Legendre nodes (dimensionless; see :func:`conductance`).
     points_per_width : float, optional
         Smearing-grid resolution (dimensionless; see :func:`conductance`).
+    polarization : float, optional
+        Spin polarization P of the normal electrode, in [0, 1] (dimensionless): the current
+        is (1 - P) unpolarized plus P fully polarized (Mazin / Strijkers decomposition; the
+        polarized part has an evanescent Andreev hole and carries no Andreev current).
+        Shared by all bands (it is a property of the normal metal). P = 0 is BTK.
+    model : {"btk", "dynes"}, optional
+        "btk" (default) or "dynes": the tunnel limit Z -> infinity, i.e. the Dynes density
+        of states (angle-averaged surface DOS with weight cos^3 theta for d-wave); Z and
+        ``polarization`` do not enter.
+    series_resistance : float, optional
+        Series (spreading) resistance r = R_s / R_N in units of the junction's normal-state
+        resistance, in [0, 1e3] (dimensionless). The measured bias is V = V_j + I R_s, so
+        G(V) = (1 + r) g(V_j) / (1 + r g(V_j)), normalized to the measured normal state
+        1 / (R_N + R_s); it stretches the spectrum to larger bias.
+    bias_offset : float, optional
+        Bias offset V0 in mV (|V0| <= 1e6): the model is evaluated at V - V0.
 
     Returns
     -------
@@ -780,7 +1047,8 @@ def conductance_reference(bias_mV, gaps, T, angle_resolved=True, *, n_angles=Non
     """
     b, shape, T, angle_resolved, ppw = _validate_common(bias_mV, T, angle_resolved, points_per_width, n_angles)
     gaps = check_gaps(gaps)
-    g, _ = _smeared(b, gaps, T, angle_resolved, n_angles, ppw, False, numpy_ref=True)
+    P, model, rs, v0 = _validate_extras(polarization, model, series_resistance, bias_offset, gaps)
+    g, _ = _measured(b, gaps, T, angle_resolved, n_angles, ppw, False, True, P, model, rs, v0)
     return _finite_or_raise(g, "conductance_reference").reshape(shape)
 
 

@@ -135,3 +135,146 @@ def thermal_smear(bias, h, g_grid, kt, cutoff):
             acc += g_grid[jj] * kern
         out[i] = acc * h * inv
     return out
+
+
+@njit(cache=True)
+def sigma_polarized(t, pm):
+    """tau_N sigma_p of a fully spin-polarized trajectory (Mazin: evanescent Andreev hole).
+
+    ``t`` is tau_N = 1 / (1 + Z_theta^2) and ``pm`` = gamma_+ gamma_- exp(i phi_d). With
+    x = 1 - pm, the matching at the barrier gives
+
+        1 - |b_p|^2 = (1 + 2 Z + 2 Z^2) (1 - |pm|^2) / |1 + x Z (1 + Z + i Z)|^2,
+
+    written without the cancellation of 1 - |b_p|^2 (derived in nickelates.btk.model).
+    """
+    z = math.sqrt(max(1.0 / t - 1.0, 0.0))
+    x = 1.0 - pm
+    den = 1.0 + x * complex(z + z * z, z * z)
+    apm = pm.real * pm.real + pm.imag * pm.imag
+    return (1.0 + 2.0 * z + 2.0 * z * z) * max(1.0 - apm, 0.0) / (den.real * den.real + den.imag * den.imag)
+
+
+@njit(cache=True)
+def g_swave_polarized(energy, delta, gamma, tau, weight, polarization):
+    """s-wave G(E) of a contact with spin polarization P: (1 - P) G_unpolarized + P G_polarized."""
+    n = energy.shape[0]
+    m = tau.shape[0]
+    norm = normal_state_norm(tau, weight)
+    out = np.empty(n)
+    for i in range(n):
+        g = andreev_gamma(complex(energy[i], gamma), delta)
+        a = g.real * g.real + g.imag * g.imag
+        gg = g * g
+        acc = 0.0
+        for k in range(m):
+            t = tau[k]
+            num = 1.0 + t * a + (t - 1.0) * a * a
+            q = 1.0 + (t - 1.0) * gg
+            unpol = t * num / (q.real * q.real + q.imag * q.imag)
+            acc += weight[k] * ((1.0 - polarization) * unpol + polarization * sigma_polarized(t, gg))
+        out[i] = acc / norm
+    return out
+
+
+@njit(cache=True)
+def g_anisotropic_polarized(energy, gamma, tau, weight, dplus, dminus, mirror, polarization):
+    """:func:`g_anisotropic` with spin polarization P (the polarized part depends on gamma_+ gamma_- only)."""
+    n = energy.shape[0]
+    m = tau.shape[0]
+    norm = normal_state_norm(tau, weight)
+    out = np.empty(n)
+    for i in range(n):
+        z = complex(energy[i], gamma)
+        acc = 0.0
+        for k in range(m):
+            t = tau[k]
+            gp = andreev_gamma(z, abs(dplus[k]))
+            if abs(dminus[k]) == abs(dplus[k]):
+                gm = gp
+            else:
+                gm = andreev_gamma(z, abs(dminus[k]))
+            ap = gp.real * gp.real + gp.imag * gp.imag
+            if mirror:
+                ap = 0.5 * (ap + gm.real * gm.real + gm.imag * gm.imag)
+            pm = gp * gm
+            apm = pm.real * pm.real + pm.imag * pm.imag
+            if dplus[k] * dminus[k] < 0.0:
+                pm = -pm
+            num = 1.0 + t * ap + (t - 1.0) * apm
+            q = 1.0 + (t - 1.0) * pm
+            unpol = t * num / (q.real * q.real + q.imag * q.imag)
+            acc += weight[k] * ((1.0 - polarization) * unpol + polarization * sigma_polarized(t, pm))
+        out[i] = acc / norm
+    return out
+
+
+@njit(cache=True)
+def dos_swave(energy, delta, gamma):
+    """Dynes density of states Re[z / (sqrt(z - Delta) sqrt(z + Delta))], z = E + i Gamma."""
+    n = energy.shape[0]
+    out = np.empty(n)
+    for i in range(n):
+        z = complex(energy[i], gamma)
+        out[i] = (z / (cmath.sqrt(z - delta) * cmath.sqrt(z + delta))).real
+    return out
+
+
+@njit(cache=True)
+def g_tunnel_anisotropic(energy, gamma, shape, weight, dplus, dminus):
+    """Tunnel limit (tau_N -> 0) of the angle-resolved conductance: the surface density of states.
+
+    sigma_S -> (1 - |pm|^2) / |1 - pm|^2 with pm = gamma_+ gamma_- exp(i phi_d), averaged with
+    the weight ``shape`` (cos^2 theta: tau_N ~ cos^2 theta / Z^2) times ``weight``.
+    """
+    n = energy.shape[0]
+    m = shape.shape[0]
+    norm = normal_state_norm(shape, weight)
+    out = np.empty(n)
+    for i in range(n):
+        z = complex(energy[i], gamma)
+        acc = 0.0
+        for k in range(m):
+            gp = andreev_gamma(z, abs(dplus[k]))
+            if abs(dminus[k]) == abs(dplus[k]):
+                gm = gp
+            else:
+                gm = andreev_gamma(z, abs(dminus[k]))
+            pm = gp * gm
+            if dplus[k] * dminus[k] < 0.0:
+                pm = -pm
+            apm = pm.real * pm.real + pm.imag * pm.imag
+            q = 1.0 - pm
+            acc += weight[k] * shape[k] * max(1.0 - apm, 0.0) / (q.real * q.real + q.imag * q.imag)
+        out[i] = acc / norm
+    return out
+
+
+@njit(cache=True)
+def thermal_smear_nodes(bias, nodes, weights, g_nodes, kt, cutoff):
+    """Convolve an even G(E), given at quadrature nodes E_n >= 0 with weights w_n, with -df/dE(E - V).
+
+    G_T(V) = sum_n w_n G(E_n) [k(E_n - V) + k(E_n + V)], k(x) = e^{-|x|/kT} / (kT (1 + e^{-|x|/kT})^2),
+    terms with |x| > cutoff dropped (the fold of the even G onto E >= 0).
+    """
+    n = bias.shape[0]
+    m = nodes.shape[0]
+    out = np.empty(n)
+    inv = 1.0 / kt
+    for i in range(n):
+        v = abs(bias[i])
+        acc = 0.0
+        for j in range(m):
+            e = nodes[j]
+            s = 0.0
+            x = abs(e - v)
+            if x <= cutoff:
+                ex = math.exp(-x * inv)
+                s += ex / ((1.0 + ex) * (1.0 + ex))
+            x = e + v
+            if x <= cutoff:
+                ex = math.exp(-x * inv)
+                s += ex / ((1.0 + ex) * (1.0 + ex))
+            acc += weights[j] * g_nodes[j] * s
+        out[i] = acc * inv
+    return out

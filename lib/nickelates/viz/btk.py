@@ -22,7 +22,7 @@ from .explorer import Explorer
 __all__ = ["plot_classic_btk", "plot_fit", "plot_spectrum", "BTKExplorer", "explorer",
            "SYMMETRY_PAIRS", "figure_nb_calibration", "table3_refits", "figure_table3",
            "figure_gap_temperature", "figure_model_comparison", "figure_table3_correlations",
-           "plot_table3_gaps", "figure_dwave_orientation", "correlation_matrix"]
+           "plot_table3_gaps", "figure_dwave_orientation", "correlation_matrix", "figure_series"]
 
 SYMMETRY_PAIRS = ("s+s", "s+d", "d+s", "d+d")
 """Symmetry pairs offered by the explorer."""
@@ -144,12 +144,15 @@ def plot_fit(result, title=None):
     ax.plot(b, result.data, ".", ms=2, color="0.5", label="data")
     ax.plot(b, result.best_fit, "r", lw=1.5, label=f"fit ({'+'.join(result.symmetry)})")
     for i, (g, c) in enumerate(zip(result.gaps, result.components)):
-        ax.plot(b, c, "--", lw=1, label=f"band {i + 1}: Δ={g.delta:.3g} meV, Z={g.Z:.2f}, "
+        zlab = "" if result.model == "dynes" else f", Z={g.Z:.2f}"
+        ax.plot(b, c, "--", lw=1, label=f"band {i + 1}: Δ={g.delta:.3g} meV{zlab}, "
                                         f"Γ={g.gamma:.2g} meV, w={g.weight:.2f}")
     ax.set_ylabel("normalized dI/dV")
     ax.legend(fontsize=7)
     quality = (f"reduced χ² = {result.redchi:.3g}" if result.sigma is not None else f"rms = {result.rms:.2g}")
-    ax.set_title(title or f"BTK fit, T = {result.T:g} K, {quality}")
+    extra = "".join(f", {k} = {result.values[k]:.3g}" for k in ("P", "Rs", "V0") if k in result.values)
+    name = "Dynes (tunnel) fit" if result.model == "dynes" else "BTK fit"
+    ax.set_title(title or f"{name}, T = {result.T:.3g} K{extra}, {quality}", fontsize=9)
     axr.plot(b, result.data - result.best_fit, ".", ms=2, color="0.3")
     axr.axhline(0, color="r", lw=1)
     axr.set_xlabel("bias (mV)")
@@ -393,6 +396,80 @@ def figure_gap_temperature(fits=None, T_max=75.0, Tc_paper=72.0):
     ax.set_xlabel("T (K)")
     ax.set_ylabel("gap (meV)")
     ax.legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def figure_series(result, offset=None, T_max=None):
+    """All spectra of a temperature series with the joint fit, and Delta(T) (:func:`nickelates.btk.fit_series`).
+
+    Parameters
+    ----------
+    result : nickelates.btk.SeriesFit
+        The joint fit.
+    offset : float, optional
+        Vertical offset between successive spectra (units of G; default 0.06 x the
+        largest span of the normalized data, at least 0.05).
+    T_max : float, optional
+        Largest temperature of the Delta(T) panel in K (default 1.1 Tc).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Left: normalized data (dots) and model (lines) by temperature, offset; right:
+        the gaps at each T with error bars and the BCS-like curves Delta_i(0) tanh(a sqrt(Tc/T - 1)).
+
+    Raises
+    ------
+    TypeError
+        If ``result`` is not a :class:`nickelates.btk.SeriesFit`.
+    ValueError
+        For a negative offset or a non-positive ``T_max``.
+
+    Examples
+    --------
+    >>> T = np.array([3.0, 30.0, 45.0])
+    >>> b = np.linspace(-60, 60, 121)
+    >>> sp = [(b, btk.conductance(b, float(btk.gap_bcs([t], 20.0, 60.0)[0]), 0.5, 5.0, t)) for t in T]
+    >>> fig = figure_series(btk.fit_series(sp, T, n_gaps=1, starts=1))
+    >>> len(fig.axes)
+    2
+    """
+    check.instance("result", result, btk.SeriesFit)
+    T, gaps, errs = result.gaps_vs_temperature()
+    tc = result.values["Tc"]
+    T_max = 1.1 * tc if T_max is None else check.positive("T_max", T_max, btk.T_MAX)
+    if offset is None:
+        span = max(float(np.ptp(f.data)) for f in result.fits)
+        offset = max(0.06 * span, 0.05)
+    else:
+        offset = check.nonnegative("offset", offset)
+    fig, (ax, axd) = plt.subplots(1, 2, figsize=(8, 3.8), gridspec_kw={"width_ratios": [1.3, 1]})
+    order = np.argsort(T)
+    for j, k in enumerate(order):
+        f = result.fits[k]
+        srt = np.argsort(f.bias)
+        ax.plot(f.bias, f.data + j * offset, ".", ms=2, color=f"C{j % 10}")
+        ax.plot(f.bias[srt], f.best_fit[srt] + j * offset, "-", lw=1, color="k")
+        ax.text(f.bias.max(), f.best_fit[srt][-1] + j * offset, f" {T[k]:g} K", fontsize=7, va="center")
+    ax.set_xlabel("bias (mV)")
+    ax.set_ylabel("normalized G (offset)")
+    ax.set_title(f"joint fit, reduced χ² = {result.redchi:.3g}", fontsize=9)
+    Tplot = np.linspace(min(0.5, float(T.min())), T_max, 300)
+    for i in range(result.n_gaps):
+        ax_label = f"Δ{i + 1}"
+        axd.errorbar(T, gaps[:, i], yerr=np.nan_to_num(errs[:, i]), fmt="o", ms=4, color=f"C{i}",
+                     label=f"{ax_label}(T) of the fit")
+        d0, e0 = result.values[f"delta{i + 1}_0"], result.stderr.get(f"delta{i + 1}_0")
+        axd.plot(Tplot, btk.gap_bcs(Tplot, d0, tc, result.a), "-", color=f"C{i}",
+                 label=f"{ax_label}(0) = {d0:.2f}" + (f" ± {e0:.2f}" if e0 else "") + " meV")
+    etc = result.stderr.get("Tc")
+    axd.axvline(tc, color="0.5", ls=":", label=f"Tc = {tc:.1f}" + (f" ± {etc:.1f}" if etc else "") + " K")
+    axd.set_xlabel("T (K)")
+    axd.set_ylabel("gap (meV)")
+    axd.legend(fontsize=7)
+    if not result.determined:
+        axd.set_title("not determined: see problems", fontsize=8, color="C3")
     fig.tight_layout()
     return fig
 
