@@ -21,6 +21,7 @@ SUBCOMMANDS = {
     "fit-btk": "nickelates.cli_btk",
     "fit-btk-series": "nickelates.cli_btk_series",
     "figures": "nickelates.cli_figures",
+    "fit-map": "nickelates.cli_map",
 }
 
 

@@ -1,0 +1,161 @@
+"""``python -m nickelates fit-map``: fit every spectrum of an STM / point-contact grid (gap maps).
+
+Reads a Nanonis grid-spectroscopy ``.3ds`` file (sweep signal = bias, V in
+the file -> mV; the dI/dV channel from --channel, default the lock-in X
+channel) or a NetCDF/HDF5 cube with dims (y, x, bias) in mV, fits each
+spectrum with a thermally smeared Dynes or BTK model on ``dask.distributed``
+(:func:`nickelates.gapmap.fit_map`) and writes the maps as NetCDF:
+``delta1``, ``delta1_stderr``, ... for every parameter (meV), ``redchi``,
+``ok`` and ``reason`` with dims (y, x), coordinates in metres.
+
+Engine
+------
+By default a LocalCluster with one single-threaded worker process per core
+(--workers N to choose); --scheduler tcp://host:8786 uses a running cluster
+(for instance one started by dask-jobqueue). --workers 0 fits in this process.
+
+Robustness
+----------
+A pixel whose fit fails is flagged (ok = False and a reason code), the map
+goes on. Finished chunks are kept in ``MAPS.nc.partial/`` until the map is
+complete: rerun the same command after an interruption to resume. The output
+is written atomically; an existing one is replaced only with --force.
+
+Exit codes
+----------
+0  map written, every pixel ok;
+1  the map could not be written (disk), or the cluster failed;
+2  bad input file or arguments (nothing written);
+3  map written, but some pixels are flagged (the count is printed).
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+__all__ = ["HELP", "DESCRIPTION", "add_arguments", "run", "EXIT_OK", "EXIT_OUTPUT", "EXIT_INPUT", "EXIT_FLAGGED"]
+
+HELP = "fit a grid of spectra (Nanonis .3ds or NetCDF cube) into gap maps, on Dask"
+DESCRIPTION = __doc__.split("\n", 1)[1]
+
+EXIT_OK = 0         #: map written, all pixels ok
+EXIT_OUTPUT = 1     #: output not written / cluster failure
+EXIT_INPUT = 2      #: bad input or arguments
+EXIT_FLAGGED = 3    #: map written, some pixels flagged
+
+_FLAGS = {"temperature": "--temperature", "n_gaps": "--gaps", "workers": "--workers", "model": "--model",
+          "scheduler": "--scheduler", "channel": "--channel"}
+
+
+def add_arguments(p):
+    """Fill an :class:`argparse.ArgumentParser` with the ``fit-map`` flags.
+
+    Parameters
+    ----------
+    p : argparse.ArgumentParser
+        The (sub)parser.
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> import argparse
+    >>> p = argparse.ArgumentParser(); add_arguments(p)
+    >>> a = p.parse_args(["g.3ds", "--temperature", "2", "--out", "m.nc"])
+    >>> a.model, a.gaps, a.workers, a.force
+    ('dynes', 1, None, False)
+    """
+    p.add_argument("grid", metavar="GRID", help="Nanonis .3ds file or NetCDF/HDF5 cube (y, x, bias in mV)")
+    p.add_argument("--model", choices=("dynes", "btk"), default="dynes", help="spectrum model (default dynes)")
+    p.add_argument("--temperature", type=float, required=True, metavar="T", help="temperature in K")
+    p.add_argument("--channel", metavar="NAME", default=None,
+                   help="dI/dV channel (.3ds) or variable (cube); default the lock-in X channel")
+    p.add_argument("--gaps", type=int, default=1, metavar="N", help="number of gaps, 1 or 2 (default 1)")
+    eng = p.add_mutually_exclusive_group()
+    eng.add_argument("--workers", type=int, default=None, metavar="N",
+                     help="worker processes of a local cluster (default one per core; 0 = no Dask)")
+    eng.add_argument("--scheduler", default=None, metavar="ADDRESS", help="address of a running Dask scheduler")
+    p.add_argument("--out", required=True, metavar="MAPS.nc", help="output NetCDF file")
+    p.add_argument("--force", action="store_true", help="replace an existing output")
+    p.add_argument("--rows-per-chunk", type=int, default=2, metavar="R", help="grid rows per task (default 2)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def _flagged(msg):
+    for name, flag in _FLAGS.items():
+        msg = msg.replace(f"{name} must", f"{flag} must")
+    return msg
+
+
+def run(args) -> int:
+    """Run ``fit-map``; return the exit code (0, 1, 2 or 3, see the module docstring).
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Parsed by a parser filled with :func:`add_arguments`.
+
+    Returns
+    -------
+    int
+        The exit code.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> p = argparse.ArgumentParser(); add_arguments(p)
+    >>> run(p.parse_args(["missing.3ds", "--temperature", "2", "--out", "m.nc"]))
+    2
+    """
+    import numpy as np
+
+    from nickelates import gapmap
+    out = Path(args.out)
+    try:
+        if not out.parent.is_dir():
+            raise ValueError(f"--out: folder {out.parent} does not exist")
+        if out.exists() and not args.force:
+            raise ValueError(f"--out: {out} exists; add --force to replace it")
+        if args.temperature is None or not 0.05 < args.temperature <= 300.0:
+            raise ValueError(f"--temperature must lie in (0.05, 300] K, got {args.temperature}")
+        if args.gaps not in (1, 2):
+            raise ValueError(f"--gaps must be 1 or 2, got {args.gaps}")
+        if args.workers is not None and not 0 <= args.workers <= 1024:
+            raise ValueError(f"--workers must lie in 0..1024, got {args.workers}")
+        if not 1 <= args.rows_per_chunk <= 10**6:
+            raise ValueError(f"--rows-per-chunk must be a positive integer, got {args.rows_per_chunk}")
+        grid = gapmap.read_grid(args.grid, args.channel)
+    except (ValueError, TypeError) as exc:
+        print(f"error: {_flagged(str(exc))}", file=sys.stderr)
+        return EXIT_INPUT
+    ny, nx, nb = grid.shape
+    print(f"{args.grid}: {ny} x {nx} spectra, {nb} bias points in [{float(grid.bias.min()):.3g}, "
+          f"{float(grid.bias.max()):.3g}] mV, channel {grid.attrs.get('channel')}")
+    try:
+        maps = gapmap.fit_map(grid, model=args.model, temperature=args.temperature, n_gaps=args.gaps,
+                              workers=args.workers, scheduler=args.scheduler, rows_per_chunk=args.rows_per_chunk,
+                              scratch=out.with_name(out.name + ".partial"), progress=not args.no_progress)
+    except (ValueError, TypeError) as exc:
+        print(f"error: {_flagged(str(exc))}", file=sys.stderr)
+        return EXIT_INPUT
+    except (OSError, RuntimeError, TimeoutError) as exc:
+        print(f"error: the cluster failed ({exc}); finished chunks are kept for a rerun", file=sys.stderr)
+        return EXIT_OUTPUT
+    try:
+        gapmap.write_maps(maps, out, force=args.force)
+    except OSError as exc:
+        print(f"error: cannot write {out}: {exc}", file=sys.stderr)
+        return EXIT_OUTPUT
+    ok = maps["ok"].values
+    good = maps["delta1"].values[ok]
+    print(f"wrote {out}: {int(ok.sum())}/{ok.size} pixels ok, {maps.attrs['spectra_per_second']:.1f} spectra/s")
+    if good.size:
+        print(f"delta1 = {good.mean():.4f} +- {good.std():.4f} meV (mean +- spread over ok pixels), "
+              f"range [{good.min():.4f}, {good.max():.4f}] meV")
+    if not ok.all():
+        codes, counts = np.unique(maps["reason"].values[~ok], return_counts=True)
+        print("flagged pixels: " + ", ".join(f"{gapmap.REASONS[int(c)]} {n}" for c, n in zip(codes, counts)))
+        return EXIT_FLAGGED
+    return EXIT_OK

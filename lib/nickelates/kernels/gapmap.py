@@ -1,0 +1,151 @@
+"""Numba kernels of the gap-map fitter (thermally smeared Dynes / BTK spectra).
+
+Units: energies, gaps and broadenings in meV, bias in mV, ``kt`` in meV. No
+validation here: :mod:`nickelates.gapmap.fit` checks every argument.
+
+Parameter vector layout (``kind`` 0 = Dynes, 1 = BTK; ``ngaps`` 1 or 2)::
+
+    dynes: delta1, gamma1, [delta2, gamma2, weight2], scale
+    btk:   delta1, gamma1, z,  [delta2, gamma2, weight2], scale
+
+The unsmeared conductance is ``(1 - weight2) G1(E) + weight2 G2(E)`` on a
+uniform energy grid; the measured one is ``scale * W @ G`` with ``W`` the
+trapezoid weights of the Fermi window -df/dE(E - V) (``fermi_window``).
+"""
+from __future__ import annotations
+
+import cmath
+import math
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True)
+def fermi_window(bias, egrid, kt):
+    """Trapezoid weights W[i, j] = h * (-df/dE)(E_j - V_i), rows normalised to 1."""
+    nb = bias.shape[0]
+    ne = egrid.shape[0]
+    out = np.empty((nb, ne))
+    for i in range(nb):
+        s = 0.0
+        for j in range(ne):
+            x = (egrid[j] - bias[i]) / (2.0 * kt)
+            if abs(x) > 40.0:
+                w = 0.0
+            else:
+                c = math.cosh(x)
+                w = 1.0 / (c * c)
+            if j == 0 or j == ne - 1:
+                w *= 0.5
+            out[i, j] = w
+            s += w
+        for j in range(ne):
+            out[i, j] /= s
+    return out
+
+
+@njit(cache=True)
+def dynes_one(e, delta, gamma):
+    """Dynes DOS Re[(E + i Gamma) / sqrt((E + i Gamma)^2 - Delta^2)] at one energy."""
+    z = complex(e, gamma)
+    w = cmath.sqrt(z - delta) * cmath.sqrt(z + delta)
+    return (z / w).real
+
+
+@njit(cache=True)
+def btk_one(e, delta, gamma, tau):
+    """Normal-incidence BTK conductance G_NS/G_NN at one energy, Dynes broadened."""
+    z = complex(e, gamma)
+    if delta == 0.0:
+        return 1.0
+    om = cmath.sqrt(z - delta) * cmath.sqrt(z + delta)
+    g = delta / (z + om)
+    a = g.real * g.real + g.imag * g.imag
+    q = 1.0 + (tau - 1.0) * g * g
+    return (1.0 + tau * a + (tau - 1.0) * a * a) / (q.real * q.real + q.imag * q.imag)
+
+
+@njit(cache=True)
+def intrinsic(p, kind, ngaps, egrid, out):
+    """Unsmeared conductance on ``egrid`` for parameters ``p`` (layout in the module docstring)."""
+    ne = egrid.shape[0]
+    d1 = p[0]
+    g1 = p[1]
+    off = 2
+    tau = 1.0
+    if kind == 1:
+        zz = p[2]
+        tau = 1.0 / (1.0 + zz * zz)
+        off = 3
+    w2 = 0.0
+    d2 = 0.0
+    g2 = 1.0
+    if ngaps == 2:
+        d2 = p[off]
+        g2 = p[off + 1]
+        w2 = p[off + 2]
+    for j in range(ne):
+        e = egrid[j]
+        if kind == 0:
+            v = dynes_one(e, d1, g1)
+            if ngaps == 2:
+                v = (1.0 - w2) * v + w2 * dynes_one(e, d2, g2)
+        else:
+            v = btk_one(e, d1, g1, tau)
+            if ngaps == 2:
+                v = (1.0 - w2) * v + w2 * btk_one(e, d2, g2, tau)
+        out[j] = v
+
+
+@njit(cache=True)
+def model(p, kind, ngaps, egrid, window):
+    """Measured conductance scale * W @ G(p) at the bias points (rows of ``window``)."""
+    ne = egrid.shape[0]
+    nb = window.shape[0]
+    g = np.empty(ne)
+    intrinsic(p, kind, ngaps, egrid, g)
+    scale = p[p.shape[0] - 1]
+    out = np.empty(nb)
+    for i in range(nb):
+        s = 0.0
+        for j in range(ne):
+            s += window[i, j] * g[j]
+        out[i] = scale * s
+    return out
+
+
+@njit(cache=True)
+def jacobian(p, kind, ngaps, egrid, window, rel_step):
+    """Central-difference Jacobian d model / d p (nb x np); the scale column is exact."""
+    npar = p.shape[0]
+    nb = window.shape[0]
+    jac = np.empty((nb, npar))
+    base = model(p, kind, ngaps, egrid, window)
+    scale = p[npar - 1]
+    for i in range(nb):
+        jac[i, npar - 1] = base[i] / scale if scale != 0.0 else 0.0
+    q = p.copy()
+    for k in range(npar - 1):
+        h = rel_step * max(abs(p[k]), 1e-3)
+        q[k] = p[k] + h
+        up = model(q, kind, ngaps, egrid, window)
+        q[k] = p[k] - h
+        dn = model(q, kind, ngaps, egrid, window)
+        q[k] = p[k]
+        for i in range(nb):
+            jac[i, k] = (up[i] - dn[i]) / (2.0 * h)
+    return jac
+
+
+def warm():
+    """Compile (or load from the numba cache) every kernel once in this process."""
+    bias = np.linspace(-1.0, 1.0, 5)
+    egrid = np.linspace(-2.0, 2.0, 21)
+    win = fermi_window(bias, egrid, 0.1)
+    for kind, ngaps, p in ((0, 1, [0.5, 0.05, 1.0]), (1, 1, [0.5, 0.05, 1.0, 1.0]),
+                           (0, 2, [0.5, 0.05, 0.8, 0.05, 0.3, 1.0]),
+                           (1, 2, [0.5, 0.05, 1.0, 0.8, 0.05, 0.3, 1.0])):
+        arr = np.asarray(p, dtype=float)
+        model(arr, kind, ngaps, egrid, win)
+        jacobian(arr, kind, ngaps, egrid, win, 1e-6)
