@@ -160,7 +160,7 @@ def test_ed_is_below_dmrg(L, nh, J, t):
 def test_script_small_instance_reproduces_stored_data(tmp_path):
     out = tmp_path / "small.json"
     res = subprocess.run([sys.executable, str(ROOT / "scripts" / "mixd_dmrg.py"), "--small",
-                          "-o", str(out)], capture_output=True, text=True, timeout=300)
+                          "-o", str(out), "--workers", "2"], capture_output=True, text=True, timeout=300)
     assert res.returncode == 0, res.stderr[-2000:]
     new = json.loads(out.read_text())["points"]
     stored = mx.load_data()

@@ -12,6 +12,8 @@ rerun with the same arguments after an interruption fits only what is missing.
 """
 from __future__ import annotations
 
+import contextlib
+
 import hashlib
 import json
 import os
@@ -180,17 +182,13 @@ def fit_map(grid, *, model="dynes", temperature, n_gaps=1, workers=None, schedul
 
 
 def _run_dask(data, bias, starts, rows, todo, settings, done, workers, scheduler, client, clock):
-    from distributed import Client, LocalCluster, as_completed
-    own_cluster = own_client = None
-    try:
+    from distributed import as_completed
+
+    from ..engine import dask_client
+
+    with contextlib.ExitStack() as stack:
         if client is None:
-            if scheduler is not None:
-                client = own_client = Client(scheduler)
-            else:
-                n = workers if workers is not None else (os.cpu_count() or 1)
-                own_cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                           dashboard_address=None)
-                client = own_client = Client(own_cluster)
+            client = stack.enter_context(dask_client(workers=workers, scheduler=scheduler))
         from ._plugin import WarmKernels
         client.register_plugin(WarmKernels(), name=WarmKernels.name)
         bias_f = client.scatter(bias, broadcast=True)
@@ -202,11 +200,6 @@ def _run_dask(data, bias, starts, rows, todo, settings, done, workers, scheduler
         for fut in as_completed(futs):
             done(futs[fut], fut.result())
         clock["end"] = time.perf_counter()
-    finally:
-        if own_client is not None:
-            own_client.close()
-        if own_cluster is not None:
-            own_cluster.close()
 
 
 def _assemble(grid, results, starts, model, temperature, n_gaps):

@@ -1,0 +1,203 @@
+"""The project's one way to run many independent tasks: ``dask.distributed``.
+
+Heavy scans (spectroscopic maps, DMRG and ED scans, parameter maps) outgrow
+one process.  They all go through :func:`dask_client`: a ``LocalCluster`` of
+single-threaded worker processes on this machine by default (one per core),
+or an existing scheduler by address (``tcp://host:8786``; the same code path a
+SLURM cluster started with dask-jobqueue uses).  :func:`map_tasks` runs one
+function over a list of inputs on it, yields results as they finish (so a
+script can write each one at once), and reports failures per task instead of
+stopping.  :func:`add_arguments` gives a script the ``--workers`` /
+``--scheduler`` options.
+
+>>> from nickelates import engine
+>>> sorted(r.value for r in engine.map_tasks(abs, [-2, 1], workers=0))
+[1, 2]
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+from dataclasses import dataclass
+
+from . import _validate as check
+
+__all__ = ["TaskResult", "dask_client", "map_tasks", "add_arguments"]
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    """Outcome of one task of :func:`map_tasks`.
+
+    Attributes
+    ----------
+    index : int
+        Position of the input in the list given to :func:`map_tasks`.
+    item : object
+        The input itself.
+    value : object
+        What the function returned (None if it raised).
+    error : str
+        ``"ExceptionType: message"`` if the function raised, else ``""``.
+
+    Examples
+    --------
+    >>> TaskResult(0, 3, 9, "").ok
+    True
+    """
+
+    index: int
+    item: object
+    value: object
+    error: str
+
+    @property
+    def ok(self) -> bool:
+        """Return True if the task returned a value.
+
+        Returns
+        -------
+        bool
+            ``error == ""``.
+        """
+        return not self.error
+
+
+@contextlib.contextmanager
+def dask_client(workers=None, scheduler=None):
+    """Yield a ``distributed.Client``: a new ``LocalCluster`` or an existing scheduler.
+
+    Parameters
+    ----------
+    workers : int, optional
+        Worker processes of a new ``LocalCluster`` (one thread each), in [1, 256];
+        default one per core.  Ignored with ``scheduler``.
+    scheduler : str, optional
+        Address of a running scheduler (``"tcp://host:8786"``); the cluster is used
+        as it is and left running.
+
+    Yields
+    ------
+    distributed.Client
+        Closed (and the local cluster shut down) on exit.
+
+    Raises
+    ------
+    TypeError
+        If ``scheduler`` is not a string or ``workers`` not an integer.
+    ValueError
+        If ``workers`` is out of range or both are given.
+
+    Examples
+    --------
+    >>> with dask_client(workers=1) as client:          # doctest: +SKIP
+    ...     client.submit(sum, [1, 2]).result()
+    3
+    """
+    from distributed import Client, LocalCluster
+
+    if scheduler is not None:
+        if not isinstance(scheduler, str):
+            raise TypeError(f"scheduler must be an address string, got {type(scheduler).__name__}")
+        if workers is not None:
+            raise ValueError("give either workers (a new local cluster) or scheduler (an existing one), not both")
+        client = Client(scheduler)
+        try:
+            yield client
+        finally:
+            client.close()
+        return
+    n = (os.cpu_count() or 1) if workers is None else check.integer("workers", workers, 1, 256)
+    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None)
+    client = Client(cluster)
+    try:
+        yield client
+    finally:
+        client.close()
+        cluster.close()
+
+
+def _call(func, item):
+    try:
+        return func(item), ""
+    except Exception as exc:  # reported per task, never hidden
+        return None, f"{type(exc).__name__}: {exc}"
+
+
+def map_tasks(func, items, *, workers=None, scheduler=None, client=None):
+    """Run ``func(item)`` for every item; yield :class:`TaskResult` as tasks finish.
+
+    Parameters
+    ----------
+    func : callable
+        A picklable function of one argument (module-level, or defined in a script).
+    items : iterable
+        Inputs, one task each.
+    workers : int, optional
+        ``0``: run in this process, in order (no Dask; for tests and debugging);
+        otherwise the worker processes of a new ``LocalCluster`` (default: one per core).
+    scheduler : str, optional
+        Address of an existing scheduler.
+    client : distributed.Client, optional
+        Use this client as it is.
+
+    Yields
+    ------
+    TaskResult
+        One per item, in the order they finish; a task that raised carries the error
+        and does not stop the others.
+
+    Raises
+    ------
+    TypeError
+        If ``func`` is not callable.
+
+    Examples
+    --------
+    >>> [r.error.split(":")[0] for r in map_tasks(int, ["x"], workers=0)]
+    ['ValueError']
+    """
+    if not callable(func):
+        raise TypeError(f"func must be callable, got {type(func).__name__}")
+    items = list(items)
+    if workers == 0 and scheduler is None and client is None:
+        for i, item in enumerate(items):
+            value, err = _call(func, item)
+            yield TaskResult(i, item, value, err)
+        return
+    from distributed import as_completed
+
+    def run(cl):
+        futs = {cl.submit(_call, func, item, pure=False): i for i, item in enumerate(items)}
+        for fut in as_completed(futs):
+            i = futs[fut]
+            value, err = fut.result()
+            yield TaskResult(i, items[i], value, err)
+
+    if client is not None:
+        yield from run(client)
+        return
+    with dask_client(workers=workers, scheduler=scheduler) as cl:
+        yield from run(cl)
+
+
+def add_arguments(parser) -> None:
+    """Add ``--workers N`` and ``--scheduler ADDRESS`` to an argparse parser.
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+        The script's parser.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> p = argparse.ArgumentParser(); add_arguments(p)
+    >>> p.parse_args(["--workers", "2"]).workers
+    2
+    """
+    g = parser.add_mutually_exclusive_group()
+    g.add_argument("--workers", type=int, default=None,
+                   help="worker processes of a local Dask cluster (default: one per core; 0: no Dask)")
+    g.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="address of an existing Dask scheduler, e.g. tcp://host:8786")

@@ -1,0 +1,53 @@
+"""nickelates.engine: one Dask layer for every heavy scan."""
+from __future__ import annotations
+
+import argparse
+import math
+
+import pytest
+
+from nickelates import engine
+
+
+def _maybe_fail(x):
+    if x < 0:
+        raise ValueError(f"negative input {x}")
+    return math.sqrt(x)
+
+
+def test_in_process_results_and_failures_reported():
+    res = sorted(engine.map_tasks(_maybe_fail, [4.0, -1.0, 9.0], workers=0), key=lambda r: r.index)
+    assert [r.ok for r in res] == [True, False, True]
+    assert res[0].value == 2.0 and res[2].value == 3.0
+    assert res[1].value is None and res[1].error == "ValueError: negative input -1.0"
+
+
+@pytest.mark.slow
+def test_local_cluster_of_two_processes_matches_in_process():
+    items = [float(i) for i in range(-2, 12)]
+    serial = {r.index: (r.value, r.error) for r in engine.map_tasks(_maybe_fail, items, workers=0)}
+    dask = {r.index: (r.value, r.error) for r in engine.map_tasks(_maybe_fail, items, workers=2)}
+    assert dask == serial
+    with engine.dask_client(workers=2) as client:
+        assert len(client.scheduler_info()["workers"]) == 2
+        again = {r.index: r.value for r in engine.map_tasks(_maybe_fail, items, client=client)}
+    assert again == {i: v for i, (v, _) in serial.items()}
+
+
+def test_bad_arguments():
+    with pytest.raises(TypeError, match="func must be callable"):
+        list(engine.map_tasks(3, [1], workers=0))
+    with pytest.raises(ValueError, match="either workers .* or scheduler"):
+        with engine.dask_client(workers=2, scheduler="tcp://127.0.0.1:1"):
+            pass
+    with pytest.raises(TypeError, match="scheduler must be an address string"):
+        with engine.dask_client(scheduler=8786):
+            pass
+    with pytest.raises(ValueError, match="workers must be an integer in"):
+        with engine.dask_client(workers=0):
+            pass
+    p = argparse.ArgumentParser()
+    engine.add_arguments(p)
+    assert p.parse_args(["--scheduler", "tcp://h:1"]).scheduler == "tcp://h:1"
+    with pytest.raises(SystemExit):
+        p.parse_args(["--workers", "2", "--scheduler", "tcp://h:1"])
