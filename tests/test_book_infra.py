@@ -224,3 +224,51 @@ def test_reference_pages_link_only_built_labels(page):
     refs = set(re.findall(r"\{ref\}`(?:[^`<]*<)?([^`>]+)>?`", path.read_text(encoding="utf-8")))
     missing = refs - known
     assert not missing, f"{page}: {{ref}} targets not in _toc.yml's pages: {sorted(missing)}"
+
+
+# ----------------------------------------------------------------------------- API reference
+apiref = _load("api_reference")
+
+
+def test_api_pages_up_to_date():
+    """book/api.md and book/api/*.md are what tools/api_reference.py writes from the docstrings."""
+    assert apiref.main(["--check"]) == 0, "run: python tools/api_reference.py"
+
+
+def _public_names():
+    """(exported name, defining name) of every public function and class, re-exports included."""
+    import importlib
+    import inspect
+
+    out = []
+    for modname in apiref.public_modules():
+        mod = importlib.import_module(modname)
+        for name in getattr(mod, "__all__", None) or []:
+            obj = getattr(mod, name)
+            if (inspect.isclass(obj) or inspect.isfunction(inspect.unwrap(obj))) and \
+                    getattr(obj, "__module__", "").startswith("nickelates"):
+                out.append((f"{modname}.{name}", f"{obj.__module__}.{obj.__name__}"))
+    return out
+
+
+def test_api_page_lists_every_public_name():
+    listed = set()
+    for page in [ROOT / "book" / "api.md", *(ROOT / "book" / "api").glob("*.md")]:
+        text = page.read_text(encoding="utf-8")
+        for m in re.finditer(r"^\.\. auto(?:function|class|data):: (\S+)$", text, flags=re.M):
+            listed.add(m.group(1))
+    names = _public_names()
+    assert len(names) > 250
+    missing = sorted(exported for exported, home in names if exported not in listed and home not in listed)
+    assert not missing, f"public names not on the API pages: {missing}"
+    assert "nickelates.pairing.solve_gap" in listed and "nickelates.btk.fitting.fit" in listed
+
+
+def test_api_docstring_escapes():
+    """|x| and Delta_ in plain-text docstrings must not become reST substitutions or links."""
+    assert apiref.escape_pipes("the |Δ| of ``|x|`` and :math:`|y|`") == r"the \|Δ\| of ``|x|`` and :math:`|y|`"
+    assert apiref.escape_pipes(">>> abs(-1)|2\n3") == ">>> abs(-1)|2\n3"
+    assert apiref.escape_pipes("g+- = gamma(E, |Delta_+-|)") == r"g+- = gamma(E, \|Delta\_+-\|)"
+    assert apiref.escape_pipes("| a | b |") == "| a | b |"
+    lit = apiref.literal_formulas("text:\n\n    sigma = 1\n        / 2\n\nmore\n")
+    assert "::" in lit and lit.endswith("more\n")

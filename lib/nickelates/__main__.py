@@ -22,6 +22,7 @@ SUBCOMMANDS = {
     "fit-btk-series": "nickelates.cli_btk_series",
     "figures": "nickelates.cli_figures",
     "fit-map": "nickelates.cli_map",
+    "course": "nickelates.cli_course",
 }
 
 

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import json
 import time
-from urllib.parse import urlparse
 
 import pytest
 
-from book_helpers import ROOT, html_pages
+from book_helpers import ROOT, html_pages, network as _network
 
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 
@@ -81,42 +80,36 @@ const t0 = Date.now();
 """
 
 SLIDER_STATE = r"""
-const s = arguments[0];
+const s = arguments[0], k = arguments[1];
 const frames = [...s.querySelectorAll('.fs-frame')];
 const vis = frames.filter(f => getComputedStyle(f).display !== 'none');
+const input = s.querySelectorAll('input[type=range]')[k];
+const label = input.parentElement.querySelector('.fs-label') || s.querySelector('.fs-label');
 return {n: frames.length, visible: vis.map(f => +f.dataset.i),
         ok: vis.length === 1 && vis[0].complete && vis[0].naturalWidth > 0,
-        label: (s.querySelector('.fs-label') || {}).textContent,
-        value: s.querySelector('input[type=range]').value};
+        label: (label || {}).textContent, value: input.value};
+"""
+
+#: Markdown that did not render: table rows or separator rows left as text in paragraphs
+RAW_MARKDOWN = r"""
+const root = (document.querySelector('main') || document.body);
+const bad = [];
+for (const e of root.querySelectorAll('p, li, dd, td, th, div.cell_output .output')) {
+  if (e.closest('pre, code, .highlight, script, style, mjx-container')) continue;
+  const clone = e.cloneNode(true);
+  clone.querySelectorAll('pre, code, mjx-container, script, style').forEach(x => x.remove());
+  const text = clone.textContent;
+  // a separator row (| --- |) or a whole row (a line that starts and ends with | around 2+ cells);
+  // prose with absolute values (|Δ| on the sheet ... |b| (d)) does not end with |
+  if (/\|\s*:?-{3,}:?\s*\|/.test(text) || /(^|\n)[ \t]*\|(?:[^|\n]*\|){2,}[ \t]*(\n|$)/.test(text)) {
+    bad.push(text.replace(/\s+/g, ' ').slice(0, 160));
+  }
+}
+return bad;
 """
 
 
-def _network(entries, base: str):
-    """Failed and external requests from Chromium's performance log."""
-    urls, failed, external, foreign = {}, [], [], set()
-    for e in entries:
-        msg = json.loads(e["message"])["message"]
-        method, p = msg.get("method", ""), msg.get("params", {})
-        if method == "Network.requestWillBeSent":
-            url = p["request"]["url"]
-            urls[p["requestId"]] = url
-            if p.get("documentURL", "").startswith("chrome://"):  # the browser's own pages
-                foreign.add(p["requestId"])
-                continue
-            if urlparse(url).scheme in {"http", "https", "ws", "wss"} and not url.startswith(base):
-                external.append(url)
-        elif method == "Network.responseReceived":
-            r = p["response"]
-            if r.get("status", 200) >= 400 and not r["url"].endswith("/favicon.ico"):
-                failed.append(f"{r['status']} {r['url']}")
-        elif method == "Network.loadingFailed" and not p.get("canceled") and p["requestId"] not in foreign:
-            url = urls.get(p["requestId"], "?")
-            if not url.endswith("/favicon.ico"):  # browsers probe it; the book has none
-                failed.append(f"{p.get('errorText')} {url}")
-    return failed, sorted(set(external))
-
-
-def _visit(driver, server: str, page: str) -> dict:
+def _visit(driver, server: str, page: str, book_html=None) -> dict:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import WebDriverWait
@@ -141,17 +134,20 @@ def _visit(driver, server: str, page: str) -> dict:
     driver.save_screenshot(str(shot))
     rec["screenshot"] = str(shot.relative_to(ROOT))
 
+    rec["raw_markdown"] = driver.execute_script(RAW_MARKDOWN)
     sliders = []
     for s in driver.find_elements(By.CSS_SELECTOR, ".frame-slider"):
-        before = driver.execute_script(SLIDER_STATE, s)
-        rng = s.find_element(By.CSS_SELECTOR, "input[type=range]")
-        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", rng)
-        rng.send_keys(Keys.ARROW_RIGHT)  # a keyboard move, as a reader would do it
-        after = driver.execute_script(SLIDER_STATE, s)
-        sliders.append({"before": before, "after": after,
-                        "changed": after["visible"] != before["visible"] and after["label"] != before["label"]
-                        and after["ok"] and before["ok"]})
+        # every range input of the slider (two for a 2D grid of frames)
+        for k, rng in enumerate(s.find_elements(By.CSS_SELECTOR, "input[type=range]")):
+            before = driver.execute_script(SLIDER_STATE, s, k)
+            driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", rng)
+            rng.send_keys(Keys.ARROW_RIGHT)  # a keyboard move, as a reader would do it
+            after = driver.execute_script(SLIDER_STATE, s, k)
+            sliders.append({"input": k, "before": before, "after": after,
+                            "changed": after["visible"] != before["visible"]
+                            and after["label"] != before["label"] and after["ok"] and before["ok"]})
     rec["sliders"] = sliders
+    rec["page_bytes"] = (book_html / page).stat().st_size if book_html else None
 
     console = driver.get_log("browser")
     # browsers probe /favicon.ico on their own; the book has none (not an error of the book)
@@ -172,13 +168,13 @@ def visits(driver, server, book_html):
     driver.get("about:blank")
     driver.get_log("browser"), driver.get_log("performance")
     t0 = time.perf_counter()
-    out = {p: _visit(driver, server, p) for p in pages}
+    out = {p: _visit(driver, server, p, book_html) for p in pages}
     summary = {"pages": len(out), "seconds": round(time.perf_counter() - t0, 1), "visits": out}
     (SCREENSHOTS / "report.json").write_text(json.dumps(summary, indent=1))
     print(f"\nbrowser test: {len(out)} pages in {summary['seconds']} s")
     for p, r in out.items():
         print(f"  {p:40s} {r['seconds']:5.1f} s  math {r['math']['n_mjx']:4d}  img {r['images']['n']:3d}"
-              f"  sliders {len(r['sliders'])}  widgets {r['widgets']['n']}")
+              f"  sliders {len(r['sliders'])}  widgets {r['widgets']['n']}  {r['page_bytes'] / 1e6:5.2f} MB")
     return out
 
 
@@ -218,6 +214,16 @@ def test_embedded_widgets_render(visits):
     assert not _bad(visits, lambda r: r["widgets"]["unrendered"])
 
 
+def test_markdown_rendered(visits):
+    """No Markdown table left as raw text (e.g. an unescaped `|` in a cell broke the table)."""
+    assert not _bad(visits, lambda r: r["raw_markdown"])
+
+
+def test_pages_stay_light(visits):
+    """Every page under 8 MB (frames are embedded PNGs; a 2D grid multiplies them)."""
+    assert not _bad(visits, lambda r: r["page_bytes"] > 8e6 and f"{r['page_bytes'] / 1e6:.1f} MB")
+
+
 def test_frame_sliders_respond(visits):
     n = sum(len(r["sliders"]) for r in visits.values())
     assert n >= 1, "no .frame-slider found in the book"
@@ -241,3 +247,16 @@ def test_search_works_offline(driver, server):
     assert any("01-bands" in h for h in hits), hits
     console = [c for c in driver.get_log("browser") if c["level"] == "SEVERE"]
     assert not console, console
+
+
+def test_raw_markdown_check_catches_a_broken_table(driver):
+    """The check of test_markdown_rendered flags a table left as text (and not a real table or code)."""
+    import urllib.parse
+
+    page = ("<main><p>| κ | |Δβ| on sheet |\n| --- | --- |\n| 0 | 37.0 |</p>"
+            "<table><tr><td>fine</td></tr></table><pre>| a | b |\n| --- | --- |</pre>"
+            "<p>a | b is prose</p><p>|Delta_beta| on the diagonal or |b_beta| (d), eV.\n|x| too</p>"
+            "<p>| 1 | 2 |</p></main>")
+    driver.get("data:text/html;charset=utf-8," + urllib.parse.quote(page))
+    bad = driver.execute_script(RAW_MARKDOWN)
+    assert len(bad) == 2 and "| --- |" in bad[0] and bad[1] == "| 1 | 2 |", bad

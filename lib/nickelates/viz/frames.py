@@ -15,7 +15,7 @@ import uuid
 
 import matplotlib.pyplot as plt
 
-__all__ = ["FrameSlider", "slider_frames"]
+__all__ = ["FrameSlider", "FrameSlider2D", "slider_frames", "slider_frames_2d"]
 
 
 class FrameSlider:
@@ -132,3 +132,132 @@ def slider_frames(render, values, *, label="{}", title="", dpi=72) -> FrameSlide
         raise ValueError("values must contain at least one parameter value")
     images = [_png(render(v), dpi) for v in values]
     return FrameSlider(images, [label.format(v) for v in values], title)
+
+
+class FrameSlider2D:
+    """Two HTML sliders over a 2D grid of pre-rendered frames; displays itself in Jupyter.
+
+    Parameters
+    ----------
+    images : list of list of str
+        Base64-encoded PNG images, ``images[i][j]`` for ``xs[i]``, ``ys[j]``.
+    x_labels, y_labels : list of str
+        Slider labels of the grid's rows and columns.
+    title : str
+        Heading shown above the sliders.
+    x_name, y_name : str
+        Names of the two sliders (their accessible labels).
+
+    Raises
+    ------
+    ValueError
+        If the grid is empty, ragged, or the labels do not match its shape.
+
+    Examples
+    --------
+    >>> fs = FrameSlider2D([["iVBORw0KGgo=", "iVBORw0KGgo="]], ["a = 1"], ["b = 1", "b = 2"], "demo")
+    >>> html = fs._repr_html_()
+    >>> html.count('type="range"'), "frame-slider-2d" in html
+    (2, True)
+    """
+
+    def __init__(self, images, x_labels, y_labels, title: str, x_name: str = "x", y_name: str = "y"):
+        if not images or any(len(row) != len(y_labels) for row in images) or len(images) != len(x_labels) \
+                or not y_labels:
+            raise ValueError(f"images must be a non-empty {len(x_labels)} x {len(y_labels)} grid matching "
+                             f"x_labels and y_labels, got {len(images)} rows")
+        self.images, self.x_labels, self.y_labels = images, list(x_labels), list(y_labels)
+        self.title, self.x_name, self.y_name = title, x_name, y_name
+
+    def _repr_html_(self) -> str:
+        uid = "fs" + uuid.uuid4().hex[:10]
+        nx, ny = len(self.x_labels), len(self.y_labels)
+        esc = html.escape
+        imgs = "".join(
+            f'<img class="fs-frame" data-i="{i * ny + j}" alt="{esc(self.title)}: {esc(xl)}, {esc(yl)}" '
+            f'src="data:image/png;base64,{self.images[i][j]}" '
+            f'style="max-width:100%;display:{"block" if i == j == 0 else "none"}"/>'
+            for i, xl in enumerate(self.x_labels) for j, yl in enumerate(self.y_labels))
+
+        def js_list(labels):
+            return "[" + ",".join('"' + esc(l).replace('"', "&quot;") + '"' for l in labels) + "]"
+
+        def slider(axis, n, name, label):
+            return (f'<div><input type="range" class="fs-{axis}" min="0" max="{n - 1}" value="0" step="1" '
+                    f'style="width:50%" aria-label="{esc(self.title)}: {esc(name)}"/> '
+                    f'<span class="fs-label fs-label-{axis}">{esc(label)}</span></div>')
+
+        return (
+            f'<div class="frame-slider frame-slider-2d" id="{uid}">'
+            f'<div style="font-weight:600">{esc(self.title)}</div>'
+            + slider("x", nx, self.x_name, self.x_labels[0]) + slider("y", ny, self.y_name, self.y_labels[0])
+            + imgs
+            + "<script>(function(){"
+            f'var r=document.getElementById("{uid}");var LX={js_list(self.x_labels)};'
+            f'var LY={js_list(self.y_labels)};var ny={ny};'
+            'var sx=r.querySelector(".fs-x"),sy=r.querySelector(".fs-y");'
+            'var lx=r.querySelector(".fs-label-x"),ly=r.querySelector(".fs-label-y");'
+            'var f=r.querySelectorAll(".fs-frame");'
+            'function show(){var k=(+sx.value)*ny+(+sy.value);'
+            'for(var i=0;i<f.length;i++){f[i].style.display=(i===k)?"block":"none";}'
+            'lx.innerHTML=LX[+sx.value];ly.innerHTML=LY[+sy.value];}'
+            'sx.addEventListener("input",show);sy.addEventListener("input",show);})();</script></div>'
+        )
+
+
+def slider_frames_2d(render, xs, ys, *, x_label="{}", y_label="{}", title="", x_name="x", y_name="y",
+                     dpi=60) -> FrameSlider2D:
+    """Render ``render(x, y) -> matplotlib Figure`` on a small grid, shown with two sliders.
+
+    Parameters
+    ----------
+    render : callable
+        Returns a new matplotlib figure for one pair of parameter values.
+    xs, ys : sequence
+        Values of the two parameters; ``len(xs) * len(ys)`` frames (at most 64, to keep
+        the page light: each frame is one embedded PNG).
+    x_label, y_label : str
+        Format strings of the two slider labels, e.g. ``"λ = {:.2f}"``.
+    title : str
+        Heading shown above the sliders.
+    x_name, y_name : str
+        Names of the sliders (accessible labels).
+    dpi : int
+        Resolution of the embedded PNGs in dots per inch, in [10, 600].
+
+    Returns
+    -------
+    FrameSlider2D
+        Displays as HTML with two range sliders that swap the frames.
+
+    Raises
+    ------
+    TypeError
+        If ``render`` is not callable or ``dpi`` is not an integer.
+    ValueError
+        If ``xs`` or ``ys`` is empty, the grid has more than 64 frames, or ``dpi`` is out of range.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> def render(a, b):
+    ...     fig, ax = plt.subplots()
+    ...     ax.plot([0, 1], [b, a + b])
+    ...     return fig
+    >>> fs = slider_frames_2d(render, [1, 2], [0, 1, 2], x_label="a = {}", y_label="b = {}")
+    >>> len(fs.images), len(fs.images[0]), fs.y_labels[-1]
+    (2, 3, 'b = 2')
+    """
+    from .. import _validate as check
+
+    if not callable(render):
+        raise TypeError(f"render must be callable, got {type(render).__name__}")
+    dpi = check.integer("dpi", dpi, 10, 600)
+    xs, ys = list(xs), list(ys)
+    if not xs or not ys:
+        raise ValueError(f"xs and ys must each hold at least one value, got {len(xs)} and {len(ys)}")
+    if len(xs) * len(ys) > 64:
+        raise ValueError(f"the grid must have at most 64 frames (page size), got {len(xs)} x {len(ys)}")
+    images = [[_png(render(x, y), dpi) for y in ys] for x in xs]
+    return FrameSlider2D(images, [x_label.format(x) for x in xs], [y_label.format(y) for y in ys], title,
+                         x_name, y_name)

@@ -1,0 +1,476 @@
+"""Course notebooks from the book's chapters: student (no solutions) and instructor (executed).
+
+Each chapter ``book/NN-slug.md`` is a MyST-Markdown notebook. Its exercises are
+``{exercise}`` directives, each followed by a ``{solution}`` directive (prose) or by
+a gated ``{solution-start}`` ... ``{solution-end}`` pair enclosing code cells (a
+solution that computes its answer). :func:`export_course` writes
+
+* ``OUT/student/NN-slug.ipynb``: every solution removed (prose and code cells), an
+  empty answer cell after each exercise, all outputs cleared;
+* ``OUT/instructor/NN-slug.ipynb``: the solutions kept (as plain Markdown and code),
+  executed top to bottom (outputs saved);
+* ``OUT/README.md``: the index (chapters, number of exercises, both notebooks).
+
+In both, the exercise and solution directives become plain Markdown headed
+"Exercise N.k" (N the chapter number, k the exercise's number in the chapter, as
+in the HTML book), so that they read well in any Jupyter front end. Files are
+written atomically (a temporary file renamed into place).
+"""
+from __future__ import annotations
+
+import copy
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import paths
+
+__all__ = ["ChapterExport", "CourseExport", "chapter_files", "split_exercises", "student_notebook",
+           "instructor_notebook", "export_course"]
+
+_FENCE = r"(?P<fence>`{3,}|:{3,})"
+_EXERCISE = re.compile(_FENCE + r"\{exercise\}[ \t]*(?P<title>[^\n]*)\n(?P<body>.*?)^(?P=fence)[ \t]*$",
+                       re.S | re.M)
+_SOLUTION = re.compile(_FENCE + r"\{solution\}[ \t]*(?P<label>[^\n]*)\n(?P<body>.*?)^(?P=fence)[ \t]*$",
+                       re.S | re.M)
+_SOL_START = re.compile(_FENCE + r"\{solution-start\}[ \t]*(?P<label>[^\n]*)\n(?P<body>.*?)^(?P=fence)[ \t]*$",
+                        re.S | re.M)
+_SOL_END = re.compile(_FENCE + r"\{solution-end\}[^\n]*\n(?P<body>.*?)^(?P=fence)[ \t]*$", re.S | re.M)
+_OPTION = re.compile(r"^:(\w[\w-]*):[ \t]*(.*)$", re.M)
+#: one directive of the exercise kind, in order of appearance in a cell
+_ANY = re.compile("|".join(f"(?P<{k}>{r.pattern.replace('(?P<fence>', f'(?P<f_{k}>').replace('(?P=fence)', f'(?P=f_{k})')})"
+                           .replace("(?P<title>", f"(?P<title_{k}>").replace("(?P<body>", f"(?P<body_{k}>")
+                           .replace("(?P<label>", f"(?P<label_{k}>")
+                           for k, r in (("ex", _EXERCISE), ("sol", _SOLUTION), ("start", _SOL_START),
+                                        ("end", _SOL_END))), re.S | re.M)
+
+
+@dataclass(frozen=True)
+class ChapterExport:
+    """What :func:`export_course` wrote for one chapter.
+
+    Attributes
+    ----------
+    chapter : str
+        Chapter file name (``NN-slug.md``).
+    number : int
+        Chapter number (the ``NN`` prefix).
+    title : str
+        Chapter title (its first ``#`` heading).
+    exercises : int
+        Number of exercises.
+    student : pathlib.Path
+        The student notebook written.
+    instructor : pathlib.Path
+        The instructor notebook written.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> ChapterExport("01-bands.md", 1, "Bands", 4, Path("s.ipynb"), Path("i.ipynb")).exercises
+    4
+    """
+
+    chapter: str
+    number: int
+    title: str
+    exercises: int
+    student: Path
+    instructor: Path
+
+
+@dataclass(frozen=True)
+class CourseExport:
+    """The result of :func:`export_course`.
+
+    Attributes
+    ----------
+    out : pathlib.Path
+        The output folder.
+    chapters : tuple of ChapterExport
+        One entry per chapter, in book order.
+    index : pathlib.Path
+        ``OUT/README.md``.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> CourseExport(Path("course")).chapters
+    ()
+    """
+
+    out: Path
+    chapters: tuple = field(default_factory=tuple)
+    index: Path | None = None
+
+
+def chapter_files(book_dir=None) -> list[Path]:
+    """Return the chapters of the book (``NN-slug.md``), in order.
+
+    Parameters
+    ----------
+    book_dir : str or pathlib.Path, optional
+        Folder of the chapters (default: ``book/`` of the repository).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The chapter files, sorted by their number.
+
+    Raises
+    ------
+    ValueError
+        If ``book_dir`` is not a folder or holds no chapter.
+
+    Examples
+    --------
+    >>> [p.name for p in chapter_files()][:2]
+    ['01-bands.md', '02-couplings.md']
+    """
+    folder = Path(book_dir) if book_dir is not None else paths.repo_root() / "book"
+    if not folder.is_dir():
+        raise ValueError(f"book_dir must be a folder, got {str(folder)!r}")
+    files = sorted(folder.glob("[0-9][0-9]-*.md"))
+    if not files:
+        raise ValueError(f"book_dir {str(folder)!r} holds no chapter (NN-slug.md)")
+    return files
+
+
+def _number(path: Path) -> int:
+    return int(path.name[:2])
+
+
+def _read(path: Path):
+    import jupytext
+
+    return jupytext.read(path)
+
+
+def _title(nb) -> str:
+    for c in nb.cells:
+        if c.cell_type == "markdown":
+            m = re.search(r"^# (.+)$", c.source, re.M)
+            if m:
+                return m.group(1).strip()
+    return ""
+
+
+def _plain(body: str) -> str:
+    """A directive's body without its ``:option:`` lines."""
+    lines = body.split("\n")
+    while lines and _OPTION.match(lines[0]):
+        lines.pop(0)
+    return "\n".join(lines).strip()
+
+
+def split_exercises(nb, chapter: int) -> dict:
+    r"""Find the exercises and solutions of a chapter notebook.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The chapter as read by jupytext.
+    chapter : int
+        Chapter number (for the "Exercise N.k" headings), 1-99.
+
+    Returns
+    -------
+    dict
+        ``"exercises"``: list of (label, title); ``"solutions"``: list of the solutions'
+        text (prose, and the source of every code cell inside a gated solution).
+
+    Raises
+    ------
+    ValueError
+        If ``chapter`` is outside [1, 99] or a ``{solution-start}`` has no ``{solution-end}``.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
+    ...     "```{exercise} Sum\n:label: ex-a\nAdd 1 + 1.\n```\n\n```{solution} ex-a\n:class: dropdown\n2.\n```")])
+    >>> split_exercises(nb, 3)["exercises"]
+    [('ex-a', 'Sum')]
+    """
+    _check_chapter(chapter)
+    exercises, solutions, inside = [], [], False
+    for c in nb.cells:
+        if inside and c.cell_type == "code":
+            solutions.append(c.source)
+        if c.cell_type != "markdown":
+            continue
+        for m in _ANY.finditer(c.source):
+            if m.group("ex"):
+                body = m.group("body_ex")
+                lab = dict(_OPTION.findall(body)).get("label", "")
+                exercises.append((lab, m.group("title_ex").strip()))
+            elif m.group("sol"):
+                solutions.append(_plain(m.group("body_sol")))
+            elif m.group("start"):
+                inside = True
+                solutions.append(_plain(m.group("body_start")))
+            elif m.group("end"):
+                inside = False
+    if inside:
+        raise ValueError("a {solution-start} has no {solution-end}")
+    return {"exercises": exercises, "solutions": [s for s in solutions if s.strip()]}
+
+
+def _check_chapter(chapter):
+    from . import _validate as check
+
+    return check.integer("chapter", chapter, 1, 99)
+
+
+def _transform(nb, chapter: int, *, keep_solutions: bool):
+    """Plain-Markdown exercises; solutions kept (instructor) or replaced by answer cells (student)."""
+    import nbformat
+
+    labels = {}
+    out, inside = [], False
+    k = 0
+    for c in nb.cells:
+        if c.cell_type != "markdown":
+            if inside and not keep_solutions:
+                continue
+            c = copy.deepcopy(c)
+            if c.cell_type == "code":
+                c.outputs, c.execution_count = [], None
+            out.append(c)
+            continue
+        text, pieces, pos, answer_after = c.source, [], 0, []
+        for m in _ANY.finditer(text):
+            before = text[pos:m.start()]
+            if not (inside and not keep_solutions):
+                pieces.append(before)
+            pos = m.end()
+            if m.group("ex"):
+                k += 1
+                body = m.group("body_ex")
+                lab = dict(_OPTION.findall(body)).get("label", "")
+                labels[lab] = k
+                title = m.group("title_ex").strip()
+                pieces.append("<!-- split -->")
+                pieces.append(f"**Exercise {chapter}.{k}**" + (f" ({title})" if title else "") + "\n\n"
+                              + _plain(body))
+                if not keep_solutions:
+                    pieces.append("\n\n<!-- answer below -->")
+                    answer_after.append(k)
+            elif m.group("sol") or m.group("start"):
+                kind = "sol" if m.group("sol") else "start"
+                lab = m.group(f"label_{kind}").strip()
+                if keep_solutions:
+                    n = labels.get(lab, k)
+                    pieces.append("<!-- split -->")
+                    pieces.append(f"**Solution {chapter}.{n}**\n\n" + _plain(m.group(f"body_{kind}")))
+                inside = kind == "start"
+            elif m.group("end"):
+                inside = False
+        rest = text[pos:]
+        if not (inside and not keep_solutions):
+            pieces.append(rest)
+        source = re.sub(r"\n{3,}", "\n\n", "".join(pieces)).strip()
+        # split the cell after each exercise so that an answer cell can follow it
+        answers = iter(answer_after)
+        for part in re.split(r"(<!-- answer below -->|<!-- split -->)", source):
+            if part == "<!-- answer below -->":
+                out.append(nbformat.v4.new_code_cell(f"# Exercise {chapter}.{next(answers)}: your answer\n"))
+            elif part.strip() and part != "<!-- split -->":
+                cell = copy.deepcopy(c)
+                cell.source = part.strip()
+                cell.pop("id", None)
+                out.append(cell)
+    new = copy.deepcopy(nb)
+    new.cells = out
+    for i, cell in enumerate(new.cells):
+        cell["id"] = f"c{chapter:02d}-{i:03d}"
+    new.metadata.pop("jupytext", None)
+    new.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    new.nbformat, new.nbformat_minor = 4, 5
+    return new
+
+
+def student_notebook(path):
+    """Return the student notebook of one chapter: no solutions, answer cells, no outputs.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The chapter file ``NN-slug.md``.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        The notebook (not executed).
+
+    Raises
+    ------
+    ValueError
+        If ``path`` is not a chapter file ``NN-slug.md``.
+
+    Examples
+    --------
+    >>> nb = student_notebook(chapter_files()[0])
+    >>> any("{solution" in c.source for c in nb.cells)
+    False
+    """
+    path = _chapter_path(path)
+    return _transform(_read(path), _number(path), keep_solutions=False)
+
+
+def instructor_notebook(path, *, execute: bool = True, timeout: float = 900.0):
+    """Return the instructor notebook of one chapter: solutions kept, optionally executed.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The chapter file ``NN-slug.md``.
+    execute : bool
+        Run every cell (in the chapter's folder) and keep the outputs.
+    timeout : float
+        Seconds allowed per cell, in (0, 86400].
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        The notebook.
+
+    Raises
+    ------
+    ValueError
+        If ``path`` is not a chapter file or ``timeout`` is out of range.
+    nbclient.exceptions.CellExecutionError
+        If a cell fails.
+
+    Examples
+    --------
+    >>> nb = instructor_notebook(chapter_files()[0], execute=False)
+    >>> any(c.source.startswith("**Solution 1.1**") for c in nb.cells)
+    True
+    """
+    path = _chapter_path(path)
+    timeout = _timeout(timeout)
+    nb = _transform(_read(path), _number(path), keep_solutions=True)
+    if execute:
+        from nbclient import NotebookClient
+
+        env_backend = os.environ.pop("MPLBACKEND", None)  # inline figures in the saved outputs
+        try:
+            NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                           resources={"metadata": {"path": str(path.parent)}}).execute()
+        finally:
+            if env_backend is not None:
+                os.environ["MPLBACKEND"] = env_backend
+    return nb
+
+
+def _timeout(timeout) -> float:
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+        raise TypeError(f"timeout must be a real number of seconds, got {type(timeout).__name__}")
+    if not 0 < timeout <= 86400:
+        raise ValueError(f"timeout must be in (0, 86400] s, got {timeout}")
+    return float(timeout)
+
+
+def _chapter_path(path) -> Path:
+    if isinstance(path, bool) or not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or path, got {type(path).__name__}")
+    path = Path(path)
+    if not re.fullmatch(r"\d\d-[\w-]+\.md", path.name) or not path.is_file():
+        raise ValueError(f"path must be an existing chapter file NN-slug.md, got {str(path)!r}")
+    return path
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _index(out: Path, chapters: list[ChapterExport]) -> str:
+    rows = "\n".join(f"| {c.number} | {c.title} | {c.exercises} | [{c.student.name}](student/{c.student.name}) "
+                     f"| [{c.instructor.name}](instructor/{c.instructor.name}) |" for c in chapters)
+    return ("# Course notebooks of the nickelates book\n\n"
+            "Generated by `python -m nickelates course`. `student/` has the chapters with every\n"
+            "solution removed, an empty answer cell after each exercise and no outputs; `instructor/`\n"
+            "has the solutions and the outputs of a full run. Exercises are numbered per chapter\n"
+            "(Exercise 3.2 is the second exercise of chapter 3), as in the HTML book. The notebooks\n"
+            "import the `nickelates` library: run them in the book's environment (`make lab`).\n\n"
+            "| chapter | title | exercises | student | instructor |\n|---|---|---|---|---|\n" + rows + "\n")
+
+
+def export_course(out, *, chapters=None, execute: bool = True, force: bool = False,
+                  timeout: float = 900.0, progress=None) -> CourseExport:
+    """Write the student and instructor notebooks of the chapters, and an index.
+
+    Parameters
+    ----------
+    out : str or pathlib.Path
+        Output folder (created); gets ``student/``, ``instructor/`` and ``README.md``.
+    chapters : list of str or pathlib.Path, optional
+        Chapter files (default: every chapter of the book, :func:`chapter_files`).
+    execute : bool
+        Execute the instructor notebooks (``False``: solutions kept, no outputs).
+    force : bool
+        Replace notebooks that exist already (otherwise they are an error).
+    timeout : float
+        Seconds allowed per cell when executing, in (0, 86400].
+    progress : callable, optional
+        Called with a message before each chapter.
+
+    Returns
+    -------
+    CourseExport
+        The files written.
+
+    Raises
+    ------
+    FileExistsError
+        If a target notebook exists and ``force`` is false (nothing is written then).
+    ValueError
+        If a chapter path is not a chapter file or ``timeout`` is out of range.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> res = export_course(tempfile.mkdtemp(), chapters=chapter_files()[:1], execute=False)
+    >>> [c.student.name for c in res.chapters], res.index.name
+    (['01-bands.ipynb'], 'README.md')
+    """
+    import nbformat
+
+    if isinstance(out, bool) or not isinstance(out, (str, os.PathLike)):
+        raise TypeError(f"out must be a str or path, got {type(out).__name__}")
+    out = Path(out)
+    files = [_chapter_path(p) for p in (chapter_files() if chapters is None else chapters)]
+    if not files:
+        raise ValueError("chapters must name at least one chapter file")
+    _timeout(timeout)
+    targets = [(out / "student" / f"{p.stem}.ipynb", out / "instructor" / f"{p.stem}.ipynb") for p in files]
+    existing = [str(t) for pair in targets for t in pair if t.exists()]
+    if existing and not force:
+        raise FileExistsError(f"{len(existing)} notebook(s) exist already (e.g. {existing[0]}); "
+                              "pass force=True (--force) to replace them")
+    done = []
+    for p, (s_path, i_path) in zip(files, targets):
+        if progress is not None:
+            progress(f"{p.name}: student notebook, instructor notebook{' (executing)' if execute else ''}")
+        nb = _read(p)
+        n = _number(p)
+        n_ex = len(split_exercises(nb, n)["exercises"])
+        student = _transform(nb, n, keep_solutions=False)
+        instructor = instructor_notebook(p, execute=execute, timeout=timeout)
+        _write_atomic(s_path, nbformat.writes(student))
+        _write_atomic(i_path, nbformat.writes(instructor))
+        done.append(ChapterExport(p.name, n, _title(nb), n_ex, s_path, i_path))
+    index = out / "README.md"
+    _write_atomic(index, _index(out, done))
+    return CourseExport(out, tuple(done), index)
