@@ -52,22 +52,7 @@ def g_swave(energy, delta, gamma, tau, weight):
     For an isotropic gap gamma_+ = gamma_- and phi_d = 0, so one complex
     square root per energy suffices.
     """
-    n = energy.shape[0]
-    m = tau.shape[0]
-    norm = normal_state_norm(tau, weight)
-    out = np.empty(n)
-    for i in range(n):
-        g = andreev_gamma(complex(energy[i], gamma), delta)
-        a = g.real * g.real + g.imag * g.imag
-        gg = g * g
-        acc = 0.0
-        for k in range(m):
-            t = tau[k]
-            num = 1.0 + t * a + (t - 1.0) * a * a
-            q = 1.0 + (t - 1.0) * gg
-            acc += weight[k] * t * num / (q.real * q.real + q.imag * q.imag)
-        out[i] = acc / norm
-    return out
+    return g_swave_polarized(energy, delta, gamma, tau, weight, 0.0)
 
 
 @njit(cache=True)
@@ -81,32 +66,7 @@ def g_anisotropic(energy, gamma, tau, weight, dplus, dminus, mirror):
     Delta_+ and Delta_- are exchanged: only |gamma_+|^2 in the numerator
     changes, so the pair contributes with |gamma_+|^2 -> (|gamma_+|^2 + |gamma_-|^2)/2.
     """
-    n = energy.shape[0]
-    m = tau.shape[0]
-    norm = normal_state_norm(tau, weight)
-    out = np.empty(n)
-    for i in range(n):
-        z = complex(energy[i], gamma)
-        acc = 0.0
-        for k in range(m):
-            t = tau[k]
-            gp = andreev_gamma(z, abs(dplus[k]))
-            if abs(dminus[k]) == abs(dplus[k]):
-                gm = gp
-            else:
-                gm = andreev_gamma(z, abs(dminus[k]))
-            ap = gp.real * gp.real + gp.imag * gp.imag
-            if mirror:
-                ap = 0.5 * (ap + gm.real * gm.real + gm.imag * gm.imag)
-            pm = gp * gm
-            apm = pm.real * pm.real + pm.imag * pm.imag
-            if dplus[k] * dminus[k] < 0.0:
-                pm = -pm
-            num = 1.0 + t * ap + (t - 1.0) * apm
-            q = 1.0 + (t - 1.0) * pm
-            acc += weight[k] * t * num / (q.real * q.real + q.imag * q.imag)
-        out[i] = acc / norm
-    return out
+    return g_anisotropic_polarized(energy, gamma, tau, weight, dplus, dminus, mirror, 0.0)
 
 
 @njit(cache=True)
@@ -172,7 +132,10 @@ def g_swave_polarized(energy, delta, gamma, tau, weight, polarization):
             num = 1.0 + t * a + (t - 1.0) * a * a
             q = 1.0 + (t - 1.0) * gg
             unpol = t * num / (q.real * q.real + q.imag * q.imag)
-            acc += weight[k] * ((1.0 - polarization) * unpol + polarization * sigma_polarized(t, gg))
+            if polarization == 0.0:
+                acc += weight[k] * unpol
+            else:
+                acc += weight[k] * ((1.0 - polarization) * unpol + polarization * sigma_polarized(t, gg))
         out[i] = acc / norm
     return out
 
@@ -204,7 +167,10 @@ def g_anisotropic_polarized(energy, gamma, tau, weight, dplus, dminus, mirror, p
             num = 1.0 + t * ap + (t - 1.0) * apm
             q = 1.0 + (t - 1.0) * pm
             unpol = t * num / (q.real * q.real + q.imag * q.imag)
-            acc += weight[k] * ((1.0 - polarization) * unpol + polarization * sigma_polarized(t, pm))
+            if polarization == 0.0:
+                acc += weight[k] * unpol
+            else:
+                acc += weight[k] * ((1.0 - polarization) * unpol + polarization * sigma_polarized(t, pm))
         out[i] = acc / norm
     return out
 
