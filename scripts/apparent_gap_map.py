@@ -19,7 +19,8 @@ file with their reasons (``ok``/``failed_*`` arrays) and printed at the end.
 About one to three seconds per point; the chapter reads the result
 (``tunneling.load_apparent_gap_map``).
 
-Usage: python scripts/apparent_gap_map.py [output.npz] [--tiny]
+Usage: python scripts/apparent_gap_map.py [output.npz] [--tiny] [--workers N | --scheduler ADDRESS]
+(the n_c rows run as Dask tasks with --workers/--scheduler; in this process by default)
 """
 import sys
 import time
@@ -27,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nickelates import paths, tunneling
+from nickelates import engine, paths, tunneling
 
 N_C = (0.32, 0.34, 0.36, 0.40, 0.45, 0.50, 0.60, 0.70, 0.80, 0.90, 1.00)
 KAPPA = (0.0, 0.15, 0.3, 0.45, 0.6, 0.75)
@@ -38,15 +39,39 @@ TINY = dict(n_c=(0.40, 0.45), kappa=(0.0, 0.3), starts=2, n_bias=121, n_k=64,
             n_c_match=(0.45,), kappa_match=(0.3,))
 
 
+def _row(task):
+    """One n_c row of a map (a Dask task): ``tunneling.apparent_gap_map`` on [n_c] x kappa."""
+    n_c, kappa, kw = task
+    return tunneling.apparent_gap_map([n_c], kappa, progress=False, **kw)
+
+
+def _sweep(n_c, kappa, kw, workers, scheduler, progress):
+    """The map row by row: in this process (workers=0) or on Dask, joined with ApparentGapMap.concatenate."""
+    if workers == 0 and scheduler is None:
+        return tunneling.apparent_gap_map(n_c, kappa, progress=progress, **kw)
+    rows = {}
+    for res in engine.map_tasks(_row, [(x, kappa, kw) for x in n_c], workers=workers, scheduler=scheduler):
+        if not res.ok:          # a whole row failed outside the per-point bookkeeping
+            raise RuntimeError(f"n_c = {res.item[0]}: {res.error}")
+        rows[res.index] = res.value
+        if progress:
+            print(f"  n_c = {res.item[0]:.2f} done ({len(rows)}/{len(n_c)})", flush=True)
+    return tunneling.ApparentGapMap.concatenate([rows[i] for i in range(len(n_c))])
+
+
 def run(n_c=N_C, kappa=KAPPA, lam=0.4, Omega=0.3, starts=3, n_bias=201, n_k=128, progress=True,
-        n_c_match=N_C_MATCH, kappa_match=KAPPA_MATCH):
-    """Both stages; returns a dict with the two ``tunneling.ApparentGapMap`` and the timings (s)."""
+        n_c_match=N_C_MATCH, kappa_match=KAPPA_MATCH, workers=0, scheduler=None):
+    """Both stages; returns a dict with the two ``tunneling.ApparentGapMap`` and the timings (s).
+
+    ``workers``/``scheduler``: 0 runs in this process; otherwise the n_c rows are
+    tasks on a Dask cluster (``nickelates.engine``), joined afterwards.
+    """
     t0 = time.perf_counter()
-    gap_map = tunneling.apparent_gap_map(n_c, kappa, lam=lam, Omega=Omega, starts=starts, n_bias=n_bias,
-                                         n_k=n_k, progress=progress)
+    gap_map = _sweep(n_c, kappa, dict(lam=lam, Omega=Omega, starts=starts, n_bias=n_bias, n_k=n_k),
+                     workers, scheduler, progress)
     t1 = time.perf_counter()
-    matched = tunneling.apparent_gap_map(n_c_match, kappa_match, target_meV=TARGET, Omega=Omega,
-                                         starts=starts, n_bias=241, progress=progress)
+    matched = _sweep(n_c_match, kappa_match, dict(target_meV=TARGET, Omega=Omega, starts=starts, n_bias=241),
+                     workers, scheduler, progress)
     t2 = time.perf_counter()
     settings = dict(tunneling.GUO_T3, starts=starts, n_bias=n_bias, n_k=n_k, interface="100")
     return {"map": gap_map, "matched": matched, "seconds_map": t1 - t0, "seconds_match": t2 - t1,
@@ -63,9 +88,16 @@ def save(result, path):
 
 
 def main(argv):
-    args = [a for a in argv if not a.startswith("--")]
-    path = Path(args[0]) if args else paths.data_file("apparent_gap_map.npz")
-    res = run(**(TINY if "--tiny" in argv else {}))
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("output", nargs="?", default=None, help="output .npz (default data/apparent_gap_map.npz)")
+    ap.add_argument("--tiny", action="store_true", help="2 x 2 test-sized map")
+    engine.add_arguments(ap)   # --workers N (0: this process) | --scheduler ADDRESS
+    args = ap.parse_args(argv)
+    path = Path(args.output) if args.output else paths.data_file("apparent_gap_map.npz")
+    workers = 0 if args.workers is None and args.scheduler is None else args.workers
+    res = run(**(TINY if args.tiny else {}), workers=workers, scheduler=args.scheduler)
     save(res, path)
     gap_map, matched = res["map"], res["matched"]
     ratio = gap_map.masked("ratio")

@@ -336,6 +336,21 @@ def test_phase_map_script_small(tmp_path):
     assert np.all(d["order_bec"][-1] > d["order_bec"][0])
 
 
+@pytest.mark.slow
+def test_phase_map_script_rows_on_dask_equal_serial(tmp_path):
+    """--workers 2: the J rows as Dask tasks give the same map as the in-process sweep."""
+    outs = {}
+    for tag, extra in (("serial", []), ("dask", ["--workers", "2"])):
+        outs[tag] = tmp_path / f"{tag}.npz"
+        r = subprocess.run([sys.executable, str(ROOT / "scripts" / "mixd_phase_map_2d.py"), "--small",
+                            "--no-progress", "-o", str(outs[tag]), *extra], capture_output=True, text=True,
+                           timeout=600)
+        assert r.returncode == 0, r.stderr
+    a, b = np.load(outs["serial"]), np.load(outs["dask"])
+    for k in ("imbalance", "order_bec", "order_bcs", "binding_energy", "energy", "n_holes", "J_values"):
+        assert np.array_equal(a[k], b[k]), k
+
+
 def test_data_file_matches_solver():
     path = paths.data_file("mixd_phase_map_2d.npz")
     d = np.load(path)

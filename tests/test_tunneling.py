@@ -521,3 +521,33 @@ def test_apparent_gap_map_tiny_rerun(tmp_path):
     a, b = int(np.argmin(np.abs(stored.n_c - 0.45))), int(np.argmin(np.abs(stored.kappa - 0.3)))
     assert matched.lam[0, 0] == pytest.approx(stored.lam[a, b], rel=1e-3)
     assert matched.delta2[0, 0] == pytest.approx(stored.delta2[a, b], rel=0.01)
+
+
+@pytest.mark.slow
+def test_apparent_gap_map_rows_on_dask_equal_the_serial_map():
+    """The script's n_c rows as Dask tasks (2 worker processes), joined, equal the in-process sweep."""
+    spec = importlib.util.spec_from_file_location("agm", paths.repo_root() / "scripts" / "apparent_gap_map.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    kw = dict(lam=0.4, Omega=0.3, starts=2, n_bias=121, n_k=64)
+    serial = tunneling.apparent_gap_map([0.40, 0.45], [0.0, 0.3], progress=False, **kw)
+    dask = mod._sweep([0.40, 0.45], [0.0, 0.3], kw, 2, None, False)
+    assert dask.n_c.tolist() == serial.n_c.tolist() and dask.n_failed == serial.n_failed == 0
+    assert np.allclose(dask.ratio, serial.ratio, rtol=1e-9) and np.allclose(dask.delta1, serial.delta1, rtol=1e-9)
+
+
+def test_apparent_gap_map_concatenate_checks_blocks():
+    cells = {k: [[1.0]] for k in ("lam", "delta1", "delta2", "ratio", "w1", "redchi",
+                                  "alpha_min", "alpha_max", "beta_min", "beta_max")}
+    a = tunneling.ApparentGapMap.from_arrays({"n_c": [0.4], "kappa": [0.0], "Omega": 0.3, "source": "exact",
+                                              **cells, "ok": [[False]], "failed_i": [0], "failed_j": [0],
+                                              "failed_reason": ["ValueError: x"]})
+    b = tunneling.ApparentGapMap.from_arrays({"n_c": [0.5], "kappa": [0.3], "Omega": 0.3, "source": "exact", **cells})
+    j = tunneling.ApparentGapMap.concatenate([a, a])
+    assert [f.i for f in j.failures] == [0, 1] and j.n_failed == 2
+    with pytest.raises(ValueError, match="share kappa"):
+        tunneling.ApparentGapMap.concatenate([a, b])
+    with pytest.raises(ValueError, match="at least one"):
+        tunneling.ApparentGapMap.concatenate([])
+    with pytest.raises(TypeError, match="ApparentGapMap"):
+        tunneling.ApparentGapMap.concatenate([a, 3])

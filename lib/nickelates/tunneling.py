@@ -1240,6 +1240,72 @@ class ApparentGapMap:
         return {prefix + k: v for k, v in out.items()}
 
     @classmethod
+    def concatenate(cls, maps) -> ApparentGapMap:
+        """Join maps computed on consecutive blocks of n_c (same kappa grid) into one.
+
+        Lets a sweep run as independent tasks (one block of n_c rows each, e.g. on
+        ``nickelates.engine.map_tasks``) and be assembled afterwards; failures keep
+        their reasons, with row indices shifted to the joined map.
+
+        Parameters
+        ----------
+        maps : sequence of ApparentGapMap
+            Blocks in n_c order, all with the same kappa values, Omega, source and target.
+
+        Returns
+        -------
+        ApparentGapMap
+            The joined map (n_c concatenated).
+
+        Raises
+        ------
+        TypeError
+            If an element is not an ``ApparentGapMap``.
+        ValueError
+            If ``maps`` is empty or the blocks disagree on kappa, Omega, source or target.
+
+        Examples
+        --------
+        >>> cells = {k: [[1.0]] for k in ("lam", "delta1", "delta2", "ratio", "w1", "redchi",
+        ...                               "alpha_min", "alpha_max", "beta_min", "beta_max")}
+        >>> a = ApparentGapMap.from_arrays({"n_c": [0.4], "kappa": [0.0], "Omega": 0.3, "source": "exact", **cells})
+        >>> b = ApparentGapMap.from_arrays({"n_c": [0.5], "kappa": [0.0], "Omega": 0.3, "source": "exact", **cells})
+        >>> joined = ApparentGapMap.concatenate([a, b])
+        >>> joined.ratio.shape, joined.n_c.tolist()
+        ((2, 1), [0.4, 0.5])
+        """
+        maps = list(maps)
+        if not maps:
+            raise ValueError("maps must contain at least one ApparentGapMap")
+        for m in maps:
+            check.instance("maps[...]", m, ApparentGapMap)
+        first = maps[0]
+        for m in maps[1:]:
+            same = (np.array_equal(m.kappa, first.kappa) and m.Omega == first.Omega and m.source == first.source
+                    and (m.target_meV is None) == (first.target_meV is None)
+                    and (m.target_meV is None or tuple(m.target_meV) == tuple(first.target_meV)))
+            if not same:
+                raise ValueError("maps must share kappa, Omega, source and target_meV")
+        arrays = {"n_c": np.concatenate([np.atleast_1d(m.n_c) for m in maps]), "kappa": np.asarray(first.kappa),
+                  "Omega": np.array(first.Omega), "source": np.array(first.source),
+                  "ok": np.concatenate([np.asarray(m.ok) for m in maps], axis=0)}
+        for k in _MAP_FIELDS:
+            arrays[k] = np.concatenate([np.asarray(getattr(m, k)) for m in maps], axis=0)
+        fi, fj, fr, offset = [], [], [], 0
+        for m in maps:
+            for f in m.failures:
+                fi.append(f.i + offset)
+                fj.append(f.j)
+                fr.append(f.reason)
+            offset += len(np.atleast_1d(m.n_c))
+        arrays["failed_i"] = np.array(fi, dtype=int)
+        arrays["failed_j"] = np.array(fj, dtype=int)
+        arrays["failed_reason"] = np.array(fr, dtype=str)
+        if first.target_meV is not None:
+            arrays["target_meV"] = np.array(first.target_meV, dtype=float)
+        return cls.from_arrays(arrays)
+
+    @classmethod
     def from_arrays(cls, arrays, prefix: str = "") -> ApparentGapMap:
         """Build a map from :meth:`to_arrays` output or an ``np.load`` of a saved file.
 
