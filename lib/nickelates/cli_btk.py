@@ -319,14 +319,47 @@ def undetermined_line(problems):
 # ------------------------------------------------------------------ run
 def run(args) -> int:
     """Run ``fit-btk``; return the exit code (0, 1, 2 or 3, see the module docstring)."""
+    return guarded(_run, args)
+
+
+def guarded(run_impl, args) -> int:
+    """Call ``run_impl(args)``; bad input (ValueError, TypeError, OSError) -> message naming flags, exit 2."""
     try:
-        return _run(args)
+        return run_impl(args)
     except (ValueError, TypeError) as exc:      # includes btk.SpectrumFileError
         print(f"error: {flag_message(str(exc))}", file=sys.stderr)
         return EXIT_INPUT
     except OSError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INPUT
+
+
+def write_outputs(json_path, out, png_path, png, code) -> int:
+    """Write the JSON (and the PNG bytes, if any) atomically; report; return the exit code.
+
+    The old PNG is removed when no new one is written (a stale figure never sits
+    beside a new JSON); a write error gives EXIT_OUTPUT with the old files intact.
+    """
+    staged = Outputs()
+    step = "writing"
+    try:
+        staged.stage(json_path, lambda fh: write_json(fh, out))
+        if png is not None:
+            staged.stage(png_path, lambda fh: fh.write(png), binary=True)
+        step = "renaming"
+        staged.commit(remove=[png_path])
+    except OSError as exc:
+        print(f"error: cannot write the output ({exc})"
+              + ("; the earlier files, if any, are unchanged" if step == "writing" else ""), file=sys.stderr)
+        return EXIT_OUTPUT
+    finally:
+        staged.discard()
+    print(f"wrote {json_path}")
+    if png is not None:
+        print(f"wrote {png_path}")
+    elif out.get("figure_error"):
+        print(f"error: figure not drawn ({out['figure_error']}); no {png_path} left", file=sys.stderr)
+    return code
 
 
 def _symmetry(text, gaps):
@@ -471,23 +504,4 @@ def _write_outputs(out, res, spec, symmetry, args, json_path, png_path, code):
             out["figure_error"] = fig_error
             code = EXIT_OUTPUT
             out["status"]["exit_code"] = code
-    staged = Outputs()
-    step = "writing"
-    try:
-        staged.stage(json_path, lambda fh: write_json(fh, out))
-        if png is not None:
-            staged.stage(png_path, lambda fh: fh.write(png), binary=True)
-        step = "renaming"
-        staged.commit(remove=[png_path])
-    except OSError as exc:
-        print(f"error: cannot write the output ({exc})"
-              + ("; the earlier files, if any, are unchanged" if step == "writing" else ""), file=sys.stderr)
-        return EXIT_OUTPUT
-    finally:
-        staged.discard()
-    print(f"wrote {json_path}")
-    if png is not None:
-        print(f"wrote {png_path}")
-    elif fig_error:
-        print(f"error: figure not drawn ({fig_error}); no {png_path} left", file=sys.stderr)
-    return code
+    return write_outputs(json_path, out, png_path, png, code)

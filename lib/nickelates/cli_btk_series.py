@@ -26,9 +26,9 @@ import io
 import os
 import sys
 
-from .cli_btk import (EXIT_INPUT, EXIT_OK, EXIT_OUTPUT, EXIT_UNDETERMINED, Outputs, add_input_arguments,
-                      check_number, check_outputs, cli_words, flag_message, input_details, print_input, read_input,
-                      save_figure, undetermined_line, use_agg, write_json)
+from .cli_btk import (EXIT_OK, EXIT_OUTPUT, EXIT_UNDETERMINED, add_input_arguments, guarded,
+                      check_number, check_outputs, cli_words, input_details, print_input, read_input,
+                      save_figure, undetermined_line, use_agg, write_outputs)
 
 __all__ = ["HELP", "DESCRIPTION", "add_arguments", "run", "FIGURE_FUNCTION"]
 
@@ -73,14 +73,7 @@ def add_arguments(p):
 
 def run(args) -> int:
     """Run ``fit-btk-series``; return the exit code (0, 1, 2 or 3, see the module docstring)."""
-    try:
-        return _run(args)
-    except (ValueError, TypeError) as exc:      # includes btk.SpectrumFileError
-        print(f"error: {flag_message(str(exc))}", file=sys.stderr)
-        return EXIT_INPUT
-    except OSError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_INPUT
+    return guarded(_run, args)
 
 
 def parse_temperatures(text, n_files):
@@ -199,20 +192,4 @@ def _run(args) -> int:
             out["figure_error"] = f"{type(exc).__name__}: {exc}"
             code = EXIT_OUTPUT
             out["status"]["exit_code"] = code
-    staged = Outputs()
-    try:
-        staged.stage(json_path, lambda fh: write_json(fh, out))
-        if png is not None:
-            staged.stage(png_path, lambda fh: fh.write(png), binary=True)
-        staged.commit(remove=[png_path])
-    except OSError as exc:
-        print(f"error: cannot write the output ({exc})", file=sys.stderr)
-        return EXIT_OUTPUT
-    finally:
-        staged.discard()
-    print(f"wrote {json_path}")
-    if png is not None:
-        print(f"wrote {png_path}")
-    elif "figure_error" in out:
-        print(f"error: figure not drawn ({out['figure_error']}); no {png_path} left", file=sys.stderr)
-    return code
+    return write_outputs(json_path, out, png_path, png, code)

@@ -176,13 +176,30 @@ def g_anisotropic_polarized(energy, gamma, tau, weight, dplus, dminus, mirror, p
 
 
 @njit(cache=True)
+def dynes_one(e, delta, gamma):
+    """Dynes density of states Re[z / (sqrt(z - Delta) sqrt(z + Delta))], z = E + i Gamma, at one energy."""
+    z = complex(e, gamma)
+    return (z / (cmath.sqrt(z - delta) * cmath.sqrt(z + delta))).real
+
+
+@njit(cache=True)
+def btk_one(e, delta, gamma, tau):
+    """Normal-incidence BTK conductance G_NS/G_NN at one energy (transparency tau), Dynes broadened."""
+    if delta == 0.0:
+        return 1.0
+    g = andreev_gamma(complex(e, gamma), delta)
+    a = g.real * g.real + g.imag * g.imag
+    q = 1.0 + (tau - 1.0) * g * g
+    return (1.0 + tau * a + (tau - 1.0) * a * a) / (q.real * q.real + q.imag * q.imag)
+
+
+@njit(cache=True)
 def dos_swave(energy, delta, gamma):
     """Dynes density of states Re[z / (sqrt(z - Delta) sqrt(z + Delta))], z = E + i Gamma."""
     n = energy.shape[0]
     out = np.empty(n)
     for i in range(n):
-        z = complex(energy[i], gamma)
-        out[i] = (z / (cmath.sqrt(z - delta) * cmath.sqrt(z + delta))).real
+        out[i] = dynes_one(energy[i], delta, gamma)
     return out
 
 

@@ -14,11 +14,12 @@ trapezoid weights of the Fermi window -df/dE(E - V) (``fermi_window``).
 """
 from __future__ import annotations
 
-import cmath
 import math
 
 import numpy as np
 from numba import njit
+
+from .btk import btk_one, dynes_one  # one formula for both solvers
 
 
 @njit(cache=True)
@@ -43,27 +44,6 @@ def fermi_window(bias, egrid, kt):
         for j in range(ne):
             out[i, j] /= s
     return out
-
-
-@njit(cache=True)
-def dynes_one(e, delta, gamma):
-    """Dynes DOS Re[(E + i Gamma) / sqrt((E + i Gamma)^2 - Delta^2)] at one energy."""
-    z = complex(e, gamma)
-    w = cmath.sqrt(z - delta) * cmath.sqrt(z + delta)
-    return (z / w).real
-
-
-@njit(cache=True)
-def btk_one(e, delta, gamma, tau):
-    """Normal-incidence BTK conductance G_NS/G_NN at one energy, Dynes broadened."""
-    z = complex(e, gamma)
-    if delta == 0.0:
-        return 1.0
-    om = cmath.sqrt(z - delta) * cmath.sqrt(z + delta)
-    g = delta / (z + om)
-    a = g.real * g.real + g.imag * g.imag
-    q = 1.0 + (tau - 1.0) * g * g
-    return (1.0 + tau * a + (tau - 1.0) * a * a) / (q.real * q.real + q.imag * q.imag)
 
 
 @njit(cache=True)
