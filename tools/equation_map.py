@@ -53,6 +53,15 @@ KINDS = {"eq": "Eq.", "fig": "Fig.", "tab": "Table"}
 LABEL_RE = re.compile(r"^\((src-([a-z0-9]+)-(eq|fig|tab)-([a-z0-9]+)(?:-([a-z0-9]+))?(?:--[a-z0-9-]+)?)\)=\s*$")
 HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*$")
 COMPUTES_RE = re.compile(r"^%\s*computes:\s*(.+?)\s*$")
+STATUS_RE = re.compile(r"^%\s*status:\s*(.+?)\s*$")
+#: what a section does with a source item (``% status: <word>`` after the heading)
+STATUSES = {
+    "derived": "derived (SymPy, asserted equal to the printed form)",
+    "solved": "solved numerically, checked against the source's numbers",
+    "checked": "checked numerically (not derived)",
+    "reproduced": "figure/table reproduced from the library",
+    "used": "used as printed",
+}
 TARGET_RE = re.compile(r"^\(([^()\s]+)\)=\s*$")
 
 # --------------------------------------------------------------------------- extraction
@@ -165,16 +174,25 @@ def scan_chapters(root: Path = ROOT) -> tuple[list[dict], list[str]]:
             if not h:
                 problems.append(f"{md.name}:{i + 1}: label {m.group(1)} is not followed by a heading")
                 continue
-            computes = []
+            computes, status = [], []
             k = j + 1
             while k < len(lines) and not lines[k].strip():
                 k += 1
-            if k < len(lines) and (c := COMPUTES_RE.match(lines[k].strip())):
-                computes = [s.strip() for s in c.group(1).split(",") if s.strip()]
+            while k < len(lines) and lines[k].strip().startswith("%"):
+                text = lines[k].strip()
+                if c := COMPUTES_RE.match(text):
+                    computes = [s.strip() for s in c.group(1).split(",") if s.strip()]
+                elif st := STATUS_RE.match(text):
+                    status = [s.strip() for s in st.group(1).split(",") if s.strip()]
+                    bad = [s for s in status if s not in STATUSES]
+                    if bad:
+                        problems.append(f"{md.name}:{k + 1}: unknown status {bad} (allowed: "
+                                        f"{', '.join(STATUSES)})")
+                k += 1
             found.append({
                 "label": m.group(1), "key": m.group(2), "kind": m.group(3), "first": m.group(4),
                 "last": m.group(5) or m.group(4), "doc": f"book/{md.stem}", "file": md.name,
-                "line": i + 1, "heading": h.group(2), "computes": computes,
+                "line": i + 1, "heading": h.group(2), "computes": computes, "status": status,
             })
     return found, problems
 
@@ -256,7 +274,8 @@ def render(numbering: dict, labels: list[dict], toc: set[str]) -> str:
         body += [f"## {src['title']}", "",
                  f"Cite as {{cite:p}}`{key}`; {n_cov} of {len(items)} items covered. Line numbers refer to "
                  f"the plain text `{src['file']}` of the sources.", "",
-                 "| item | line in the text | derived / reproduced in | computed by |", "|---|---|---|---|"]
+                 "| item | line in the text | derived / reproduced in | status | computed by |",
+                 "|---|---|---|---|---|"]
         for it in items:
             name = f"{KINDS[it['kind']]} {it['n'] if it['kind'] == 'eq' else it['n'].replace('ED', 'ED ')}"
             if it["kind"] == "eq":
@@ -266,8 +285,9 @@ def render(numbering: dict, labels: list[dict], toc: set[str]) -> str:
             if it.get("note"):
                 name += f" [^{key}-note{notes.index(it['note']) + 1}]"
             labs = cov.get((key, it["kind"], it["n"].lower()), [])
-            where, funcs = [], []
+            where, funcs, status = [], [], []
             for lab in labs:
+                status += [x for x in lab["status"] if x not in status]
                 if lab["doc"] in toc:
                     ch = re.match(r"(\d+)-", lab["file"])
                     prefix = f"ch. {int(ch.group(1))}: " if ch else ""
@@ -276,7 +296,7 @@ def render(numbering: dict, labels: list[dict], toc: set[str]) -> str:
                     where.append(f"in preparation ({lab['file']})")
                 funcs += [f"`{f}`" for f in lab["computes"] if f"`{f}`" not in funcs]
             body.append(f"| {name} | {it['line']} | {', '.join(where) if where else '*not yet covered*'} | "
-                        f"{', '.join(funcs) if funcs else ''} |")
+                        f"{', '.join(status)} | {', '.join(funcs) if funcs else ''} |")
         body.append("")
         for i, note in enumerate(notes, 1):
             body.append(f"[^{key}-note{i}]: {note[0].upper() + note[1:]}.")
@@ -291,7 +311,9 @@ def render(numbering: dict, labels: list[dict], toc: set[str]) -> str:
         "`<paper>` is the citation key and `<N>` the printed number in lower case (`b7`, `a14`;",
         "`ed3` for Extended Data; `eq-b7-b20` for a range; a second section on the same item adds",
         "a suffix such as `--exact`). An optional comment",
-        "`% computes: nickelates.module.function` after the heading fills the last column.",
+        "`% computes: nickelates.module.function` after the heading fills the last column,",
+        "and `% status: <word>` the status column, one of: "
+        + "; ".join(f"*{k}*, {v}" for k, v in STATUSES.items()) + ".",
         "`tools/equation_map.py` rewrites this page before every build (`make book`).",
         "",
     ]

@@ -15,6 +15,8 @@ Nothing here computes physics.
 from __future__ import annotations
 
 import time
+
+import numpy as np
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -135,6 +137,8 @@ class Chapter:
         Folder of the committed heavy results (``paths.data_dir()``).
     t0 : float
         ``time.perf_counter()`` at setup.
+    glued : dict
+        The values stored by :meth:`glue`, by name.
 
     Examples
     --------
@@ -146,6 +150,7 @@ class Chapter:
     root: Path
     data: Path
     t0: float = field(default_factory=time.perf_counter)
+    glued: dict = field(default_factory=dict)
 
     def elapsed(self) -> float:
         """Return the seconds since :func:`setup`.
@@ -176,6 +181,72 @@ class Chapter:
         True
         """
         return f"chapter executed in {self.elapsed():.1f} s"
+
+    def glue(self, name: str, value, fmt: str | None = None):
+        """Store a computed number for the prose, and return it.
+
+        In the chapter's Markdown, ``{glue:text}`name:.3f``` then prints the
+        value (``myst_nb.glue`` with ``display=False``), so that the text never
+        types a number the code computes.  Outside a notebook the value is
+        only recorded in :attr:`glued`.
+
+        Parameters
+        ----------
+        name : str
+            Key, a Python identifier (letters, digits, underscores).
+        value : float, int or str
+            The value; NumPy scalars are converted to Python numbers.
+        fmt : str, optional
+            Format spec used to store a *string* instead of the number
+            (e.g. ``".1f"``); then use plain ``{glue:text}`name```.
+
+        Returns
+        -------
+        object
+            ``value`` (converted), so that ``x = ch.glue("x", compute())`` works.
+
+        Raises
+        ------
+        TypeError
+            If ``name`` is not a string or ``value`` not a number or string.
+        ValueError
+            If ``name`` is not an identifier, or ``value`` is not finite.
+
+        Examples
+        --------
+        >>> ch = setup(inline=False)
+        >>> ch.glue("tc_kelvin", 650.04, ".0f")
+        '650'
+        >>> ch.glued["tc_kelvin"]
+        '650'
+        """
+        import math
+        import numbers
+
+        if not isinstance(name, str):
+            raise TypeError(f"name must be a str, got {type(name).__name__}")
+        if not name.isidentifier():
+            raise ValueError(f"name must be an identifier (letters, digits, _), got {name!r}")
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Number, str)):
+            raise TypeError(f"value must be a number or str, got {type(value).__name__}")
+        if isinstance(value, numbers.Number):
+            value = value.item() if hasattr(value, "item") else value
+            if isinstance(value, complex) or not math.isfinite(value):
+                raise ValueError(f"value must be a finite real number, got {value!r}")
+        if fmt is not None:
+            if not isinstance(fmt, str):
+                raise TypeError(f"fmt must be a str, got {type(fmt).__name__}")
+            value = format(value, fmt)
+        self.glued[name] = value
+        try:
+            from IPython import get_ipython
+        except ImportError:  # pragma: no cover
+            get_ipython = None
+        if get_ipython is not None and get_ipython() is not None:
+            from myst_nb import glue
+
+            glue(name, value, display=False)
+        return value
 
     def table(self, header, rows, fmt=None):
         """Return :func:`md_table` ``(header, rows, fmt)``.
