@@ -7,10 +7,13 @@ Energies in units of the rung repulsion V = 1; t_par / V = 0.1 as in the paper.
 
 Usage::
 
-    .venv/bin/python scripts/mixd_dmrg.py              # full data set (~40 min, 1 idle core)
+    .venv/bin/python scripts/mixd_dmrg.py --workers 2  # full data set (~1.5 h on 2 idle cores)
     .venv/bin/python scripts/mixd_dmrg.py --small -o /tmp/x.json   # CI-sized instance
     .venv/bin/python scripts/mixd_dmrg.py --workers 2              # on a local Dask cluster
     .venv/bin/python scripts/mixd_dmrg.py --scheduler tcp://host:8786   # on an existing cluster
+
+Exit codes: 0 all points converged, 1 some points failed (not stored), 3 all stored but
+some DMRG points have ``converged = False``.
 
 The full run contains the ``--small`` instance as a subset, so a test can
 rerun ``--small`` and compare with the stored file point by point.
@@ -36,12 +39,18 @@ T_PAR = 0.1
 V = 1.0
 J_GRID = [0.6, 0.8, 1.0, 1.2, 1.4, 1.7, 2.0]
 
-#: DMRG settings shared by every point (chi_max can be overridden per block)
-DMRG_KW = dict(max_sweeps=12, min_sweeps=6, max_E_err=1e-8, svd_min=1e-10)
+#: DMRG settings shared by every point (chi_max is set per point). A point counts as
+#: converged when, after at least min_sweeps, its last 8 sweep energies spread by less than
+#: max_E_err (units of V) and the entropy change is below max_S_err (see
+#: mixd_exact.dmrg_ground_state); points that miss it are stored with converged = False and
+#: never used by the chapters.
+DMRG_KW = dict(max_sweeps=80, min_sweeps=30, max_E_err=1e-6, max_S_err=1e-5, svd_min=1e-10)
+#: J_perp / V at and below which an L = 30 point is on the sc side (J_c ~ 1.07-1.10): chi up to 256
+SC_SIDE = 1.2
 
 
 def plan(small: bool):
-    """List of ("dmrg"|"ed", L, n_holes, J_perp, chi_max) jobs."""
+    """List of ("dmrg"|"ed", L, n_holes, J_perp, chi_max) jobs, cheapest blocks first."""
     small_jobs = [("ed", 6, nh, 1.0, 0) for nh in (2, 3, 4)]
     small_jobs += [("dmrg", 6, nh, 1.0, 64) for nh in (2, 3, 4)]
     if small:
@@ -50,19 +59,20 @@ def plan(small: bool):
     # exact diagonalization, L = 8 (E_B at N_h = 4 needs 2, 3, 4)
     jobs += [("ed", 8, nh, J, 0) for J in J_GRID for nh in (2, 3, 4)]
     # DMRG validation against ED at L = 8
-    jobs += [("dmrg", 8, nh, J, 64) for J in (0.6, 1.0, 2.0) for nh in (2, 3, 4)]
+    jobs += [("dmrg", 8, nh, J, chi) for chi in (64, 128) for J in (0.6, 1.0, 2.0) for nh in (2, 3, 4)]
     # L = 16: delta = 4/16 (Fig. 3 inset) and E_B at N_h = 8
-    jobs += [("dmrg", 16, nh, J, 64) for J in J_GRID for nh in (4, 6, 7, 8)]
-    # L = 30 (paper's size): delta = 8/30 (Fig. 3 inset) and E_B at N_h = 14 (Fig. 5)
-    jobs += [("dmrg", 30, nh, J, 64) for J in J_GRID for nh in (8, 12, 13, 14)]
+    jobs += [("dmrg", 16, nh, J, chi) for chi in (64, 128) for J in J_GRID for nh in (4, 6, 7, 8)]
+    # L = 30 (paper's size): delta = 8/30 (Fig. 3 inset) and E_B at N_h = 14 (Fig. 5), N_h = 12, 13
+    # for E_B at N_h = 13; chi = 64, 128 everywhere, 256 on the sc side, for the extrapolation in
+    # the truncation error
+    L30 = [(nh, J) for J in J_GRID for nh in (8, 12, 13, 14)]
+    jobs += [("dmrg", 30, nh, J, 128) for nh, J in L30]
+    jobs += [("dmrg", 30, nh, J, 256) for nh, J in L30 if J <= SC_SIDE]
+    jobs += [("dmrg", 30, nh, J, 64) for nh, J in L30]
     # L = 30 energies at low doping for Fig. 4
-    jobs += [("dmrg", 30, nh, J, 64) for J in (0.8, 1.2, 2.0) for nh in (2, 4, 6)]
-    # bond-dimension convergence at one hard point
-    jobs += [("dmrg", 30, 14, 1.0, chi) for chi in (32, 128)]
-    # E_B on the sc side (largest truncation errors) again at chi = 128
-    jobs += [("dmrg", 30, nh, 0.6, 128) for nh in (12, 13, 14)]
-    # L = 30 at chi = 128 for Fig. 3 (N_h = 8) and Fig. 5 (N_h = 12, 13, 14)
-    jobs += [("dmrg", 30, nh, J, 128) for J in J_GRID for nh in (8, 12, 13, 14)]
+    jobs += [("dmrg", 30, nh, J, 128) for J in (0.8, 1.2, 2.0) for nh in (2, 4, 6)]
+    # bond-dimension scan at one hard point
+    jobs += [("dmrg", 30, 14, 1.0, chi) for chi in (32, 64, 128, 256)]
     unique = []
     for j in jobs:
         if j not in unique:
@@ -80,8 +90,9 @@ def run_job(kind, L, nh, J, chi):
     else:
         r = mx.dmrg_ground_state(L, nh, J, V, T_PAR, chi_max=chi, raise_on_fail=False, **DMRG_KW)
         rec = dict(kind="dmrg", L=L, n_holes=nh, J_perp=J, V=V, t_par=T_PAR, chi_max=chi,
-                   chi=r.chi, energy=r.energy, n_cc=r.n_cc, n_sc=r.n_sc,
-                   truncation_error=r.truncation_error, delta_E=r.delta_E, sweeps=r.sweeps,
+                   chi=r.chi, energy=r.energy, n_cc=r.n_cc, n_sc=r.n_sc, converged=r.converged,
+                   truncation_error=r.truncation_error, delta_E=r.delta_E, delta_S=r.delta_S,
+                   E_spread_8=max(r.energies[-8:]) - min(r.energies[-8:]), sweeps=r.sweeps,
                    sweep_energies=list(r.energies),
                    cc_profile=[float(x) for x in r.cc_profile])
     rec["seconds"] = round(time.perf_counter() - t0, 2)
@@ -101,6 +112,9 @@ def main(argv=None):
     ap.add_argument("--small", action="store_true", help="CI-sized instance only")
     ap.add_argument("-o", "--out", default=str(mx.DATA_FILE))
     ap.add_argument("--resume", action="store_true", help="skip points already in --out")
+    ap.add_argument("--seed-ed", metavar="FILE",
+                    help="start from the exact-diagonalization points of FILE (ED does not change "
+                         "with the DMRG settings); DMRG points are recomputed")
     engine.add_arguments(ap)   # --workers N (0: in this process) | --scheduler ADDRESS
     args = ap.parse_args(argv)
     # TeNPy's own deprecation notices (the same ones pyproject.toml lets through in the tests)
@@ -111,6 +125,8 @@ def main(argv=None):
     records = []
     if args.resume and out.exists():
         records = json.loads(out.read_text())["points"]
+    if args.seed_ed and not records:
+        records = [r for r in json.loads(Path(args.seed_ed).read_text())["points"] if r["kind"] == "ed"]
     done = {key(r) for r in records}
     meta = dict(model="MixD+V ladder, Eq. (1) of Borchia, Lange & Grusdt (2025)",
                 units="energies in units of V", t_par=T_PAR, V=V,
@@ -132,12 +148,18 @@ def main(argv=None):
         tmp = out.with_suffix(".tmp")
         tmp.write_text(json.dumps(dict(meta=meta, points=records), indent=1))
         tmp.replace(out)
+        conv = "" if kind == "ed" else (f"  sweeps={rec['sweeps']} trunc={rec['truncation_error']:.1e} "
+                                        f"spread={rec['E_spread_8']:.1e}"
+                                        + ("" if rec["converged"] else "  NOT CONVERGED"))
         print(f"{kind:4s} L={L:2d} N_h={nh:2d} J={J:.2f} chi={chi:3d}  E={rec['energy']:.10f}  "
-              f"n_cc={rec['n_cc']:.5f}  {rec['seconds']:.1f}s", flush=True)
+              f"n_cc={rec['n_cc']:.5f}  {rec['seconds']:.1f}s{conv}", flush=True)
+    unconverged = [key(r) for r in records if r["kind"] == "dmrg" and not r["converged"]]
+    if unconverged:
+        print(f"{len(unconverged)} DMRG points stored with converged = False: {unconverged}")
     if failed:
         print(f"{failed} of {len(todo)} points failed (rerun with --resume)")
         return 1
-    return 0
+    return 3 if unconverged else 0
 
 
 if __name__ == "__main__":

@@ -490,6 +490,12 @@ class DMRGResult(_LadderState):
         Number of sweeps run.
     seconds : float
         Wall time of the DMRG run (s).
+    converged : bool
+        After at least ``min_sweeps`` (with ``chi_max`` reached and the
+        mixer off), the energies of the last 8 sweeps spread by less than
+        ``max_E_err`` and the last entropy change is below ``max_S_err``.
+    delta_S : float
+        Change of the mean bond entanglement entropy over the last sweep.
     energies : tuple of float
         Energy after every sweep (units of V).
     cc_profile : numpy.ndarray
@@ -515,6 +521,8 @@ class DMRGResult(_LadderState):
     energies: tuple = field(repr=False)
     cc_profile: np.ndarray = field(repr=False)
     sc_profile: np.ndarray = field(repr=False)
+    converged: bool = True
+    delta_S: float = 0.0
 
 
 # --------------------------------------------------------------------------- ED
@@ -990,13 +998,24 @@ def _dmrg_failure(exc, eng, L, n_holes, J_perp, chi_max):
 
 def dmrg_ground_state(L: int, n_holes: int, J_perp: float, V: float = 1.0, t_par: float = 0.1,
                       *, chi_max: int = 128, max_sweeps: int = 30, min_sweeps: int = 6,
-                      max_E_err: float = 1e-9, two_sz: int | None = None, holes_leg=None,
+                      max_E_err: float = 1e-9, max_S_err: float = 1e-5,
+                      two_sz: int | None = None, holes_leg=None,
                       svd_min: float = 1e-10, raise_on_fail: bool = True,
                       engine: str = "two-site", combine: bool = True) -> DMRGResult:
     """Two-site DMRG (TeNPy, with mixer) for the ground state of one sector.
 
-    The bond dimension is ramped 32 -> 64 -> ``chi_max`` over the first
-    sweeps; the density-matrix mixer is switched off after 8 sweeps.
+    The bond dimension is doubled every two sweeps from 32 up to
+    ``chi_max``; the density-matrix mixer is switched off four sweeps after
+    ``chi_max`` is reached (at the earliest after sweep 8).  TeNPy stops
+    the run when its criterion holds (energy change of one sweep below
+    ``max_E_err / 8``, entropy change below ``max_S_err``), or at
+    ``max_sweeps``.  The result counts as converged
+    (:attr:`DMRGResult.converged`) when, after at least ``min_sweeps``,
+    the energies of the last 8 sweeps spread by less than ``max_E_err`` and
+    the last entropy change is below ``max_S_err``: at fixed bond dimension
+    the sweep energies can settle into a small limit cycle (amplitude of
+    order the truncation error times the energy scale), which a one-sweep
+    criterion alone would either miss or never meet.
 
     Parameters
     ----------
@@ -1016,9 +1035,14 @@ def dmrg_ground_state(L: int, n_holes: int, J_perp: float, V: float = 1.0, t_par
     max_sweeps : int, optional
         Sweep cap, in [2, 1000].
     min_sweeps : int, optional
-        Minimum number of sweeps, in [1, max_sweeps].
+        Minimum number of sweeps, in [1, max_sweeps]; raised to two sweeps
+        after the mixer is switched off (if ``max_sweeps`` allows).
     max_E_err : float, optional
-        Energy convergence criterion per sweep (units of V), in (0, 1].
+        Energy convergence criterion (units of V), in (0, 1]: the largest
+        spread of the last 8 sweep energies.
+    max_S_err : float, optional
+        Criterion on the relative change of the mean entanglement entropy
+        per sweep, in (0, 1].
     two_sz : int, optional
         ``2 S^z``; default 0 or 1.
     holes_leg : tuple of int, optional
@@ -1026,7 +1050,8 @@ def dmrg_ground_state(L: int, n_holes: int, J_perp: float, V: float = 1.0, t_par
     svd_min : float, optional
         Smallest kept singular value, in [0, 1e-2].
     raise_on_fail : bool, optional
-        Raise if the energy still changes by more than ``100 max_E_err`` in the last sweep.
+        Raise :class:`ConvergenceError` if the run stopped at ``max_sweeps``
+        before the criterion held (``converged`` False).
     engine : {"two-site", "single-site"}, optional
         TeNPy DMRG engine.
     combine : bool, optional
@@ -1064,6 +1089,7 @@ def dmrg_ground_state(L: int, n_holes: int, J_perp: float, V: float = 1.0, t_par
     max_sweeps = check.integer("max_sweeps", max_sweeps, 2, 1000)
     min_sweeps = check.integer("min_sweeps", min_sweeps, 1, max_sweeps)
     max_E_err = check.positive("max_E_err", max_E_err, hi=1.0)
+    max_S_err = check.positive("max_S_err", max_S_err, hi=1.0)
     svd_min = check.in_range("svd_min", svd_min, 0.0, 1e-2)
     raise_on_fail = check.boolean("raise_on_fail", raise_on_fail)
     combine = check.boolean("combine", combine)
@@ -1078,13 +1104,23 @@ def dmrg_ground_state(L: int, n_holes: int, J_perp: float, V: float = 1.0, t_par
     labels = _product_state(L, h0, h1, n_up)
     psi = MPS.from_product_state(M.lat.mps_sites(), labels, bc="finite",
                                  unit_cell_width=M.lat.mps_unit_cell_width)
-    chi_list = {0: min(32, chi_max), 2: min(64, chi_max), 4: chi_max}
+    chi_list, chi, sweep = {}, 32, 0
+    while chi < chi_max:
+        chi_list[sweep] = chi
+        chi, sweep = 2 * chi, sweep + 2
+    chi_list[sweep] = chi_max
+    chi_reached_at = sweep
+    disable_after = max(8, chi_reached_at + 4)
+    # never declared converged with the mixer on or before chi_max is reached
+    min_sweeps = max(min_sweeps, min(disable_after + 2, max_sweeps))
     params = {
         "mixer": True,
-        "mixer_params": {"amplitude": 1e-4, "decay": 2.0, "disable_after": 8},
+        "mixer_params": {"amplitude": 1e-4, "decay": 2.0,
+                         "disable_after": disable_after},
         "trunc_params": {"chi_max": chi_max, "svd_min": svd_min},
         "chi_list": chi_list,
-        "max_E_err": max_E_err,
+        "max_E_err": max_E_err / 8,
+        "max_S_err": max_S_err,
         "max_sweeps": max_sweeps,
         "min_sweeps": min_sweeps,
         "combine": combine,
@@ -1107,12 +1143,19 @@ def dmrg_ground_state(L: int, n_holes: int, J_perp: float, V: float = 1.0, t_par
     stats = eng.sweep_stats
     energies = tuple(float(e) for e in stats["E"])
     delta_E = abs(energies[-1] - energies[-2]) if len(energies) > 1 else math.inf
+    delta_S = float(stats["Delta_S"][-1]) if len(stats["Delta_S"]) else math.inf
     trunc = float(stats["max_trunc_err"][-1])
     chi = int(max(psi.chi)) if len(psi.chi) else 1
-    if raise_on_fail and delta_E > 100 * max_E_err:
+    window = energies[-8:]
+    E_spread = max(window) - min(window) if len(energies) >= 8 else math.inf
+    converged = bool(len(energies) > min_sweeps and E_spread < max_E_err
+                     and abs(delta_S) < max_S_err)
+    if raise_on_fail and not converged:
         raise ConvergenceError(
-            f"DMRG not converged for L={L}, n_holes={n_holes}, J_perp={J_perp}: "
-            f"{len(energies)} sweeps, last energy change {delta_E:.2e}, E={E:.12f}",
+            f"DMRG not converged for L={L}, n_holes={n_holes}, J_perp={J_perp}, chi_max={chi_max}: "
+            f"{len(energies)} sweeps (cap {max_sweeps}), energy spread over the last 8 sweeps "
+            f"{E_spread:.2e} (criterion {max_E_err:.0e}), entropy change {delta_S:.1e} (criterion {max_S_err:.0e}), "
+            f"truncation error {trunc:.1e}, E={E:.12f}",
             iterations=len(energies), residual=delta_E, last=E)
     nh = psi.expectation_value("Nh")  # rung-major
     cc = np.array([psi.expectation_value_term([("Nh", 2 * j), ("Nh", 2 * j + 1)])
@@ -1122,7 +1165,8 @@ def dmrg_ground_state(L: int, n_holes: int, J_perp: float, V: float = 1.0, t_par
                       holes_leg=(h0, h1), two_sz=int(q[2]), chi_max=chi_max, energy=float(E),
                       n_cc=float(cc.sum() / L), n_sc=float(sc.sum() / L), chi=chi,
                       truncation_error=trunc, delta_E=float(delta_E), sweeps=len(energies),
-                      seconds=seconds, energies=energies, cc_profile=cc, sc_profile=np.asarray(sc))
+                      seconds=seconds, energies=energies, cc_profile=cc, sc_profile=np.asarray(sc),
+                      converged=converged, delta_S=delta_S)
 
 
 # --------------------------------------------------------------------------- stored data
