@@ -111,3 +111,17 @@ def test_full_course_executes(tmp_path):
         assert not [o for cell in nb.cells if cell.cell_type == "code" for o in cell.outputs
                     if o.output_type == "error"], c.chapter
     assert re.search(r"\| 7 \|", res.index.read_text())
+
+
+def test_fill_glue_from_executed_outputs():
+    import nbformat
+
+    from nickelates.course import fill_glue
+
+    code = nbformat.v4.new_code_cell("")
+    code.outputs = [nbformat.v4.new_output(
+        "display_data", data={"application/papermill.record/text/plain": "0.28412"},
+        metadata={"scrapbook": {"name": "n_a", "mime_prefix": "application/papermill.record/"}})]
+    md = nbformat.v4.new_markdown_cell("weights {glue:text}`n_a:.3f` and {glue:text}`n_b:.3f`; {glue}`n_a`")
+    nb = fill_glue(nbformat.v4.new_notebook(cells=[code, md]))
+    assert nb.cells[1].source == "weights 0.284 and [computed: n_b]; 0.28412"

@@ -11,6 +11,8 @@ solution that computes its answer). :func:`export_course` writes
   executed top to bottom (outputs saved);
 * ``OUT/README.md``: the index (chapters, number of exercises, both notebooks).
 
+The prose's glue roles (computed numbers) become the values in the executed
+instructor notebooks and ``[computed: name]`` in the student ones (:func:`fill_glue`).
 In both, the exercise and solution directives become plain Markdown headed
 "Exercise N.k" (N the chapter number, k the exercise's number in the chapter, as
 in the HTML book), so that they read well in any Jupyter front end. Files are
@@ -28,7 +30,7 @@ from pathlib import Path
 from . import paths
 
 __all__ = ["ChapterExport", "CourseExport", "chapter_files", "split_exercises", "student_notebook",
-           "instructor_notebook", "export_course"]
+           "instructor_notebook", "export_course", "fill_glue"]
 
 _FENCE = r"(?P<fence>`{3,}|:{3,})"
 _EXERCISE = re.compile(_FENCE + r"\{exercise\}[ \t]*(?P<title>[^\n]*)\n(?P<body>.*?)^(?P=fence)[ \t]*$",
@@ -163,6 +165,69 @@ def _plain(body: str) -> str:
     while lines and _OPTION.match(lines[0]):
         lines.pop(0)
     return "\n".join(lines).strip()
+
+
+#: ``{glue:text}`name:fmt``` / ``{glue}`name``` roles of the book's prose (myst_nb glue)
+_GLUE_ROLE = re.compile(r"\{glue(?::text)?\}`(?P<name>[A-Za-z_]\w*)(?::(?P<fmt>[^`]*))?`")
+_GLUE_PREFIX = "application/papermill.record/"
+
+
+def _glued_values(nb) -> dict:
+    """The ``text/plain`` of every ``myst_nb.glue(..., display=False)`` output of an executed notebook."""
+    values = {}
+    for c in nb.cells:
+        for o in c.get("outputs", []) if c.cell_type == "code" else []:
+            name = o.get("metadata", {}).get("scrapbook", {}).get("name")
+            data = o.get("data", {})
+            text = data.get(_GLUE_PREFIX + "text/plain", data.get("text/plain"))
+            if name and text is not None:
+                values[name] = text
+    return values
+
+
+def fill_glue(nb, values=None):
+    """Replace the glue roles of the Markdown cells by their values (or a placeholder).
+
+    The book's prose quotes computed numbers as ``{glue:text}`name:fmt```,
+    which only the book build renders.  In a plain Jupyter front end the
+    role would show as raw text, so the exported notebooks carry the
+    formatted value (executed notebooks) or ``[computed: name]`` (notebooks
+    not executed yet).
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        A notebook; changed in place.
+    values : dict, optional
+        ``name -> text/plain`` (default: read from the notebook's glue outputs).
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        ``nb``.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
+    ...     "T_c = {glue:text}`tc:.0f` K, ratio {glue:text}`r`.")])
+    >>> fill_glue(nb, {"tc": "650.4"}).cells[0].source
+    'T_c = 650 K, ratio [computed: r].'
+    """
+    from myst_nb.core.variables import format_plain_text
+
+    values = _glued_values(nb) if values is None else values
+
+    def sub(m):
+        name, fmt = m.group("name"), m.group("fmt") or ""
+        if name not in values:
+            return f"[computed: {name}]"
+        return format_plain_text(values[name], fmt)
+
+    for c in nb.cells:
+        if c.cell_type == "markdown":
+            c.source = _GLUE_ROLE.sub(sub, c.source)
+    return nb
 
 
 def split_exercises(nb, chapter: int) -> dict:
@@ -317,7 +382,7 @@ def student_notebook(path):
     False
     """
     path = _chapter_path(path)
-    return _transform(_read(path), _number(path), keep_solutions=False)
+    return fill_glue(_transform(_read(path), _number(path), keep_solutions=False), {})
 
 
 def instructor_notebook(path, *, execute: bool = True, timeout: float = 900.0):
@@ -363,7 +428,7 @@ def instructor_notebook(path, *, execute: bool = True, timeout: float = 900.0):
         finally:
             if env_backend is not None:
                 os.environ["MPLBACKEND"] = env_backend
-    return nb
+    return fill_glue(nb)
 
 
 def _timeout(timeout) -> float:
@@ -466,7 +531,7 @@ def export_course(out, *, chapters=None, execute: bool = True, force: bool = Fal
         nb = _read(p)
         n = _number(p)
         n_ex = len(split_exercises(nb, n)["exercises"])
-        student = _transform(nb, n, keep_solutions=False)
+        student = fill_glue(_transform(nb, n, keep_solutions=False), {})
         instructor = instructor_notebook(p, execute=execute, timeout=timeout)
         _write_atomic(s_path, nbformat.writes(student))
         _write_atomic(i_path, nbformat.writes(instructor))
