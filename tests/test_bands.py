@@ -292,3 +292,72 @@ def test_size_limits():
         B.fillings(B.PAPER_V3, rtol=float("nan"))
     with pytest.raises(TypeError, match="return_error"):
         B.fermi_level_dos(B.PAPER_V3, return_error="yes")
+
+
+# ------------------------------------------------------------------ orbital admixture (chapter 1)
+T_XZ = math.sqrt(3) / 4 * 0.6
+
+
+def test_channel_admixture_closed_forms():
+    """R = 1 for one level of weight 1, 1/w for one level of weight w, 1 + 8 t^2/(U eps) for printed Eq. (3)."""
+    for eps in (0.05, 0.1, 0.4, 1.0):
+        assert B.channel_admixture(eps, T_XZ, 1.0, 0.0, 5.0).residue_factor == pytest.approx(1.0, rel=1e-12)
+        assert B.channel_admixture(eps, T_XZ, 0.5, 0.0, 5.0).residue_factor == pytest.approx(2.0, rel=1e-12)
+        c = B.channel_admixture(eps, T_XZ, 1.0, 1.0, 5.0)
+        assert c.residue_factor == pytest.approx(1 + 8 * T_XZ ** 2 / (5.0 * eps), rel=1e-12)
+        assert c.E_add == pytest.approx(c.E_rem + 5.0, rel=1e-15)
+
+
+@given(eps=st.floats(1e-3, 2.0), w_rem=st.floats(0.05, 1.0), w_add=st.floats(0.0, 1.0), U=st.floats(0.5, 20.0))
+def test_channel_admixture_reproduces_the_shift(eps, w_rem, w_add, U):
+    c = B.channel_admixture(eps, T_XZ, w_rem, w_add, U)
+    assert c.E_rem > 0
+    shift = 4 * T_XZ ** 2 * (w_rem / c.E_rem - w_add / c.E_add)
+    assert shift == pytest.approx(eps, rel=1e-9)
+    # eps > 0: 0 < w_rem/E_rem - w_add/E_add <= w_rem/E_rem, and (w_rem/E_rem)^2 <= w_rem/E_rem^2 for w_rem <= 1
+    assert c.residue_factor >= 1.0 - 1e-12
+
+
+def test_admixture_against_exact_three_level_diagonalization():
+    """z weight of the exact eigenvector -> nu^2 eta^2 / (1 + R nu^2 eta^2) with an error O(g^4)."""
+    w_rem, w_add, U, eps = 0.284, 0.716, 5.0, 0.4
+    c = B.channel_admixture(eps, T_XZ, w_rem, w_add, U)
+    errs = []
+    for eta in (0.05, 0.1, 0.2):
+        g = 2 * T_XZ * eta
+        m = np.array([[0.0, g * math.sqrt(w_rem), g * math.sqrt(w_add)],
+                      [g * math.sqrt(w_rem), -c.E_rem, 0.0], [g * math.sqrt(w_add), 0.0, c.E_add]])
+        val, vec = np.linalg.eigh(m)
+        k = int(np.argmax(vec[0] ** 2))                    # the state that started at the Fermi level
+        z = (math.sqrt(w_rem) * vec[1, k] + math.sqrt(w_add) * vec[2, k]) ** 2
+        x = (eps / (2 * T_XZ)) ** 2 * eta ** 2
+        assert val[k] == pytest.approx(eps * eta ** 2, rel=0.2)             # the shift, to leading order
+        assert vec[0, k] ** 2 == pytest.approx(1 / (1 + c.residue_factor * x), abs=10 * x ** 2 * c.residue_factor ** 2)
+        errs.append(abs(z / (x / (1 + c.residue_factor * x)) - 1))
+    assert errs[1] / errs[0] == pytest.approx(4.0, rel=0.2) and errs[2] / errs[1] == pytest.approx(4.0, rel=0.2)
+
+
+def test_orbital_content_residue_factor():
+    base = B.orbital_content(B.PAPER_V3, T_XZ)
+    assert B.orbital_content(B.PAPER_V3, T_XZ, residue_factor=(1.0, 1.0)) == base
+    lower = B.orbital_content(B.PAPER_V3, T_XZ, residue_factor=(4.0, 2.0))
+    assert lower[0] < base[0] and lower[1] < base[1]
+    # the paper's quoted 0.14 / 0.054 from the two-level normalization of printed Eq. (3)
+    R = tuple(B.channel_admixture(e, T_XZ, 1.0, 1.0, 5.0).residue_factor for e in (0.4, 0.1))
+    pa, pb = B.orbital_content(B.PAPER_V1, T_XZ, residue_factor=R)
+    assert abs(pa - 0.14) < 0.003 and abs(pb - 0.054) < 0.001
+
+
+def test_admixture_bad_input():
+    with pytest.raises(TypeError, match="residue_factor"):
+        B.orbital_content(B.PAPER_V3, T_XZ, residue_factor=2.0)
+    with pytest.raises(ValueError, match="residue_factor"):
+        B.orbital_content(B.PAPER_V3, T_XZ, residue_factor=(0.0, 1.0))
+    with pytest.raises(ValueError, match="w_rem"):
+        B.channel_admixture(0.4, T_XZ, 0.0, 0.5, 5.0)
+    with pytest.raises(ValueError, match="w_add"):
+        B.channel_admixture(0.4, T_XZ, 0.5, 1.5, 5.0)
+    with pytest.raises(ValueError, match="eps"):
+        B.channel_admixture(-0.4, T_XZ, 0.5, 0.5, 5.0)
+    with pytest.raises(TypeError):
+        B.channel_admixture("0.4", T_XZ, 0.5, 0.5, 5.0)

@@ -551,3 +551,59 @@ def test_apparent_gap_map_concatenate_checks_blocks():
         tunneling.ApparentGapMap.concatenate([])
     with pytest.raises(TypeError, match="ApparentGapMap"):
         tunneling.ApparentGapMap.concatenate([a, 3])
+
+
+# ------------------------------------------------------------------ kappa of Fig. 5
+@pytest.fixture(scope="module")
+def kscan():
+    return tunneling.kappa_scan([0.0, 0.15, 0.3, 0.36, 0.5], omega_meV=W)
+
+
+def test_kappa_scan_peaks_and_splitting_follow_the_gap_extrema(kscan):
+    """Peaks at the gap maxima; the splitting at large kappa is the gap anisotropy max - min."""
+    for band, gamma in (("alpha", 2.0), ("beta", 1.0)):
+        aniso = kscan.gap_max[band] - kscan.gap_min[band]
+        big = aniso > 4.0
+        assert np.all(np.abs(kscan.peak[band] - kscan.gap_max[band])[big] < 0.3)
+        assert np.all((kscan.peak[band] - kscan.gap_max[band] > -0.3) & (kscan.peak[band] - kscan.gap_max[band] < gamma))
+        assert np.all(np.abs(kscan.splitting(band)[big] - aniso[big]) < 0.6)
+        assert np.all(np.diff(kscan.splitting(band)) > 0)
+    # at kappa = 0 (isotropic gaps) the "shoulder" is only the Dynes flank of the peak, below Gamma
+    assert kscan.splitting("beta")[0] < 1.0 and kscan.splitting("alpha")[0] < 2.0
+    assert kscan.gap_min["beta"][0] == pytest.approx(kscan.gap_max["beta"][0], abs=1e-6)
+
+
+def test_kappa_scan_compatible_range(kscan):
+    """The paper's 40 / 70 meV windows hold at kappa <= 0.3 and fail at 0.36 (analytic gaps; chapter 5: 0.33)."""
+    assert kscan.compatible().tolist() == [True, True, True, False, False]
+    assert kscan.kappa_range() == (0.0, 0.3)
+    wide = {"beta": (30.0, 60.0), "alpha": (60.0, 100.0)}
+    assert kscan.compatible(wide).all()
+    assert kscan.resolved["alpha"].tolist() == [False, False, False, True, True]
+    with pytest.raises(ValueError, match="no scanned kappa"):
+        kscan.kappa_range({"beta": (1.0, 2.0), "alpha": (3.0, 4.0)})
+
+
+def test_kappa_scan_bad_input(kscan):
+    with pytest.raises(ValueError, match="lo < hi"):
+        kscan.compatible({"beta": (43.0, 37.0), "alpha": (66.0, 74.0)})
+    with pytest.raises(ValueError, match="keys"):
+        kscan.compatible({"beta": (37.0, 43.0)})
+    with pytest.raises(TypeError, match="pair"):
+        kscan.compatible({"beta": 40.0, "alpha": (66.0, 74.0)})
+    with pytest.raises(ValueError, match="band"):
+        kscan.splitting("gamma")
+    with pytest.raises(ValueError, match="source"):
+        tunneling.kappa_scan([0.0], source="eq17")
+    with pytest.raises(ValueError, match="kappa"):
+        tunneling.kappa_scan([5.0])
+    with pytest.raises(TypeError):
+        tunneling.kappa_scan("0.3")
+
+
+def test_sheet_nodes_flux_weight_is_the_projected_width(bands_045):
+    """sum dl cos(theta) over v_n > 0 = extent of a sheet perpendicular to the normal (2 k_F for a circle)."""
+    fs = bands.fermi_surface(bands_045, "alpha")
+    for iface, proj in (("100", fs.ky), ("110", (fs.kx - fs.ky) / np.sqrt(2))):
+        n = tunneling.sheet_nodes(bands_045, "alpha", 0.02, 0.0, interface=iface)
+        assert n.weight.sum() == pytest.approx(proj.max() - proj.min(), rel=1e-4)

@@ -57,7 +57,8 @@ __all__ = [
     "check_params", "eta", "band_energy", "dispersion", "velocity", "high_symmetry_path",
     "CriticalPoint", "critical_points", "fillings", "FermiLevelDOS", "fermi_level_dos",
     "contour_integrals", "mu_for_density", "with_density", "clear_cache",
-    "FermiSurface", "fermi_surface", "orbital_content", "DOSSweep", "dos_vs_filling",
+    "FermiSurface", "fermi_surface", "orbital_content", "ChannelAdmixture", "channel_admixture",
+    "DOSSweep", "dos_vs_filling",
 ]
 
 BAND_NAMES = ("alpha", "beta")
@@ -979,11 +980,25 @@ def fermi_surface(p: BandParams, band: str, *, n_theta: int = 720) -> FermiSurfa
     return FermiSurface(band, kx, ky, th, weight, arc, name)
 
 
-def orbital_content(p: BandParams, t_xz: float, *, average: str = "dos", n_theta: int = 720):
+def orbital_content(p: BandParams, t_xz: float, *, average: str = "dos", n_theta: int = 720,
+                    residue_factor=(1.0, 1.0)):
     """Fermi-surface averaged d_{3z^2-r^2} content (pz_alpha, pz_beta).
 
-    p^z = < nu^2 eta^2 / (1 + nu^2 eta^2) >_FS with nu = eps / (2 t_xz), from
-    first-order mixing of the conduction state with the dimer orbital.
+    p^z = < nu^2 eta^2 / (1 + R nu^2 eta^2) >_FS with nu = eps / (2 t_xz).
+
+    To second order in the hybridization g = 2 t_xz eta of Eq. (2), the
+    quasiparticle at the Fermi level has a d_{3z^2-r^2} amplitude
+    g G_z(0) = delta xi / g = nu eta (G_z the dimer orbital's Green's function,
+    delta xi = eps eta^2 the band shift), whatever the intermediate states, and
+    a d_{x^2-y^2} weight Z = 1 / (1 + R nu^2 eta^2) with the residue factor
+    ``R = sum_i w_i / E_i^2 / (sum_i s_i w_i / E_i)^2`` of the intermediate
+    states (weights w_i, excitation energies E_i, s_i = +1 for removal and -1
+    for addition; :func:`channel_admixture`). ``R = 1`` (the default) is the
+    paper's formula: a single intermediate level of weight 1, or equivalently
+    the d_{3z^2-r^2} *fraction* nu^2 eta^2 / (1 + nu^2 eta^2) of the coherent
+    quasiparticle weight for any R. With ``R`` from :func:`channel_admixture` the
+    result is the absolute d_{3z^2-r^2} spectral weight of the quasiparticle (what
+    orbital-selective ARPES sees at the Fermi level).
 
     Parameters
     ----------
@@ -996,6 +1011,8 @@ def orbital_content(p: BandParams, t_xz: float, *, average: str = "dos", n_theta
         at the Fermi level), by arc length dl, or uniform in the polar angle.
     n_theta : int, optional
         Points per sheet (8 to 10**7).
+    residue_factor : tuple of float, optional
+        (R_alpha, R_beta), each in [1e-6, 1e6] (dimensionless); default (1, 1).
 
     Returns
     -------
@@ -1005,28 +1022,117 @@ def orbital_content(p: BandParams, t_xz: float, *, average: str = "dos", n_theta
     Raises
     ------
     TypeError
-        If ``p`` is not a :class:`BandParams`.
+        If ``p`` is not a :class:`BandParams` or ``residue_factor`` not a pair of numbers.
     ValueError
-        If ``t_xz`` is not positive, ``average`` unknown, or a band has no
-        star-shaped Fermi sheet.
+        If ``t_xz`` is not positive, ``average`` unknown, a residue factor out of
+        range, or a band has no star-shaped Fermi sheet.
 
     Examples
     --------
     >>> [round(x, 3) for x in orbital_content(PAPER_V3, math.sqrt(3) / 4 * 0.6)]
     [0.15, 0.061]
+    >>> [round(x, 3) for x in orbital_content(PAPER_V3, math.sqrt(3) / 4 * 0.6, residue_factor=(2.0, 2.0))]
+    [0.124, 0.056]
     """
     p = check_params(p)
     t_xz = check.positive("t_xz", t_xz, MAX_ENERGY_EV)
     check.choice("average", average, ("dos", "length", "angle"))
+    if isinstance(residue_factor, (str, bytes)) or not hasattr(residue_factor, "__len__") \
+            or len(residue_factor) != 2:
+        raise TypeError(f"residue_factor must be a pair (R_alpha, R_beta) of numbers, got {residue_factor!r}")
+    R = [check.in_range(f"residue_factor[{i}]", r, 1e-6, 1e6) for i, r in enumerate(residue_factor)]
     out = []
-    for band in BAND_NAMES:
+    for band, r_band in zip(BAND_NAMES, R):
         fs = fermi_surface(p, band, n_theta=n_theta)
         nu = p.band(band)[3] / (2 * t_xz)
         x = nu ** 2 * (np.cos(fs.kx) - np.cos(fs.ky)) ** 2
-        f = x / (1 + x)
+        f = x / (1 + r_band * x)
         w = {"dos": fs.weight, "length": fs.arc, "angle": np.ones_like(fs.theta)}[average]
         out.append(float(np.sum(w * f) / np.sum(w)))
     return tuple(out)
+
+
+class ChannelAdmixture(NamedTuple):
+    """Intermediate states of one hybridization channel that reproduce a band shift.
+
+    Attributes
+    ----------
+    E_rem : float
+        Removal energy (eV): an electron leaves the dimer orbital for the Fermi level.
+    E_add : float
+        Addition energy E_rem + U (eV).
+    residue_factor : float
+        R = (w_rem / E_rem^2 + w_add / E_add^2) / (eps / 4 t_xz^2)^2 (dimensionless).
+
+    Examples
+    --------
+    >>> round(channel_admixture(0.4, 0.26, 0.5, 0.0, 5.0).residue_factor, 12)      # weight 1/2, U -> infinity
+    2.0
+    """
+
+    E_rem: float
+    E_add: float
+    residue_factor: float
+
+
+def channel_admixture(eps: float, t_xz: float, w_rem: float, w_add: float, U: float) -> ChannelAdmixture:
+    """Channel energies giving the band shift ``eps``, and the residue factor R of :func:`orbital_content`.
+
+    The conduction state couples with g = 2 t_xz eta to a removal level at
+    -E_rem (weight w_rem) and an addition level at E_add = E_rem + U (weight
+    w_add), as in Eq. (3) (printed: w_rem = w_add = 1; the correlated dimer
+    singlet: 1/2 each for U/t_c -> infinity, n_o and 1 - n_o in general, see
+    ``clusters.hubbard_dimer_excitations``). E_rem solves
+    4 t_xz^2 (w_rem / E - w_add / (E + U)) = eps (the unique positive root of a
+    quadratic), and R = (w_rem / E_rem^2 + w_add / E_add^2) / (eps / 4 t_xz^2)^2.
+
+    Parameters
+    ----------
+    eps : float
+        Band shift eps_zeta of Eq. (3) in eV, > 0.
+    t_xz : float
+        Interorbital hopping in eV, > 0.
+    w_rem : float
+        Removal weight, in (0, 1].
+    w_add : float
+        Addition weight, in [0, 1].
+    U : float
+        On-site repulsion in eV, > 0 (only E_add depends on it when w_add = 0).
+
+    Returns
+    -------
+    ChannelAdmixture
+        E_rem, E_add (eV) and the residue factor R (> 0; 1 for a single level of weight 1).
+
+    Raises
+    ------
+    TypeError
+        If an argument is not a real number.
+    ValueError
+        If an argument is out of range.
+
+    Examples
+    --------
+    >>> c = channel_admixture(0.4, math.sqrt(3) / 4 * 0.6, 1.0, 1.0, 5.0)     # printed Eq. (3)
+    >>> round(c.E_rem, 4), round(c.residue_factor, 3)          # R = 1 + 8 t_xz^2 / (U eps)
+    (0.6024, 1.27)
+    >>> round(channel_admixture(0.1, 0.26, 1.0, 0.0, 5.0).residue_factor, 12)        # one level: the paper's p^z
+    1.0
+    """
+    eps = check.positive("eps", eps, MAX_ENERGY_EV)
+    t_xz = check.positive("t_xz", t_xz, MAX_ENERGY_EV)
+    w_rem = check.in_range("w_rem", w_rem, 0.0, 1.0, lo_open=True)
+    w_add = check.in_range("w_add", w_add, 0.0, 1.0)
+    U = check.positive("U", U, MAX_ENERGY_EV)
+    g2 = 4.0 * t_xz ** 2
+    # eps E^2 + b E - g2 w_rem U = 0 with b = eps U - g2 (w_rem - w_add); positive root without cancellation
+    b = eps * U - g2 * (w_rem - w_add)
+    c = g2 * w_rem * U
+    disc = math.sqrt(b * b + 4.0 * eps * c)
+    E = 2.0 * c / (b + disc) if b > 0 else (disc - b) / (2.0 * eps)
+    E_add = E + U
+    R = (w_rem / E ** 2 + w_add / E_add ** 2) / (eps / g2) ** 2
+    return ChannelAdmixture(float(E), float(E_add), float(R))
 
 
 # --------------------------------------------------------------------------

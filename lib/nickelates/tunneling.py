@@ -45,7 +45,8 @@ __all__ = ["fermi_surface_dos", "stm_spectrum", "STMSpectrum", "peak_positions",
            "apparent_gaps", "ApparentGaps", "apparent_gap_map", "ApparentGapMap",
            "MapFailure", "load_apparent_gap_map", "default_bias", "lambda_for_gap", "GAP_SOURCES", "T_XZ_PAPER", "FIG5",
            "STM_GAMMA_RATIO", "ANDREEV_GAMMA_RATIO", "fig5_spectra", "Fig5Spectra", "model_spectra",
-           "ModelSpectra", "MAX_ENERGY_POINTS", "MAX_MAP_POINTS"]
+           "ModelSpectra", "MAX_ENERGY_POINTS", "MAX_MAP_POINTS", "kappa_scan", "KappaScan",
+           "FIG5_PEAK_WINDOWS"]
 
 _AVERAGES = ("dos", "angle")
 #: the paper's t_xz = sqrt(3)/4 t_c with t_c = 0.6 eV (eV)
@@ -65,8 +66,11 @@ _MAX_N_THETA = 10 ** 6
 STM_GAMMA_RATIO = 2.0
 #: Gamma_1 / Gamma_2 of Guo et al.'s T = 3 K fit (6.6 / 4.0 meV).
 ANDREEV_GAMMA_RATIO = 6.6 / 4.0
-#: the book's Fig. 5 setting: n_c, lambda, kappa (inferred: the paper does not print it), Omega (eV)
+#: the book's Fig. 5 setting: n_c, lambda, kappa (a representative value inside the range the
+#: paper's peaks allow, see :func:`kappa_scan`; the paper does not print it), Omega (eV)
 FIG5 = {"n_c": 0.45, "lam": 0.4, "kappa": 0.3, "Omega": 0.3}
+#: the book's reading of Fig. 5's text, "beta peak at 40 meV, alpha peak around 70 meV" (meV windows)
+FIG5_PEAK_WINDOWS = {"beta": (37.0, 43.0), "alpha": (66.0, 74.0)}
 
 
 # --------------------------------------------------------------------------- input helpers
@@ -1869,3 +1873,236 @@ def model_spectra(lam: float = 0.4, kappa: float = 0.3, r: float = 0.7, gamma_be
         andreev = andreev_spectrum(b, mg.p, mg.delta_alpha, mg.delta_beta, **akw)
     peaks = sorted(pk[0] for pk in peak_positions(stm.omega_meV, stm.total)[:2])
     return ModelSpectra(mg, stm, andreev, ap, peaks, mg.lam, mg.kappa, stm.r, gamma_beta)
+
+
+# --------------------------------------------------------------------------- kappa of Fig. 5
+@dataclass(frozen=True)
+class KappaScan:
+    """STM peaks and shoulders of the Fig. 5 setting over kappa (result of :func:`kappa_scan`).
+
+    For each band the *peak* is the coherence peak (at the gap maximum on the
+    sheet) and the *shoulder* the lowest maximum of dG/domega between
+    Delta_min - 3 Gamma and the peak: the step at the gap minimum when it is
+    resolved, otherwise the rising flank of the peak itself.
+
+    Attributes
+    ----------
+    kappa : numpy.ndarray
+        kappa_a = kappa_b values (dimensionless).
+    source : str
+        Gap source ("eq18" analytic, "exact").
+    setting : dict
+        n_c, lam, Omega (eV) held fixed.
+    peak : dict
+        ``{"alpha", "beta"}`` -> peak positions (meV), one per kappa.
+    height : dict
+        ``{"alpha", "beta"}`` -> peak heights (normalized conductance).
+    shoulder : dict
+        ``{"alpha", "beta"}`` -> shoulder positions (meV).
+    resolved : dict
+        ``{"alpha", "beta"}`` -> bool arrays: a slope maximum separate from the
+        peak's flank (at least two maxima of dG/domega in the window).
+    gap_min : dict
+        ``{"alpha", "beta"}`` -> min |Delta| on the sheet (meV).
+    gap_max : dict
+        ``{"alpha", "beta"}`` -> max |Delta| on the sheet (meV).
+
+    Examples
+    --------
+    >>> sc = kappa_scan([0.0, 0.3], omega_meV=np.linspace(-100, 100, 2001))
+    >>> [round(float(x), 1) for x in sc.splitting("beta")]
+    [0.9, 3.8]
+    """
+
+    kappa: np.ndarray
+    source: str
+    setting: dict
+    peak: dict
+    height: dict
+    shoulder: dict
+    resolved: dict
+    gap_min: dict
+    gap_max: dict
+
+    def splitting(self, band: str) -> np.ndarray:
+        """Peak minus shoulder position of ``band`` (meV), one value per kappa.
+
+        Parameters
+        ----------
+        band : {"alpha", "beta"}
+            The band.
+
+        Returns
+        -------
+        numpy.ndarray
+            Splittings in meV (>= 0).
+
+        Raises
+        ------
+        ValueError
+            For an unknown band.
+
+        Examples
+        --------
+        >>> sc = kappa_scan([0.0], omega_meV=np.linspace(-100, 100, 2001))
+        >>> float(sc.splitting("alpha")[0]) > float(sc.splitting("beta")[0])
+        True
+        """
+        check.choice("band", band, bands.BAND_NAMES)
+        return self.peak[band] - self.shoulder[band]
+
+    def compatible(self, windows=None) -> np.ndarray:
+        """Which kappa put both peaks inside ``windows`` with the beta peak the higher one.
+
+        Parameters
+        ----------
+        windows : dict, optional
+            ``{"beta": (lo, hi), "alpha": (lo, hi)}`` in meV; default :data:`FIG5_PEAK_WINDOWS`.
+
+        Returns
+        -------
+        numpy.ndarray
+            Boolean mask over :attr:`kappa`.
+
+        Raises
+        ------
+        TypeError
+            If ``windows`` is not a dict of pairs of numbers.
+        ValueError
+            If a window is not (lo, hi) with lo < hi, or a band is missing.
+
+        Examples
+        --------
+        >>> sc = kappa_scan([0.0, 0.6], omega_meV=np.linspace(-150, 150, 3001))
+        >>> sc.compatible().tolist()
+        [True, False]
+        """
+        win = _peak_windows(windows)
+        ok = self.height["beta"] > self.height["alpha"]
+        for band, (lo, hi) in win.items():
+            ok = ok & (self.peak[band] >= lo) & (self.peak[band] <= hi)
+        return ok
+
+    def kappa_range(self, windows=None) -> tuple:
+        """Smallest and largest scanned kappa compatible with ``windows`` (see :meth:`compatible`).
+
+        Parameters
+        ----------
+        windows : dict, optional
+            As in :meth:`compatible`.
+
+        Returns
+        -------
+        tuple of float
+            (kappa_min, kappa_max) among the scanned values.
+
+        Raises
+        ------
+        ValueError
+            If no scanned kappa is compatible, or the compatible values are not
+            contiguous on the scanned grid (then no single range describes them).
+
+        Examples
+        --------
+        >>> kappa_scan([0.0, 0.2, 0.6], omega_meV=np.linspace(-150, 150, 3001)).kappa_range()
+        (0.0, 0.2)
+        """
+        ok = self.compatible(windows)
+        idx = np.flatnonzero(ok)
+        if idx.size == 0:
+            raise ValueError(f"no scanned kappa puts the peaks inside the windows ({self.source} gaps)")
+        if idx[-1] - idx[0] + 1 != idx.size:
+            raise ValueError("the compatible kappa values are not contiguous on the scanned grid")
+        return float(self.kappa[idx[0]]), float(self.kappa[idx[-1]])
+
+
+def _peak_windows(windows) -> dict:
+    if windows is None:
+        return dict(FIG5_PEAK_WINDOWS)
+    check.instance("windows", windows, dict)
+    if set(windows) != {"alpha", "beta"}:
+        raise ValueError(f"windows must have exactly the keys ['alpha', 'beta'], got {sorted(windows)}")
+    out = {}
+    for band, w in windows.items():
+        if isinstance(w, (str, bytes)) or not hasattr(w, "__len__") or len(w) != 2:
+            raise TypeError(f"windows[{band!r}] must be a pair (lo, hi) of numbers in meV, got {w!r}")
+        lo = check.in_range(f"windows[{band!r}][0]", w[0], 0.0, _MAX_ABS_ENERGY)
+        hi = check.in_range(f"windows[{band!r}][1]", w[1], 0.0, _MAX_ABS_ENERGY)
+        if not lo < hi:
+            raise ValueError(f"windows[{band!r}] must have lo < hi, got {w!r}")
+        out[band] = (lo, hi)
+    return out
+
+
+def kappa_scan(kappas, *, source: str = "eq18", setting=FIG5, omega_meV=None,
+               gamma_beta: float = 1.0) -> KappaScan:
+    """STM peak and shoulder positions of the Fig. 5 setting for several kappa.
+
+    For each kappa the gaps come from :func:`triplon_gaps` (n_c, lambda, Omega
+    of ``setting``; its kappa is replaced) and the spectrum from
+    :func:`stm_spectrum` (r = 0.7, Gamma_alpha = ``STM_GAMMA_RATIO`` Gamma_beta).
+    The two most prominent peaks are the beta (lower) and alpha (higher) peaks;
+    shoulders are maxima of the slope (:func:`slope_maxima`) between
+    Delta_min - 3 Gamma and the peak of each band.
+
+    Parameters
+    ----------
+    kappas : array_like
+        kappa values in [0, 3], 1-D, at most 10**4.
+    source : {"eq18", "exact"}
+        Analytic gaps (Eq. 16 + 18) or the full gap equation.
+    setting : dict
+        ``{"n_c", "lam", "kappa", "Omega"}``; default :data:`FIG5` (its kappa is not used).
+    omega_meV : array_like, optional
+        Bias energies (meV); default -200..200 meV in 0.1 meV steps.
+    gamma_beta : float
+        Dynes Gamma_beta (meV), in (0, 1000]; default 1 (Fig. 5).
+
+    Returns
+    -------
+    KappaScan
+        Peaks, heights, shoulders and gap extrema per kappa.
+
+    Raises
+    ------
+    TypeError
+        For arguments of the wrong type.
+    ValueError
+        For out-of-range values, or a spectrum without two peaks.
+    ConvergenceError
+        If an exact gap solution does not converge.
+
+    Examples
+    --------
+    >>> sc = kappa_scan([0.0, 0.3], omega_meV=np.linspace(-100, 100, 2001))
+    >>> [round(float(x), 1) for x in sc.peak["beta"]], sc.resolved["alpha"].tolist()
+    ([37.6, 40.9], [False, False])
+    """
+    ks = check.real_array("kappas", kappas, ndim=1, max_size=10 ** 4)
+    check.choice("source", source, ("eq18", "exact"))
+    s = _setting(setting)
+    w = np.linspace(-200.0, 200.0, 4001) if omega_meV is None else _energies("omega_meV", omega_meV)
+    gb = _gamma("gamma_beta", gamma_beta)
+    gamma = {"beta": gb, "alpha": STM_GAMMA_RATIO * gb}
+    keys = ("peak", "height", "shoulder", "resolved", "gap_min", "gap_max")
+    out = {k: {b: [] for b in bands.BAND_NAMES} for k in keys}
+    for kap in ks:
+        mg = triplon_gaps(s["n_c"], s["lam"], float(kap), s["Omega"], source=source)
+        spec = stm_spectrum(w, mg.p, mg.delta_alpha, mg.delta_beta, gamma_alpha=gamma["alpha"], gamma_beta=gb)
+        pk = peak_positions(w, spec.total)[:2]
+        if len(pk) < 2:
+            raise ValueError(f"the spectrum at kappa = {kap} has fewer than two peaks in omega_meV")
+        (wb, hb, _), (wa, ha, _) = sorted(pk)
+        slopes = np.array([x[0] for x in slope_maxima(w, spec.total)])
+        for band, (wp, hp) in (("beta", (wb, hb)), ("alpha", (wa, ha))):
+            lo, hi = mg.extrema[band]
+            inside = slopes[(slopes >= lo - 3 * gamma[band]) & (slopes <= wp)]
+            out["peak"][band].append(wp)
+            out["height"][band].append(hp)
+            out["shoulder"][band].append(float(inside.min()) if inside.size else wp)
+            out["resolved"][band].append(inside.size >= 2)
+            out["gap_min"][band].append(lo)
+            out["gap_max"][band].append(hi)
+    arrays = {k: {b: np.asarray(v, dtype=bool if k == "resolved" else float) for b, v in d.items()}
+              for k, d in out.items()}
+    return KappaScan(ks.copy(), source, {k: s[k] for k in ("n_c", "lam", "Omega")}, **arrays)
