@@ -244,3 +244,52 @@ def test_lapack_failure_is_a_convergence_error(monkeypatch):
         clusters.channel_cluster_couplings_ed(0.1, *ARGS)
     with pytest.raises(ConvergenceError, match="dimer singlet sector"):
         clusters.dimer_spectrum(0.6, 5.0)
+
+
+# ------------------------------------------------------ derived-form chain
+def test_dimer_weights_first_order_in_tc_over_U():
+    na, nb = clusters.dimer_weights(0.6, 5.0)
+    assert (na, nb) == pytest.approx((0.284, 0.716), abs=5e-4)
+    R = math.hypot(5.0, 2.4)
+    assert nb - na == pytest.approx(2.4 / R, rel=1e-12) and na + nb == pytest.approx(1.0, abs=1e-12)
+    # the local-moment limit
+    assert clusters.dimer_weights(1e-4, 5.0) == pytest.approx((0.5, 0.5), abs=1e-4)
+
+
+@pytest.mark.parametrize("ordering, weights", [("dimer", "limit"), ("dimer", "dimer"), ("paper", "limit")])
+def test_dimer_chain_hits_the_target_and_orders_the_bands(ordering, weights):
+    d = clusters.dimer_chain(0.4, ordering=ordering, weights=weights)
+    c = d.couplings
+    assert max(c.eps_alpha, c.eps_beta) == pytest.approx(0.4, rel=1e-10)
+    assert min(d.E_rem_a, d.E_rem_b, d.E_add_a, d.E_add_b) > 0
+    g2 = 4 * couplings.T_XZ_PAPER**2
+    if ordering == "dimer":
+        x = _excitations_by_hand(0.6, 5.0, d.eps_z)
+        assert (d.E_rem_a, d.E_rem_b, d.E_add_a, d.E_add_b) == pytest.approx(
+            (x["E_rem_a"], x["E_rem_b"], x["E_add_a"], x["E_add_b"]), abs=1e-10)
+        assert d.E_rem_a - d.E_rem_b == pytest.approx(1.2, abs=1e-10)
+        assert c.eps_beta > c.eps_alpha and c.kappa_b > c.kappa_a
+        w = 0.5 if weights == "limit" else x["w_rem_b"]
+        assert c.eps_beta == pytest.approx(g2 * (w / d.E_rem_b - (1 - w) / d.E_add_b), rel=1e-10)
+    else:
+        assert d.eps_z is None and d.E_rem_b - d.E_rem_a == pytest.approx(1.2)
+        # weights 1/2 and the Eq.(10) identification: J_K as printed, shift as derived
+        ja, jb = couplings.kondo_couplings(couplings.T_XZ_PAPER, d.E_rem_a, d.E_rem_b, 5.0)
+        assert (c.J_K_a, c.J_K_b) == pytest.approx((ja, jb), rel=1e-12)
+        assert c.eps_alpha == pytest.approx(0.5 * g2 * (1 / d.E_rem_a - 1 / (d.E_rem_b + 5.0)), rel=1e-10)
+        assert c.eps_beta < c.eps_alpha
+    assert c.kappa_a == pytest.approx(c.J_K_a / 0.4) and c.J_c == pytest.approx(0.288)
+
+
+def test_dimer_chain_bad_input():
+    with pytest.raises(ValueError, match="ordering must be one of"):
+        clusters.dimer_chain(0.4, ordering="v1")
+    with pytest.raises(ValueError, match="weights must be one of"):
+        clusters.dimer_chain(0.4, weights="half")
+    with pytest.raises(ValueError, match="eps_target must lie"):
+        clusters.dimer_chain(-0.4)
+    with pytest.raises(TypeError):
+        clusters.dimer_chain("0.4")
+    # a shift far below g^2/U needs channel energies beyond the bracket searched
+    with pytest.raises(ValueError, match="cannot be reached"):
+        clusters.dimer_chain(1e-9, ordering="paper")

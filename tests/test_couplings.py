@@ -251,3 +251,21 @@ def test_figures_take_results():
     with pytest.raises(TypeError):
         viz_couplings.figure_chain(c.as_dict())
     plt.close("all")
+
+
+# ------------------------------------------------------------- gap of a chain
+def test_chain_gap_matches_solver_and_sign_structure():
+    from nickelates import pairing
+
+    c = couplings.from_band_shifts(0.4)
+    sol = couplings.chain_gap(c, n_k=64)
+    p = bands.with_density(c.band_params(), 0.45)
+    ref = pairing.solve_gap(p, V=c.V, kappa_a=c.kappa_a, kappa_b=c.kappa_b, Omega=0.3, n_k=64)
+    assert sol.channel == "s" and sol.coef_alpha[0] > 0 > sol.coef_beta[0]          # s+-
+    assert sol.ratio == pytest.approx(ref.ratio, rel=1e-12)
+    # the printed chain puts the larger gap on alpha, the band with the smaller DOS (chapter 3)
+    assert sol.ratio > 1.5
+    with pytest.raises(TypeError):
+        couplings.chain_gap(c.as_dict())
+    with pytest.raises(ValueError, match="n_c must lie"):
+        couplings.chain_gap(c, n_c=0.0)

@@ -80,6 +80,49 @@ def test_triplon_pairing_V():
     assert r["V_triplet"] == 0
     assert r["spin_structure"] == sp.Rational(-3, 2)
     assert r["per_polarization"] == [sp.Rational(-1, 2)] * 3
+    # generic vertex: V = 3 A_ab A_ba / (2 J_c), only the product of the two coefficients enters
+    A_ab, A_ba = r["A_symbols"]
+    assert sp.simplify(r["V_generic"] - 3 * A_ab * A_ba / (2 * S.J_c)) == 0
+    # with the cluster's vertex and the identification of Eq. (10): the printed Eq. (13)
+    ident = {S.E_rem_a: S.E_a, S.E_add_b: S.E_a + S.U, S.E_rem_b: S.E_b, S.E_add_a: S.E_b + S.U}
+    kap = {S.kappa_a: pr["J_K_a"] / S.J_H, S.kappa_b: pr["J_K_b"] / S.J_H}
+    assert sp.simplify(r["V_kk"].subs(ident) - pr["V_kk"].subs(kap)) == 0
+    # the swapped (v1) assignment of the Kondo couplings gives the same V_kk (the product is symmetric) ...
+    kap_v1 = {S.kappa_a: pr["J_K_b"] / S.J_H, S.kappa_b: pr["J_K_a"] / S.J_H}
+    assert sp.simplify(r["V_kk"].subs(ident) - pr["V_kk"].subs(kap_v1)) == 0
+    # ... but a Kondo term of the same sign as Hund's would not (f = 1 + kappa eta eta')
+    wrong = pr["V_kk"].subs({S.kappa_a: -pr["J_K_a"] / S.J_H, S.kappa_b: -pr["J_K_b"] / S.J_H})
+    assert sp.simplify(r["V_kk"].subs(ident) - wrong) != 0
+
+
+def test_interaction_vertex_eq11():
+    v = S.interaction_vertex()
+    assert all(res.is_zero_matrix for res in v["residual"])            # A_mu = c_ab s_ab + c_ba s_ba
+    ch = S.channel_sw()
+    jka = ch["J_K_a"].subs(S.g, 2 * S.t_xz)
+    jkb = ch["J_K_b"].subs(S.g, 2 * S.t_xz)
+    ee = S.eta_k * S.eta_kp
+    for mu in range(3):
+        assert sp.simplify(v["c_ab"][mu] - (-S.J_H + ee * jka)) == 0    # -J_H f^a
+        assert sp.simplify(v["c_ba"][mu] - (-S.J_H + ee * jkb)) == 0    # -J_H f^b
+    # the coefficient of T^+ . s_ab carries E^-_a (J_K^a, as in v3), that of T . s_ab carries E^-_b
+    assert sp.simplify(S.g**2 * v["kondo_Tdag_s_ab"] - ch["J_K_a"]) == 0
+    assert sp.simplify(S.g**2 * v["kondo_T_s_ab"] - ch["J_K_b"]) == 0
+    assert sp.simplify(v["kondo_Tdag_s_ab"] - v["kondo_T_s_ab"]) != 0
+    # the Hund part alone: A_mu = -J_H (s_ab + s_ba)
+    assert sp.simplify(v["c_ab"][0].subs(S.t_xz, 0) + S.J_H) == 0
+
+
+def test_contact_interactions_band_basis():
+    ci = S.contact_interactions()
+    U, Vp = ci["U_x"], ci["V_perp"]
+    # on-site U: intraband U/2 and an interband pair hopping of the same size (hand derivation)
+    assert ci["intra_alpha"] == U / 2 + Vp / 2 and ci["intra_beta"] == U / 2 + Vp / 2
+    assert ci["pair_hopping"] == U / 2 - Vp / 2
+    # the operator conserves the particle number and is Hermitian
+    assert (ci["H"] - ci["H"].T).is_zero_matrix
+    # total: the doubly occupied rung (all four modes) costs 2 U_x + 4 V_perp
+    assert ci["H"][15, 15] == 2 * U + 4 * Vp
 
 
 def test_numeric_functions_match_symbolic(rng):

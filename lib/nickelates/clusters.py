@@ -22,14 +22,18 @@ effective Hamiltonian (Bravyi, DiVincenzo & Loss 2011), so its difference from
 the second-order SW result measures the next order. Both are reduced to
 couplings by :func:`effective_channel_couplings`; :func:`sw_error_scaling`,
 :func:`channel_relative_deviation` and :func:`dimer_channel_shifts` are the
-comparisons chapter 2 shows.
+comparisons chapter 2 shows; :func:`dimer_chain` evaluates the coupling chain
+with the derived forms (channel energies, orbital ordering and optionally the
+occupation weights of the Hubbard dimer) instead of the printed ones.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+from scipy.optimize import brentq
 
 from . import _validate as check
 from . import couplings
@@ -41,7 +45,8 @@ __all__ = [
     "hubbard_dimer_hamiltonian", "ChannelCouplings", "CHANNEL_FIELDS", "channel_cluster_hamiltonian",
     "effective_channel_couplings", "channel_cluster_couplings_ed", "channel_cluster_couplings_sw",
     "dimer_spin_basis", "loglog_slope", "hubbard_dimer_excitations", "channel_cluster_args",
-    "sw_error_scaling", "channel_relative_deviation", "dimer_channel_shifts",
+    "sw_error_scaling", "channel_relative_deviation", "dimer_channel_shifts", "dimer_weights",
+    "DimerChain", "dimer_chain",
 ]
 
 # mode indices
@@ -905,3 +910,207 @@ def dimer_channel_shifts(t_c: float, U: float, eps_z_values) -> list:
         db = x["w_rem_b"] / x["E_rem_b"] - x["w_add_b"] / x["E_add_b"]
         rows.append((float(ez), x["E_rem_a"], x["E_rem_b"], da, db))
     return rows
+
+
+def dimer_weights(t_c: float, U: float) -> tuple[float, float]:
+    """Return the occupations (n_a, n_b) per spin of the antibonding and bonding orbitals in the dimer singlet.
+
+    Read off the exact two-electron ground state (:func:`hubbard_dimer_excitations`):
+    n_o = <0| o_up^+ o_up |0>. For U/t_c -> infinity both tend to 1/2 (the local-moment
+    limit in which the channel cluster and the derived Eqs. (3), (10) hold); the
+    deviation is first order in t_c/U: n_b - n_a = 4 t_c / sqrt(U^2 + 16 t_c^2).
+
+    Parameters
+    ----------
+    t_c : float
+        Interlayer hopping in eV (> 0 puts the bonding orbital b lowest).
+    U : float
+        On-site repulsion in eV, >= 0 (not both zero with t_c).
+
+    Returns
+    -------
+    tuple of float
+        (n_a, n_b), dimensionless, n_a + n_b = 1.
+
+    Raises
+    ------
+    TypeError
+        If an argument is not a real number.
+    ValueError
+        If an energy is out of range or t_c = U = 0.
+    ConvergenceError
+        If LAPACK fails to diagonalize.
+
+    Examples
+    --------
+    >>> [round(w, 3) for w in dimer_weights(0.6, 5.0)]
+    [0.284, 0.716]
+    """
+    x = hubbard_dimer_excitations(t_c, U, 0.0)
+    return x["w_rem_a"], x["w_rem_b"]
+
+
+@dataclass(frozen=True)
+class DimerChain:
+    """The coupling chain evaluated with the derived forms (see :func:`dimer_chain`).
+
+    Attributes
+    ----------
+    ordering : str
+        "dimer" (channel energies of the Hubbard dimer) or "paper" (E_b = E_a + 2 t_c and
+        the identification of Eq. (10)).
+    weights : str
+        "limit" (occupations 1/2, U/t_c -> infinity) or "dimer" (the dimer's n_a, n_b).
+    eps_z : float or None
+        Level of the z orbitals relative to the Fermi level (eV) for ordering "dimer".
+    E_rem_a : float
+        Cost (eV) of moving a dimer electron into alpha, one electron left in a.
+    E_rem_b : float
+        The same through the bonding channel, one electron left in b (eV).
+    E_add_a : float
+        Cost (eV) of moving an alpha electron onto the dimer, hole in a.
+    E_add_b : float
+        The same with the hole in b (eV).
+    n_a : float
+        Occupation per spin of a used in the density channel (dimensionless).
+    n_b : float
+        Occupation per spin of b (dimensionless).
+    couplings : nickelates.couplings.Couplings
+        The chain: ``E_a``/``E_b`` are the removal energies E_rem_a/E_rem_b (eV),
+        ``eps_alpha``/``eps_beta`` the derived shifts (eV), ``J_K_a``/``J_K_b`` the derived
+        Kondo couplings (local-moment limit, eV), and the rest as in
+        :func:`nickelates.couplings.from_microscopic`.
+
+    Examples
+    --------
+    >>> d = dimer_chain(0.4)
+    >>> d.ordering, round(d.couplings.eps_beta, 6), d.couplings.eps_beta > d.couplings.eps_alpha
+    ('dimer', 0.4, True)
+    """
+
+    ordering: str
+    weights: str
+    eps_z: float | None
+    E_rem_a: float
+    E_rem_b: float
+    E_add_a: float
+    E_add_b: float
+    n_a: float
+    n_b: float
+    couplings: couplings.Couplings
+
+
+def _weighted_shift(g2, w, E_rem, E_add):
+    return g2 * (w / E_rem - (1.0 - w) / E_add)
+
+
+def dimer_chain(eps_target: float = 0.4, *, t_c: float = couplings.T_C, U: float = couplings.U_PAPER,
+                t_xz: float | None = None, J_H: float = 0.4, ordering: str = "dimer",
+                weights: str = "limit", dos=None) -> DimerChain:
+    """Evaluate the coupling chain with the derived (channel-cluster) forms.
+
+    The band shifts are the derived density-channel forms
+    delta xi_o = g^2 (n_o / E_rem_o - (1 - n_o) / E_add_o), g = 2 t_xz (per eta_k^2),
+    with n_o = 1/2 (``weights="limit"``: U/t_c -> infinity, where they are half the
+    printed Eq. (3)) or the dimer's occupations (``"dimer"``, :func:`dimer_weights`);
+    the Kondo couplings are the derived J_K^a = g^2 (1/E_rem_a + 1/E_add_b), J_K^b =
+    g^2 (1/E_rem_b + 1/E_add_a) (local-moment limit). The channel energies:
+
+    * ``ordering="dimer"``: those of the Hubbard dimer at a level eps_z
+      (:func:`hubbard_dimer_excitations`); the bonding channel is the cheaper one,
+      E_rem_b = E_rem_a - 2 t_c, so eps_beta > eps_alpha. eps_z is fixed so that the
+      larger shift, eps_beta, equals ``eps_target``;
+    * ``ordering="paper"``: E_rem_b = E_rem_a + 2 t_c, E_add_a = E_rem_b + U,
+      E_add_b = E_rem_a + U (the identification that reproduces Eq. (10)); E_rem_a is
+      fixed so that the larger shift, eps_alpha, equals ``eps_target``.
+
+    Parameters
+    ----------
+    eps_target : float, optional
+        The larger of the two band shifts in eV, > 0 (Fig. 2: 0.4 eV).
+    t_c : float, optional
+        Interlayer hopping in eV, > 0.
+    U : float, optional
+        On-site repulsion in eV, > 0.
+    t_xz : float, optional
+        Interorbital hopping in eV, > 0; default sqrt(3)/4 t_c.
+    J_H : float, optional
+        Hund coupling in eV, > 0.
+    ordering : {"dimer", "paper"}, optional
+        Source of the channel energies (see above).
+    weights : {"limit", "dimer"}, optional
+        Occupations in the density channel (see above).
+    dos : sequence, optional
+        None or (N_alpha, N_beta, ...) in 1/eV, to obtain lambda (as in
+        :func:`nickelates.couplings.from_microscopic`).
+
+    Returns
+    -------
+    DimerChain
+        The channel energies, occupations and the chain.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If an argument is out of range, an option is unknown, or no level position
+        gives ``eps_target`` with all four channel energies positive.
+    ConvergenceError
+        If LAPACK fails to diagonalize.
+
+    Examples
+    --------
+    >>> d = dimer_chain(0.4, ordering="paper")
+    >>> round(d.couplings.eps_alpha, 6), round(d.E_rem_b - d.E_rem_a, 6)
+    (0.4, 1.2)
+    """
+    eps_target = couplings.check_energy("eps_target", eps_target)
+    t_c = couplings.check_energy("t_c", t_c)
+    U = couplings.check_energy("U", U)
+    t_xz = couplings.T_XZ_PAPER * t_c / couplings.T_C if t_xz is None else couplings.check_energy("t_xz", t_xz)
+    J_H = couplings.check_energy("J_H", J_H)
+    check.choice("ordering", ordering, ("dimer", "paper"))
+    check.choice("weights", weights, ("limit", "dimer"))
+    n_a, n_b = dimer_weights(t_c, U) if weights == "dimer" else (0.5, 0.5)
+    g2 = 4.0 * t_xz**2
+    if ordering == "dimer":
+        x0 = hubbard_dimer_excitations(t_c, U, 0.0)           # energies are linear in eps_z
+
+        def energies(ez):
+            return (x0["E_rem_a"] - ez, x0["E_rem_b"] - ez, x0["E_add_a"] + ez, x0["E_add_b"] + ez)
+
+        def larger(ez):
+            ra, rb, aa, ab = energies(ez)
+            return _weighted_shift(g2, n_b, rb, ab)
+
+        lo, hi = -x0["E_add_a"], x0["E_rem_b"]               # all four energies > 0 in between
+    else:
+        def energies(E):
+            return (E, E + 2 * t_c, E + 2 * t_c + U, E + U)
+
+        def larger(E):
+            ra, rb, aa, ab = energies(E)
+            return _weighted_shift(g2, n_a, ra, aa)
+
+        lo, hi = None, None
+    if ordering == "dimer":
+        span = hi - lo
+        a, b = lo + 1e-12 * span, hi - 1e-12 * span
+    else:
+        a, b = 1e-9 * g2, 1e3 * (U + t_c)
+    fa, fb = larger(a) - eps_target, larger(b) - eps_target
+    if fa * fb > 0:
+        raise ValueError(f"eps_target = {eps_target!r} eV cannot be reached with ordering={ordering!r}, "
+                         f"weights={weights!r} (the larger shift stays between {larger(a):.4g} and "
+                         f"{larger(b):.4g} eV for positive channel energies)")
+    root = brentq(lambda v: larger(v) - eps_target, a, b, xtol=1e-14, rtol=1e-13)
+    ra, rb, aa, ab = energies(root)
+    ea, eb = _weighted_shift(g2, n_a, ra, aa), _weighted_shift(g2, n_b, rb, ab)
+    cc = couplings.channel_couplings(t_xz, ra, rb, aa, ab)
+    base = couplings.from_microscopic(t_c=t_c, U=U, t_xz=t_xz, E_a=ra, E_b=rb, J_H=J_H, dos=dos)
+    ka, kb, k = couplings.kappas(cc.J_K_a, cc.J_K_b, J_H)
+    chain = dataclasses.replace(base, eps_alpha=ea, eps_beta=eb, J_K_a=cc.J_K_a, J_K_b=cc.J_K_b,
+                                kappa_a=ka, kappa_b=kb, kappa=k)
+    return DimerChain(ordering, weights, float(root) if ordering == "dimer" else None,
+                      ra, rb, aa, ab, n_a, n_b, chain)

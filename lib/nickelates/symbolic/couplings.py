@@ -12,8 +12,13 @@ equal to the printed forms of Liu & Khaliullin (2026):
 * :func:`hund_coupling` -- the T-linear part of Eq. (6) and Eq. (8);
 * :func:`channel_sw` -- band shifts and Kondo couplings from the channel
   cluster (Eqs. 3 and 10), general intermediate energies;
+* :func:`interaction_vertex` -- the triplon vertex A_mu of Eq. (11), read off
+  the T-linear parts of the Hund term and of the channel cluster's SW Hamiltonian;
 * :func:`triplon_pairing` -- the interband pair-scattering amplitude from
-  second-order triplon exchange (Eqs. 12-13);
+  second-order triplon exchange with that vertex (Eqs. 12-13);
+* :func:`contact_interactions` -- an on-site repulsion U_x of the x^2-y^2
+  orbital and a rung repulsion V_perp in the band basis (intraband repulsion
+  and interband pair hopping);
 * :func:`printed` -- the paper's printed forms, to compare with.
 
 The SymPy symbols (``t_c``, ``U``, ``t_xz``, ``g``, ``E_a``, ``E_b``, the
@@ -38,7 +43,7 @@ from .. import clusters
 
 __all__ = [
     "hubbard_dimer_sw", "bond_operators", "eq7_residual", "hund_coupling", "channel_sw",
-    "triplon_pairing", "printed",
+    "interaction_vertex", "triplon_pairing", "contact_interactions", "printed",
     # SymPy symbols
     "t_c", "U", "t_xz", "g", "E_a", "E_b", "E_rem_a", "E_rem_b", "E_add_a", "E_add_b",
     "J_H", "J_c", "f_a", "f_b", "kappa_a", "kappa_b", "eta_k", "eta_kp",
@@ -316,6 +321,104 @@ def channel_sw() -> dict:
     return result
 
 
+# ------------------------------------------------------- triplon vertex
+def _exact_complex(z) -> sp.Expr:
+    """Exact SymPy number for a complex structure coefficient."""
+    z = complex(z)
+    re_, im_ = (0 if abs(z.real) < 1e-13 else _exact(z.real)), (0 if abs(z.imag) < 1e-13 else _exact(z.imag))
+    return re_ + sp.I * im_
+
+
+def _exact_matrix(m) -> sp.Matrix:
+    m = np.asarray(m)
+    out = sp.zeros(*m.shape)
+    for i, j in zip(*np.nonzero(np.abs(m) > 1e-13)):
+        out[i, j] = _exact_complex(m[i, j])
+    return out
+
+
+def _hs_coefficient(op: sp.Matrix, basis: sp.Matrix):
+    """Hilbert-Schmidt coefficient of ``basis`` in ``op``: Tr(basis^+ op) / Tr(basis^+ basis)."""
+    num, den = 0, 0
+    for i in range(basis.rows):
+        for j in range(basis.cols):
+            b = basis[i, j]
+            if b != 0:
+                num += sp.conjugate(b) * op[i, j]
+                den += sp.conjugate(b) * b
+    return sp.simplify(num / den)
+
+
+@lru_cache(maxsize=1)
+def interaction_vertex() -> dict:
+    """Return the triplon vertex A_mu of Eq. (11) from the Hund term and the channel cluster.
+
+    H_int = sum_mu (T_mu^+ A_mu + A_mu^+ T_mu) on one bilayer site. A_mu =
+    <t_mu| H_lin |s> (a 16x16 operator on the conduction modes alpha-up,
+    alpha-dn, beta-up, beta-dn) is read off the sum of (i) the T-linear Hund term
+    of :func:`hund_coupling` and (ii) the singlet-triplet blocks of the channel
+    cluster's second-order SW Hamiltonian (:func:`channel_sw`'s cluster, structure
+    coefficients made exact), with g^2 -> 4 t_xz^2 eta_k eta_k' for the two momenta
+    of the vertex. Nothing about the form factors is assumed: A_mu is then
+    decomposed on s_ab^mu = (1/2) alpha^+ sigma^mu beta and s_ba^mu, and the
+    residual of that decomposition is returned. Cached.
+
+    Returns
+    -------
+    dict
+        ``A`` (three 16x16 SymPy matrices, eV), ``c_ab`` and ``c_ba`` (lists of the three
+        coefficients of s_ab^mu and s_ba^mu in A_mu, eV), ``residual`` (three 16x16
+        matrices, A_mu minus its decomposition: zero if A_mu is a combination of s_ab and
+        s_ba), ``kondo_Tdag_s_ab`` and ``kondo_T_s_ab`` (the channel-cluster coefficients
+        of T^+ . s_ab and T . s_ab per unit g^2 eta-product, as functions of the
+        intermediate energies E^+-_{a,b}, eV).
+
+    Examples
+    --------
+    >>> v = interaction_vertex()
+    >>> sp.simplify(v["c_ab"][0] - v["c_ab"][2]) == 0 and all(r.is_zero_matrix for r in v["residual"])
+    True
+    """
+    H0, Vm, low, meta = clusters.channel_cluster_hamiltonian(1.0, 1.0, 1.0, 1.0, 1.0, E_ion=1.0)
+    kinds = np.repeat(np.array(meta["kind"]), 16)
+    high = np.setdiff1d(np.arange(256), low)
+    sym = {"rem_a": E_rem_a, "rem_b": E_rem_b, "add_a": E_add_a, "add_b": E_add_b}
+    B = clusters.dimer_spin_basis()
+    eye16 = np.eye(16)
+    ket_s = np.kron(B[0].reshape(4, 1), eye16)                   # |s> x 1   (64 x 16)
+    bra_t = [np.kron(B[1 + mu].conj().reshape(1, 4), eye16) for mu in range(3)]
+    A_K = [sp.zeros(16, 16) for _ in range(3)]
+    for k, E in sym.items():
+        hk = high[kinds[high] == k]
+        Vlh = Vm[np.ix_(low, hk)]
+        M = -Vlh @ Vlh.T                                         # numerator of -V V / E (g = 1)
+        for mu in range(3):
+            A_K[mu] += _exact_matrix(bra_t[mu] @ M @ ket_s) / E
+    g2 = 4 * t_xz**2 * eta_k * eta_kp
+    b = bond_operators()
+    H_lin = hund_coupling()["H_lin"]
+    ket_s_sym = sp.kronecker_product(b["s"], sp.eye(16))
+    cd = _conduction_ops()
+    c = [o.T for o in cd]
+    s_ab = _spin_density(cd[0:2], c[2:4])
+    s_ba = _spin_density(cd[2:4], c[0:2])
+    A, c_ab, c_ba, res, k_dag, k_t = [], [], [], [], [], []
+    for mu in range(3):
+        A_H = sp.kronecker_product(b["t"][mu].H, sp.eye(16)) * H_lin * ket_s_sym
+        Amu = sp.expand(A_H + g2 * A_K[mu])
+        cab, cba = _hs_coefficient(Amu, s_ab[mu]), _hs_coefficient(Amu, s_ba[mu])
+        A.append(Amu)
+        c_ab.append(cab)
+        c_ba.append(cba)
+        res.append(sp.expand(Amu - cab * s_ab[mu] - cba * s_ba[mu]))
+        k_dag.append(_hs_coefficient(A_K[mu], s_ab[mu]))
+        # T . s_ab appears in A_mu^+ T_mu: its coefficient is that of s_ba in A_mu (real couplings)
+        k_t.append(_hs_coefficient(A_K[mu], s_ba[mu]))
+    for lst in (k_dag, k_t):
+        assert all(sp.simplify(x - lst[0]) == 0 for x in lst), "polarizations differ"
+    return dict(A=A, c_ab=c_ab, c_ba=c_ba, residual=res, kondo_Tdag_s_ab=k_dag[0], kondo_T_s_ab=k_t[0])
+
+
 # ------------------------------------------------------- triplon pairing
 @lru_cache(maxsize=1)
 def triplon_pairing() -> dict:
@@ -323,56 +426,120 @@ def triplon_pairing() -> dict:
 
     One local dimer (singlet + triplets, triplon energy J_c) and conduction
     modes alpha_{k up}, alpha_{k dn}, alpha_{-k up}, alpha_{-k dn}, same for
-    beta at k'. Interaction Eq. (11) with local vertices and form factors
-    f^a, f^b (even in k, so every momentum combination carries the same
-    f): H_int = -J_H sum_mu [ T_mu^+ (f^a s_ab + f^b s_ba)_mu + h.c. ].
-    Second order from the singlet: H_eff = -(1/J_c) sum_mu A_mu^+ A_mu. Cached.
+    beta at k'. The vertex is that of :func:`interaction_vertex`,
+    A_mu = c_ab s_ab^mu + c_ba s_ba^mu, its coefficients taken from the cluster
+    output (even in k, so every momentum combination carries the same
+    coefficients). Second order from the singlet gives H_eff = -(1/J_c)
+    sum_mu A_mu^+ A_mu; its pair matrix elements are computed for symbolic c_ab,
+    c_ba (``V_generic``) and then evaluated with the cluster's vertex. Cached.
 
     Returns
     -------
     dict
-        ``V``: the matrix element <alpha_{k up} alpha_{-k dn}| H_eff |beta_{k' up}
-        beta_{-k' dn}> (Eq. 12 ordering; SymPy, eV); ``V_triplet``: the same for an
-        interband triplet pair (zero); ``spin_structure``: sum_mu <s_ab^mu s_ab^mu>
-        (-3/2); ``per_polarization``: its three contributions (triplons x, y, z).
+        ``V_generic``: <alpha_{k up} alpha_{-k dn}| H_eff |beta_{k' up} beta_{-k' dn}>
+        (Eq. 12 ordering) as a function of the symbols ``A_ab``, ``A_ba`` (eV);
+        ``A_symbols``: those two symbols; ``V_kk``: the same with the vertex of
+        :func:`interaction_vertex` (in J_H, J_c, t_xz, eta_k, eta_k' and the intermediate
+        energies, eV); ``V``: the same with Eq. (11)'s notation A_ab = -J_H f^a,
+        A_ba = -J_H f^b (eV); ``V_triplet``: the same for an interband triplet pair
+        (zero); ``spin_structure``: sum_mu <s_ab^mu s_ab^mu> (-3/2);
+        ``per_polarization``: its three contributions (triplons x, y, z).
 
     Examples
     --------
     >>> triplon_pairing()["spin_structure"]
     -3/2
     """
-    cd = clusters.fermion_creation_operators(8)
-    c = [o.T for o in cd]
+    from scipy import sparse
+
+    cd = [sparse.csr_matrix(o) for o in clusters.fermion_creation_operators(8)]
+    c = [o.T.tocsr() for o in cd]
     # modes: alpha (k up, k dn, -k up, -k dn) = 0..3, beta (k' up, k' dn, -k' up, -k' dn) = 4..7
     sig = [np.array([[0, 1], [1, 0]]), np.array([[0, -1j], [1j, 0]]), np.diag([1.0, -1.0])]
 
     def s_lr(l0, r0):
         out = []
         for m in sig:
-            op = np.zeros((256, 256), complex)
+            op = sparse.csr_matrix((256, 256), dtype=complex)
             for pl in (0, 2):
                 for pr in (0, 2):
                     for s1 in (0, 1):
                         for s2 in (0, 1):
                             if m[s1, s2] != 0:
-                                op += 0.5 * m[s1, s2] * cd[l0 + pl + s1] @ c[r0 + pr + s2]
+                                op = op + 0.5 * m[s1, s2] * (cd[l0 + pl + s1] @ c[r0 + pr + s2])
             out.append(op)
         return out
 
-    s_ab = s_lr(0, 4)
+    s_op = {"ab": s_lr(0, 4), "ba": s_lr(4, 0)}
     vac = np.zeros(256)
     vac[0] = 1.0
     ket_bb = cd[4] @ cd[7] @ vac            # beta^+_{k' up} beta^+_{-k' dn}
     bra_aa = cd[0] @ cd[3] @ vac            # alpha^+_{k up} alpha^+_{-k dn}
     ket_bb_t = cd[4] @ cd[6] @ vac          # an interband triplet pair (up up)
     bra_aa_t = cd[0] @ cd[2] @ vac
-    # A_mu = -J_H (f^a s_ab + f^b s_ba); pair part of A^+A is f^a f^b s_ab.s_ab
-    per_mu = [bra_aa @ (s @ s) @ ket_bb for s in s_ab]
-    m_singlet = sum(per_mu)
-    m_triplet = sum(bra_aa_t @ (s @ s) @ ket_bb_t for s in s_ab)
-    ms = _exact(float(np.real(m_singlet)))
-    assert abs(np.imag(m_singlet)) < 1e-12
-    V = sp.simplify(-(J_H**2 / J_c) * f_a * f_b * ms)
-    Vt = sp.simplify(-(J_H**2 / J_c) * f_a * f_b * _exact(float(np.real(m_triplet))))
-    return dict(V=V, V_triplet=Vt, spin_structure=ms,
-                per_polarization=[_exact(float(np.real(m))) for m in per_mu])
+    A_ab, A_ba = sp.symbols("A_ab A_ba", real=True)
+    coef = {"ab": A_ab, "ba": A_ba}
+    # A_mu^+ = sum_X conj(c_X) (s_X^mu)^+ ; (s_ab^mu)^+ = s_ba^mu
+    dag = {"ab": "ba", "ba": "ab"}
+
+    def pair_element(bra, ket):
+        tot = 0
+        for x in ("ab", "ba"):
+            for y in ("ab", "ba"):
+                m = sum(bra @ (s_op[dag[x]][mu] @ (s_op[y][mu] @ ket)) for mu in range(3))
+                if abs(m) > 1e-13:
+                    assert abs(np.imag(m)) < 1e-12
+                    tot += coef[x] * coef[y] * _exact(float(np.real(m)))
+        return -tot / J_c
+
+    V_gen = sp.expand(pair_element(bra_aa, ket_bb))
+    V_trip = sp.expand(pair_element(bra_aa_t, ket_bb_t))
+    vert = interaction_vertex()
+    V_kk = sp.factor(V_gen.subs({A_ab: vert["c_ab"][0], A_ba: vert["c_ba"][0]}))
+    V_f = sp.simplify(V_gen.subs({A_ab: -J_H * f_a, A_ba: -J_H * f_b}))
+    per_mu = [bra_aa @ (s @ (s @ ket_bb)) for s in s_op["ab"]]
+    ms = _exact(float(np.real(sum(per_mu))))
+    return dict(V_generic=V_gen, A_symbols=(A_ab, A_ba), V_kk=V_kk, V=V_f, V_triplet=V_trip,
+                spin_structure=ms, per_polarization=[_exact(float(np.real(m))) for m in per_mu])
+
+
+# --------------------------------------------------- contact interactions
+@lru_cache(maxsize=1)
+def contact_interactions() -> dict:
+    """Return an on-site U_x and a rung repulsion V_perp of the x^2-y^2 orbitals in the band basis.
+
+    H = U_x sum_l n_{l up} n_{l dn} + V_perp n_1 n_2 on one bilayer site, with
+    x_{1,2} = (beta +- alpha)/sqrt2 (modes alpha-up, alpha-dn, beta-up, beta-dn).
+    The local matrix elements between the singlet pair states
+    |zeta zeta> = zeta_up^+ zeta_dn^+ |0> are the couplings that a contact
+    interaction adds to the gap equation (per k-point, as V): the intraband
+    repulsions <alpha alpha|H|alpha alpha>, <beta beta|H|beta beta> and the interband
+    pair hopping <alpha alpha|H|beta beta>. Cached.
+
+    Returns
+    -------
+    dict
+        ``U_x``, ``V_perp`` (the SymPy symbols, eV), ``H`` (16x16), ``intra_alpha``,
+        ``intra_beta``, ``pair_hopping`` (SymPy expressions, eV).
+
+    Examples
+    --------
+    >>> ci = contact_interactions()
+    >>> ci["pair_hopping"]
+    U_x/2 - V_perp/2
+    """
+    U_x, V_perp = sp.symbols("U_x V_perp", positive=True)
+    cd = _conduction_ops()
+    r = 1 / sp.sqrt(2)
+    x1d = [r * (cd[2 + s] + cd[0 + s]) for s in (0, 1)]
+    x2d = [r * (cd[2 + s] - cd[0 + s]) for s in (0, 1)]
+    n1 = [sp.expand(m * m.T) for m in x1d]
+    n2 = [sp.expand(m * m.T) for m in x2d]
+    H = sp.expand(U_x * (n1[0] * n1[1] + n2[0] * n2[1]) + V_perp * (n1[0] + n1[1]) * (n2[0] + n2[1]))
+    vac = sp.zeros(16, 1)
+    vac[0] = 1
+    aa = cd[0] * cd[1] * vac
+    bb = cd[2] * cd[3] * vac
+    el = lambda u, v: sp.simplify((u.T * H * v)[0, 0])  # noqa: E731
+    return dict(U_x=U_x, V_perp=V_perp, H=H, intra_alpha=el(aa, aa), intra_beta=el(bb, bb),
+                pair_hopping=el(aa, bb))
