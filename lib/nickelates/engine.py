@@ -108,7 +108,10 @@ def dask_client(workers=None, scheduler=None):
             client.close()
         return
     n = (os.cpu_count() or 1) if workers is None else check.integer("workers", workers, 1, 256)
-    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None)
+    # no dashboard; the scheduler's small HTTP server (health, metrics) on a free localhost port,
+    # so that two clusters on one machine (a background script and a test) never compete for 8787
+    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+                           scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"})
     client = Client(cluster)
     try:
         yield client
