@@ -526,3 +526,20 @@ def test_single_band_kappa0_matches_bcs_formula(single_band):
     Da, Db = P.solve_log_equations(*B.fermi_level_dos(single_band)[:2], V, (Om_a, Om_b))
     assert Da == pytest.approx(Db, rel=1e-12)
     assert sol.gap_alpha == pytest.approx(Da, rel=1e-3)
+
+
+def test_figure_impurity_tc_draws_and_checks_input():
+    import matplotlib.pyplot as plt
+
+    from nickelates import fluctuations as F
+    from nickelates.viz import pairing as vp
+
+    g = np.linspace(0.0, 30.0, 7)
+    tu = [F.interband_impurity_tc(x * 1e-3, 370.0, 0.42, 2.5) for x in g]
+    te = [F.abrikosov_gorkov_tc(x * 1e-3, 370.0) for x in g]
+    fig = vp.figure_impurity_tc(g, tu, te)
+    lines = fig.axes[0].get_lines()
+    assert np.allclose(lines[0].get_ydata(), tu) and np.allclose(lines[1].get_ydata(), te)
+    plt.close(fig)
+    with pytest.raises(ValueError, match="same length"):
+        vp.figure_impurity_tc(g, tu[:-1], te)

@@ -49,7 +49,7 @@ from .kernels import pairing as kernel
 
 __all__ = [
     "K_B", "BCS_RATIO", "GUO_RATIO", "DEFAULT_NK", "coupling_lambda", "V_for_lambda",
-    "fermi_surface_moments", "effective_coupling", "critical_energies",
+    "fermi_surface_moments", "effective_coupling", "log_model_anisotropy", "critical_energies",
     "ShellQuadrature", "shell_quadrature", "clear_cache",
     "linearized_eigenvalues", "CriticalTemperature", "critical_temperature",
     "GapSolution", "solve_gap", "GapCurve", "gap_vs_temperature",
@@ -280,6 +280,54 @@ def effective_coupling(p, V, kappa_a, kappa_b) -> float:
     Bm = {b: np.array([[m[b][0], m[b][1]], [k2 * m[b][1], k2 * m[b][2]]]) for b in m}
     ev = np.linalg.eigvals(Bm["beta"] @ Bm["alpha"])
     return float(V * math.sqrt(max(max(ev.real), 0.0)))
+
+
+def log_model_anisotropy(p, kappa_a, kappa_b) -> tuple:
+    """Gap anisotropies c/a of the log model keeping the partner's anisotropy (Eq. 16 without c -> 0).
+
+    Eq. (15) with Delta_zeta(k) = a_zeta (1 + c_zeta eta^2) and the log rule for every moment
+    (:func:`nickelates.symbolic.pairing.anisotropic_log_equations`) gives
+    c_alpha = k2 (Nt_b + c_beta Nt2_b) / (N_b + c_beta Nt_b) and alpha <-> beta, k2 = kappa_a kappa_b:
+    (a, a c)_alpha is the leading eigenvector of B_beta B_alpha (the matrices of
+    :func:`effective_coupling`), and likewise for beta. The printed Eq. (16),
+    c_alpha = k2 Nt_b / N_b, is the c_beta -> 0 limit.
+
+    Parameters
+    ----------
+    p : bands.BandParams
+        Band parameters (eV).
+    kappa_a, kappa_b : float
+        Kondo/Hund ratios (dimensionless), in [-10, 10].
+
+    Returns
+    -------
+    tuple of float
+        (c_alpha / a_alpha, c_beta / a_beta), dimensionless.
+
+    Raises
+    ------
+    TypeError
+        If ``p`` is not a ``bands.BandParams``.
+    ValueError
+        If an argument is out of range or a sheet is not star-shaped.
+
+    Examples
+    --------
+    >>> ca, cb = log_model_anisotropy(bands.PAPER_V3, 0.0, 0.0)
+    >>> ca, cb
+    (0.0, 0.0)
+    """
+    p = bands.check_params(p)
+    k2 = (check.in_range("kappa_a", kappa_a, -_KAPPA_MAX, _KAPPA_MAX)
+          * check.in_range("kappa_b", kappa_b, -_KAPPA_MAX, _KAPPA_MAX))
+    m = fermi_surface_moments(p)
+    Bm = {b: np.array([[m[b][0], m[b][1]], [k2 * m[b][1], k2 * m[b][2]]]) for b in m}
+    out = []
+    for first, second in (("beta", "alpha"), ("alpha", "beta")):
+        ev, vec = np.linalg.eig(Bm[first] @ Bm[second])
+        v = vec[:, int(np.argmax(ev.real))].real
+        out.append(float(v[1] / v[0]) if k2 != 0 else 0.0)
+    return tuple(out)
 
 
 def critical_energies(p, band: str) -> tuple:

@@ -26,6 +26,7 @@ from .explorer import Explorer
 
 __all__ = ["COLORS", "plot_fs_gaps", "plot_ratio_vs_dos", "plot_gap_vs_T", "figure_fig4_right",
            "figure_fig3", "figure_fig3_right", "figure_gap_vs_T", "figure_fig4", "figure_gap_state",
+           "figure_impurity_tc",
            "gap_state", "PairingExplorer", "explorer",
            "ratio_sweep", "fig4_solutions", "fs_gap_curves", "FIG4_CASES"]
 
@@ -296,6 +297,56 @@ def figure_gap_vs_T(curve):
     """
     fig, ax = plt.subplots(figsize=(5, 3.4))
     plot_gap_vs_T(curve, ax)
+    fig.tight_layout()
+    return fig
+
+
+def figure_impurity_tc(rates_meV, tc_unequal, tc_equal, targets=(80.0, 40.0)):
+    """T_c versus the interband pair-breaking rate: the two-band s+- result and Abrikosov-Gor'kov.
+
+    Draws only; the temperatures come from :func:`nickelates.fluctuations.interband_impurity_tc`
+    and :func:`nickelates.fluctuations.abrikosov_gorkov_tc`.
+
+    Parameters
+    ----------
+    rates_meV : array_like of float
+        Pair-breaking rates Gamma_t (meV), non-empty.
+    tc_unequal, tc_equal : array_like of float
+        T_c (K) at those rates for the bands' DOS ratio and for equal DOS; same length as ``rates_meV``.
+    targets : tuple of float, optional
+        Temperatures (K) marked by dotted lines (the measured range).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The new figure.
+
+    Raises
+    ------
+    TypeError
+        If an array is not real.
+    ValueError
+        If the arrays are empty, non-finite or of different lengths.
+
+    Examples
+    --------
+    >>> fig = figure_impurity_tc([0.0, 10.0, 20.0], [300.0, 250.0, 150.0], [300.0, 240.0, 120.0])
+    >>> len(fig.axes)
+    1
+    """
+    g = check.real_array("rates_meV", rates_meV, ndim=1)
+    tu = check.real_array("tc_unequal", tc_unequal, ndim=1)
+    te = check.real_array("tc_equal", tc_equal, ndim=1)
+    check.same_length(rates_meV=g, tc_unequal=tu, tc_equal=te)
+    fig, ax = plt.subplots(figsize=(5, 3.4))
+    ax.plot(g, tu, "k-", label="two bands, $N_\\beta/N_\\alpha$ of the model")
+    ax.plot(g, te, "k--", label="equal DOS (Abrikosov–Gor'kov)")
+    for t in targets:
+        ax.axhline(t, color="0.6", ls=":", lw=1)
+    ax.set_xlabel("interband pair-breaking rate $\\Gamma_t$ (meV)")
+    ax.set_ylabel("$T_c$ (K)")
+    ax.set_ylim(0, None)
+    ax.legend(frameon=False)
     fig.tight_layout()
     return fig
 
