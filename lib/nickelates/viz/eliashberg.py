@@ -1,0 +1,334 @@
+"""Figures and the interactive explorer of chapter 8 (Eliashberg theory of triplon exchange).
+
+Nothing here computes physics: the states come from :func:`nickelates.eliashberg.triplon_state`
+and the spectra from :func:`nickelates.eliashberg.tunneling_conductance`.
+Energies are drawn in meV, temperatures in K.
+"""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .. import eliashberg as E
+from .explorer import Explorer
+
+__all__ = ["COLORS", "K_B", "figure_tc_comparison", "figure_gap_functions", "figure_stm", "figure_gap_vs_T",
+           "figure_state", "EliashbergExplorer", "explorer"]
+
+#: line colours of the two bands
+COLORS = ("tab:blue", "tab:red")
+#: Boltzmann constant (eV/K)
+K_B = 8.617333262e-5
+_BANDS = ("α", "β")
+
+
+def figure_tc_comparison(lams, tc_bcs, tc_eliashberg):
+    """T_c versus lambda: static BCS next to Eliashberg curves.
+
+    Parameters
+    ----------
+    lams : array_like of float
+        Couplings lambda.
+    tc_bcs : array_like of float
+        BCS T_c (K) at each lambda.
+    tc_eliashberg : dict
+        label -> array of Eliashberg T_c (K) at each lambda.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel, logarithmic T_c axis.
+
+    Examples
+    --------
+    >>> fig = figure_tc_comparison([0.3, 0.4], [100, 300], {"ω_t = J_c": [20, 70]})
+    >>> len(fig.axes[0].lines)
+    2
+    """
+    fig, ax = plt.subplots(figsize=(5.2, 3.6))
+    ax.semilogy(lams, tc_bcs, "k--", label="static BCS (chapter 3)")
+    for label, tc in tc_eliashberg.items():
+        ax.semilogy(lams, tc, "o-", ms=3, label=f"Eliashberg, {label}")
+    ax.set_xlabel("λ")
+    ax.set_ylabel("$T_c$ (K)")
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3, which="both")
+    fig.tight_layout()
+    return fig
+
+
+def figure_gap_functions(state):
+    """Delta_i(i w_n), Z_i(i w_n) on the Matsubara axis and Delta_i(w) on the real axis.
+
+    Parameters
+    ----------
+    state : nickelates.eliashberg.TriplonState
+        A solved state.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Three panels (meV).
+
+    Examples
+    --------
+    >>> st = E.triplon_state(0.4, 0.288, 0.286, 0.716, n_omega=201)
+    >>> len(figure_gap_functions(st).axes)
+    3
+    """
+    s, r = state.solution, state.real
+    fig, axs = plt.subplots(1, 3, figsize=(11, 3.4))
+    m = s.wn < 4 * state.omega_t
+    for b in range(2):
+        axs[0].plot(1e3 * s.wn[m], 1e3 * s.delta[b, m], ".-", ms=2, color=COLORS[b], label=f"Δ_{_BANDS[b]}")
+        axs[1].plot(1e3 * s.wn[m], s.Z[b, m], ".-", ms=2, color=COLORS[b], label=f"Z_{_BANDS[b]}")
+        axs[2].plot(1e3 * r.omega, 1e3 * r.delta[b].real, color=COLORS[b], label=f"Re Δ_{_BANDS[b]}")
+        axs[2].plot(1e3 * r.omega, 1e3 * r.delta[b].imag, "--", color=COLORS[b], label=f"Im Δ_{_BANDS[b]}")
+    for ax in axs[:2]:
+        ax.set_xlabel("$\\omega_n$ (meV)")
+        ax.axvline(1e3 * state.omega_t, color="0.6", lw=0.8, ls=":")
+    axs[0].set_ylabel("Δ(iω_n) (meV)")
+    axs[1].set_ylabel("Z(iω_n)")
+    axs[2].set_xlabel("ω (meV)")
+    axs[2].set_ylabel("Δ(ω) (meV)")
+    for ax in axs:
+        ax.legend(fontsize=7)
+        ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def figure_stm(state, bias_meV, conductance, fig5=None):
+    """Predicted STM spectrum with the boson features, next to the static Fig. 5 spectrum.
+
+    Parameters
+    ----------
+    state : nickelates.eliashberg.TriplonState
+        The solved state (marks at Delta_i and Delta_i + omega_t).
+    bias_meV : array_like of float
+        Bias (mV) of ``conductance``.
+    conductance : array_like of float
+        Normalized dI/dV of the Eliashberg state.
+    fig5 : nickelates.tunneling.STMSpectrum, optional
+        The static (BCS) spectrum of the paper's Fig. 5 for the left panel.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two panels (or one without ``fig5``).
+
+    Examples
+    --------
+    >>> st = E.triplon_state(0.4, 0.288, 0.286, 0.716, n_omega=201)
+    >>> v = np.linspace(-400, 400, 81)
+    >>> len(figure_stm(st, v, E.tunneling_conductance(st.real, 1e-3 * v, 1e-4)).axes)
+    1
+    """
+    n = 2 if fig5 is not None else 1
+    fig, axs = plt.subplots(1, n, figsize=(5.2 * n, 3.6), squeeze=False)
+    axs = axs[0]
+    if fig5 is not None:
+        axs[0].plot(fig5.omega_meV, fig5.total, "k")
+        axs[0].set_title("static gaps (Fig. 5 setting, chapter 5)", fontsize=9)
+        axs[0].set_xlabel("bias (mV)")
+        axs[0].set_ylabel("dI/dV (normalized)")
+    ax = axs[-1]
+    ax.plot(bias_meV, conductance, "k")
+    for b in range(2):
+        for x in (state.gaps[b], state.gaps[b] + state.omega_t):
+            ax.axvline(1e3 * x, color=COLORS[b], lw=0.8, ls=":")
+            ax.axvline(-1e3 * x, color=COLORS[b], lw=0.8, ls=":")
+    ax.set_title(f"Eliashberg, λ = {state.lam:.2f}, ω_t = {1e3 * state.omega_t:.0f} meV "
+                 "(dotted: Δ_i, Δ_i + ω_t)", fontsize=9)
+    ax.set_xlabel("bias (mV)")
+    ax.set_ylabel("dI/dV (normalized)")
+    for a in axs:
+        a.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def figure_gap_vs_T(T_K, gaps_meV, Tc_K, table3=None):
+    """Delta_i(T)/Delta_i(0) versus T/T_c, with Guo et al.'s Table 3 gaps.
+
+    Parameters
+    ----------
+    T_K : array_like of float
+        Temperatures (K).
+    gaps_meV : array_like
+        (len(T_K), 2) gap edges (meV).
+    Tc_K : float
+        Eliashberg T_c (K).
+    table3 : numpy.ndarray, optional
+        Rows (T in K, ..., Delta1, Delta2) as in ``nickelates.btk.TABLE3`` (last two columns used).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel.
+
+    Examples
+    --------
+    >>> fig = figure_gap_vs_T([10, 50], [[10, 5], [6, 3]], 70.0)
+    >>> len(fig.axes[0].lines)
+    2
+    """
+    T = np.asarray(T_K, float)
+    g = np.asarray(gaps_meV, float)
+    fig, ax = plt.subplots(figsize=(5.2, 3.6))
+    for b in range(2):
+        ax.plot(T / Tc_K, g[:, b] / g[0, b], "-", color=COLORS[b], label=f"Eliashberg Δ_{_BANDS[b]}(T)/Δ_{_BANDS[b]}(0)")
+    if table3 is not None:
+        t3 = np.asarray(table3, float)
+        tc_exp = 72.0
+        ax.plot(t3[:, 0] / tc_exp, t3[:, -2] / t3[0, -2], "s", mfc="none", color="k", label="Guo Δ1 (Table 3)")
+        ax.plot(t3[:, 0] / tc_exp, t3[:, -1] / t3[0, -1], "o", mfc="none", color="0.5", label="Guo Δ2 (Table 3)")
+    ax.set_xlabel("$T/T_c$ (Guo: $T_c$ = 72 K)")
+    ax.set_ylabel("Δ(T)/Δ(0)")
+    ax.set_xlim(0, 1.05)
+    ax.set_ylim(0, 1.1)
+    ax.legend(fontsize=7)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def figure_state(state, bias_meV, conductance, bcs=None):
+    """One explorer/frame view: STM spectrum (left) and Re Delta_i(w) (right), with the numbers in the title.
+
+    Parameters
+    ----------
+    state : nickelates.eliashberg.TriplonState
+        The solved state.
+    bias_meV : array_like of float
+        Bias (mV).
+    conductance : array_like of float
+        Normalized dI/dV.
+    bcs : dict, optional
+        {"Tc": K, "ratio": Delta_alpha/Delta_beta} of static BCS for the title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two panels.
+
+    Examples
+    --------
+    >>> st = E.triplon_state(0.4, 0.288, 0.286, 0.716, n_omega=201)
+    >>> v = np.linspace(-400, 400, 81)
+    >>> len(figure_state(st, v, E.tunneling_conductance(st.real, 1e-3 * v, 1e-4)).axes)
+    2
+    """
+    fig, axs = plt.subplots(1, 2, figsize=(10, 3.5))
+    axs[0].plot(bias_meV, conductance, "k")
+    axs[0].set_xlabel("bias (mV)")
+    axs[0].set_ylabel("dI/dV (normalized)")
+    axs[0].set_ylim(0, max(3.0, float(np.max(conductance)) * 1.05))
+    r = state.real
+    for b in range(2):
+        axs[1].plot(1e3 * r.omega, 1e3 * r.delta[b].real, color=COLORS[b], label=f"Re Δ_{_BANDS[b]}(ω)")
+        axs[1].plot(1e3 * r.omega, 1e3 * r.delta[b].imag, "--", color=COLORS[b], label=f"Im Δ_{_BANDS[b]}(ω)")
+        axs[0].axvline(1e3 * (state.gaps[b] + state.omega_t), color=COLORS[b], lw=0.8, ls=":")
+    axs[1].set_xlabel("ω (meV)")
+    axs[1].set_ylabel("Δ(ω) (meV)")
+    axs[1].legend(fontsize=7)
+    tc = state.Tc / K_B
+    ra, rb = state.gap_ratios
+    title = (f"λ = {state.lam:.2f}, ω_t = {1e3 * state.omega_t:.0f} meV: T_c = {tc:.0f} K, "
+             f"2Δ/k_BT_c = {ra:.2f} (α), {rb:.2f} (β), Δα/Δβ = {state.ratio:.2f}")
+    if bcs is not None:
+        title += f"   [BCS: T_c = {bcs['Tc']:.0f} K, Δα/Δβ = {bcs['ratio']:.2f}]"
+    fig.suptitle(title, fontsize=9)
+    for a in axs:
+        a.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+class EliashbergExplorer(Explorer):
+    """ipywidgets explorer: lambda and omega_t (meV) -> T_c, gaps, STM spectrum and Delta(w).
+
+    Parameters
+    ----------
+    lam : float, optional
+        s+- coupling lambda.
+    omega_t_meV : float, optional
+        Triplon energy (meV).
+    N_alpha, N_beta : float, optional
+        Fermi-level densities of states (1/eV); default the chapter's v3 bands at n_c = 0.45.
+    T_smear_K : float, optional
+        Temperature of the STM smearing (K).
+
+    Examples
+    --------
+    >>> e = EliashbergExplorer()
+    >>> round(e.data["Tc_K"])
+    73
+    """
+
+    errors = (ValueError, RuntimeError)
+
+    def __init__(self, lam=0.4, omega_t_meV=288.0, N_alpha=0.28597, N_beta=0.71560, T_smear_K=4.0):
+        import ipywidgets as W
+
+        self.N = (float(N_alpha), float(N_beta))
+        self.T_smear = float(T_smear_K) * K_B
+        fs = dict(continuous_update=False, style={"description_width": "4em"})
+        self.sliders = {"lam": W.FloatSlider(value=lam, min=0.3, max=1.5, step=0.05, description="λ",
+                                             readout_format=".2f", **fs),
+                        "omega_t": W.FloatSlider(value=omega_t_meV, min=50.0, max=600.0, step=10.0,
+                                                 description="ω_t (meV)", readout_format=".0f", **fs)}
+        self._build(self.sliders.values(),
+                    lambda status, out: W.VBox([W.HBox(list(self.sliders.values())), status, out]), status=True)
+
+    def compute(self) -> dict:
+        """Return the numbers of the current state.
+
+        Returns
+        -------
+        dict
+            "state" (``TriplonState``), "Tc_K", "gaps_meV", "gap_ratios", "ratio", "bias_meV", "didv".
+        """
+        v = self.values()
+        w = 1e-3 * v["omega_t"]
+        st = E.triplon_state(v["lam"], w, *self.N, omega_max=max(0.6, 2.2 * w), n_omega=1501)
+        bias = np.linspace(-1e3 * (st.gaps.max() + 1.4 * w), 1e3 * (st.gaps.max() + 1.4 * w), 401)
+        didv = E.tunneling_conductance(st.real, 1e-3 * bias, self.T_smear, weights=self.N)
+        return {"state": st, "Tc_K": st.Tc / K_B, "gaps_meV": 1e3 * st.gaps, "gap_ratios": st.gap_ratios,
+                "ratio": st.ratio, "bias_meV": bias, "didv": didv}
+
+    def figure(self, data):
+        """Return the figure of ``data`` (:func:`figure_state`).
+
+        Parameters
+        ----------
+        data : dict
+            What :meth:`compute` returned.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The explorer view.
+        """
+        return figure_state(data["state"], data["bias_meV"], data["didv"])
+
+
+def explorer(**kw) -> EliashbergExplorer:
+    """Live explorer over lambda and omega_t (see :class:`EliashbergExplorer`).
+
+    Parameters
+    ----------
+    **kw
+        Passed to :class:`EliashbergExplorer`.
+
+    Returns
+    -------
+    EliashbergExplorer
+        The explorer (its ``widget`` displays in Jupyter).
+
+    Examples
+    --------
+    >>> sorted(explorer().sliders)
+    ['lam', 'omega_t']
+    """
+    return EliashbergExplorer(**kw)

@@ -1,0 +1,235 @@
+"""Tests of nickelates.eliashberg (chapter 8): analytic limits, Allen-Dynes, sum rules, s+-, Pade, bad input."""
+import math
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from nickelates import couplings as C
+from nickelates import eliashberg as E
+from nickelates.errors import ConvergenceError
+from nickelates.symbolic import couplings as SC
+
+#: the chapter's two-band triplon couplings (lambda = 0.4, N_beta / N_alpha = 2.5)
+NA, NB = 0.2859, 0.7156
+V04 = 0.4 / math.sqrt(NA * NB)
+LZ, LD = E.triplon_coupling_matrices(V04, NA, NB)
+
+
+# ---------------------------------------------------------------- derivation
+
+
+def test_spin_factors_and_static_limit_match_chapter2():
+    """Normal and singlet spin factors are +3/4 and -3/4; the static pairing amplitude is chapter 2's V."""
+    s = E.triplon_spin_factors()
+    assert s["normal"] == sp.Rational(3, 4) and s["pairing"] == -sp.Rational(3, 4)
+    v2 = SC.printed()["V"].subs({SC.J_H: s["J_H"], SC.J_c: s["omega_t"]})   # = chapter 2's 8-mode result
+    assert sp.simplify(s["V_static"] - v2) == 0
+    assert float(s["V_static"].subs({s["J_H"]: 0.4, s["omega_t"]: 0.288})) == pytest.approx(
+        C.pairing_strength(0.4, 0.288), rel=1e-12)
+    assert sp.simplify(s["lam_Z"] + s["lam_Delta"]) == 0               # |lam^Delta| = lam^Z, opposite sign
+
+
+def test_triplon_matrices_eigenvalue_is_lambda():
+    lz, ld = E.triplon_coupling_matrices(V04, NA, NB)
+    ev = np.linalg.eigvals(ld)
+    assert abs(ev.max() - 0.4) < 1e-12 and abs(ev.min() + 0.4) < 1e-12
+    assert lz[0, 1] == pytest.approx(V04 * NB) and lz[0, 0] == 0.0
+
+
+# ---------------------------------------------------------------- one band
+
+
+LAMS_AD = (0.3, 0.5, 1.0, 1.5, 2.0)
+
+
+@pytest.fixture(scope="module")
+def tc_one_band():
+    return {lam: E.critical_temperature(lam, lam, 1.0) for lam in LAMS_AD}
+
+
+def test_allen_dynes_einstein(tc_one_band):
+    """Within 8 % of Allen-Dynes (mu* = 0, f2 = 1) for lambda = 0.3-2; McMillan (no f1) is worse at lambda = 2."""
+    dev = {lam: tc / E.allen_dynes(lam, 1.0) - 1 for lam, tc in tc_one_band.items()}
+    assert max(abs(d) for d in dev.values()) < 0.08, dev
+    mcm = tc_one_band[2.0] / E.allen_dynes(2.0, 1.0, corrections=False) - 1
+    assert abs(mcm) > 3 * abs(dev[2.0])
+
+
+def test_weak_coupling_limit():
+    """T_c / [1.13 omega e^(-1/2) e^(-(1+lam)/lam)] extrapolates to 1 as lambda -> 0 (quadratic fit)."""
+    lams = np.array([0.25, 0.3, 0.35, 0.4, 0.45])
+    r = [E.critical_temperature(x, x, 1.0, matsubara_cutoff=10) / E.weak_coupling_tc(x, 1.0) for x in lams]
+    c = np.polyfit(lams, r, 2)
+    assert abs(c[-1] - 1) < 0.02
+    assert np.all(np.diff(r) > 0)
+
+
+def test_tc_vanishes_smoothly():
+    tcs = [E.critical_temperature(x, x, 1.0, matsubara_cutoff=10) for x in (0.25, 0.3, 0.4, 0.6)]
+    assert np.all(np.diff(tcs) > 0) and tcs[0] < 0.006
+    assert E.critical_temperature(0.0, 0.0, 1.0) == 0.0
+    r = E.critical_temperature(0.05, 0.05, 1.0, full_output=True)      # far below T_min
+    assert r.Tc == 0.0 and r.gap is None
+
+
+def test_mass_enhancement_sum_rule():
+    """Normal state at T << omega: Z_i(i w_0) = 1 + sum_j lam^Z_ij per band."""
+    s = E.solve(LZ, np.zeros((2, 2)), 1.0, 0.002)
+    assert not s.superconducting
+    assert np.allclose(s.Z[:, 0], 1 + LZ.sum(axis=1), rtol=2e-4)
+    s1 = E.solve(1.3, 0.0, 1.0, 0.003)
+    assert abs(s1.Z[0, 0] - 2.3) < 1e-3
+
+
+def test_matsubara_cutoff_convergence():
+    t = [E.critical_temperature(1.0, 1.0, 1.0, matsubara_cutoff=c) for c in (12.0, 24.0, 48.0)]
+    assert abs(t[1] / t[2] - 1) < 1e-5 < abs(t[0] / t[2] - 1)
+    s24 = E.solve(1.0, 1.0, 1.0, 0.02)
+    s96 = E.solve(1.0, 1.0, 1.0, 0.02, matsubara_cutoff=96.0)
+    true_err = abs(s24.delta[0, 0] / s96.delta[0, 0] - 1)
+    assert true_err < s24.error_estimate < 1e-3
+
+
+def test_reference_solver_agrees():
+    s = E.solve(LZ, LD, 1.0, 0.005, matsubara_cutoff=12.0)
+    wn, Z, D = E.solve_reference(LZ, LD, 1.0, 0.005, n_matsubara=s.wn.size)
+    assert np.allclose(D[:, :50], s.delta[:, :50], rtol=1e-5, atol=1e-7)
+    assert np.allclose(Z[:, :50], s.Z[:, :50], rtol=1e-6)
+
+
+def test_gap_ratio_strong_coupling():
+    """2 Delta_0 / T_c -> 3.53 at weak coupling and follows 3.53 [1 + 12.5 t^2 ln(1/2t)] within 5 % (t = T_c/omega)."""
+    w = np.linspace(0.0, 4.0, 2001)
+    for lam in (0.5, 1.0, 2.0):
+        tc = E.critical_temperature(lam, lam, 1.0)
+        d0 = E.continue_to_real_axis(E.solve(lam, lam, 1.0, tc / 5), w).gap_edge()[0]
+        fit = 3.53 * (1 + 12.5 * tc**2 * math.log(1 / (2 * tc)))
+        assert abs(2 * d0 / tc / fit - 1) < 0.05
+    assert abs(2 * d0 / tc / 3.53 - 1) > 0.3                              # lambda = 2 is far from BCS
+
+
+# ---------------------------------------------------------------- static limit
+
+
+def test_static_limit_approaches_bcs():
+    """Band |xi| < Omega, omega_t -> inf at fixed lambda: T_c -> 1.13 Omega e^(-1/lambda), deviation ~ 1/omega_t."""
+    lam = 0.4
+    bcs = 2 * math.exp(E.EULER_GAMMA) / math.pi * math.exp(-1 / lam)
+    dev = [E.critical_temperature(lam, lam, w, band_cutoff=1.0) / bcs - 1 for w in (3.0, 10.0, 30.0)]
+    assert dev[0] < dev[1] < dev[2] < 0 and abs(dev[2]) < 0.1
+    assert 2.5 < dev[1] / dev[2] < 3.5                                   # ~ 1/omega_t
+    # the weak-coupling cutoff mapping captures it to within 2 % of T_c
+    for w, d in zip((3.0, 10.0, 30.0), dev):
+        assert abs((1 + d) / (E.weak_coupling_tc(lam, w, 1.0) / bcs) - 1) < 0.04
+
+
+# ---------------------------------------------------------------- two bands
+
+
+def test_s_pm_eigenvector_and_band_swap():
+    g = E.linearized_gap(LZ, LD, 1.0, 0.03)
+    assert g.delta[0, 0] > 0 > g.delta[1, 0]
+    s = E.solve(LZ, LD, 1.0, 0.005)
+    P = np.array([[0, 1], [1, 0]])
+    sw = E.solve(P @ LZ @ P, P @ LD @ P, 1.0, 0.005)
+    assert np.allclose(sw.delta[::-1], s.delta * np.sign(s.delta[1, 0] / sw.delta[0, 0]), rtol=1e-6, atol=1e-10)
+    assert np.allclose(sw.Z[::-1], s.Z, rtol=1e-8)
+    assert s.Z[0, 0] > s.Z[1, 0]                                         # alpha (small DOS) is heavier
+    tc = E.critical_temperature(LZ, LD, 1.0)
+    assert tc == pytest.approx(E.critical_temperature(P @ LZ @ P, P @ LD @ P, 1.0), rel=1e-6)
+
+
+def test_phonon_like_two_band_equals_one_band():
+    """Two identical bands with lam_ij = lam/2 (attractive) have the one-band T_c of lam."""
+    m = np.full((2, 2), 0.5)
+    assert E.critical_temperature(m, m, 1.0) == pytest.approx(E.critical_temperature(1.0, 1.0, 1.0), rel=1e-6)
+    # purely interband: s+- (lam_Delta = -lam_Z) and s++ (+lam_Z) are one problem (gauge Delta_2 -> -Delta_2),
+    # the nu = 0 term included, and equal to the one-band T_c of lam = 1
+    lz = np.array([[0.0, 1.0], [1.0, 0.0]])
+    tc_pm = E.critical_temperature(lz, -lz, 1.0)
+    tc_pp = E.critical_temperature(lz, lz, 1.0)
+    assert tc_pm == pytest.approx(tc_pp, rel=1e-7) and tc_pm == pytest.approx(E.critical_temperature(1.0, 1.0, 1.0),
+                                                                                 rel=1e-6)
+
+
+def test_strong_coupling_solution_does_not_collapse():
+    """lambda = 8 at T_c/5: the first start falls back to Delta = 0; the solver retries (2 Delta/T_c ~ 7.6)."""
+    tc = E.critical_temperature(8.0, 8.0, 1.0)
+    s = E.solve(8.0, 8.0, 1.0, tc / 5)
+    d0 = E.continue_to_real_axis(s, np.linspace(0.0, 8.0, 4001)).gap_edge()[0]
+    assert s.superconducting and 7.2 < 2 * d0 / tc < 8.0
+
+
+# ---------------------------------------------------------------- real axis
+
+
+def test_pade_normal_self_energy_against_exact():
+    T = 0.02
+    g = E.linearized_gap(1.0, 1.0, 1.0, T)
+    w = np.linspace(0.0, 3.0, 301)
+    exact = E.einstein_normal_self_energy(w + 0j, 1.0, 1.0, T)
+    assert np.allclose(1j * g.wn * (1 - g.Z[0]), E.einstein_normal_self_energy(1j * g.wn, 1.0, 1.0, T), atol=1e-10)
+    far = np.abs(w - 1.0) > 0.1
+    errs = []
+    for n in (32, 64, 128):
+        sig = w * (1 - E.pade(1j * g.wn[:n], g.Z[0, :n], w + 0j))
+        errs.append(np.max(np.abs(sig - exact)[far]))
+    assert max(errs[1:]) < 0.01 and errs[0] < 0.05
+
+
+def test_gap_edge_stable_in_pade_points():
+    s = E.solve(1.0, 1.0, 1.0, 0.02)
+    w = np.linspace(0.0, 3.0, 601)
+    edges = [E.continue_to_real_axis(s, w, n_points=n).gap_edge()[0] for n in (32, 64, 128)]
+    assert np.ptp(edges) < 1e-4 and 0.2 < edges[0] < 0.3
+
+
+def test_tunneling_conductance_dip_hump():
+    """The DOS has the gap edge at Delta_0 and a dip just above Delta_0 + omega (one band, lambda = 1)."""
+    s = E.solve(1.0, 1.0, 1.0, 0.02)
+    w = np.linspace(0.0, 3.0, 1501)
+    r = E.continue_to_real_axis(s, w, n_points=64)
+    d0 = r.gap_edge()[0]
+    n = r.dos(1e-4)[0]
+    win = (w > d0 + 1.0) & (w < d0 + 1.4)
+    dip = w[win][np.argmin(n[win])]
+    assert d0 + 1.0 < dip < d0 + 1.3 and n[win].min() < 1.0
+    g = E.tunneling_conductance(r, np.array([0.0, d0 + 0.02, 2.9]), 0.005)
+    assert g[0] < 0.01 and g[1] > 1.5
+
+
+# ---------------------------------------------------------------- bad input
+
+
+def test_bad_input():
+    with pytest.raises(TypeError, match="lam_Z"):
+        E.critical_temperature("1", 1.0, 1.0)
+    with pytest.raises(ValueError, match="lam_Delta"):
+        E.critical_temperature(np.eye(2), np.eye(3), 1.0)
+    with pytest.raises(ValueError, match="lam_Delta"):
+        E.critical_temperature(0.5, 0.8, 1.0)
+    with pytest.raises(ValueError, match="omega_boson"):
+        E.critical_temperature(1.0, 1.0, -1.0)
+    with pytest.raises(ValueError, match="mu_star"):
+        E.critical_temperature(1.0, 1.0, 1.0, mu_star=2.0)
+    with pytest.raises(ValueError, match="T = "):
+        E.solve(1.0, 1.0, 1.0, 1e-5)
+    with pytest.raises(ValueError, match="matsubara_cutoff"):
+        E.solve(1.0, 1.0, 1.0, 0.1, matsubara_cutoff=1.0)
+    with pytest.raises(ValueError, match="band_cutoff"):
+        E.solve(1.0, 1.0, 1.0, 0.1, band_cutoff=[1.0, 2.0])
+    with pytest.raises(ConvergenceError) as exc:
+        E.solve(1.0, 1.0, 1.0, 0.02, max_iter=2)
+    assert exc.value.iterations == 2 and exc.value.residual > 0
+    with pytest.raises(ValueError, match="z_in"):
+        E.pade([1j, 1j], [1.0, 2.0], [0.0])
+    with pytest.raises(TypeError, match="solution"):
+        E.continue_to_real_axis(None, [0.0])
+
+
+def test_mu_star_lowers_tc():
+    t0 = E.critical_temperature(1.0, 1.0, 1.0)
+    t1 = E.critical_temperature(1.0, 1.0, 1.0, mu_star=0.1, matsubara_cutoff=10.0)
+    ad = E.allen_dynes(1.0, 1.0, mu_star=0.1)
+    assert t1 < t0 and abs(t1 / ad - 1) < 0.15
