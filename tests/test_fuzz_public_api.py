@@ -28,7 +28,7 @@ import pytest
 
 from nickelates.errors import ConvergenceError
 
-MODULES = ["bands", "couplings", "clusters", "pairing", "btk", "tunneling", "mixd", "mixd_exact", "eliashberg"]
+MODULES = ["bands", "couplings", "clusters", "pairing", "btk", "tunneling", "mixd", "mixd_exact", "mixd_clusters", "eliashberg"]
 
 #: functions not fuzzed, with the reason
 SKIP = {

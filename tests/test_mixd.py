@@ -491,3 +491,91 @@ def test_mean_field_properties_bilayer(Lx, Ly, frac, J, eps):
     assert np.isfinite(s.energy) and s.n_sc >= 0 and s.n_cc >= 0
     assert -1 - 1e-12 <= s.imbalance <= 1 + 1e-12
     assert abs(s.N_sc + 2 * s.N_cc - nh) < 1e-7
+
+
+# ----------------------------------------------------------------- Leggett point
+def test_leggett_point_issue_numbers_and_sign_change():
+    J8 = mixd.leggett_point(30, 8)
+    J14 = mixd.leggett_point(30, 14)
+    assert abs(J8 - 0.79) < 0.005 and abs(J14 - 0.92) < 0.005       # issue 16
+    below = mixd.solve_mean_field(shape=(30,), n_holes=8, J_perp=J8 - 0.02)
+    above = mixd.solve_mean_field(shape=(30,), n_holes=8, J_perp=J8 + 0.02)
+    assert below.xi_band_min < 0 < above.xi_band_min
+    # on the lattice (k = pi exists for even L) min xi_k is the band bottom
+    assert abs(below.xi_k.min() - below.xi_band_min) < 1e-12
+    at = mixd.solve_mean_field(shape=(30,), n_holes=8, J_perp=J8)
+    assert abs(at.xi_band_min) < 1e-8
+
+
+def test_leggett_point_bad_input():
+    with pytest.raises(ValueError, match="bracket"):
+        mixd.leggett_point(30, 8, bracket=(1.5, 2.0))
+    with pytest.raises(TypeError):
+        mixd.leggett_point(30, 8.0)
+    with pytest.raises(ValueError, match="n_holes"):
+        mixd.leggett_point(30, 31)
+
+
+# ----------------------------------------------------------------- balance point (imbalance zero)
+def test_balance_point_is_the_imbalance_zero_of_full_solves():
+    Jc = mixd.balance_point(30, 8)
+    s = mixd.solve_mean_field(shape=(30,), n_holes=8, J_perp=Jc)
+    assert abs(s.imbalance) < 1e-8 and abs(Jc - 1.0966) < 5e-4
+    lo = mixd.solve_mean_field(shape=(30,), n_holes=8, J_perp=Jc - 0.01)
+    assert lo.imbalance > 0
+
+
+def test_balance_point_options():
+    Jc = mixd.balance_point(8, 4)
+    # the sc-cc repulsion ~ N_sc N_cc = (N_h - 2 N_cc) N_cc is stationary at N_sc = 2 N_cc
+    assert abs(mixd.balance_point(8, 4, sc_cc_repulsion=True) - Jc) < 1e-9
+    a = mixd.solve_mean_field(shape=(8,), n_holes=4, J_perp=1.2)
+    b = mixd.solve_mean_field(shape=(8,), n_holes=4, J_perp=1.2, sc_cc_repulsion=True)
+    assert abs(a.imbalance - b.imbalance) > 1e-4                  # it does act away from J_c
+    assert 0.002 < mixd.balance_point(8, 4, three_site=True) - Jc < 0.006
+    assert -0.005 < mixd.balance_point(8, 4, hartree=True) - Jc < 0.0
+
+
+def test_balance_point_bad_input():
+    with pytest.raises(ValueError, match="bracket"):
+        mixd.balance_point(30, 8, bracket=(1.2, 2.0))
+    with pytest.raises(ValueError, match="V"):
+        mixd.balance_point(30, 8, V=0.0)
+
+
+# ----------------------------------------------------------------- competing channel (issue 16)
+@pytest.mark.parametrize("shape,nh,J", [((16, 16), 12, 1.0), ((30,), 8, 1.2)])
+def test_ansatz_energy_reproduces_the_solution(shape, nh, J):
+    s = mixd.solve_mean_field(shape=shape, n_holes=nh, J_perp=J)
+    theta = np.arctan2(s.delta_k, s.xi_k)
+    assert abs(mixd.ansatz_energy(theta, s.beta, shape, J) - s.energy) < 1e-9
+    with pytest.raises(ValueError, match="theta_k"):
+        mixd.ansatz_energy(theta.ravel()[:-1], s.beta, shape, J)
+
+
+def test_extended_s_beats_d_wave_and_pairs_sit_away_from_the_node():
+    c = mixd.d_wave_competitor((16, 16), 12, amplitudes=[0.005, 0.01, 0.02])
+    assert c["energy_d_best"] - c["energy_s"] > 0.5 and c["skipped"] == 0
+    s = mixd.solve_mean_field(shape=(16, 16), n_holes=12, J_perp=1.0)
+    assert s.xi_k.min() > 0.02                                   # no sc Fermi surface at J = V
+    v2 = 0.5 * (1 - s.xi_k / s.E_k)
+    i = np.unravel_index(np.argmax(v2), v2.shape)
+    assert np.isclose(abs(s.k[0][i[0]]), np.pi) and np.isclose(abs(s.k[1][i[1]]), np.pi)
+    with pytest.raises(ValueError, match="shape"):
+        mixd.d_wave_competitor((30,), 8)
+
+
+def test_viz_occupation_and_leggett_marks():
+    import matplotlib
+    matplotlib.use("Agg")
+    from nickelates.viz import mixd as vm
+    s = mixd.solve_mean_field(shape=(8, 8), n_holes=3, J_perp=1.0)
+    fig = vm.figure_fig27((s,), occupation=True)
+    assert len(fig.axes[0].collections) >= 2
+    o = mixd.order_parameter_sweep([0.8, 1.0, 1.2])
+    fig = vm.figure_fig6(o, J_leggett=0.79)
+    assert any(t.get_text().strip() == "Leggett" for t in fig.axes[0].texts)
+    with pytest.raises(TypeError):
+        vm.plot_delta_k(s, occupation="yes")
+    with pytest.raises(ValueError, match="J_leggett"):
+        vm.figure_fig6(o, J_leggett=float("nan"))

@@ -56,6 +56,10 @@ __all__ = [
     "a1g_content",
     "phase_map",
     "crossing_point",
+    "leggett_point",
+    "balance_point",
+    "ansatz_energy",
+    "d_wave_competitor",
     "LadderImbalanceMap",
     "ladder_imbalance_map",
     "LadderEnergySweep",
@@ -281,6 +285,13 @@ class MeanFieldSolution:
         c_d = (1/N) sum_k (Delta_k/E_k) cos k_d, one per direction (dimensionless).
     evaluations : int
         Number of condensate values the solver evaluated.
+    xi_band_min : float
+        Bottom of the sc band measured from the sc chemical potential,
+        min_k xi_k over the *continuous* band (at k = pi in every direction
+        for positive hopping; units of V). Negative: the sc chemical potential
+        lies inside the band (an sc Fermi surface, BCS in the Leggett sense);
+        positive: below the band bottom (no Fermi surface, BEC in the Leggett
+        sense). :func:`leggett_point` finds its zero.
 
     Examples
     --------
@@ -316,6 +327,7 @@ class MeanFieldSolution:
     mu: float
     pair_amplitudes: np.ndarray = field(repr=False)
     evaluations: int = 0
+    xi_band_min: float = 0.0
 
     @property
     def doping(self):
@@ -463,6 +475,17 @@ def _check_couplings(J_perp, V, t_par, eps_diag, shape):
     return J, V, t, eps
 
 
+def _check_flags(three_site, sc_cc_repulsion, hartree, shape, eps, cc_three_site=False):
+    """Validated (three_site, sc_cc_repulsion, hartree, cc_three_site); ladders only."""
+    flags = (check.boolean("three_site", three_site), check.boolean("sc_cc_repulsion", sc_cc_repulsion),
+             check.boolean("hartree", hartree), check.boolean("cc_three_site", cc_three_site))
+    if any(flags) and (len(shape) != 1 or eps != 0.0):
+        raise ValueError("three_site, sc_cc_repulsion, hartree and cc_three_site are implemented for ladders "
+                         "(shape=(L,), eps_diag=0) only: the 2D three-site term has bent paths "
+                         "that the open-chain clusters do not fix")
+    return flags
+
+
 def _check_zscan(zscan):
     zscan = check.real_array("zscan", zscan, ndim=1, min_size=2, max_size=10_000)
     if np.any(np.diff(zscan) <= 0):
@@ -473,7 +496,8 @@ def _check_zscan(zscan):
 
 
 def solve_mean_field(shape=(30,), n_holes=8, J_perp=1.2, V=1.0, t_par=0.1,
-                     eps_diag=0.0, *, tol=1e-12, temperature=1e-5, zscan=None):
+                     eps_diag=0.0, *, tol=1e-12, temperature=1e-5, zscan=None,
+                     three_site=False, sc_cc_repulsion=False, hartree=False, cc_three_site=False):
     """Solve the BCS x BEC mean-field equations of the MixD+V ladder/bilayer.
 
     Parameters
@@ -507,6 +531,14 @@ def solve_mean_field(shape=(30,), n_holes=8, J_perp=1.2, V=1.0, t_par=0.1,
         -16..16 in steps of 2). If E rises with beta everywhere and the grid
         starts at z <= -12, the state at the first grid point (a normal sc
         gas with a negligible condensate) is returned.
+    three_site, sc_cc_repulsion, hartree, cc_three_site : bool, optional
+        Terms of order t^2 the paper's model omits (default False: the
+        paper's model): the three-site pair hop, the sc-cc repulsion
+        +(3/4) t^2/J_perp per bond, the Hartree-Fock contractions of Eq. (7)
+        and the three-site terms with a cc
+        (see :func:`nickelates.mixd_clusters.solve_extended_mean_field`, which
+        solves the model when any flag is set; ladders with eps_diag = 0 only;
+        ``tol`` is then fixed at 1e-14).
 
     Returns
     -------
@@ -536,6 +568,14 @@ def solve_mean_field(shape=(30,), n_holes=8, J_perp=1.2, V=1.0, t_par=0.1,
     J, V, t, eps = _check_couplings(J_perp, V, t_par, eps_diag, shape)
     tol = check.in_range("tol", tol, 1e-14, 1e-4)
     T = check.nonnegative("temperature", temperature, 0.01)
+    flags = _check_flags(three_site, sc_cc_repulsion, hartree, shape, eps, cc_three_site)
+    if any(flags):
+        from .mixd_clusters import solve_extended_mean_field
+        return solve_extended_mean_field(shape[0], n_holes, J, V, t, three_site=flags[0],
+                                         sc_cc_repulsion=flags[1], hartree=flags[2],
+                                         cc_three_site=flags[3],
+                                         zscan=None if zscan is None else _check_zscan(zscan),
+                                         temperature=T)
     p = _Problem(shape, n_holes, J, V, t, eps, tol, T)
     if zscan is None:
         zscan = np.linspace(-16.0, 16.0, 17)
@@ -609,7 +649,8 @@ def _finish(p, r, n_holes):
         gap=gap, binding_energy=2.0 * gap,
         delta_k=delta, xi_k=xi, E_k=E, k=kax, k_star=kstar,
         delta_at_kstar=float(delta[idx]), beta=float(beta), mu=float(mu),
-        pair_amplitudes=np.array(c), evaluations=p.nevals)
+        pair_amplitudes=np.array(c), evaluations=p.nevals,
+        xi_band_min=float(p.e0 + mu - p.d * abs(b)))
 
 
 def a1g_content(sol_or_delta, k=None):
@@ -869,6 +910,206 @@ def energy_at_fixed_condensate(N_cc, shape=(30,), n_holes=8, J_perp=1.2, V=1.0, 
     return out
 
 
+def ansatz_energy(theta_k, beta, shape=(16, 16), J_perp=1.0, V=1.0, t_par=0.1, eps_diag=0.0):
+    """Return <H_eff> of the paper's ansatz (Eq. 9) for arbitrary BCS angles theta_k and condensate beta.
+
+    The energy (B9) of the paper's model (Hartree terms dropped), measured
+    from the rung-singlet vacuum, with v_k = sin(theta_k / 2), u_k = cos(theta_k / 2)::
+
+        E = -(4 t beta / sqrt N) sum_k sin(theta_k) g_k + 2 (t - 2 t beta^2/N) sum_k v_k^2 gam_k
+            + 2 (J - (3/4) z t^2/J) sum_k v_k^2 + (V + J) beta^2
+            + (3/4)(t^2 / J N) sum_d |sum_k sin(theta_k) e^{i k_d}|^2 ,
+
+    for a state with N_sc = 2 sum_k v_k^2 sc's and N_cc = beta^2 cc's.  Any
+    gap function, not only the self-consistent one, can be tried this way
+    (e.g. a d-wave competitor, :func:`d_wave_competitor`); at the solution of
+    :func:`solve_mean_field` it equals ``energy``.
+
+    Parameters
+    ----------
+    theta_k : array_like
+        BCS angles on the full Brillouin zone (radians), shape ``shape``, axes as
+        :func:`brillouin_zone` (``indexing="ij"``).
+    beta : float
+        Condensate amplitude, in [0, 1e6] (beta^2 = N_cc).
+    shape : tuple of int, optional
+        ``(L,)`` or ``(Lx, Ly)``, entries in [2, 4096].
+    J_perp : float, optional
+        Rung exchange, in (0, 1e6] (units of V).
+    V : float, optional
+        Rung repulsion, in [0, 1e6] (the unit of energy).
+    t_par : float, optional
+        Leg hopping, in (0, 1e3] (units of V).
+    eps_diag : float, optional
+        Diagonal recombination strength, |eps| <= 10 (2D only).
+
+    Returns
+    -------
+    float
+        The energy (units of V).
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If a value is out of range or ``theta_k`` does not have shape ``shape``.
+
+    Examples
+    --------
+    >>> s = solve_mean_field(shape=(16, 16), n_holes=12, J_perp=1.0)
+    >>> theta = np.arctan2(s.delta_k, s.xi_k)
+    >>> bool(abs(ansatz_energy(theta, s.beta) - s.energy) < 1e-9)
+    True
+    """
+    shape = _check_shape(shape)
+    th = check.real_array("theta_k", theta_k)
+    if th.shape != shape:
+        raise ValueError(f"theta_k must have shape {shape}, got {th.shape}")
+    beta = check.nonnegative("beta", beta, hi=1e6)
+    J, Vv, t, eps = _check_couplings(J_perp, V, t_par, eps_diag, shape)
+    N = int(np.prod(shape))
+    mesh = np.meshgrid(*[_axis(L) for L in shape], indexing="ij")
+    gam, g = _form_factors(tuple(mesh), eps)
+    v2 = np.sin(0.5 * th) ** 2
+    st = np.sin(th)
+    e0 = J - 0.75 * 2 * len(shape) * t * t / J
+    pair = sum(float(np.sum(st * np.cos(m))) ** 2 + float(np.sum(st * np.sin(m))) ** 2 for m in mesh)
+    return float(-4.0 * t * beta / np.sqrt(N) * np.sum(st * g)
+                 + 2.0 * (t - 2.0 * t * beta * beta / N) * np.sum(v2 * gam)
+                 + 2.0 * e0 * np.sum(v2) + (Vv + J) * beta * beta + 0.75 * t * t / (J * N) * pair)
+
+
+def _trial_state(delta, p, beta, nsc):
+    """theta_k for a trial gap on the full zone, mu fixed by N_sc = 2 sum v^2 (paper's xi_k)."""
+    xi0 = (p.t - 2.0 * p.t * beta * beta / p.N) * p.gam_full + p.e0
+
+    def nf(m):
+        x = xi0 + m
+        return float(np.sum(1.0 - x / np.sqrt(x * x + delta * delta + 1e-300))) - nsc
+
+    lo, hi = -float(xi0.max()) - 1.0, -float(xi0.min()) + 1.0
+    while nf(lo) < 0:
+        lo -= 1.0
+    while nf(hi) > 0:
+        hi += 1.0
+    mu = brentq(nf, lo, hi, xtol=1e-14)
+    th = np.arctan2(delta, xi0 + mu)
+    # a degenerate shell with Delta_k = 0 at mu cannot be filled partially: the state then
+    # holds the wrong number of sc's and is not a member of the family (None)
+    ok = abs(2.0 * float(np.sum(np.sin(0.5 * th) ** 2)) - nsc) < 1e-8 * max(nsc, 1.0)
+    return th if ok else None
+
+
+def d_wave_competitor(shape=(16, 16), n_holes=12, J_perp=1.0, V=1.0, t_par=0.1, amplitudes=None):
+    """Compare the self-consistent extended-s state with the best d-wave state of the same ansatz.
+
+    The d-wave family has Delta_k = A (cos k_x - cos k_y) in the BCS angles
+    (theta_k = atan2(Delta_k, xi_k), mu fixed by the hole number) and any
+    condensate beta; for each amplitude A its energy :func:`ansatz_energy` is
+    minimised over the condensate fraction (a scan of 81 values of
+    z = logit(2 N_cc / N_h) in [-10, 10], refined by
+    ``scipy.optimize.minimize_scalar``). Trial states whose Fermi-level shell
+    has Delta_k = 0 (A = 0, or the zone diagonals) and so cannot hold the
+    required sc number are left out; at A = 0 only closed-shell fillings remain.  A d-wave gap is orthogonal to the
+    recombination form factor g_k, so it gains no Feshbach energy and feels
+    only the (repulsive) sc-sc kernel.
+
+    Parameters
+    ----------
+    shape : tuple of int, optional
+        ``(Lx, Ly)`` of the bilayer, entries in [2, 4096].
+    n_holes : int, optional
+        Number of holes, in [1, Lx Ly].
+    J_perp : float, optional
+        Rung exchange, in (0, 1e6] (units of V).
+    V : float, optional
+        Rung repulsion, in [0, 1e6] (the unit of energy).
+    t_par : float, optional
+        Leg hopping, in (0, 1e3] (units of V).
+    amplitudes : array_like, optional
+        d-wave amplitudes A >= 0 (units of V), at most 1000; default 8 values on [0.0025, 0.02].
+
+    Returns
+    -------
+    dict
+        ``energy_s`` (self-consistent extended-s state), ``amplitudes`` (those with a valid
+        member), ``energy_d`` (best energy at each of them), ``skipped`` (number of amplitudes
+        left out), ``energy_d_best`` and ``amplitude_d_best`` (the lowest d-wave point),
+        ``beta_d_best``; energies in units of V.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If a value is out of range or ``shape`` is not 2D.
+    ConvergenceError
+        If the extended-s solve fails.
+
+    Examples
+    --------
+    >>> c = d_wave_competitor((8, 8), 3, amplitudes=[0.0, 0.01])
+    >>> bool(c["energy_s"] < c["energy_d_best"]), c["amplitude_d_best"], c["skipped"]
+    (True, 0.01, 1)
+    """
+    from scipy.optimize import minimize_scalar
+    shape = _check_shape(shape)
+    if len(shape) != 2:
+        raise ValueError(f"shape must be 2D (Lx, Ly) for a d-wave competitor, got {shape}")
+    N = int(np.prod(shape))
+    n_holes = check.integer("n_holes", n_holes, 1, N)
+    J, Vv, t, _ = _check_couplings(J_perp, V, t_par, 0.0, shape)
+    if amplitudes is None:
+        A = np.linspace(0.0025, 0.02, 8)
+    else:
+        A = check.real_array("amplitudes", amplitudes, ndim=1, max_size=1000)
+        if np.any(A < 0) or np.any(A > 1e3):
+            raise ValueError("amplitudes must lie in [0, 1e3] (units of V)")
+    sol = solve_mean_field(shape=shape, n_holes=n_holes, J_perp=J, V=Vv, t_par=t)
+    mesh = np.meshgrid(*[_axis(L) for L in shape], indexing="ij")
+
+    class P:
+        pass
+
+    p = P()
+    p.t, p.N, p.e0 = t, N, J - 3.0 * t * t / J
+    p.gam_full = np.cos(mesh[0]) + np.cos(mesh[1])
+    dk = np.cos(mesh[0]) - np.cos(mesh[1])
+
+    def energy(a, z):
+        beta = float(np.sqrt(0.5 * n_holes / (1.0 + np.exp(-z))))
+        th = _trial_state(a * dk, p, beta, n_holes - 2.0 * beta * beta)
+        return np.inf if th is None else ansatz_energy(th, beta, shape, J, Vv, t)
+
+    zs = np.linspace(-10.0, 10.0, 81)
+    best = []
+    for a in A:
+        ez = np.array([energy(a, z) for z in zs])
+        if not np.any(np.isfinite(ez)):
+            best.append((np.inf, np.nan))
+            continue
+        i = int(np.argmin(ez))
+        e_i, z_i = float(ez[i]), float(zs[i])
+        if 0 < i < zs.size - 1 and np.isfinite(ez[i - 1]) and np.isfinite(ez[i + 1]):
+            r = minimize_scalar(lambda z, a=a: energy(a, z), bounds=(zs[i - 1], zs[i + 1]),
+                                method="bounded", options={"xatol": 1e-9})
+            if np.isfinite(r.fun) and r.fun < e_i:
+                e_i, z_i = float(r.fun), float(r.x)
+        best.append((e_i, z_i))
+    if not any(np.isfinite(b[0]) for b in best):
+        raise ValueError("amplitudes: no d-wave trial state holds the required number of sc's; "
+                         "use amplitudes > 0")
+    keep = np.array([np.isfinite(b[0]) for b in best])
+    Ed = np.array([b[0] for b in best])[keep]
+    zk = np.array([b[1] for b in best])[keep]
+    A = A[keep]
+    i = int(np.argmin(Ed))
+    return {"energy_s": float(sol.energy), "amplitudes": A, "energy_d": Ed,
+            "skipped": int(np.sum(~keep)), "energy_d_best": float(Ed[i]), "amplitude_d_best": float(A[i]),
+            "beta_d_best": float(np.sqrt(0.5 * n_holes / (1.0 + np.exp(-zk[i]))))}
+
+
 # --------------------------------------------------------------------------- sweeps of the figures
 def _crossing_or_none(x, y):
     """First zero of y(x) by linear interpolation; None if y keeps its sign (inputs checked)."""
@@ -916,6 +1157,152 @@ def crossing_point(x, y) -> float:
     if c is None:
         raise ValueError(f"y must change sign on [{x[0]}, {x[-1]}]; it does not")
     return c
+
+
+def leggett_point(L, n_holes, t_par=0.1, V=1.0, *, bracket=(0.5, 2.0), xtol=1e-10,
+                  three_site=False, sc_cc_repulsion=False, hartree=False, cc_three_site=False):
+    """Return the J_perp / V at which the mean-field sc chemical potential crosses the sc band bottom.
+
+    This is the BCS-BEC crossover in the sense of Leggett (the sc's lose their
+    Fermi surface), as opposed to the two-channel balance N_sc = 2 N_cc
+    (imbalance zero). Below the returned coupling the sc chemical potential
+    lies inside the sc band (``MeanFieldSolution.xi_band_min < 0``), above it
+    below the band bottom (``xi_band_min > 0``). The root of
+    ``xi_band_min(J_perp)`` is found with ``scipy.optimize.brentq`` on full
+    mean-field solutions of the periodic L-rung ladder.
+
+    Parameters
+    ----------
+    L : int
+        Number of rungs of the periodic ladder, in [2, 4096].
+    n_holes : int
+        Number of holes N_h, in [1, L] (doping N_h / L).
+    t_par : float, optional
+        Leg hopping, in (0, 1e3] (units of V).
+    V : float, optional
+        Rung repulsion, in [0, 1e6] (the unit of energy).
+    bracket : pair of float, optional
+        (lo, hi) with 0 < lo < hi <= 1e6 (units of V); ``xi_band_min`` must
+        change sign on it.
+    xtol : float, optional
+        Absolute tolerance of the root (units of V), in (0, 1e-2].
+    three_site, sc_cc_repulsion, hartree, cc_three_site : bool, optional
+        The O(t^2) extensions of :func:`solve_mean_field` (default: the paper's model).
+
+    Returns
+    -------
+    float
+        J_perp / V of the Leggett point.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If a value is out of range, or the sc chemical potential does not
+        cross the band bottom inside ``bracket``.
+    ConvergenceError
+        If a mean-field solve or the root search does not converge.
+
+    Examples
+    --------
+    >>> round(leggett_point(30, 8), 3), round(leggett_point(30, 14), 3)  # doctest: +NUMBER
+    (0.793, 0.922)
+    """
+    L = check.integer("L", L, 2, MAX_LATTICE)
+    n_holes = check.integer("n_holes", n_holes, 1, L)
+    _check_couplings(1.0, V, t_par, 0.0, (L,))
+    lo, hi = _check_bracket("bracket", bracket)
+    xtol = check.tolerance("xtol", xtol, hi=1e-2)
+    flags = _check_flags(three_site, sc_cc_repulsion, hartree, (L,), 0.0, cc_three_site)
+
+    def offset(Jv):
+        return solve_mean_field(shape=(L,), n_holes=n_holes, J_perp=Jv, V=V, t_par=t_par,
+                                three_site=flags[0], sc_cc_repulsion=flags[1],
+                                hartree=flags[2], cc_three_site=flags[3]).xi_band_min
+
+    flo, fhi = offset(lo), offset(hi)
+    if not flo < 0.0 < fhi:
+        raise ValueError(f"bracket: the sc chemical potential does not cross the sc band bottom on "
+                         f"[{lo}, {hi}] (min xi_k = {flo:.3g} at J_perp={lo}, {fhi:.3g} at "
+                         f"J_perp={hi}; need < 0 then > 0); choose another bracket")
+    return _brentq_checked(offset, (lo, hi), "leggett_point", xtol)
+
+
+def balance_point(L, n_holes, t_par=0.1, V=1.0, *, three_site=False, sc_cc_repulsion=False,
+                  hartree=False, cc_three_site=False, bracket=(0.5, 2.0), xtol=1e-10):
+    """Return the mean-field J_perp / V at which N_sc = 2 N_cc (imbalance zero) on the periodic L-rung ladder.
+
+    At the balance point the condensate is fixed, beta^2 = N_cc = N_h / 4, so
+    J_c is the root of the single function dE/dbeta(beta^2 = N_h/4; J_perp)
+    (one self-consistent solve per trial J, ``scipy.optimize.brentq``) rather
+    than of the imbalance of full solves; a full solve at the root confirms
+    that this stationary point is the ground state of the ansatz.
+    Counterpart of :func:`nickelates.mixd_exact.balance_point`.
+
+    Parameters
+    ----------
+    L : int
+        Number of rungs of the periodic ladder, in [2, 4096].
+    n_holes : int
+        Number of holes N_h, in [1, L].
+    t_par : float, optional
+        Leg hopping, in (0, 1e3] (units of V).
+    V : float, optional
+        Rung repulsion, in (0, 1e6] (the unit of energy).
+    three_site, sc_cc_repulsion, hartree, cc_three_site : bool, optional
+        The O(t^2) extensions of :func:`solve_mean_field` (default: the paper's model).
+    bracket : pair of float, optional
+        (lo, hi) with 0 < lo < hi <= 1e6 (units of V) containing the root.
+    xtol : float, optional
+        Absolute tolerance of the root (units of V), in (0, 1e-2].
+
+    Returns
+    -------
+    float
+        J_c / V.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If a value is out of range or dE/dbeta does not change sign on ``bracket``.
+    ConvergenceError
+        If a solve fails, or the balance stationary point is not the lowest
+        minimum at the root (|imbalance| of the full solve > 1e-6).
+
+    Examples
+    --------
+    >>> round(balance_point(30, 8), 4)                    # doctest: +NUMBER
+    1.0965
+    >>> round(balance_point(30, 8, three_site=True), 4)   # doctest: +NUMBER
+    1.1018
+    """
+    from .mixd_clusters import _balance_derivative
+    L = check.integer("L", L, 2, MAX_LATTICE)
+    n_holes = check.integer("n_holes", n_holes, 1, L)
+    J0, Vv, t, _ = _check_couplings(1.0, V, t_par, 0.0, (L,))
+    Vv = check.positive("V", V, hi=1e6)
+    flags = _check_flags(three_site, sc_cc_repulsion, hartree, (L,), 0.0, cc_three_site)
+    lo, hi = _check_bracket("bracket", bracket)
+    xtol = check.tolerance("xtol", xtol, hi=1e-2)
+
+    def f(Jv):
+        return _balance_derivative(L, n_holes, Jv, Vv, t, flags)
+
+    flo, fhi = f(lo), f(hi)
+    if not (flo > 0.0 > fhi):
+        raise ValueError(f"bracket: dE/dbeta at N_sc = 2 N_cc does not go from > 0 to < 0 on [{lo}, {hi}] "
+                         f"({flo:.3g}, {fhi:.3g}); choose another bracket")
+    Jc = _brentq_checked(f, (lo, hi), "balance_point", xtol)
+    s = solve_mean_field(shape=(L,), n_holes=n_holes, J_perp=Jc, V=Vv, t_par=t, three_site=flags[0],
+                         sc_cc_repulsion=flags[1], hartree=flags[2], cc_three_site=flags[3])
+    if abs(s.imbalance) > 1e-6:
+        raise ConvergenceError(f"balance_point: at J_perp={Jc:.8g} the ground state of the ansatz has "
+                               f"imbalance {s.imbalance:.3g}; the balance stationary point is not the "
+                               "lowest minimum there", last=Jc)
+    return Jc
 
 
 @dataclass(frozen=True)
@@ -1831,8 +2218,8 @@ def pymablock_cluster(n_rungs, n_holes, J_perp, V, order=2):
     out = []
     for n in range(order + 1):
         blk = Htil[0, 0, n]
-        if np.ma.is_masked(blk) or np.isscalar(blk):
-            out.append(np.zeros((nA, nA)))
+        if np.ma.is_masked(blk) or np.isscalar(blk) or type(blk).__name__ == "Zero":
+            out.append(np.zeros((nA, nA)))   # pymablock.series.Zero: an empty block
         elif hasattr(blk, "toarray"):
             out.append(np.asarray(blk.toarray(), dtype=float))
         else:

@@ -33,7 +33,7 @@ __all__ = ["plot_delta_k", "render_state", "explorer", "MixdExplorer", "figure_f
            "finite_size_crossover", "figure_finite_size"]
 
 
-def plot_delta_k(sol, ax=None, *, vmax=None, cmap="RdBu_r", colorbar=True):
+def plot_delta_k(sol, ax=None, *, vmax=None, cmap="RdBu_r", colorbar=True, occupation=False):
     """Draw Delta_k of a mean-field solution on the Brillouin zone.
 
     2D: colour map centred at zero with the nodal line Delta_k = 0 drawn;
@@ -51,6 +51,10 @@ def plot_delta_k(sol, ax=None, *, vmax=None, cmap="RdBu_r", colorbar=True):
         matplotlib colour map of the 2D view.
     colorbar : bool, optional
         Add a colour bar (2D).
+    occupation : bool, optional
+        2D: overlay contours of the sc pair occupation
+        v_k^2 = (1 - xi_k/E_k)/2 (grey lines at 10, 30, 50, 70, 90 % of its maximum),
+        to show where in the zone the pairs sit relative to the sign change of Delta_k.
 
     Returns
     -------
@@ -64,10 +68,11 @@ def plot_delta_k(sol, ax=None, *, vmax=None, cmap="RdBu_r", colorbar=True):
 
     Examples
     --------
-    >>> ax = plot_delta_k(mixd.solve_mean_field(shape=(8, 8), n_holes=3, J_perp=1.0))
-    >>> len(ax.images)
-    1
+    >>> ax = plot_delta_k(mixd.solve_mean_field(shape=(8, 8), n_holes=3, J_perp=1.0), occupation=True)
+    >>> len(ax.images), len(ax.collections) >= 2
+    (1, True)
     """
+    occupation = check.boolean("occupation", occupation)
     check.instance("sol", sol, mixd.MeanFieldSolution)
     if ax is None:
         _, ax = plt.subplots(figsize=(4.2, 3.6))
@@ -91,6 +96,11 @@ def plot_delta_k(sol, ax=None, *, vmax=None, cmap="RdBu_r", colorbar=True):
     X, Y = np.meshgrid(kx, ky, indexing="ij")
     if np.nanmin(d) < 0 < np.nanmax(d):
         ax.contour(X, Y, d, levels=[0.0], colors="k", linewidths=0.8)
+    if occupation:
+        v2 = 0.5 * (1.0 - sol.xi_k / sol.E_k)
+        cs = ax.contour(X, Y, v2, levels=float(v2.max()) * np.array([0.1, 0.3, 0.5, 0.7, 0.9]),
+                        colors="0.35", linewidths=0.7, linestyles="--")
+        ax.clabel(cs, fmt=lambda x: f"{x:.2g}", fontsize=6)
     ax.set_xlabel(r"$k_x/\pi$")
     ax.set_ylabel(r"$k_y/\pi$")
     ax.set_aspect("equal")
@@ -248,7 +258,7 @@ def figure_fig45(sweep=None):
     return fig
 
 
-def figure_fig6(sweep=None, *, J_imbalance=None):
+def figure_fig6(sweep=None, *, J_imbalance=None, J_leggett=None):
     """Draw the paper's Fig. 6: O_BEC and O_BCS of the ladder vs J_perp/V with the crossover marks.
 
     Vertical lines: steepest descent of O_BCS (solid), imbalance = 0
@@ -261,6 +271,9 @@ def figure_fig6(sweep=None, *, J_imbalance=None):
         function's defaults (L = 30, N_h = 8, 81 values of J_perp).
     J_imbalance : float, optional
         Position of the dotted line (units of V); default ``sweep.J_imbalance``.
+    J_leggett : float, optional
+        Leggett point (:func:`nickelates.mixd.leggett_point`, units of V),
+        drawn as a dash-dotted red line and shaded below; default none.
 
     Returns
     -------
@@ -272,11 +285,11 @@ def figure_fig6(sweep=None, *, J_imbalance=None):
     TypeError
         If ``sweep`` is not a :class:`~nickelates.mixd.OrderParameterSweep`.
     ValueError
-        If ``J_imbalance`` is not finite.
+        If ``J_imbalance`` or ``J_leggett`` is not finite.
 
     Examples
     --------
-    >>> fig = figure_fig6(mixd.order_parameter_sweep([1.0, 1.2, 1.4]))
+    >>> fig = figure_fig6(mixd.order_parameter_sweep([1.0, 1.2, 1.4]), J_leggett=1.05)
     >>> len(fig.axes[0].lines) >= 2
     True
     """
@@ -290,6 +303,12 @@ def figure_fig6(sweep=None, *, J_imbalance=None):
     for x, ls in zip(marks, ("-", ":", "--")):
         if x is not None:
             ax.axvline(x, color="0.4", ls=ls, lw=0.8)
+    if J_leggett is not None:
+        xl = check.finite("J_leggett", J_leggett)
+        ax.axvline(xl, color="tab:red", ls="-.", lw=0.9)
+        ax.axvspan(min(o.J_values[0], xl), xl, color="tab:red", alpha=0.07, lw=0)
+        ax.text(xl, 0.97, " Leggett", color="tab:red", fontsize=7, va="top",
+                transform=ax.get_xaxis_transform())
     ax.set_xlabel(r"$J_\perp/V$")
     ax.set_title(rf"$L = {o.L}$, $N_h = {o.n_holes}$", fontsize=10)
     ax.legend(frameon=False)
@@ -297,7 +316,7 @@ def figure_fig6(sweep=None, *, J_imbalance=None):
     return fig
 
 
-def figure_fig27(solutions=None):
+def figure_fig27(solutions=None, *, occupation=False):
     """Draw the paper's Fig. 2 (eps = 0) and Fig. 7 (eps = 1.5): Delta_k on the bilayer with its nodal lines.
 
     Parameters
@@ -305,6 +324,8 @@ def figure_fig27(solutions=None):
     solutions : sequence of nickelates.mixd.MeanFieldSolution, optional
         One panel per solution (e.g. :func:`nickelates.mixd.solve_eps_series`);
         default ``solve_eps_series()`` (16 x 16, N_h = 12, J_perp = V, eps = 0 and 1.5).
+    occupation : bool, optional
+        Overlay contours of v_k^2 (see :func:`plot_delta_k`).
 
     Returns
     -------
@@ -331,7 +352,7 @@ def figure_fig27(solutions=None):
         check.instance(f"solutions[{i}]", s, mixd.MeanFieldSolution)
     fig, axs = plt.subplots(1, len(sols), figsize=(4.5 * len(sols), 3.6))
     for ax, sol in zip(np.atleast_1d(axs), sols):
-        plot_delta_k(sol, ax)
+        plot_delta_k(sol, ax, occupation=occupation)
         ax.set_title(rf"$\epsilon = {sol.eps_diag:g}$", fontsize=10)
     fig.tight_layout()
     return fig
