@@ -66,6 +66,8 @@ __all__ = [
     "MixDLadderModel",
     "dmrg_ground_state",
     "tenpy_exact_energy",
+    "LadderCorrelations",
+    "dmrg_correlations",
     "ED_MAX_DIM",
     "ED_MAX_L",
     "ED_NCV",
@@ -76,6 +78,9 @@ __all__ = [
     "select",
     "stored_point",
     "binding_energies",
+    "select_best",
+    "EnergyExtrapolation",
+    "extrapolate_energy",
     "crossing_point",
     "BalancePoint",
     "balance_point",
@@ -996,6 +1001,29 @@ def _dmrg_failure(exc, eng, L, n_holes, J_perp, chi_max):
         last=energies[-1] if energies else None)
 
 
+def _windowed_engine(base):
+    """A TeNPy DMRG engine class whose stopping test is the 8-sweep energy window.
+
+    TeNPy's own test compares one sweep with the previous one; at fixed bond
+    dimension the sweep energies can settle into a small limit cycle, so a
+    single small step says little.  Here the run stops (after ``min_sweeps``,
+    with the mixer off) only when the last 8 sweep energies spread by less
+    than ``max_E_err`` and the entropy changed by less than ``max_S_err``.
+    """
+    class WindowedDMRG(base):
+        def is_converged(self):
+            E = self.sweep_stats["E"]
+            if len(E) < 8:
+                return False
+            max_E_err = self.options.get("max_E_err", 1.0e-8, "real")
+            max_S_err = self.options.get("max_S_err", 1.0e-5, "real")
+            return (max(E[-8:]) - min(E[-8:]) < max_E_err
+                    and abs(self.sweep_stats["Delta_S"][-1]) < max_S_err)
+
+    WindowedDMRG.__name__ = WindowedDMRG.__qualname__ = f"Windowed{base.__name__}"
+    return WindowedDMRG
+
+
 def dmrg_ground_state(L: int, n_holes: int, J_perp: float, V: float = 1.0, t_par: float = 0.1,
                       *, chi_max: int = 128, max_sweeps: int = 30, min_sweeps: int = 6,
                       max_E_err: float = 1e-9, max_S_err: float = 1e-5,
@@ -1006,16 +1034,15 @@ def dmrg_ground_state(L: int, n_holes: int, J_perp: float, V: float = 1.0, t_par
 
     The bond dimension is doubled every two sweeps from 32 up to
     ``chi_max``; the density-matrix mixer is switched off four sweeps after
-    ``chi_max`` is reached (at the earliest after sweep 8).  TeNPy stops
-    the run when its criterion holds (energy change of one sweep below
-    ``max_E_err / 8``, entropy change below ``max_S_err``), or at
-    ``max_sweeps``.  The result counts as converged
-    (:attr:`DMRGResult.converged`) when, after at least ``min_sweeps``,
-    the energies of the last 8 sweeps spread by less than ``max_E_err`` and
-    the last entropy change is below ``max_S_err``: at fixed bond dimension
-    the sweep energies can settle into a small limit cycle (amplitude of
-    order the truncation error times the energy scale), which a one-sweep
-    criterion alone would either miss or never meet.
+    ``chi_max`` is reached (at the earliest after sweep 8).  The run stops
+    at ``max_sweeps`` or as soon as, after at least ``min_sweeps``, the
+    energies of the last 8 sweeps spread by less than ``max_E_err`` and the
+    last entropy change is below ``max_S_err`` (TeNPy's one-sweep test is
+    replaced by this window: at fixed bond dimension the sweep energies can
+    settle into a small limit cycle, amplitude of order the truncation
+    error times the energy scale, which a one-sweep test would either miss
+    or never meet); :attr:`DMRGResult.converged` says whether the window
+    criterion held.
 
     Parameters
     ----------
@@ -1081,6 +1108,16 @@ def dmrg_ground_state(L: int, n_holes: int, J_perp: float, V: float = 1.0, t_par
     ...
     ValueError: chi_max must be an integer in [4, 4096], got 2
     """
+    return _dmrg(L, n_holes, J_perp, V, t_par, chi_max=chi_max, max_sweeps=max_sweeps,
+                 min_sweeps=min_sweeps, max_E_err=max_E_err, max_S_err=max_S_err, two_sz=two_sz,
+                 holes_leg=holes_leg, svd_min=svd_min, raise_on_fail=raise_on_fail, engine=engine,
+                 combine=combine)[0]
+
+
+def _dmrg(L, n_holes, J_perp, V=1.0, t_par=0.1, *, chi_max=128, max_sweeps=30, min_sweeps=6,
+          max_E_err=1e-9, max_S_err=1e-5, two_sz=None, holes_leg=None, svd_min=1e-10,
+          raise_on_fail=True, engine="two-site", combine=True):
+    """:func:`dmrg_ground_state` returning ``(DMRGResult, tenpy MPS)`` (the state for measurements)."""
     import logging
 
     L, n_holes = _check_L_holes(L, n_holes, DMRG_MAX_L)
@@ -1119,7 +1156,7 @@ def dmrg_ground_state(L: int, n_holes: int, J_perp: float, V: float = 1.0, t_par
                          "disable_after": disable_after},
         "trunc_params": {"chi_max": chi_max, "svd_min": svd_min},
         "chi_list": chi_list,
-        "max_E_err": max_E_err / 8,
+        "max_E_err": max_E_err,
         "max_S_err": max_S_err,
         "max_sweeps": max_sweeps,
         "min_sweeps": min_sweeps,
@@ -1127,7 +1164,7 @@ def dmrg_ground_state(L: int, n_holes: int, J_perp: float, V: float = 1.0, t_par
     }
     logging.getLogger("tenpy").setLevel(logging.WARNING)
     t0 = time.perf_counter()
-    cls = dmrg.TwoSiteDMRGEngine if engine == "two-site" else dmrg.SingleSiteDMRGEngine
+    cls = _windowed_engine(dmrg.TwoSiteDMRGEngine if engine == "two-site" else dmrg.SingleSiteDMRGEngine)
     eng = cls(psi, M, params)
     try:
         E, psi = eng.run()
@@ -1166,8 +1203,233 @@ def dmrg_ground_state(L: int, n_holes: int, J_perp: float, V: float = 1.0, t_par
                       n_cc=float(cc.sum() / L), n_sc=float(sc.sum() / L), chi=chi,
                       truncation_error=trunc, delta_E=float(delta_E), sweeps=len(energies),
                       seconds=seconds, energies=energies, cc_profile=cc, sc_profile=np.asarray(sc),
-                      converged=converged, delta_S=delta_S)
+                      converged=converged, delta_S=delta_S), psi
 
+
+# --------------------------------------------------------------------------- correlations (beyond the paper)
+@dataclass(frozen=True)
+class LadderCorrelations:
+    """Pair, density and spin correlations of a DMRG ground state (energies in units of V).
+
+    Returned by :func:`dmrg_correlations`.  Pair operators remove a spin-singlet
+    pair of electrons, i.e. create a hole pair:
+    the on-rung **cc pair** ``Delta_j = (c_{j0up} c_{j1dn} - c_{j0dn} c_{j1up}) / sqrt 2``
+    and the inter-rung **sc^2 pair** on the plaquette diagonals,
+    ``D^a_j`` on sites (j, 0), (j+1, 1) and ``D^b_j`` on (j, 1), (j+1, 0), combined as
+    ``(D^a +- D^b) / sqrt 2``.  Correlations are measured from the reference rung
+    ``i0 = L // 4`` to ``i0 + r``.
+
+    Attributes
+    ----------
+    ground : DMRGResult
+        The ground state (smallest 2S^z) the correlations are measured on.
+    reference : int
+        Reference rung i0.
+    distance : numpy.ndarray
+        Distances r = 2 ... r_max (rungs; from r = 2 on the sc^2 pairs do not overlap).
+    pair_cc : numpy.ndarray
+        <Delta^+_{i0} Delta_{i0+r}> per r (dimensionless).
+    pair_sc2 : numpy.ndarray
+        Pair correlation of the even diagonal combination (D^a + D^b)/sqrt 2.
+    pair_sc2_odd : numpy.ndarray
+        Pair correlation of the odd combination (D^a - D^b)/sqrt 2.
+    singlet_probability : numpy.ndarray
+        <Delta^+_j Delta_j> per rung = probability that rung j is an electron singlet.
+    density : numpy.ndarray
+        Connected rung hole-density correlations <n_i n_j> - <n_i><n_j>, shape (L, L).
+    q : numpy.ndarray
+        Wave numbers 2 pi k / L, k = 1 ... L // 2 (1/rung).
+    structure_factor : numpy.ndarray
+        N(q) = (1/L) sum_ij exp(iq(i - j)) <n_i n_j>_c at ``q``.
+    K_rho : float
+        Luttinger parameter pi N(q) / q at the smallest q (ladder convention: pair
+        correlations ~ r^(-1/K_rho); hard-core bosons at low density give 2).
+    entropy : numpy.ndarray
+        Von Neumann entanglement entropy at the L - 1 cuts between rungs.
+    spin_gap : float or None
+        E_0(2S^z = 2) - E_0(2S^z = 0) (units of V), None if not computed (odd N_e
+        or ``spin_gap=False``).
+    spin_excited : DMRGResult or None
+        The 2S^z = 2 ground state used for ``spin_gap``.
+
+    Examples
+    --------
+    >>> LadderCorrelations.__dataclass_fields__["K_rho"].type
+    'float'
+    """
+
+    ground: DMRGResult
+    reference: int
+    distance: np.ndarray = field(repr=False)
+    pair_cc: np.ndarray = field(repr=False)
+    pair_sc2: np.ndarray = field(repr=False)
+    pair_sc2_odd: np.ndarray = field(repr=False)
+    singlet_probability: np.ndarray = field(repr=False)
+    density: np.ndarray = field(repr=False)
+    q: np.ndarray = field(repr=False)
+    structure_factor: np.ndarray = field(repr=False)
+    K_rho: float
+    entropy: np.ndarray = field(repr=False)
+    spin_gap: float | None
+    spin_excited: DMRGResult | None = field(repr=False)
+
+    def to_dict(self) -> dict:
+        """The measured numbers as a JSON-ready dict (lists and floats).
+
+        Returns
+        -------
+        dict
+            Keys ``L``, ``n_holes``, ``J_perp``, ``chi_max``, ``energy``, ``converged``,
+            ``truncation_error``, ``sweeps``, ``reference``, ``distance``, ``pair_cc``,
+            ``pair_sc2``, ``pair_sc2_odd``, ``singlet_probability``, ``q``,
+            ``structure_factor``, ``K_rho``, ``entropy``, ``density_profile``,
+            ``spin_gap`` (None if not computed), ``energy_S1``, ``converged_S1``.
+
+        Examples
+        --------
+        >>> "K_rho" in LadderCorrelations.to_dict.__doc__
+        True
+        """
+        g, e = self.ground, self.spin_excited
+        return dict(L=g.L, n_holes=g.n_holes, J_perp=g.J_perp, V=g.V, t_par=g.t_par,
+                    chi_max=g.chi_max, chi=g.chi, energy=g.energy, converged=g.converged,
+                    truncation_error=g.truncation_error, delta_E=g.delta_E, sweeps=g.sweeps,
+                    n_cc=g.n_cc, n_sc=g.n_sc, reference=self.reference,
+                    distance=self.distance.tolist(), pair_cc=self.pair_cc.tolist(),
+                    pair_sc2=self.pair_sc2.tolist(), pair_sc2_odd=self.pair_sc2_odd.tolist(),
+                    singlet_probability=self.singlet_probability.tolist(), q=self.q.tolist(),
+                    structure_factor=self.structure_factor.tolist(), K_rho=self.K_rho,
+                    entropy=self.entropy.tolist(),
+                    density_profile=(g.sc_profile + 2 * g.cc_profile).tolist(),
+                    spin_gap=self.spin_gap,
+                    energy_S1=None if e is None else e.energy,
+                    converged_S1=None if e is None else e.converged,
+                    truncation_error_S1=None if e is None else e.truncation_error)
+
+
+_SPINS = (("u", "d", 1.0), ("d", "u", -1.0))   # (sigma, sigma-bar, sign of the singlet)
+
+
+def _pair_correlation(psi, left, right_offsets, js):
+    """<s^+(x, y) s(u + 2j, v + 2j)> for the singlet pair s(x, y), one value per j in ``js``.
+
+    ``left = (x, y)`` absolute MPS sites, ``right_offsets = (u, v)`` relative sites;
+    s(x, y) = (c_{x up} c_{y dn} - c_{x dn} c_{y up}) / sqrt 2.
+    """
+    x, y = left
+    u, v = right_offsets
+    out = np.zeros(len(js))
+    for s1, s1b, e1 in _SPINS:
+        term_L = [(f"Cd{s1b}", y), (f"Cd{s1}", x)]          # s^+ = (c_x c_y)^+ = c^+_y c^+_x
+        for s2, s2b, e2 in _SPINS:
+            term_R = [(f"C{s2}", u), (f"C{s2b}", v)]
+            val = psi.term_correlation_function_right(term_L, term_R, i_L=0, j_R=[2 * j for j in js])
+            out += 0.5 * e1 * e2 * np.real_if_close(np.asarray(val)).real
+    return out
+
+
+def dmrg_correlations(L: int, n_holes: int, J_perp: float, V: float = 1.0, t_par: float = 0.1,
+                      *, chi_max: int = 128, max_sweeps: int = 40, min_sweeps: int = 10,
+                      max_E_err: float = 1e-6, max_S_err: float = 1e-5, spin_gap: bool = True,
+                      raise_on_fail: bool = True) -> LadderCorrelations:
+    """Pair, density and spin correlations of the ladder's DMRG ground state.
+
+    Runs :func:`dmrg_ground_state` (same settings) in the default sector and
+    measures on the MPS: the cc and sc^2 pair correlations from the rung
+    ``i0 = L // 4`` (see :class:`LadderCorrelations`), the connected rung
+    hole-density correlations and their structure factor with the Luttinger
+    parameter ``K_rho = pi N(q_1) / q_1`` at ``q_1 = 2 pi / L``, the
+    entanglement entropy between rungs, and (``spin_gap=True``, even electron
+    number) the spin gap from a second run at ``2S^z = 2``.
+
+    Parameters
+    ----------
+    L : int
+        Number of rungs, in [6, 1000].
+    n_holes : int
+        Number of holes, in [0, 2L].
+    J_perp : float
+        Rung exchange, in [0, 1e6] (units of V).
+    V : float, optional
+        Rung repulsion, in [0, 1e6] (the unit of energy).
+    t_par : float, optional
+        Leg hopping, |t_par| <= 1e3 (units of V).
+    chi_max : int, optional
+        Largest bond dimension, in [4, 4096].
+    max_sweeps : int, optional
+        Sweep cap, in [2, 1000].
+    min_sweeps : int, optional
+        Minimum number of sweeps, in [1, max_sweeps].
+    max_E_err : float, optional
+        Energy criterion (units of V), in (0, 1] (see :func:`dmrg_ground_state`).
+    max_S_err : float, optional
+        Entropy criterion, in (0, 1].
+    spin_gap : bool, optional
+        Also compute the spin gap (a second DMRG run).
+    raise_on_fail : bool, optional
+        Raise :class:`ConvergenceError` if a DMRG run is not converged; with
+        False the result carries ``ground.converged`` / ``spin_excited.converged``.
+
+    Returns
+    -------
+    LadderCorrelations
+        The correlations (``to_dict()`` for storage).
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If a value is out of range.
+    ConvergenceError
+        If a DMRG run does not converge (``raise_on_fail=True``) or TeNPy fails.
+
+    Examples
+    --------
+    >>> c = dmrg_correlations(6, 2, 2.0, chi_max=32, spin_gap=False)
+    >>> c.distance.tolist(), round(float(c.density.sum()), 10)      # fixed N_h: sum rule
+    ([2, 3], 0.0)
+    """
+    L = check.integer("L", L, 6, DMRG_MAX_L)
+    spin_gap = check.boolean("spin_gap", spin_gap)
+    kw = dict(chi_max=chi_max, max_sweeps=max_sweeps, min_sweeps=min_sweeps, max_E_err=max_E_err,
+              max_S_err=max_S_err, raise_on_fail=raise_on_fail)
+    ground, psi = _dmrg(L, n_holes, J_perp, V, t_par, **kw)
+    i0 = L // 4
+    r_max = L - 1 - L // 4 - i0                 # the far point stays L // 4 rungs from the end
+    r = np.arange(2, r_max + 1)               # from r = 2 the sc^2 pairs do not overlap
+    js = [i0 + k for k in r]
+    pair_cc = _pair_correlation(psi, (2 * i0, 2 * i0 + 1), (0, 1), js)
+    # sc^2 diagonals: a = (j, 0)-(j+1, 1), b = (j, 1)-(j+1, 0); MPS site of (j, mu) is 2j + mu
+    diag = {"a": ((2 * i0, 2 * i0 + 3), (0, 3)), "b": ((2 * i0 + 1, 2 * i0 + 2), (1, 2))}
+    C = {(m, n): _pair_correlation(psi, diag[m][0], diag[n][1], js) for m in "ab" for n in "ab"}
+    even = 0.5 * (C["a", "a"] + C["b", "b"] + C["a", "b"] + C["b", "a"])
+    odd = 0.5 * (C["a", "a"] + C["b", "b"] - C["a", "b"] - C["b", "a"])
+    singlet = np.zeros(L)
+    for j in range(L):
+        for s1, s1b, e1 in _SPINS:
+            for s2, s2b, e2 in _SPINS:
+                term = [(f"Cd{s1b}", 2 * j + 1), (f"Cd{s1}", 2 * j), (f"C{s2}", 2 * j), (f"C{s2b}", 2 * j + 1)]
+                singlet[j] += 0.5 * e1 * e2 * float(np.real(psi.expectation_value_term(term)))
+    nn = np.asarray(psi.correlation_function("Nh", "Nh")).real
+    nh = np.asarray(psi.expectation_value("Nh")).real
+    rung = nn.reshape(L, 2, L, 2).sum(axis=(1, 3))
+    n_rung = nh.reshape(L, 2).sum(axis=1)
+    density = rung - np.outer(n_rung, n_rung)
+    q = 2 * np.pi * np.arange(1, L // 2 + 1) / L
+    x = np.arange(L)
+    phase = np.exp(1j * np.outer(q, x))
+    Nq = np.real(np.einsum("ki,ij,kj->k", phase, density, phase.conj())) / L
+    K_rho = float(np.pi * Nq[0] / q[0])
+    entropy = np.asarray(psi.entanglement_entropy())[1::2]
+    gap, excited = None, None
+    if spin_gap and (2 * L - n_holes) % 2 == 0 and 2 * L - n_holes >= 2:
+        excited, _ = _dmrg(L, n_holes, J_perp, V, t_par, two_sz=2, **kw)
+        gap = float(excited.energy - ground.energy)
+    return LadderCorrelations(ground=ground, reference=i0, distance=r, pair_cc=pair_cc, pair_sc2=even,
+                              pair_sc2_odd=odd, singlet_probability=singlet, density=density, q=q,
+                              structure_factor=Nq, K_rho=K_rho, entropy=entropy, spin_gap=gap,
+                              spin_excited=excited)
 
 # --------------------------------------------------------------------------- stored data
 #: Default location of the data written by ``scripts/mixd_dmrg.py``.
@@ -1323,6 +1585,159 @@ def stored_point(points, *, kind: str, L: int, n_holes: int, J_perp: float,
     return found[0]
 
 
+def select_best(points, *, L: int, n_holes: int | None = None, J_perp: float | None = None) -> list[dict]:
+    """Return, per (n_holes, J_perp), the converged DMRG point with the largest bond dimension.
+
+    Points stored with ``converged = False`` (or without the key, i.e. from
+    before the convergence criterion) are never returned; a (n_holes, J_perp)
+    with no converged point is left out.
+
+    Parameters
+    ----------
+    points : list of dict
+        From :func:`load_data`.
+    L : int
+        Number of rungs, >= 2.
+    n_holes : int, optional
+        Number of holes (all if None).
+    J_perp : float, optional
+        Rung exchange (units of V), matched to 1e-9 (all if None).
+
+    Returns
+    -------
+    list of dict
+        One point per (n_holes, J_perp), sorted by (J_perp, n_holes).
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If a value is out of range.
+
+    Examples
+    --------
+    >>> pts = [dict(kind="dmrg", L=8, n_holes=2, J_perp=1.0, chi_max=c, converged=ok, energy=e)
+    ...        for c, ok, e in [(64, True, -1.0), (128, True, -1.1), (256, False, -1.2)]]
+    >>> [p["chi_max"] for p in select_best(pts, L=8)]
+    [128]
+    """
+    best = {}
+    for p in select(points, kind="dmrg", L=L, n_holes=n_holes, J_perp=J_perp):
+        if p.get("converged") is not True:
+            continue
+        k = (p["n_holes"], round(p["J_perp"], 9))
+        if k not in best or p["chi_max"] > best[k]["chi_max"]:
+            best[k] = p
+    return sorted(best.values(), key=lambda p: (p["J_perp"], p["n_holes"]))
+
+
+@dataclass(frozen=True)
+class EnergyExtrapolation:
+    """DMRG energy extrapolated linearly in the truncation error to zero (units of V).
+
+    Returned by :func:`extrapolate_energy`.
+
+    Attributes
+    ----------
+    energy : float
+        E(epsilon -> 0) of the linear fit E = E_0 + a epsilon (units of V).
+    energy_best : float
+        Energy at the largest bond dimension (units of V).
+    chi_best : int
+        That bond dimension.
+    error : float
+        |energy - energy_best|: the extrapolation's estimate of the remaining
+        bond-dimension error of ``energy_best`` (units of V).
+    slope : float
+        a = dE / d epsilon (units of V).
+    chis : tuple of int
+        Bond dimensions used.
+    truncation_errors : tuple of float
+        Their truncation errors epsilon (discarded weight of the last sweep).
+    energies : tuple of float
+        Their energies (units of V).
+
+    Examples
+    --------
+    >>> EnergyExtrapolation.__dataclass_fields__["error"].type
+    'float'
+    """
+
+    energy: float
+    energy_best: float
+    chi_best: int
+    error: float
+    slope: float
+    chis: tuple
+    truncation_errors: tuple
+    energies: tuple
+
+
+def extrapolate_energy(points, *, L: int, n_holes: int, J_perp: float,
+                       min_points: int = 2) -> EnergyExtrapolation:
+    """Extrapolate the converged DMRG energies of one point linearly in the truncation error.
+
+    Uses every converged stored bond dimension of (L, n_holes, J_perp) (e.g.
+    chi = 64, 128, 256) and fits E = E_0 + a epsilon by least squares, epsilon
+    the truncation error.  If the truncation errors are all below 1e-14 (the
+    bond dimension is exhausted, as on the cc side) E_0 is the best energy and
+    the error the largest spread of the energies.
+
+    Parameters
+    ----------
+    points : list of dict
+        From :func:`load_data`.
+    L : int
+        Number of rungs, >= 2.
+    n_holes : int
+        Number of holes.
+    J_perp : float
+        Rung exchange (units of V).
+    min_points : int, optional
+        Fewest bond dimensions required, in [2, 16].
+
+    Returns
+    -------
+    EnergyExtrapolation
+        E_0, the best energy and the difference (units of V).
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If fewer than ``min_points`` converged bond dimensions are stored.
+
+    Examples
+    --------
+    >>> pts = [dict(kind="dmrg", L=8, n_holes=2, J_perp=1.0, chi_max=c, converged=True,
+    ...             energy=-2.0 + 3.0 * eps, truncation_error=eps)
+    ...        for c, eps in [(64, 1e-4), (128, 3e-5), (256, 1e-5)]]
+    >>> x = extrapolate_energy(pts, L=8, n_holes=2, J_perp=1.0)
+    >>> round(x.energy, 12), x.chi_best, round(x.error, 12)
+    (-2.0, 256, 3e-05)
+    """
+    min_points = check.integer("min_points", min_points, 2, 16)
+    rows = [p for p in select(points, kind="dmrg", L=L, n_holes=n_holes, J_perp=J_perp)
+            if p.get("converged") is True]
+    rows.sort(key=lambda p: p["chi_max"])
+    if len(rows) < min_points:
+        raise ValueError(f"L={L}, n_holes={n_holes}, J_perp={J_perp}: {len(rows)} converged bond dimensions "
+                         f"stored ({[p['chi_max'] for p in rows]}), min_points={min_points} needed")
+    eps = np.array([float(p["truncation_error"]) for p in rows])
+    E = np.array([float(p["energy"]) for p in rows])
+    best = rows[-1]
+    if np.ptp(eps) < 1e-14:
+        E0, slope = float(best["energy"]), 0.0
+        err = float(np.max(np.abs(E - E0)))
+    else:
+        slope, E0 = (float(v) for v in np.polyfit(eps, E, 1))
+        err = abs(E0 - float(best["energy"]))
+    return EnergyExtrapolation(energy=E0, energy_best=float(best["energy"]), chi_best=int(best["chi_max"]),
+                               error=float(err), slope=slope, chis=tuple(int(p["chi_max"]) for p in rows),
+                               truncation_errors=tuple(eps.tolist()), energies=tuple(E.tolist()))
+
 def binding_energies(points, *, kind: str, L: int, n_holes: int, chi_max: int | None = 64):
     """Return the binding energies from stored E(N_h - 2), E(N_h - 1), E(N_h) (units of V).
 
@@ -1338,8 +1753,9 @@ def binding_energies(points, *, kind: str, L: int, n_holes: int, chi_max: int | 
         Number of rungs.
     n_holes : int
         N_h, >= 2.
-    chi_max : int, optional
-        DMRG bond dimension (ignored for ED).
+    chi_max : int or "best", optional
+        DMRG bond dimension (ignored for ED); ``"best"``: the converged point with
+        the largest bond dimension for each energy (:func:`select_best`).
 
     Returns
     -------
@@ -1364,7 +1780,12 @@ def binding_energies(points, *, kind: str, L: int, n_holes: int, chi_max: int | 
     n_holes = check.integer("n_holes", n_holes, 2, None)
     Js, EB = [], []
     rows = {}
-    for p in select(points, kind=kind, L=L, chi_max=chi_max if kind == "dmrg" else None):
+    if kind == "dmrg" and isinstance(chi_max, str):
+        check.choice("chi_max", chi_max, ("best",))
+        rows_in = select_best(points, L=L)
+    else:
+        rows_in = select(points, kind=kind, L=L, chi_max=chi_max if kind == "dmrg" else None)
+    for p in rows_in:
         rows.setdefault(round(p["J_perp"], 9), {})[p["n_holes"]] = p["energy"]
     for J in sorted(rows):
         e = rows[J]
@@ -1430,7 +1851,8 @@ class BalancePoint:
 
 def balance_point_details(L: int, n_holes: int, t_par: float = 0.1, V: float = 1.0, *,
                           J_range=(0.2, 4.0), n_scan: int = 12, xtol: float = 1e-6,
-                          method: str = "auto", chi_max: int = 128) -> BalancePoint:
+                          method: str = "auto", chi_max: int = 128,
+                          dmrg_options: dict | None = None) -> BalancePoint:
     """Find the J_perp where the exact ground state has N_sc = 2 N_cc, with diagnostics.
 
     The imbalance (N_sc - 2 N_cc)/N_h of the ground state in the default sector
@@ -1460,6 +1882,9 @@ def balance_point_details(L: int, n_holes: int, t_par: float = 0.1, V: float = 1
         ``"auto"``: ED if the sector fits ``ED_MAX_DIM``, else DMRG.
     chi_max : int, optional
         DMRG bond dimension (``method="dmrg"``), in [4, 4096].
+    dmrg_options : dict, optional
+        Further keywords of :func:`dmrg_ground_state` (``max_sweeps``, ``min_sweeps``,
+        ``max_E_err``, ``max_S_err``; a run that misses its criterion raises).
 
     Returns
     -------
@@ -1500,6 +1925,13 @@ def balance_point_details(L: int, n_holes: int, t_par: float = 0.1, V: float = 1
     xtol = check.in_range("xtol", xtol, 1e-12, 1e-1)
     method = check.choice("method", method, ("auto", "ed", "dmrg"))
     chi_max = check.integer("chi_max", chi_max, 4, 4096)
+    if dmrg_options is None:
+        dmrg_options = {}
+    if not isinstance(dmrg_options, dict):
+        raise TypeError(f"dmrg_options must be a dict, got {type(dmrg_options).__name__}")
+    allowed = {"max_sweeps", "min_sweeps", "max_E_err", "max_S_err", "svd_min"}
+    if set(dmrg_options) - allowed:
+        raise ValueError(f"dmrg_options may hold only {sorted(allowed)}, got {sorted(dmrg_options)}")
     if method == "auto":
         method = "ed" if sector_dimension(L, n_holes) <= ED_MAX_DIM else "dmrg"
     if method == "ed" and L > ED_MAX_L:
@@ -1512,7 +1944,7 @@ def balance_point_details(L: int, n_holes: int, t_par: float = 0.1, V: float = 1
         if method == "ed":
             r = ground_state(L, n_holes, J * V, V, t_par * V)
         else:
-            r = dmrg_ground_state(L, n_holes, J * V, V, t_par * V, chi_max=chi_max)
+            r = dmrg_ground_state(L, n_holes, J * V, V, t_par * V, chi_max=chi_max, **dmrg_options)
         return r.imbalance
 
     grid = np.linspace(lo, hi, n_scan)
@@ -1563,7 +1995,8 @@ def balance_point(L: int, n_holes: int, t_par: float = 0.1, V: float = 1.0, **kw
     V : float, optional
         Rung repulsion (the unit of energy).
     **kwargs
-        ``J_range``, ``n_scan``, ``xtol``, ``method``, ``chi_max`` of :func:`balance_point_details`.
+        ``J_range``, ``n_scan``, ``xtol``, ``method``, ``chi_max``, ``dmrg_options`` of
+        :func:`balance_point_details`.
 
     Returns
     -------
