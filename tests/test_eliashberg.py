@@ -233,3 +233,152 @@ def test_mu_star_lowers_tc():
     t1 = E.critical_temperature(1.0, 1.0, 1.0, mu_star=0.1, matsubara_cutoff=10.0)
     ad = E.allen_dynes(1.0, 1.0, mu_star=0.1)
     assert t1 < t0 and abs(t1 / ad - 1) < 0.15
+
+
+# ---------------------------------------------------------------- kappa anisotropy (separable a + c eta^2)
+
+
+@pytest.fixture(scope="module")
+def p45():
+    from nickelates import bands as B
+    return B.with_density(B.PAPER_V3, 0.45)
+
+
+def _toy(g=0.0, nb=2):
+    return E.separable_anisotropy(g, g, [[0.0, 0.7, 2.0]] * nb, [[1.0, 2.0, 1.0]] * nb)
+
+
+def test_form_factors_of_the_vertex():
+    """Pairing carries f^a f^b (Eq. 13), the mass channel (f^a^2 + f^b^2)/2; the x-linear terms agree (B1g)."""
+    f = E.triplon_form_factors()
+    ka, kb, x = f["kappa_a"], f["kappa_b"], f["x"]
+    assert sp.expand(f["pairing"] - (1 - ka * x) * (1 - kb * x)) == 0
+    assert sp.expand(f["normal"] - ((1 - ka * x) ** 2 + (1 - kb * x) ** 2) / 2) == 0
+    assert sp.expand(f["odd"] - ((1 - ka * x) ** 2 - (1 - kb * x) ** 2) / 2) == 0
+    assert sp.simplify(f["g_Z"] - f["g_Delta"] - (ka - kb) ** 2 / 2) == 0      # g_Z >= |g_Delta|
+    assert sp.expand(f["linear"] + ka + kb) == 0
+
+
+def test_separable_kappa0_reproduces_isotropic(p45):
+    """g = 0: T_c and Z, Delta equal the isotropic solution to 1e-10, at any eta^2."""
+    tc = E.critical_temperature(LZ, LD, 1.0, rtol=1e-13)
+    for an in (_toy(0.0), E.triplon_anisotropy(p45, 0.0, 0.0, n_nodes=16)):
+        assert abs(E.critical_temperature_separable(LZ, LD, 1.0, an, rtol=1e-13) / tc - 1) < 1e-10
+    iso = E.solve(LZ, LD, 1.0, tc / 3, tol=1e-13)
+    sep = E.solve_separable(LZ, LD, 1.0, tc / 3, _toy(0.0), tol=1e-13)
+    for s in (0.0, 1.3):
+        cut = sep.at(s)
+        assert np.max(np.abs(cut.delta - iso.delta)) < 1e-10 * np.max(np.abs(iso.delta))
+        assert np.max(np.abs(cut.Z - iso.Z)) < 1e-10
+    assert np.all(sep.coef_ratio == 0.0)
+
+
+def test_separable_normal_state_mass_sum_rule():
+    """T << omega, normal state: Z_i(s, i w_0) = 1 + sum_j lam^Z_ij (1 + g_Z s <s'>_j)."""
+    an = _toy(0.5)
+    sn = E.solve_separable(LZ, np.zeros((2, 2)), 1.0, 0.002, an)
+    mom = an.moments()[:, 0]
+    for s in (0.0, 2.0):
+        want = 1 + (LZ * (1 + an.g_Z * s * mom[None, :])).sum(axis=1)
+        assert np.allclose(sn.at(s).Z[:, 0], want, rtol=3e-4)
+    assert np.all(sn.phi == 0.0)
+
+
+def test_separable_static_limit_is_flat_band_bcs(p45):
+    """omega_t -> inf with a band edge Omega: T_c -> 1.13 Omega exp(-1/lam_eff), c/a -> the log-model eigenvector."""
+    from nickelates import bands as B
+    from nickelates import pairing as P
+
+    dos = B.fermi_level_dos(p45)
+    V = P.V_for_lambda(p45, 0.4)
+    lz, ld = E.triplon_coupling_matrices(V, dos.N_alpha, dos.N_beta)
+    an = E.triplon_anisotropy(p45, 0.75, 0.75)
+    bcs = 2 * math.exp(E.EULER_GAMMA) / math.pi * math.exp(-1 / P.effective_coupling(p45, V, 0.75, 0.75))
+    ca_bcs = P.log_model_anisotropy(p45, 0.75, 0.75)
+    dev, dca = [], []
+    for w in (4.0, 16.0, 64.0):
+        r = E.critical_temperature_separable(lz, ld, w, an, band_cutoff=1.0, full_output=True)
+        dev.append(r.Tc / bcs - 1)
+        dca.append(max(abs(r.gap.phi[i, 1, 0] / r.gap.phi[i, 0, 0] / ca_bcs[i] - 1) for i in (0, 1)))
+    assert dev[0] < dev[1] < dev[2] < 0 and abs(dev[2]) < 0.06
+    assert dca[0] > dca[1] > dca[2] and dca[2] < 3e-3
+
+
+def test_tc_rises_with_kappa_like_bcs(p45):
+    """T_c(kappa)/T_c(0) follows the BCS factor exp(1/lam - 1/lam_eff) of chapter 3 within 3 %."""
+    from nickelates import bands as B
+    from nickelates import pairing as P
+
+    dos = B.fermi_level_dos(p45)
+    V = P.V_for_lambda(p45, 0.4)
+    lz, ld = E.triplon_coupling_matrices(V, dos.N_alpha, dos.N_beta)
+    t0 = E.critical_temperature(lz, ld, 0.288)
+    prev = t0
+    for k in (0.3, 0.75):
+        tk = E.critical_temperature_separable(lz, ld, 0.288, E.triplon_anisotropy(p45, k, k, n_nodes=32))
+        bcs_factor = math.exp(1 / 0.4 - 1 / P.effective_coupling(p45, V, k, k))
+        assert tk > prev and abs(tk / t0 / bcs_factor - 1) < 0.03
+        prev = tk
+
+
+def test_separable_s_pm_anisotropic_gap(p45):
+    """g = 0.5 below T_c: s+- on the isotropic parts, c/a > 0 on both sheets, heavier at the antinodes; band swap."""
+    an = _toy(0.5)
+    tc = E.critical_temperature_separable(LZ, LD, 1.0, an)
+    sol = E.solve_separable(LZ, LD, 1.0, tc / 4, an)
+    assert sol.phi[0, 0, 0] > 0 > sol.phi[1, 0, 0] and np.all(sol.coef_ratio > 0)
+    assert np.all(sol.at(2.0).Z[:, 0] > sol.at(0.0).Z[:, 0]) and sol.error_estimate < 1e-3
+    P_ = np.array([[0, 1], [1, 0]])
+    sw = E.solve_separable(P_ @ LZ @ P_, P_ @ LD @ P_, 1.0, tc / 4, an)
+    assert np.allclose(np.abs(sw.phi[::-1]), np.abs(sol.phi), rtol=1e-6, atol=1e-10)
+
+
+def test_separable_bad_input():
+    with pytest.raises(ValueError, match="g_Delta"):
+        E.separable_anisotropy(0.1, 0.5, [[0.0, 1.0]], [[1.0, 1.0]])
+    with pytest.raises(ValueError, match="s and w"):
+        E.separable_anisotropy(0.5, 0.5, [[0.0, 1.0]], [[1.0, 1.0, 1.0]])
+    with pytest.raises(ValueError, match="distinct"):
+        E.separable_anisotropy(0.5, 0.5, [[1.0, 1.0]], [[1.0, 1.0]])
+    with pytest.raises(ValueError, match="anisotropy"):
+        E.critical_temperature_separable(LZ, LD, 1.0, _toy(0.5, nb=1))
+    with pytest.raises(TypeError, match="anisotropy"):
+        E.solve_separable(LZ, LD, 1.0, 0.01, None)
+    with pytest.raises(ValueError, match="kappa_a"):
+        from nickelates import bands as B
+        E.triplon_anisotropy(B.PAPER_V3, 20.0, 0.0)
+
+
+# ---------------------------------------------------------------- tabulated boson spectrum
+
+
+def test_spectrum_of_identical_modes_is_einstein():
+    tc = E.critical_temperature(LZ, LD, 1.0)
+    assert E.critical_temperature(LZ, LD, E.boson_spectrum([1.0, 1.0], [0.3, 0.7])) == pytest.approx(tc, rel=1e-12)
+    s0 = E.solve(1.0, 1.0, 1.0, 0.02)
+    s1 = E.solve(1.0, 1.0, E.boson_spectrum([1.0], [1.0]), 0.02)
+    assert np.allclose(s1.delta, s0.delta, rtol=1e-12, atol=0)
+
+
+def test_two_mode_spectrum_between_its_einstein_limits():
+    """lam(nu) of two modes lies between those of its modes: T_c between the Einstein T_c at each energy."""
+    spec = E.boson_spectrum([0.5, 2.0], [0.5, 0.5])
+    tc = E.critical_temperature(1.0, 1.0, spec)
+    assert E.critical_temperature(1.0, 1.0, 0.5) < tc < E.critical_temperature(1.0, 1.0, 2.0)
+    # Allen-Dynes with the spectrum's omega_log and omega_2 describes it as well as an Einstein boson
+    w2 = math.sqrt(float(np.sum(spec.weights * spec.energies**2)))
+    assert abs(tc / E.allen_dynes(1.0, spec.omega_log, omega_2=w2) - 1) < 0.08
+
+
+def test_triplon_dispersion_is_a_small_correction():
+    spec, f = E.triplon_spectrum(1.0, n_bins=16)
+    assert 1.0 < f < 1.01 and spec.omega_log < 1.0 and abs(spec.weights.sum() - 1) < 1e-12
+    tc0 = E.critical_temperature(LZ, LD, 1.0)
+    tcd = E.critical_temperature(LZ * f, LD * f, spec)
+    assert 0 < tcd / tc0 - 1 < 0.01
+    flat, f0 = E.triplon_spectrum(1.0, hopping=0.0)
+    assert f0 == 1.0 and E.critical_temperature(LZ, LD, flat) == pytest.approx(tc0, rel=1e-12)
+    with pytest.raises(ValueError, match="energies"):
+        E.boson_spectrum([1.0, -1.0], [1.0, 1.0])
+    with pytest.raises(TypeError, match="omega_boson"):
+        E.solve_reference(1.0, 1.0, spec, 0.02, n_matsubara=64)

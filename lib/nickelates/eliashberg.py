@@ -17,11 +17,18 @@ Sign conventions: phonon-like attraction has lam^Delta = +lam^Z; the triplon
 lam^Delta_ij = -lam^Z_ij off the diagonal (:func:`triplon_coupling_matrices`,
 derived in :func:`triplon_spin_factors`).
 
+The kappa anisotropy of the triplon vertex (:func:`triplon_form_factors`) enters in the
+separable form lam^X_ij(k, k') = lam^X_ij (1 + g_X eta_k^2 eta_k'^2) of the s channel; then
+Z w_n and Z Delta are linear in s = eta_k^2 on each sheet and the equations close on two
+coefficients per band and frequency (:class:`SeparableAnisotropy`,
+:func:`critical_temperature_separable`, :func:`solve_separable`).
+
 Units: any energy unit, k_B = 1; T, omega_boson, band_cutoff and the returned
 T_c share it. The numba loops are in :mod:`nickelates.kernels.eliashberg`.
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -38,6 +45,9 @@ __all__ = [
     "CriticalTemperature", "critical_temperature", "EliashbergSolution", "solve", "pade",
     "RealAxisGap", "continue_to_real_axis", "einstein_normal_self_energy", "tunneling_conductance",
     "solve_reference", "TriplonState", "triplon_state",
+    "triplon_form_factors", "SeparableAnisotropy", "separable_anisotropy", "triplon_anisotropy",
+    "SeparableLinearized", "critical_temperature_separable", "SeparableSolution", "solve_separable",
+    "separable_weak_coupling_tc", "BosonSpectrum", "boson_spectrum", "triplon_spectrum",
 ]
 
 #: default Matsubara cutoff in units of the largest boson energy (or of 4 x the band cutoff, if smaller)
@@ -307,6 +317,130 @@ def weak_coupling_tc(lam, omega_boson, band_cutoff=None) -> float:
 
 
 @dataclass(frozen=True)
+class BosonSpectrum:
+    """A tabulated boson spectrum: lam_ij(nu) = lam_ij sum_l w_l Omega_l^2 / (Omega_l^2 + nu^2), sum w_l = 1.
+
+    w_l is the weight of mode l in the static coupling (alpha^2 F(Omega) 2/Omega, normalized);
+    pass it as ``omega_boson`` to the solvers. Build it with :func:`boson_spectrum`.
+
+    Attributes
+    ----------
+    energies : numpy.ndarray
+        Mode energies Omega_l (any unit, > 0).
+    weights : numpy.ndarray
+        Their weights in the static coupling (sum 1).
+
+    Examples
+    --------
+    >>> b = boson_spectrum([1.0, 2.0], [1.0, 3.0])
+    >>> b.weights.tolist(), round(b.omega_log, 4)
+    ([0.25, 0.75], 1.6818)
+    """
+
+    energies: np.ndarray
+    weights: np.ndarray
+
+    @property
+    def omega_log(self) -> float:
+        """exp(sum_l w_l ln Omega_l), the Allen-Dynes logarithmic average."""
+        return float(np.exp(np.sum(self.weights * np.log(self.energies))))
+
+
+def boson_spectrum(energies, weights) -> BosonSpectrum:
+    """Validated :class:`BosonSpectrum` (weights normalized to 1).
+
+    Parameters
+    ----------
+    energies : array_like of float
+        Mode energies (any unit), in (0, 1e12], 1 to 512 of them.
+    weights : array_like of float
+        Weights >= 0 in the static coupling, positive sum, same length.
+
+    Returns
+    -------
+    BosonSpectrum
+        The spectrum.
+
+    Raises
+    ------
+    TypeError
+        If an argument is not real.
+    ValueError
+        If an argument is out of range or the lengths differ.
+
+    Examples
+    --------
+    >>> boson_spectrum([0.5], [2.0]).weights.tolist()
+    [1.0]
+    """
+    e = check.real_array("energies", energies, ndim=1, max_size=512)
+    w = check.real_array("weights", weights, ndim=1, max_size=512)
+    if e.size != w.size:
+        raise ValueError(f"energies and weights must have the same length, got {e.size} and {w.size}")
+    if np.any(e < check.TINY) or np.any(e > _OMEGA_MAX):
+        raise ValueError(f"energies must lie in (0, {_OMEGA_MAX:g}]")
+    if np.any(w < 0) or w.sum() <= 0:
+        raise ValueError("weights must be >= 0 with a positive sum")
+    return BosonSpectrum(e.copy(), w / w.sum())
+
+
+def triplon_spectrum(omega_t, *, hopping: float = 1.0 / 16.0, n_q: int = 128, n_bins: int = 32) -> tuple:
+    """Momentum-averaged spectrum of a dispersive triplon omega_q = omega_t [1 + h (cos q_x + cos q_y)].
+
+    The local exchange averages the propagator over q: D_loc(i nu) = <2 omega_q / (omega_q^2 + nu^2)>_q,
+    so lam(nu) = lam_E <omega_t omega_q / (omega_q^2 + nu^2)>_q with lam_E the Einstein coupling at
+    omega_t. Binning omega_q on an n_q x n_q grid gives the modes; their weights in the static
+    coupling are p_l omega_t / Omega_l (p_l the triplon DOS), and the static coupling itself is
+    multiplied by <omega_t / omega_q>.
+
+    Parameters
+    ----------
+    omega_t : float
+        Triplon energy at the band centre (any unit), in (0, 1e12].
+    hopping : float, optional
+        h = J_ab / J_c-like relative bandwidth parameter, in [0, 0.24] (omega_q > 0).
+    n_q : int, optional
+        q points per axis, in [8, 2048].
+    n_bins : int, optional
+        Energy bins, in [1, 512].
+
+    Returns
+    -------
+    tuple
+        (BosonSpectrum, static factor <omega_t / omega_q>); multiply lam_Z and lam_Delta by the factor.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If an argument is out of range.
+
+    Examples
+    --------
+    >>> spec, f = triplon_spectrum(1.0, n_bins=8)
+    >>> round(f, 5), round(float(spec.energies.min()), 3), round(float(spec.energies.max()), 3)
+    (1.00394, 0.891, 1.109)
+    """
+    w = check.positive("omega_t", omega_t, _OMEGA_MAX)
+    h = check.in_range("hopping", hopping, 0.0, 0.24)
+    n_q = check.integer("n_q", n_q, 8, 2048)
+    n_bins = check.integer("n_bins", n_bins, 1, 512)
+    q = 2 * math.pi * (np.arange(n_q) + 0.5) / n_q
+    wq = (w * (1 + h * (np.cos(q)[:, None] + np.cos(q)[None, :]))).ravel()
+    factor = float(np.mean(w / wq))
+    if h == 0.0 or n_bins == 1:
+        return BosonSpectrum(np.array([w]), np.array([1.0])), factor
+    edges = np.linspace(wq.min(), wq.max(), n_bins + 1)
+    idx = np.clip(np.searchsorted(edges, wq, side="right") - 1, 0, n_bins - 1)
+    stat = np.bincount(idx, weights=w / wq, minlength=n_bins)            # static weight per bin
+    num = np.bincount(idx, weights=w / wq * np.log(wq), minlength=n_bins)
+    keep = stat > 0
+    energies = np.exp(num[keep] / stat[keep])                             # log-mean energy of the bin
+    return BosonSpectrum(energies, stat[keep] / stat[keep].sum()), factor
+
+
+@dataclass(frozen=True)
 class _Problem:
     lz: np.ndarray
     ld: np.ndarray
@@ -314,6 +448,7 @@ class _Problem:
     mu: np.ndarray
     Om: np.ndarray
     wc: float
+    spec: BosonSpectrum | None = None
 
     @property
     def nb(self):
@@ -327,8 +462,14 @@ class _Problem:
         return max(N, 8)
 
     def tables(self, T, N):
-        lz = kernel.coupling_table(self.lz, self.omega, T, 2 * N)
-        ld = kernel.coupling_table(self.ld, self.omega, T, 2 * N)
+        if self.spec is None:
+            return (kernel.coupling_table(self.lz, self.omega, T, 2 * N),
+                    kernel.coupling_table(self.ld, self.omega, T, 2 * N))
+        lz = ld = 0.0
+        for e, w in zip(self.spec.energies, self.spec.weights):
+            om = np.full_like(self.omega, e)
+            lz = lz + w * kernel.coupling_table(self.lz, om, T, 2 * N)
+            ld = ld + w * kernel.coupling_table(self.ld, om, T, 2 * N)
         return lz, ld
 
 
@@ -357,6 +498,10 @@ def _problem(lam_Z, lam_Delta, omega_boson, mu_star, band_cutoff, matsubara_cuto
         raise ValueError("lam_Z must have entries >= 0 (mass renormalization is never negative)")
     if np.any(np.abs(ld) > lz * (1 + 1e-12) + 1e-300):
         raise ValueError("lam_Delta must satisfy |lam_Delta_ij| <= lam_Z_ij for one-boson exchange")
+    spec = None
+    if isinstance(omega_boson, BosonSpectrum):
+        spec = omega_boson
+        omega_boson = float(np.max(spec.energies))
     w = check.real_array("omega_boson", omega_boson, max_size=_N_BANDS_MAX**2)
     if w.ndim == 0:
         w = np.full((nb, nb), float(w))
@@ -390,7 +535,7 @@ def _problem(lam_Z, lam_Delta, omega_boson, mu_star, band_cutoff, matsubara_cuto
         if wc < 2.0 * wmax:
             raise ValueError(f"matsubara_cutoff must be at least twice the largest boson energy ({2 * wmax:.4g}), "
                              f"got {wc:.4g}")
-    return _Problem(lz, ld, w, mu, Om, wc)
+    return _Problem(lz, ld, w, mu, Om, wc, spec)
 
 
 def _check_T(T, prob):
@@ -565,8 +710,8 @@ def linearized_gap(lam_Z, lam_Delta, omega_boson, T, *, mu_star=None, band_cutof
     lam_Z, lam_Delta : array_like
         (n_bands, n_bands) couplings (dimensionless), row = band renormalized/paired,
         column = intermediate band; entries in [-50, 50], lam_Z >= |lam_Delta|.
-    omega_boson : float or array_like
-        Einstein boson energy (any unit), or an (n_bands, n_bands) array of them.
+    omega_boson : float, array_like or BosonSpectrum
+        Einstein boson energy (any unit), an (n_bands, n_bands) array of them, or a :class:`BosonSpectrum`.
     T : float
         Temperature (unit of ``omega_boson``, k_B = 1).
     mu_star : float or array_like, optional
@@ -640,8 +785,9 @@ def critical_temperature(lam_Z, lam_Delta, omega_boson, *, mu_star=None, band_cu
         column j = intermediate band; lam_ij(nu) = lam_ij omega^2/(omega^2 + nu^2).
         Phonon-like: lam_Delta = lam_Z; triplon interband: lam_Delta = -lam_Z off the
         diagonal. Entries in [-50, 50], lam_Z >= |lam_Delta| >= 0.
-    omega_boson : float or array_like
-        Einstein boson energy (any unit), or an (n_bands, n_bands) array, in (0, 1e12].
+    omega_boson : float, array_like or BosonSpectrum
+        Einstein boson energy (any unit), or an (n_bands, n_bands) array, in (0, 1e12], or a
+        tabulated spectrum (:func:`boson_spectrum`, :func:`triplon_spectrum`) shared by all bands.
     mu_star : float or array_like, optional
         Coulomb pseudopotential (a number = on the diagonal), in [0, 1]; default 0.
     band_cutoff : float or array_like, optional
@@ -683,6 +829,11 @@ def critical_temperature(lam_Z, lam_Delta, omega_boson, *, mu_star=None, band_cu
     prob = _problem(lam_Z, lam_Delta, omega_boson, mu_star, band_cutoff, matsubara_cutoff)
     rtol = check.tolerance("rtol", rtol, 0.1)
     full_output = check.boolean("full_output", full_output)
+    return _tc_search(prob, lambda T: _linearized(prob, T), T_min, rtol, full_output)
+
+
+def _tc_search(prob, lin, T_min, rtol, full_output):
+    """Brent search in log T for the leading eigenvalue of ``lin(T)`` crossing 1."""
     t_floor = prob.wc / (2.0 * math.pi * (_N_MATS_MAX - 1))
     if T_min is None:
         T_min = t_floor
@@ -693,7 +844,7 @@ def critical_temperature(lam_Z, lam_Delta, omega_boson, *, mu_star=None, band_cu
 
     def f(logT):
         count[0] += 1
-        g = _linearized(prob, math.exp(logT))
+        g = lin(math.exp(logT))
         cache[logT] = g
         return g.eigenvalue - 1.0
 
@@ -723,7 +874,7 @@ def critical_temperature(lam_Z, lam_Delta, omega_boson, *, mu_star=None, band_cu
     Tc = math.exp(x)
     if not full_output:
         return float(Tc)
-    g = cache.get(x) or _linearized(prob, Tc)
+    g = cache.get(x) or lin(Tc)
     return CriticalTemperature(float(Tc), float(T_min), g, count[0])
 
 
@@ -849,8 +1000,8 @@ def solve(lam_Z, lam_Delta, omega_boson, T, *, mu_star=None, band_cutoff=None, m
     ----------
     lam_Z, lam_Delta : array_like
         (n_bands, n_bands) couplings (dimensionless), as in :func:`critical_temperature`.
-    omega_boson : float or array_like
-        Einstein boson energy (any unit), or an (n_bands, n_bands) array.
+    omega_boson : float, array_like or BosonSpectrum
+        Einstein boson energy (any unit), an (n_bands, n_bands) array, or a :class:`BosonSpectrum`.
     T : float
         Temperature (unit of ``omega_boson``, k_B = 1).
     mu_star : float or array_like, optional
@@ -894,7 +1045,7 @@ def solve(lam_Z, lam_Delta, omega_boson, T, *, mu_star=None, band_cutoff=None, m
         check.instance("start", start, EliashbergSolution)
         if start.n_bands != prob.nb:
             raise ValueError(f"start has {start.n_bands} bands, the couplings {prob.nb}")
-    half = _Problem(prob.lz, prob.ld, prob.omega, prob.mu, prob.Om, 0.5 * prob.wc)
+    half = dataclasses.replace(prob, wc=0.5 * prob.wc)
     N_half = half.n_mats(T)
     wn_h = matsubara_frequencies(T, N_half)
     g = _linearized(half, T)
@@ -966,6 +1117,8 @@ def solve_reference(lam_Z, lam_Delta, omega_boson, T, *, n_matsubara, tol=1e-10,
     >>> round(float(D[0, 0]), 2)
     0.3
     """
+    if isinstance(omega_boson, BosonSpectrum):
+        raise TypeError("omega_boson must be one Einstein energy for the reference solver, not a BosonSpectrum")
     prob = _problem(lam_Z, lam_Delta, omega_boson, None, None, None)
     T = _check_T(T, prob)
     N = check.integer("n_matsubara", n_matsubara, 8, _N_MATS_MAX)
@@ -1298,7 +1451,12 @@ class TriplonState:
     gaps : numpy.ndarray
         Gap edges (Delta_alpha, Delta_beta) in eV (magnitudes).
     Z0 : numpy.ndarray
-        Z_i(i w_0) in the superconducting state.
+        Z_i(i w_0) in the superconducting state (at eta = 0 with an anisotropy).
+    gaps_max : numpy.ndarray or None
+        With an anisotropy: gap edges at the largest eta^2 of each sheet (eV); ``gaps`` are
+        then the zone-diagonal (eta = 0) edges. None for the isotropic model.
+    separable : SeparableSolution or None
+        With an anisotropy: the full separable solution (``solution`` is its eta = 0 cut).
 
     Examples
     --------
@@ -1314,6 +1472,8 @@ class TriplonState:
     real: RealAxisGap
     gaps: np.ndarray
     Z0: np.ndarray
+    gaps_max: np.ndarray | None = None
+    separable: SeparableSolution | None = None
 
     @property
     def gap_ratios(self) -> list:
@@ -1327,10 +1487,13 @@ class TriplonState:
 
 
 def triplon_state(lam, omega_t, N_alpha, N_beta, *, band_cutoff=None, matsubara_cutoff=None, T_frac: float = 0.2,
-                  omega_max: float = 0.6, n_omega: int = 3001) -> TriplonState:
+                  omega_max: float = 0.6, n_omega: int = 3001, anisotropy=None) -> TriplonState:
     """T_c, the gaps and their real-axis continuation of the triplon model at (lam, omega_t).
 
-    Couplings from :func:`triplon_coupling_matrices` with V = lam / sqrt(N_alpha N_beta).
+    Couplings from :func:`triplon_coupling_matrices` with V = lam / sqrt(N_alpha N_beta);
+    with ``anisotropy`` (:func:`triplon_anisotropy`) the separable equations
+    (:func:`critical_temperature_separable`, :func:`solve_separable`) are solved and the gaps
+    continued on the zone diagonal (eta = 0) and at the largest eta^2 of each sheet.
 
     Parameters
     ----------
@@ -1350,6 +1513,8 @@ def triplon_state(lam, omega_t, N_alpha, N_beta, *, band_cutoff=None, matsubara_
         Largest real frequency of the continuation (eV), in (0, 100].
     n_omega : int, optional
         Real-frequency points, in [11, 10**5].
+    anisotropy : SeparableAnisotropy, optional
+        The kappa anisotropy (2 bands); default isotropic (kappa = 0).
 
     Returns
     -------
@@ -1379,9 +1544,745 @@ def triplon_state(lam, omega_t, N_alpha, N_beta, *, band_cutoff=None, matsubara_
     wmax = check.positive("omega_max", omega_max, 100.0)
     n_omega = check.integer("n_omega", n_omega, 11, 10**5)
     lz, ld = triplon_coupling_matrices(lam / math.sqrt(Na * Nb), Na, Nb)
-    tc = critical_temperature(lz, ld, w, band_cutoff=band_cutoff, matsubara_cutoff=matsubara_cutoff)
+    kw = dict(band_cutoff=band_cutoff, matsubara_cutoff=matsubara_cutoff)
+    if anisotropy is not None:
+        check.instance("anisotropy", anisotropy, SeparableAnisotropy)
+        tc = critical_temperature_separable(lz, ld, w, anisotropy, **kw)
+    else:
+        tc = critical_temperature(lz, ld, w, **kw)
     if tc <= 0.0:
         raise ValueError(f"lam = {lam}: T_c is below the lowest temperature the solver handles; raise lam")
-    sol = solve(lz, ld, w, T_frac * tc, band_cutoff=band_cutoff, matsubara_cutoff=matsubara_cutoff)
-    real = continue_to_real_axis(sol, np.linspace(0.0, wmax, n_omega))
-    return TriplonState(float(lam), float(w), float(tc), sol, real, np.abs(real.gap_edge()), sol.Z[:, 0].copy())
+    grid = np.linspace(0.0, wmax, n_omega)
+    if anisotropy is None:
+        sol = solve(lz, ld, w, T_frac * tc, **kw)
+        real = continue_to_real_axis(sol, grid)
+        return TriplonState(float(lam), float(w), float(tc), sol, real, np.abs(real.gap_edge()), sol.Z[:, 0].copy())
+    sep = solve_separable(lz, ld, w, T_frac * tc, anisotropy, **kw)
+    sol = sep.at(0.0)
+    real = continue_to_real_axis(sol, grid)
+    gmax = np.abs(continue_to_real_axis(sep.at(anisotropy.s_max()), grid).gap_edge())
+    return TriplonState(float(lam), float(w), float(tc), sol, real, np.abs(real.gap_edge()), sol.Z[:, 0].copy(),
+                        gmax, sep)
+
+
+# --------------------------------------------------------------------------
+# the kappa anisotropy: separable a + c eta^2 form on each sheet
+
+
+def triplon_form_factors() -> dict:
+    """Form factors of the Eq. (11) vertex in the normal and the singlet-pairing channel.
+
+    Eq. (11) couples the interband spin density to A = f^a T_q + f^b T^+_-q with
+    f^{a,b} = 1 - kappa_{a,b} x, x = eta_k eta_k'. The normal self-energy carries
+    <A A^+> = (f^a)^2 <T T^+> + (f^b)^2 <T^+ T>, i.e. (f^a)^2/(omega - i nu) + (f^b)^2/(omega + i nu);
+    the anomalous one <A_q A_-q> = f^a f^b D(i nu), D = 2 omega/(omega^2 + nu^2). The even
+    part of the normal propagator is [(f^a)^2 + (f^b)^2]/2 x D; the odd part
+    [(f^a)^2 - (f^b)^2]/2 x 2 i nu/(omega^2 + nu^2) only shifts the band (the even-in-frequency
+    self-energy chi), which vanishes for a particle-hole symmetric flat band and is dropped.
+    In the A1g (s) channel the terms odd in x drop out (eta -> -eta under C4), leaving
+    lam^X(k, k') = lam^X (1 + g_X eta_k^2 eta_k'^2).
+
+    Returns
+    -------
+    dict
+        ``normal`` ((f^a^2 + f^b^2)/2), ``pairing`` (f^a f^b), ``odd`` (the dropped odd part of
+        the normal propagator over 2 i nu/(omega^2 + nu^2)), ``g_Z`` ((kappa_a^2 + kappa_b^2)/2),
+        ``g_Delta`` (kappa_a kappa_b), ``linear`` (the x coefficient, -(kappa_a + kappa_b), the
+        same in both channels: B1g only), and the symbols ``kappa_a``, ``kappa_b``, ``x``,
+        ``omega``, ``nu``.
+
+    Raises
+    ------
+    RuntimeError
+        If the propagators do not decompose as stated (an internal consistency check).
+
+    Examples
+    --------
+    >>> f = triplon_form_factors()
+    >>> f["g_Z"], f["g_Delta"], f["linear"]
+    (kappa_a**2/2 + kappa_b**2/2, kappa_a*kappa_b, -kappa_a - kappa_b)
+    """
+    import sympy as sp
+
+    ka, kb, x = sp.symbols("kappa_a kappa_b x", real=True)
+    w, nu = sp.symbols("omega nu", positive=True)
+    fa, fb = 1 - ka * x, 1 - kb * x
+    D = 2 * w / (w**2 + nu**2)
+    normal_prop = fa**2 / (w - sp.I * nu) + fb**2 / (w + sp.I * nu)
+    pair_prop = fa * fb * (1 / (w - sp.I * nu) + 1 / (w + sp.I * nu))
+    even = sp.simplify((normal_prop + normal_prop.subs(nu, -nu)) / 2 / D)
+    odd = sp.simplify((normal_prop - normal_prop.subs(nu, -nu)) / 2 / (2 * sp.I * nu / (w**2 + nu**2)))
+    pairing = sp.simplify(pair_prop / D)
+    if sp.simplify(even - (fa**2 + fb**2) / 2) != 0 or sp.simplify(pairing - fa * fb) != 0:
+        raise RuntimeError("form factors: the propagators do not decompose as stated")
+    pe, pp = sp.Poly(sp.expand(even), x), sp.Poly(sp.expand(pairing), x)
+    lin_z, lin_d = pe.coeff_monomial(x), pp.coeff_monomial(x)
+    if sp.simplify(lin_z - lin_d) != 0:
+        raise RuntimeError("form factors: the linear (B1g) terms differ between the channels")
+    return dict(normal=sp.factor(even), pairing=pairing, odd=sp.factor(odd), g_Z=pe.coeff_monomial(x**2),
+                g_Delta=pp.coeff_monomial(x**2), linear=lin_z, kappa_a=ka, kappa_b=kb, x=x, omega=w, nu=nu)
+
+
+@dataclass(frozen=True)
+class SeparableAnisotropy:
+    """Separable A1g anisotropy lam^X_ij(k, k') = lam^X_ij (1 + g_X s s'), s = eta_k^2, with sheet nodes.
+
+    Build it with :func:`separable_anisotropy` (validated) or :func:`triplon_anisotropy`.
+
+    Attributes
+    ----------
+    g_Z : float
+        Coefficient of s s' in the mass channel (>= 0).
+    g_Delta : float
+        Coefficient of s s' in the pairing channel, |g_Delta| <= g_Z.
+    s : numpy.ndarray
+        (n_bands, n_nodes) values of eta^2 at the sheet nodes.
+    w : numpy.ndarray
+        (n_bands, n_nodes) weights of the Fermi-surface average (each row sums to 1).
+
+    Examples
+    --------
+    >>> a = separable_anisotropy(0.5, 0.5, [[0.0, 1.0]], [[1.0, 1.0]])
+    >>> a.moments().tolist()
+    [[0.5, 0.5]]
+    """
+
+    g_Z: float
+    g_Delta: float
+    s: np.ndarray
+    w: np.ndarray
+
+    @property
+    def n_bands(self) -> int:
+        """Number of bands."""
+        return self.s.shape[0]
+
+    def moments(self) -> np.ndarray:
+        """Sheet averages (<s>, <s^2>) per band.
+
+        Returns
+        -------
+        numpy.ndarray
+            (n_bands, 2): <eta^2> and <eta^4> on each sheet (DOS-weighted).
+        """
+        return np.stack([(self.w * self.s).sum(1), (self.w * self.s**2).sum(1)], axis=1)
+
+    def s_max(self) -> np.ndarray:
+        """Largest eta^2 on each sheet (where an a + c s gap with c/a > 0 is largest).
+
+        Returns
+        -------
+        numpy.ndarray
+            (n_bands,) max eta^2 over the nodes.
+        """
+        return self.s.max(axis=1)
+
+
+def separable_anisotropy(g_Z, g_Delta, s, w) -> SeparableAnisotropy:
+    """Validated :class:`SeparableAnisotropy` from the couplings and the sheet nodes.
+
+    Parameters
+    ----------
+    g_Z : float
+        Coefficient of s s' in the mass channel, in [0, 1e4].
+    g_Delta : float
+        Coefficient of s s' in the pairing channel, |g_Delta| <= g_Z (one-boson exchange).
+    s : array_like
+        (n_bands, n_nodes) eta^2 at the nodes, in [0, 1e3], at least two distinct values per
+        band; 1 <= n_bands <= 8, 2 <= n_nodes <= 4096.
+    w : array_like
+        (n_bands, n_nodes) weights >= 0 with a positive sum per band (normalized here).
+
+    Returns
+    -------
+    SeparableAnisotropy
+        The anisotropy with normalized weights.
+
+    Raises
+    ------
+    TypeError
+        If an argument is not real.
+    ValueError
+        If an argument is out of range or the shapes disagree.
+
+    Examples
+    --------
+    >>> a = separable_anisotropy(0.25, 0.25, [[0.0, 4.0], [0.0, 2.0]], [[1, 1], [1, 3]])
+    >>> a.w.tolist()
+    [[0.5, 0.5], [0.25, 0.75]]
+    """
+    gz = check.in_range("g_Z", g_Z, 0.0, 1e4)
+    gd = check.in_range("g_Delta", g_Delta, -1e4, 1e4)
+    if abs(gd) > gz * (1 + 1e-12):
+        raise ValueError(f"g_Delta must satisfy |g_Delta| <= g_Z for one-boson exchange, got g_Delta = {gd:g}, "
+                         f"g_Z = {gz:g}")
+    sa = check.real_array("s", s, ndim=2, max_size=_N_BANDS_MAX * 4096)
+    wa = check.real_array("w", w, ndim=2, max_size=_N_BANDS_MAX * 4096)
+    if sa.shape != wa.shape or not 1 <= sa.shape[0] <= _N_BANDS_MAX or sa.shape[1] < 2:
+        raise ValueError(f"s and w must have the same shape (n_bands <= {_N_BANDS_MAX}, n_nodes >= 2), got "
+                         f"{sa.shape} and {wa.shape}")
+    if np.any(sa < 0) or np.any(sa > 1e3):
+        raise ValueError("s (eta^2 at the nodes) must lie in [0, 1e3]")
+    if np.any(np.ptp(sa, axis=1) <= 1e-12 * (1 + sa.max(axis=1))):
+        raise ValueError("s must take at least two distinct values on each band")
+    if np.any(wa < 0) or np.any(wa.sum(axis=1) <= 0):
+        raise ValueError("w must be >= 0 with a positive sum on each band")
+    return SeparableAnisotropy(float(gz), float(gd), np.ascontiguousarray(sa),
+                               np.ascontiguousarray(wa / wa.sum(axis=1, keepdims=True)))
+
+
+def triplon_anisotropy(p, kappa_a, kappa_b, *, n_nodes: int = 64) -> SeparableAnisotropy:
+    """Separable anisotropy of the triplon vertex on the Fermi sheets of the bands ``p``.
+
+    g_Z = (kappa_a^2 + kappa_b^2)/2 and g_Delta = kappa_a kappa_b (:func:`triplon_form_factors`);
+    the nodes are ``n_nodes`` equally spaced polar angles on each sheet (``bands.fermi_surface``,
+    spectrally accurate for these periodic integrands) with the DOS weights, so that
+    <s> = Nt/N and <s^2> = Nt2/N of :func:`nickelates.pairing.fermi_surface_moments`. Band
+    order (alpha, beta), as in :func:`triplon_coupling_matrices`.
+
+    Parameters
+    ----------
+    p : bands.BandParams
+        Band parameters (eV); both sheets star-shaped.
+    kappa_a, kappa_b : float
+        Kondo/Hund ratios J_K^{a,b}/J_H (dimensionless), in [-10, 10].
+    n_nodes : int, optional
+        Nodes per sheet, in [8, 4096].
+
+    Returns
+    -------
+    SeparableAnisotropy
+        Couplings and nodes (2 bands).
+
+    Raises
+    ------
+    TypeError
+        If ``p`` is not a ``bands.BandParams`` or a number is not real.
+    ValueError
+        If an argument is out of range or a sheet is missing.
+
+    Examples
+    --------
+    >>> from nickelates import bands
+    >>> a = triplon_anisotropy(bands.PAPER_V3, 0.75, 0.75, n_nodes=64)
+    >>> a.g_Z, a.g_Delta, round(float(a.moments()[1, 0]), 3)
+    (0.5625, 0.5625, 1.802)
+    """
+    from . import bands
+
+    p = bands.check_params(p)
+    ka = check.in_range("kappa_a", kappa_a, -10.0, 10.0)
+    kb = check.in_range("kappa_b", kappa_b, -10.0, 10.0)
+    n_nodes = check.integer("n_nodes", n_nodes, 8, 4096)
+    s, w = [], []
+    for band in ("alpha", "beta"):
+        fs = bands.fermi_surface(p, band, n_theta=n_nodes)
+        s.append((np.cos(fs.kx) - np.cos(fs.ky)) ** 2)
+        w.append(fs.weight)
+    return separable_anisotropy(0.5 * (ka * ka + kb * kb), ka * kb, np.array(s), np.array(w))
+
+
+def _check_anisotropy(anisotropy, prob):
+    check.instance("anisotropy", anisotropy, SeparableAnisotropy)
+    if anisotropy.n_bands != prob.nb:
+        raise ValueError(f"anisotropy has {anisotropy.n_bands} bands, the couplings {prob.nb}")
+    return anisotropy
+
+
+def _sep_normal(prob, an, T, N, lz):
+    wn = matsubara_frequencies(T, N)
+    omt, it, change = kernel.separable_normal_state(lz, prob.mu, an.g_Z, an.s, an.w, wn, T, prob.Om, 1e-13, 500)
+    if change > 1e-10:
+        raise ConvergenceError(f"normal-state Z (separable) at T = {T:.4g}: {it} iterations, change {change:.2e}",
+                               iterations=int(it), residual=float(change), last=omt)
+    return wn, omt
+
+
+def _sqrt2x2(M):
+    """Square roots (and inverse square roots) of a stack of symmetric positive-definite 2 x 2 matrices."""
+    det = np.sqrt(np.maximum(M[..., 0, 0] * M[..., 1, 1] - M[..., 0, 1] ** 2, 0.0))
+    t = np.sqrt(M[..., 0, 0] + M[..., 1, 1] + 2 * det)
+    eye = np.eye(2)
+    Q = (M + det[..., None, None] * eye) / t[..., None, None]
+    Qi = np.empty_like(Q)                       # inverse of [[a, b], [b, c]]
+    dq = Q[..., 0, 0] * Q[..., 1, 1] - Q[..., 0, 1] ** 2
+    Qi[..., 0, 0], Qi[..., 1, 1] = Q[..., 1, 1] / dq, Q[..., 0, 0] / dq
+    Qi[..., 0, 1] = Qi[..., 1, 0] = -Q[..., 0, 1] / dq
+    return Q, Qi
+
+
+@dataclass(frozen=True)
+class SeparableLinearized:
+    """Leading eigenvalue of the linearized separable equations (:func:`critical_temperature_separable`).
+
+    Attributes
+    ----------
+    T : float
+        Temperature (unit of the boson energy).
+    eigenvalue : float
+        Leading eigenvalue; 1 at T_c.
+    wn : numpy.ndarray
+        Matsubara frequencies w_n.
+    omt : numpy.ndarray
+        (n_bands, 2, N) normal-state Z w_n = omt[:, 0] + omt[:, 1] s.
+    phi : numpy.ndarray
+        (n_bands, 2, N) eigenvector phi = Z Delta = phi[:, 0] + phi[:, 1] s, with
+        max |phi| = 1 and phi[0, 0, 0] > 0.
+
+    Examples
+    --------
+    >>> a = separable_anisotropy(0.5, 0.5, [[0.0, 2.0], [0.0, 2.0]], [[1, 1], [1, 1]])
+    >>> r = critical_temperature_separable([[0, 0.6], [0.25, 0]], [[0, -0.6], [-0.25, 0]], 1.0, a,
+    ...                                    full_output=True)
+    >>> bool(r.gap.phi[0, 0, 0] > 0 > r.gap.phi[1, 0, 0])
+    True
+    """
+
+    T: float
+    eigenvalue: float
+    wn: np.ndarray
+    omt: np.ndarray
+    phi: np.ndarray
+
+
+def _sep_linearized(prob, an, T):
+    N = prob.n_mats(T)
+    nb = prob.nb
+    lz, ld = prob.tables(T, N)
+    wn, omt = _sep_normal(prob, an, T, N, lz)
+    W = kernel.separable_weights(omt, an.s, an.w, T, prob.Om)            # (nb, 3, N), includes pi T
+    M = np.empty((nb, N, 2, 2))
+    M[..., 0, 0], M[..., 0, 1], M[..., 1, 1] = W[:, 0], W[:, 1], W[:, 2]
+    M[..., 1, 0] = M[..., 0, 1]
+    size = 2 * nb * N
+    if not (np.any(ld) or np.any(prob.mu)):
+        return SeparableLinearized(float(T), 0.0, wn, omt, np.zeros((nb, 2, N)))
+    d = _similarity(prob)
+    if d is not None:                       # S = M^(1/2) (K~ (x) G) M^(1/2), symmetric
+        P = np.sqrt(d)
+        L, Li = _sqrt2x2(M)
+        R = L
+    else:
+        P = np.ones(nb)
+        L = Li = np.broadcast_to(np.eye(2), (nb, N, 2, 2)).copy()
+        R = M
+
+    def mv(v):
+        return kernel.separable_matvec(np.ascontiguousarray(np.ravel(v)), L, R, ld, prob.mu, an.g_Delta, P)
+
+    from scipy.sparse.linalg import ArpackError, LinearOperator, eigs, eigsh
+    if size <= 64:
+        A = np.array([mv(e) for e in np.eye(size)]).T
+        if d is not None:
+            ev, vec = np.linalg.eigh(0.5 * (A + A.T))
+        else:
+            ev, vec = np.linalg.eig(A)
+        k = int(np.argmax(ev.real))
+        lead, y = float(ev[k].real), np.real(vec[:, k])
+    else:
+        op = LinearOperator((size, size), matvec=mv, dtype=float)
+        try:
+            if d is not None:
+                ev, vec = eigsh(op, k=1, which="LA", tol=1e-13, maxiter=50 * size)
+                k = 0
+            else:
+                ev, vec = eigs(op, k=2, which="LR", tol=1e-12, maxiter=50 * size)
+                k = int(np.argmax(ev.real))
+        except ArpackError as exc:
+            raise ConvergenceError(f"leading eigenvalue of the {size} x {size} separable kernel: ARPACK did not "
+                                   "converge", iterations=50 * size, residual=None, last=None) from exc
+        lead, y = float(ev[k].real), np.real(vec[:, k])
+    y = y.reshape(nb, 2, N)
+    phi = np.einsum("jmbc,jcm->jbm", Li, y) / P[:, None, None]
+    s = np.max(np.abs(phi))
+    phi = phi / s * (1.0 if phi[0, 0, 0] >= 0 else -1.0)
+    return SeparableLinearized(float(T), lead, wn, omt, phi)
+
+
+def critical_temperature_separable(lam_Z, lam_Delta, omega_boson, anisotropy, *, mu_star=None, band_cutoff=None,
+                                   matsubara_cutoff=None, T_min=None, rtol: float = 1e-7,
+                                   full_output: bool = False):
+    """T_c of the Eliashberg equations with the separable A1g anisotropy (gap a + c eta^2 per sheet).
+
+    With lam^X_ij(k, k'; nu) = lam^X_ij (1 + g_X s s') omega^2/(omega^2 + nu^2), s = eta_k^2,
+    Z w_n and phi = Z Delta are exactly linear in s on each sheet:
+    Z_i w_n(s) = w_n + pi T sum_{m,j} lam^Z_ij(n-m) [<B w_m/R>_j + g_Z s <s' B w_m/R>_j] and
+    phi_i(s) = pi T sum_{m,j} [lam^Delta_ij(n-m) - mu*_ij] <B phi_j/R>_j + g_Delta s pi T sum lam^Delta_ij <s' B phi_j/R>_j,
+    with sheet averages <.>_j over the nodes of ``anisotropy``. The linearized kernel acts on
+    (phi_0, phi_1) per band and frequency; it is symmetrized exactly (K (x) G times a
+    block-diagonal Gram matrix of sheet moments) and its leading eigenvalue is 1 at T_c.
+
+    Parameters
+    ----------
+    lam_Z, lam_Delta : array_like
+        (n_bands, n_bands) isotropic couplings, as in :func:`critical_temperature`.
+    omega_boson : float, array_like or BosonSpectrum
+        Einstein boson energy (any unit), an (n_bands, n_bands) array, or a :class:`BosonSpectrum`.
+    anisotropy : SeparableAnisotropy
+        g_Z, g_Delta and the sheet nodes (:func:`triplon_anisotropy`).
+    mu_star : float or array_like, optional
+        Coulomb pseudopotential (isotropic component only), in [0, 1].
+    band_cutoff : float or array_like, optional
+        Flat-band half-width(s); default infinite.
+    matsubara_cutoff : float, optional
+        Highest Matsubara frequency kept.
+    T_min : float, optional
+        Lowest temperature searched.
+    rtol : float, optional
+        Relative tolerance on T_c, in (0, 0.1].
+    full_output : bool, optional
+        Return a :class:`CriticalTemperature` whose ``gap`` is a :class:`SeparableLinearized`.
+
+    Returns
+    -------
+    float or CriticalTemperature
+        T_c (unit of ``omega_boson``); 0.0 if below ``T_min``.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If an argument is out of range or the band counts disagree.
+    ConvergenceError
+        If the normal state, the eigenvalue or the root search does not converge.
+
+    Examples
+    --------
+    >>> lz = np.array([[0.0, 0.6], [0.25, 0.0]])
+    >>> iso = critical_temperature(lz, -lz, 1.0)
+    >>> a0 = separable_anisotropy(0.0, 0.0, [[0.0, 2.0], [0.0, 2.0]], [[1, 1], [1, 1]])
+    >>> a1 = separable_anisotropy(0.5, 0.5, [[0.0, 2.0], [0.0, 2.0]], [[1, 1], [1, 1]])
+    >>> bool(abs(critical_temperature_separable(lz, -lz, 1.0, a0) / iso - 1) < 1e-6)
+    True
+    >>> bool(critical_temperature_separable(lz, -lz, 1.0, a1) > iso)
+    True
+    """
+    prob = _problem(lam_Z, lam_Delta, omega_boson, mu_star, band_cutoff, matsubara_cutoff)
+    an = _check_anisotropy(anisotropy, prob)
+    rtol = check.tolerance("rtol", rtol, 0.1)
+    full_output = check.boolean("full_output", full_output)
+    return _tc_search(prob, lambda T: _sep_linearized(prob, an, T), T_min, rtol, full_output)
+
+
+@dataclass(frozen=True)
+class SeparableSolution:
+    """Solution of the separable Eliashberg equations at one T (:func:`solve_separable`).
+
+    Z_i w_n(s) = omt[i, 0] + omt[i, 1] s and phi_i(s) = Z_i Delta_i(s) = phi[i, 0] + phi[i, 1] s,
+    s = eta_k^2, so Delta_i(s, iw_n) = phi_i(s) / Z_i(s).
+
+    Attributes
+    ----------
+    T : float
+        Temperature.
+    wn : numpy.ndarray
+        Matsubara frequencies.
+    omt : numpy.ndarray
+        (n_bands, 2, N) coefficients of Z w_n.
+    phi : numpy.ndarray
+        (n_bands, 2, N) coefficients of Z Delta.
+    iterations : int
+        Fixed-point iterations used.
+    residual : float
+        Largest relative change of the last iteration.
+    error_estimate : float
+        Change of Delta(s) (at s = 0 and the largest node s) on halving the Matsubara cutoff,
+        relative to max |Delta|, plus ``residual``.
+    matsubara_cutoff : float
+        Highest Matsubara frequency kept.
+    band_cutoff : numpy.ndarray
+        Band half-widths.
+    anisotropy : SeparableAnisotropy
+        The couplings and nodes used.
+
+    Examples
+    --------
+    >>> a = separable_anisotropy(0.5, 0.5, [[0.0, 2.0], [0.0, 2.0]], [[1, 1], [1, 1]])
+    >>> sol = solve_separable([[0, 0.6], [0.25, 0]], [[0, -0.6], [-0.25, 0]], 1.0, 0.005, a)
+    >>> bool(sol.coef_ratio[0] > 0 and sol.coef_ratio[1] > 0), sol.at(0.0).delta.shape[0]
+    (True, 2)
+    """
+
+    T: float
+    wn: np.ndarray
+    omt: np.ndarray
+    phi: np.ndarray
+    iterations: int
+    residual: float
+    error_estimate: float
+    matsubara_cutoff: float
+    band_cutoff: np.ndarray
+    anisotropy: SeparableAnisotropy
+
+    @property
+    def n_bands(self) -> int:
+        """Number of bands."""
+        return self.omt.shape[0]
+
+    @property
+    def coef_ratio(self) -> np.ndarray:
+        """c/a of the pair amplitude phi = Z Delta at the lowest Matsubara frequency, per band."""
+        a = self.phi[:, 0, 0]
+        return np.divide(self.phi[:, 1, 0], a, out=np.zeros(self.n_bands), where=a != 0)
+
+    def gap_on_sheet(self, band, s) -> np.ndarray:
+        """Delta_band(s, i w_0) = w_0 phi(s) / (Z w)(s) at the lowest Matsubara frequency for an array of eta^2.
+
+        Parameters
+        ----------
+        band : int
+            Band index, in [0, n_bands - 1].
+        s : array_like of float
+            Values of eta^2, in [0, 1e3] (at most 10**6).
+
+        Returns
+        -------
+        numpy.ndarray
+            Delta(s, i w_0), signed (unit of the boson energy).
+        """
+        b = check.integer("band", band, 0, self.n_bands - 1)
+        sv = check.real_array("s", s, max_size=10**6)
+        if np.any(sv < 0) or np.any(sv > 1e3):
+            raise ValueError("s must lie in [0, 1e3]")
+        o = self.omt[b, 0, 0] + self.omt[b, 1, 0] * sv
+        return self.wn[0] * (self.phi[b, 0, 0] + self.phi[b, 1, 0] * sv) / o
+
+    def at(self, s) -> EliashbergSolution:
+        """Z_i(iw_n) and Delta_i(iw_n) at eta^2 = s (a number, or one per band) as an :class:`EliashbergSolution`.
+
+        Parameters
+        ----------
+        s : float or array_like
+            eta^2 on each sheet, in [0, 1e3].
+
+        Returns
+        -------
+        EliashbergSolution
+            Usable with :func:`continue_to_real_axis`.
+        """
+        sv = check.real_array("s", s, max_size=_N_BANDS_MAX)
+        sv = np.full(self.n_bands, float(sv)) if sv.ndim == 0 else sv
+        if sv.shape != (self.n_bands,) or np.any(sv < 0) or np.any(sv > 1e3):
+            raise ValueError(f"s must be a number or {self.n_bands} numbers in [0, 1e3]")
+        o = self.omt[:, 0] + self.omt[:, 1] * sv[:, None]
+        p = self.phi[:, 0] + self.phi[:, 1] * sv[:, None]
+        return EliashbergSolution(self.T, self.wn, o / self.wn, p * self.wn / o, self.iterations, self.residual,
+                                  self.error_estimate, self.matsubara_cutoff, self.band_cutoff)
+
+
+def _sep_anderson(prob, an, T, N, start, tol, max_iter, depth=6):
+    lz, ld = prob.tables(T, N)
+    wn = matsubara_frequencies(T, N)
+    nb = prob.nb
+    omt = np.ascontiguousarray(start[0])
+    phi = np.ascontiguousarray(start[1])
+    new_o, new_p = np.empty_like(omt), np.empty_like(phi)
+    X, F = [], []
+    res, it, size = math.inf, 0, nb * 2 * N
+    for _ in range(max_iter):
+        it += 1
+        kernel.separable_sweep(omt, phi, lz, ld, prob.mu, an.g_Z, an.g_Delta, an.s, an.w, wn, T, prob.Om,
+                               new_o, new_p)
+        scale = max(float(np.max(np.abs(new_p))), 1e-300)
+        res = max(float(np.max(np.abs(new_o - omt) / new_o[:, :1])), float(np.max(np.abs(new_p - phi))) / scale)
+        if res < tol:
+            omt, phi = new_o.copy(), new_p.copy()
+            break
+        x = np.concatenate([omt.ravel(), phi.ravel()]) / wn.max()
+        gx = np.concatenate([new_o.ravel(), new_p.ravel()]) / wn.max()
+        X.append(x)
+        F.append(gx - x)
+        if len(X) > depth:
+            X.pop(0)
+            F.pop(0)
+        if len(X) > 1:
+            dF = np.array([F[k + 1] - F[k] for k in range(len(F) - 1)]).T
+            dX = np.array([X[k + 1] - X[k] for k in range(len(X) - 1)]).T
+            gamma = np.linalg.lstsq(dF, F[-1], rcond=None)[0]
+            xn = (x + F[-1] - (dX + dF) @ gamma) * wn.max()
+        else:
+            xn = gx * wn.max()
+        omt = xn[:size].reshape(nb, 2, N).copy()
+        omt[:, 0] = np.maximum(omt[:, 0], wn)
+        omt[:, 1] = np.maximum(omt[:, 1], 0.0) if an.g_Z >= 0 else omt[:, 1]
+        omt = np.ascontiguousarray(omt)
+        phi = np.ascontiguousarray(xn[size:].reshape(nb, 2, N))
+    else:
+        raise ConvergenceError(f"separable Eliashberg equations at T = {T:.4g}: {max_iter} iterations, residual "
+                               f"{res:.2e}", iterations=max_iter, residual=res, last=(omt, phi))
+    return omt, phi, it, res
+
+
+def _sep_interp(wn_from, a, wn_to):
+    return np.array([[np.interp(wn_to, wn_from, c) for c in band] for band in a])
+
+
+def solve_separable(lam_Z, lam_Delta, omega_boson, T, anisotropy, *, mu_star=None, band_cutoff=None,
+                    matsubara_cutoff=None, tol: float = 1e-10, max_iter: int = 3000,
+                    start=None) -> SeparableSolution:
+    """Solve the nonlinear separable Eliashberg equations (gaps a + c eta^2 per sheet) at ``T``.
+
+    Same equations as :func:`critical_temperature_separable` with R_j(s) = sqrt(omt_j(s)^2 + phi_j(s)^2);
+    Anderson-mixed iteration started from the linearized eigenvector (scaled to 0.3, 1.2 and
+    4.8 omega in turn) on half the Matsubara cutoff, then on the full one; the change between
+    the two is the error estimate (as in :func:`solve`).
+
+    Parameters
+    ----------
+    lam_Z, lam_Delta : array_like
+        (n_bands, n_bands) isotropic couplings.
+    omega_boson : float, array_like or BosonSpectrum
+        Einstein boson energy (any unit), or a :class:`BosonSpectrum`.
+    T : float
+        Temperature (unit of ``omega_boson``).
+    anisotropy : SeparableAnisotropy
+        g_Z, g_Delta and the sheet nodes.
+    mu_star : float or array_like, optional
+        Coulomb pseudopotential (isotropic component only), in [0, 1].
+    band_cutoff : float or array_like, optional
+        Flat-band half-width(s); default infinite.
+    matsubara_cutoff : float, optional
+        Highest Matsubara frequency kept.
+    tol : float, optional
+        Relative change at which the iteration stops, in (0, 1e-3].
+    max_iter : int, optional
+        Iteration cap, in [1, 10**6].
+    start : SeparableSolution, optional
+        A solution at a nearby T to start from.
+
+    Returns
+    -------
+    SeparableSolution
+        The coefficients of Z w_n and Z Delta; phi = 0 above T_c.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If an argument is out of range.
+    ConvergenceError
+        If the iteration does not converge or every start collapses below T_c.
+
+    Examples
+    --------
+    >>> a = separable_anisotropy(0.0, 0.0, [[0.0, 2.0]], [[1, 1]])
+    >>> s0, s1 = solve(1.0, 1.0, 1.0, 0.02), solve_separable(1.0, 1.0, 1.0, 0.02, a)
+    >>> bool(np.allclose(s1.at(1.0).delta, s0.delta, rtol=1e-8))
+    True
+    """
+    prob = _problem(lam_Z, lam_Delta, omega_boson, mu_star, band_cutoff, matsubara_cutoff)
+    T = _check_T(T, prob)
+    an = _check_anisotropy(anisotropy, prob)
+    tol = check.tolerance("tol", tol, 1e-3)
+    max_iter = check.iterations("max_iter", max_iter, 10**6)
+    if start is not None:
+        check.instance("start", start, SeparableSolution)
+        if start.n_bands != prob.nb:
+            raise ValueError(f"start has {start.n_bands} bands, the couplings {prob.nb}")
+    half = dataclasses.replace(prob, wc=0.5 * prob.wc)
+    N_half = half.n_mats(T)
+    wn_h = matsubara_frequencies(T, N_half)
+    g = _sep_linearized(half, an, T)
+    w0 = float(prob.omega.min())
+    starts = [] if start is None else [(_sep_interp(start.wn, start.omt, wn_h), _sep_interp(start.wn, start.phi, wn_h))]
+    d_lin = max(float(np.max(np.abs(g.phi[:, 0] * wn_h / g.omt[:, 0]))), 1e-300)
+    starts += [(g.omt, g.phi * (a * w0 / d_lin)) for a in (0.3, 1.2, 4.8)]
+    it1 = 0
+    for st in starts:
+        oh, ph, it, _ = _sep_anderson(half, an, T, N_half, st, tol, max_iter)
+        it1 += it
+        if g.eigenvalue <= 1.0 or np.max(np.abs(ph[:, 0] * wn_h / oh[:, 0])) > 1e-8 * wn_h[0]:
+            break
+    else:
+        raise ConvergenceError(f"separable Eliashberg equations at T = {T:.4g}: the leading linearized eigenvalue "
+                               f"is {g.eigenvalue:.6f} > 1, but every start converged to Delta = 0",
+                               iterations=it1, residual=None, last=(oh, ph))
+    N = prob.n_mats(T)
+    wn = matsubara_frequencies(T, N)
+    omt, phi, it2, res = _sep_anderson(prob, an, T, N, (_sep_interp(wn_h, oh, wn), _sep_interp(wn_h, ph, wn)),
+                                       tol, max_iter)
+    smax = an.s_max()
+    errs, scale = [], 0.0
+    for sv in (np.zeros(prob.nb), smax):
+        D = (phi[:, 0] + phi[:, 1] * sv[:, None]) * wn / (omt[:, 0] + omt[:, 1] * sv[:, None])
+        Dh = (ph[:, 0] + ph[:, 1] * sv[:, None]) * wn_h / (oh[:, 0] + oh[:, 1] * sv[:, None])
+        low = wn_h <= 0.25 * prob.wc
+        errs.append(float(np.max(np.abs(D[:, :N_half][:, low] - Dh[:, low]))))
+        scale = max(scale, float(np.max(np.abs(D))))
+    if scale > 1e-10 * wn[0]:
+        err = max(errs) / scale + res
+    else:
+        phi = np.zeros_like(phi)
+        err = res
+    return SeparableSolution(float(T), wn, omt, phi, int(it1 + it2), float(res), float(err), float(prob.wc),
+                             prob.Om.copy(), an)
+
+
+def separable_weak_coupling_tc(lam_Z, lam_Delta, omega_boson, anisotropy, band_cutoff=None) -> tuple:
+    """Weak-coupling T_c and c/a of the separable equations: the cutoff mapping with an anisotropic Z.
+
+    The mapping of :func:`weak_coupling_tc` (pairing log with the constant I(r), mass
+    renormalization z(r) per unit lambda, r = Omega / omega) with Z_j(s) = 1 + z(r) sum_k
+    lam^Z_jk (1 + g_Z s <s'>_k) gives phi = L K phi with the 2 n_bands x 2 n_bands matrix
+    K[(i,a),(j,b)] = G_a lam^Delta_ij <s^(a+b) / Z_j(s)>_j, G = (1, g_Delta), so
+    T_c = (2 e^gamma / pi) omega e^I(r) exp(-1/lam~) with lam~ its leading eigenvalue; c/a is
+    read off its eigenvector. For an isotropic problem lam~ = lam / sqrt(Z_alpha Z_beta) (two bands,
+    interband); for omega -> inf with a band edge it is the flat-band BCS result
+    (``pairing.effective_coupling``, ``pairing.log_model_anisotropy``).
+
+    Parameters
+    ----------
+    lam_Z, lam_Delta : array_like
+        (n_bands, n_bands) couplings, as in :func:`critical_temperature`.
+    omega_boson : float
+        Einstein boson energy (any unit), in (0, 1e12].
+    anisotropy : SeparableAnisotropy
+        g_Z, g_Delta and the sheet nodes.
+    band_cutoff : float, optional
+        Flat-band half-width (unit of ``omega_boson``); None = infinite band.
+
+    Returns
+    -------
+    tuple
+        (T_c in the unit of ``omega_boson``, numpy.ndarray of c/a per band); T_c = 0.0 if the
+        leading eigenvalue is not positive.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If an argument is out of range or the band counts disagree.
+
+    Examples
+    --------
+    >>> lz = np.array([[0.0, 0.6], [0.25, 0.0]])
+    >>> a0 = separable_anisotropy(0.0, 0.0, [[0.0, 2.0], [0.0, 2.0]], [[1, 1], [1, 1]])
+    >>> tc, ca = separable_weak_coupling_tc(lz, -lz, 30.0, a0, band_cutoff=1.0)
+    >>> round(tc / critical_temperature(lz, -lz, 30.0, band_cutoff=1.0), 2), np.abs(ca).tolist()
+    (1.01, [0.0, 0.0])
+    """
+    w = check.positive("omega_boson", omega_boson, _OMEGA_MAX)
+    prob = _problem(lam_Z, lam_Delta, w, None, band_cutoff, None)
+    an = _check_anisotropy(anisotropy, prob)
+    I, z = cutoff_mapping(w, None if band_cutoff is None else float(band_cutoff))
+    lz, ld, nb = prob.lz, prob.ld, prob.nb
+    mom = an.moments()[:, 0]
+    Zs = 1.0 + z * (lz.sum(axis=1)[:, None] + an.g_Z * an.s * (lz @ mom)[:, None])
+    m = [(an.w * an.s**p / Zs).sum(axis=1) for p in range(3)]
+    K = np.zeros((2 * nb, 2 * nb))
+    for i in range(nb):
+        for j in range(nb):
+            K[2 * i, 2 * j], K[2 * i, 2 * j + 1] = ld[i, j] * m[0][j], ld[i, j] * m[1][j]
+            K[2 * i + 1, 2 * j] = an.g_Delta * ld[i, j] * m[1][j]
+            K[2 * i + 1, 2 * j + 1] = an.g_Delta * ld[i, j] * m[2][j]
+    ev, vec = np.linalg.eig(K)
+    k = int(np.argmax(ev.real))
+    lt, v = float(ev[k].real), np.real(vec[:, k])
+    a = v[0::2]
+    ca = np.divide(v[1::2], a, out=np.zeros(nb), where=np.abs(a) > 1e-300)
+    if lt <= 0.0:
+        return 0.0, ca
+    return float(2.0 * math.exp(EULER_GAMMA) / math.pi * w * math.exp(I - 1.0 / lt)), ca

@@ -208,3 +208,160 @@ def pade_evaluate(z, a, w):
             B0, B1 = B1, B2
         out[k] = A1 / B1
     return out
+
+
+# --------------------------------------------------------------------------
+# separable anisotropy: omega-tilde_i(s) = omt[i, 0] + omt[i, 1] s, phi_i(s) = phi[i, 0] + phi[i, 1] s,
+# s = eta_k^2 on the Fermi sheet; sheet averages by nodes s[j, l] with weights w[j, l] (sum 1)
+
+
+@njit(cache=True)
+def separable_moments(omt, phi, s, w, Om, g, f):
+    """Sheet averages g[j, a, m] = <s^a B omt/R>_j and f[j, a, m] = <s^a B phi/R>_j (a = 0, 1)."""
+    nb = omt.shape[0]
+    N = omt.shape[2]
+    L = s.shape[1]
+    for j in range(nb):
+        for m in range(N):
+            g0 = 0.0
+            g1 = 0.0
+            f0 = 0.0
+            f1 = 0.0
+            for ll in range(L):
+                sl = s[j, ll]
+                o = omt[j, 0, m] + omt[j, 1, m] * sl
+                p = phi[j, 0, m] + phi[j, 1, m] * sl
+                R = math.sqrt(o * o + p * p)
+                a = w[j, ll] * _band_factor(Om[j], R) / R
+                g0 += a * o
+                g1 += a * o * sl
+                f0 += a * p
+                f1 += a * p * sl
+            g[j, 0, m] = g0
+            g[j, 1, m] = g1
+            f[j, 0, m] = f0
+            f[j, 1, m] = f1
+
+
+@njit(cache=True)
+def separable_sweep(omt, phi, lz, ld, mu, gz, gd, s, w, wn, T, Om, omt_out, phi_out):
+    """One fixed-point pass of the separable (a + c s) equations; arrays (n_bands, 2, N).
+
+    lam^X_ij(k, k') = lam^X_ij (1 + g_X s s') in the A1g channel (the eta eta' term drops out);
+    mu* acts on the isotropic component only.
+    """
+    nb = omt.shape[0]
+    N = omt.shape[2]
+    g = np.empty((nb, 2, N))
+    f = np.empty((nb, 2, N))
+    separable_moments(omt, phi, s, w, Om, g, f)
+    pT = math.pi * T
+    for i in range(nb):
+        for n in range(N):
+            so0 = 0.0
+            so1 = 0.0
+            sp0 = 0.0
+            sp1 = 0.0
+            for j in range(nb):
+                m2 = 2.0 * mu[i, j]
+                for m in range(N):
+                    d = n - m if n >= m else m - n
+                    t = n + m + 1
+                    km = lz[i, j, d] - lz[i, j, t]
+                    kp = ld[i, j, d] + ld[i, j, t]
+                    so0 += km * g[j, 0, m]
+                    so1 += km * g[j, 1, m]
+                    sp0 += (kp - m2) * f[j, 0, m]
+                    sp1 += kp * f[j, 1, m]
+                tl = _tail(lz, i, j, n, N)
+                so0 += tl * g[j, 0, N - 1]
+                so1 += tl * g[j, 1, N - 1]
+            omt_out[i, 0, n] = wn[n] + pT * so0
+            omt_out[i, 1, n] = pT * gz * so1
+            phi_out[i, 0, n] = pT * sp0
+            phi_out[i, 1, n] = pT * gd * sp1
+
+
+@njit(cache=True)
+def separable_normal_state(lz, mu, gz, s, w, wn, T, Om, tol, max_iter):
+    """Normal-state (phi = 0) omega-tilde coefficients (n_bands, 2, N); returns (omt, iterations, change)."""
+    nb = lz.shape[0]
+    N = wn.shape[0]
+    omt = np.zeros((nb, 2, N))
+    for i in range(nb):
+        for n in range(N):
+            omt[i, 0, n] = wn[n]
+    phi = np.zeros((nb, 2, N))
+    new_o = np.empty((nb, 2, N))
+    new_p = np.empty((nb, 2, N))
+    change = 0.0
+    it = 0
+    for _ in range(max_iter):
+        it += 1
+        separable_sweep(omt, phi, lz, lz, mu, gz, 0.0, s, w, wn, T, Om, new_o, new_p)
+        change = 0.0
+        for i in range(nb):
+            for n in range(N):
+                c = (abs(new_o[i, 0, n] - omt[i, 0, n]) + abs(new_o[i, 1, n] - omt[i, 1, n])) / new_o[i, 0, n]
+                if c > change:
+                    change = c
+                omt[i, 0, n] = new_o[i, 0, n]
+                omt[i, 1, n] = new_o[i, 1, n]
+        if change < tol:
+            break
+    return omt, it, change
+
+
+@njit(cache=True)
+def separable_weights(omt, s, w, T, Om):
+    """W[j, p, m] = pi T <s^p B / |omega-tilde_j(s)|>_j, p = 0, 1, 2 (normal state)."""
+    nb = omt.shape[0]
+    N = omt.shape[2]
+    L = s.shape[1]
+    out = np.zeros((nb, 3, N))
+    for j in range(nb):
+        for m in range(N):
+            for ll in range(L):
+                sl = s[j, ll]
+                o = abs(omt[j, 0, m] + omt[j, 1, m] * sl)
+                a = math.pi * T * w[j, ll] * _band_factor(Om[j], o) / o
+                out[j, 0, m] += a
+                out[j, 1, m] += a * sl
+                out[j, 2, m] += a * sl * sl
+    return out
+
+
+@njit(cache=True)
+def separable_matvec(y, L, R, ld, mu, gd, P):
+    """Matrix-free product of the linearized separable kernel with y (n_bands * 2 * N vector).
+
+    out = L (K~ (x) G) R y with blockwise 2 x 2 stacks L, R (n_bands, N, 2, 2),
+    K~^(c)_ij(n, m) = (P_i / P_j) [ld_ij(|n-m|) + ld_ij(n+m+1) - 2 mu_ij delta_c0], G = (1, gd).
+    Symmetric form: L = R = M^(1/2) (M the Gram matrix of sheet moments), P = sqrt(band weights).
+    """
+    nb = L.shape[0]
+    N = L.shape[1]
+    u = np.empty((nb, 2, N))
+    for j in range(nb):
+        for m in range(N):
+            y0 = y[(j * 2) * N + m]
+            y1 = y[(j * 2 + 1) * N + m]
+            u[j, 0, m] = R[j, m, 0, 0] * y0 + R[j, m, 0, 1] * y1
+            u[j, 1, m] = R[j, m, 1, 0] * y0 + R[j, m, 1, 1] * y1
+    out = np.empty(nb * 2 * N)
+    for i in range(nb):
+        for n in range(N):
+            z0 = 0.0
+            z1 = 0.0
+            for j in range(nb):
+                f = P[i] / P[j]
+                m2 = 2.0 * mu[i, j]
+                for m in range(N):
+                    d = n - m if n >= m else m - n
+                    k = ld[i, j, d] + ld[i, j, n + m + 1]
+                    z0 += f * (k - m2) * u[j, 0, m]
+                    z1 += f * k * u[j, 1, m]
+            z1 *= gd
+            out[(i * 2) * N + n] = L[i, n, 0, 0] * z0 + L[i, n, 0, 1] * z1
+            out[(i * 2 + 1) * N + n] = L[i, n, 1, 0] * z0 + L[i, n, 1, 1] * z1
+    return out

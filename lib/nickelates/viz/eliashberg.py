@@ -13,7 +13,7 @@ from .. import eliashberg as E
 from .explorer import Explorer
 
 __all__ = ["COLORS", "K_B", "figure_tc_comparison", "figure_gap_functions", "figure_stm", "figure_gap_vs_T",
-           "figure_state", "EliashbergExplorer", "explorer"]
+           "figure_state", "figure_anisotropy", "EliashbergExplorer", "explorer"]
 
 #: line colours of the two bands
 COLORS = ("tab:blue", "tab:red")
@@ -189,6 +189,57 @@ def figure_gap_vs_T(T_K, gaps_meV, Tc_K, table3=None):
     ax.set_ylim(0, 1.1)
     ax.legend(fontsize=7)
     ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def figure_anisotropy(kappas, tc_bcs, tc_eliashberg, sheets, kappa_label=0.75):
+    """T_c versus kappa (BCS and Eliashberg, each over its kappa = 0 value) and the gaps along the sheets.
+
+    Parameters
+    ----------
+    kappas : array_like of float
+        kappa = kappa_a = kappa_b values (the first is 0).
+    tc_bcs, tc_eliashberg : array_like of float
+        T_c (K) at each kappa.
+    sheets : list of dict
+        One per band: ``theta`` (deg), ``bcs`` and ``eliashberg`` (gap along the sheet divided by
+        its zone-diagonal value), optional ``edge`` = (theta_deg, ratio) of the real-axis gap edges.
+    kappa_label : float, optional
+        kappa of the right panel (for the title).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two panels.
+
+    Examples
+    --------
+    >>> sh = [dict(theta=[0, 45], bcs=[1.5, 1.0], eliashberg=[1.3, 1.0], edge=(0, 1.25))]
+    >>> fig = figure_anisotropy([0, 0.75], [300, 600], [70, 140], sh)
+    >>> len(fig.axes), len(fig.axes[1].lines)
+    (2, 3)
+    """
+    k = np.asarray(kappas, float)
+    tb, te = np.asarray(tc_bcs, float), np.asarray(tc_eliashberg, float)
+    fig, (ax, bx) = plt.subplots(1, 2, figsize=(9.0, 3.6))
+    ax.plot(k, tb / tb[0], "k--o", ms=3, label=f"static BCS (chapter 3), $T_c(0)$ = {tb[0]:.0f} K")
+    ax.plot(k, te / te[0], "-o", color="tab:green", ms=3, label=f"Eliashberg, $T_c(0)$ = {te[0]:.0f} K")
+    ax.set_xlabel("κ = κ_a = κ_b")
+    ax.set_ylabel("$T_c(κ)/T_c(0)$")
+    ax.legend(fontsize=7)
+    ax.grid(alpha=0.3)
+    for b, sh in enumerate(sheets):
+        th = np.asarray(sh["theta"], float)
+        bx.plot(th, sh["bcs"], "--", color=COLORS[b], label=f"BCS, {_BANDS[b]}")
+        bx.plot(th, sh["eliashberg"], "-", color=COLORS[b], label=f"Eliashberg Δ(iω_0), {_BANDS[b]}")
+        if sh.get("edge") is not None:
+            bx.plot([sh["edge"][0]], [sh["edge"][1]], "*", ms=9, color=COLORS[b], label=f"gap edge (Padé), {_BANDS[b]}")
+    bx.set_xlabel("θ on the sheet (deg)")
+    bx.set_ylabel("Δ(θ)/Δ(diagonal)")
+    bx.set_title(f"κ = {kappa_label:g}", fontsize=9)
+    bx.legend(fontsize=6, ncol=2)
+    bx.grid(alpha=0.3)
     fig.tight_layout()
     return fig
 
