@@ -11,6 +11,12 @@ reason, never dropped.
     python scripts/mixd_balance_points.py            # L = 6 and 8 (about 30 min on one core)
     python scripts/mixd_balance_points.py --small    # L = 4 and 6 (a minute), for the tests
     python scripts/mixd_balance_points.py --workers 2 | --scheduler tcp://host:8786   # on Dask
+    nice -n 15 python scripts/mixd_balance_points.py --dmrg 16 --chi 128 --workers 1
+        # DMRG balance points at L = 16, N_h = 4, 8, 12, 16 -> data/mixd_balance_points_dmrg.json
+
+DMRG roots use ``method="dmrg"`` with the settings ``DMRG_OPTIONS`` (every ground state
+must meet its convergence criterion, else the point is stored with ok = False and the reason)
+and a narrower bracketing scan, J/V in [0.7, 1.5].
 """
 from __future__ import annotations
 
@@ -29,6 +35,8 @@ from nickelates import mixd_exact as mx
 from nickelates.errors import ConvergenceError
 
 T_PAR, V = 0.1, 1.0
+#: DMRG settings of the balance-point ground states (see mixd_exact.dmrg_ground_state)
+DMRG_OPTIONS = dict(max_sweeps=40, min_sweeps=12, max_E_err=1e-6, max_S_err=1e-5)
 
 
 def mean_field_balance(L, n_holes, J_range=(0.2, 4.0)):
@@ -44,11 +52,15 @@ def mean_field_balance(L, n_holes, J_range=(0.2, 4.0)):
 
 def point(task):
     """One (L, N_h): the exact balance point and the mean field's, with timings."""
-    L, n_holes, xtol = task
-    row = {"L": L, "n_holes": n_holes, "doping": n_holes / (2 * L)}
+    L, n_holes, xtol, method, chi = task
+    row = {"L": L, "n_holes": n_holes, "doping": n_holes / (2 * L), "method": method}
+    kw = {}
+    if method == "dmrg":
+        kw = dict(method="dmrg", chi_max=chi, J_range=(0.7, 1.5), n_scan=5, dmrg_options=DMRG_OPTIONS)
+        row["chi_max"] = chi
     t0 = time.perf_counter()
     try:
-        r = mx.balance_point_details(L, n_holes, T_PAR, V, xtol=xtol)
+        r = mx.balance_point_details(L, n_holes, T_PAR, V, xtol=xtol, **kw)
         row.update(J_exact=r.J_perp, evaluations=r.evaluations, jump=r.jump,
                    imbalance_at_root=r.imbalance_at_root, ok=True, reason="")
     except ConvergenceError as exc:
@@ -70,13 +82,30 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--small", action="store_true", help="L = 4 and 6 only (test size)")
     ap.add_argument("--out", default=None, help="output JSON (default data/mixd_balance_points[_small].json)")
-    ap.add_argument("--xtol", type=float, default=1e-6, help="root tolerance in J_perp/V")
+    ap.add_argument("--xtol", type=float, default=None,
+                    help="root tolerance in J_perp/V (default 1e-6 for ED, 1e-4 for DMRG)")
+    ap.add_argument("--dmrg", type=int, metavar="L", default=None,
+                    help="DMRG balance points at this L (N_h = L/4, L/2, 3L/4, L) instead of ED")
+    ap.add_argument("--chi", type=int, default=128, help="DMRG bond dimension (with --dmrg)")
     engine.add_arguments(ap)   # --workers N (0: in this process) | --scheduler ADDRESS
     args = ap.parse_args(argv)
-    sizes = (4, 6) if args.small else (6, 8)
-    out = args.out or paths.data_file("mixd_balance_points_small.json" if args.small
-                                      else "mixd_balance_points.json")
-    points = [(L, n_holes, args.xtol) for L in sizes for n_holes in range(2, L + 1, 2)]
+    if args.dmrg is not None:
+        if args.dmrg < 8 or args.dmrg % 4:
+            ap.error(f"--dmrg must be a multiple of 4, at least 8, got {args.dmrg}")
+        if not 4 <= args.chi <= 4096:
+            ap.error(f"--chi must lie in [4, 4096], got {args.chi}")
+        sizes = (args.dmrg,)
+        xtol = 1e-4 if args.xtol is None else args.xtol
+        points = [(args.dmrg, k * args.dmrg // 4, xtol, "dmrg", args.chi) for k in (1, 2, 3, 4)]
+        out = args.out or paths.data_file("mixd_balance_points_dmrg.json")
+    else:
+        sizes = (4, 6) if args.small else (6, 8)
+        xtol = 1e-6 if args.xtol is None else args.xtol
+        out = args.out or paths.data_file("mixd_balance_points_small.json" if args.small
+                                          else "mixd_balance_points.json")
+        points = [(L, n_holes, xtol, "ed", 0) for L in sizes for n_holes in range(2, L + 1, 2)]
+    if not 1e-12 <= xtol <= 0.1:
+        ap.error(f"--xtol must lie in [1e-12, 0.1], got {xtol}")
     rows = []                       # the mean field holds at most L holes: N_h <= L
     for res in engine.map_tasks(point, points, workers=args.workers, scheduler=args.scheduler):
         row = res.value if res.ok else {"L": res.item[0], "n_holes": res.item[1], "ok": False,
@@ -85,8 +114,9 @@ def main(argv=None) -> int:
         rows.append(row)
     rows.sort(key=lambda r: (r["L"], r["n_holes"]))
     meta = {"script": "scripts/mixd_balance_points.py", "argv": sys.argv[1:], "t_par": T_PAR, "V": V,
-            "xtol": args.xtol, "sizes": sizes, "nickelates": __version__, "python": platform.python_version(),
-            "method": "ED ground states (mixd_exact.balance_point_details, Brent) vs mean field (Brent)"}
+            "xtol": xtol, "sizes": sizes, "dmrg_options": DMRG_OPTIONS if args.dmrg else None, "nickelates": __version__, "python": platform.python_version(),
+            "method": ("DMRG" if args.dmrg else "ED") + " ground states (mixd_exact.balance_point_details, "
+                      "Brent) vs mean field (Brent)"}
     tmp = f"{out}.tmp{os.getpid()}"
     with open(tmp, "w") as fh:
         json.dump({"meta": meta, "points": rows}, fh, indent=1)

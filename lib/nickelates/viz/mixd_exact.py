@@ -12,7 +12,7 @@ from .. import _validate as check
 from .. import mixd_exact as mx
 from .explorer import Explorer
 
-__all__ = ["plot_profiles", "render_profile_frame", "explorer", "ExactLadderExplorer"]
+__all__ = ["plot_profiles", "render_profile_frame", "figure_correlations", "explorer", "ExactLadderExplorer"]
 
 
 def plot_profiles(cc, sc, ax=None, *, title=None, label_suffix=""):
@@ -214,3 +214,74 @@ def explorer(L=6, V=1.0):
     320
     """
     return ExactLadderExplorer(L=L, V=V)
+
+
+def figure_correlations(records):
+    """Draw stored ladder correlations: cc and sc^2 pair correlations, K_rho(q) and the spin gap.
+
+    Parameters
+    ----------
+    records : list of dict
+        Points of ``data/mixd_correlations.json`` (``LadderCorrelations.to_dict()``),
+        one per J_perp, all of one (L, N_h).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Four panels: |P_cc(r)| and |P_sc2(r)| on log-log axes, pi N(q)/q against q
+        (its q -> 0 limit is K_rho), and the spin gap (units of V) against J_perp / V:
+        filled where the S^z = 1 run converged (``converged_S1``), open (an upper bound:
+        the DMRG energy is variational) where it did not.
+
+    Raises
+    ------
+    TypeError
+        If ``records`` is not a list of dicts.
+    ValueError
+        If it is empty.
+
+    Examples
+    --------
+    >>> rec = dict(L=8, n_holes=2, J_perp=1.0, distance=[2, 3], pair_cc=[0.1, 0.05],
+    ...            pair_sc2=[0.02, 0.01], q=[0.785, 1.571], structure_factor=[0.3, 0.5], spin_gap=0.1)
+    >>> len(figure_correlations([rec]).axes)
+    4
+    """
+    if not isinstance(records, (list, tuple)) or not all(isinstance(r, dict) for r in records):
+        raise TypeError("records must be a list of dicts (points of data/mixd_correlations.json)")
+    if not records:
+        raise ValueError("records must not be empty")
+    recs = sorted(records, key=lambda r: r["J_perp"])
+    fig, axes = plt.subplots(1, 4, figsize=(12.0, 3.0))
+    colors = plt.cm.viridis(np.linspace(0, 0.9, len(recs)))
+    for rec, c in zip(recs, colors):
+        lab = rf"$J_\perp/V={rec['J_perp']:g}$"
+        r = np.asarray(rec["distance"])
+        axes[0].loglog(r, np.abs(rec["pair_cc"]), "o-", ms=3, color=c, label=lab)
+        axes[1].loglog(r, np.abs(rec["pair_sc2"]), "o-", ms=3, color=c, label=lab)
+        q = np.asarray(rec["q"])
+        axes[2].plot(q, np.pi * np.asarray(rec["structure_factor"]) / q, "o-", ms=3, color=c, label=lab)
+    axes[0].set_title(r"cc (on-rung) pair $|P_{cc}(r)|$", fontsize=9)
+    axes[1].set_title(r"sc$^2$ (diagonal) pair $|P_{sc^2}(r)|$", fontsize=9)
+    axes[2].set_title(r"$\pi N(q)/q \to K_\rho$", fontsize=9)
+    from matplotlib.ticker import NullFormatter, ScalarFormatter
+
+    for ax in axes[:2]:
+        ax.set_xlabel("distance $r$ (rungs)")
+        ax.xaxis.set_major_formatter(ScalarFormatter())
+        ax.xaxis.set_minor_formatter(NullFormatter())
+        ax.set_xticks([2, 5, 10, 20])
+    axes[2].set_xlabel("$q$")
+    axes[2].set_xlim(0, 1.6)
+    axes[0].legend(frameon=False, fontsize=7)
+    for conv, style in ((True, dict(mfc="k", label="converged")),
+                        (False, dict(mfc="none", label="upper bound"))):
+        pts = [(r["J_perp"], r["spin_gap"]) for r in recs
+               if r.get("spin_gap") is not None and (r.get("converged_S1", True) is True) == conv]
+        if pts:
+            axes[3].plot(*zip(*pts), "o", color="k", **style)
+    axes[3].legend(frameon=False, fontsize=7)
+    axes[3].set_xlabel(r"$J_\perp/V$")
+    axes[3].set_title(r"spin gap $E(S{=}1)-E(S{=}0)$ / V", fontsize=9)
+    fig.tight_layout()
+    return fig
