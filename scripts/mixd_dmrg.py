@@ -12,8 +12,9 @@ Usage::
     .venv/bin/python scripts/mixd_dmrg.py --workers 2              # on a local Dask cluster
     .venv/bin/python scripts/mixd_dmrg.py --scheduler tcp://host:8786   # on an existing cluster
 
-Exit codes: 0 all points converged, 1 some points failed (not stored), 3 all stored but
-some DMRG points have ``converged = False``.
+Exit codes: 0 all points converged, 1 some points failed (not stored), 3 some DMRG runs
+did not converge: they are kept under "rejected" (with their energy, spread and truncation
+error), never under "points", which is all that ``mixd_exact.load_data`` and the chapters read.
 
 The full run contains the ``--small`` instance as a subset, so a test can
 rerun ``--small`` and compare with the stored file point by point.
@@ -64,6 +65,8 @@ def plan(small: bool):
     jobs += [("dmrg", 8, nh, J, 128) for J in (0.6, 1.0, 2.0) for nh in (2, 3, 4)]
     # L = 16: delta = 4/16 (Fig. 3 inset) and E_B at N_h = 8
     jobs += [("dmrg", 16, nh, J, 128) for J in J_GRID for nh in (4, 6, 7, 8)]
+    # deepest on the sc side chi = 128 leaves the entropy still drifting at L = 16 (N_h = 7)
+    jobs += [("dmrg", 16, nh, 0.6, 256) for nh in (4, 6, 7, 8)]
     # L = 30 (paper's size): delta = 8/30 (Fig. 3 inset) and E_B at N_h = 14 (Fig. 5), N_h = 12, 13
     # for E_B at N_h = 13; chi = 128 everywhere, 256 on the sc side and 64 on the cc side, for the
     # extrapolation in the truncation error
@@ -74,7 +77,7 @@ def plan(small: bool):
     jobs += [("dmrg", 30, nh, J, 256) for nh, J in L30 if J <= SC_SIDE]
     jobs += [("dmrg", 30, nh, J, 64) for nh, J in L30 if J > SC_SIDE]
     # bond-dimension scan at one hard point
-    jobs += [("dmrg", 30, 14, 1.0, chi) for chi in (64, 128, 256)]
+    jobs += [("dmrg", 30, 14, 1.0, chi) for chi in (128, 256)]
     unique = []
     for j in jobs:
         if j not in unique:
@@ -103,6 +106,23 @@ def run_job(kind, L, nh, J, chi):
     return rec
 
 
+def write(out: Path, meta: dict, records: list) -> None:
+    """Write the data file atomically: converged runs under "points", the others under "rejected".
+
+    The chapters and ``mixd_exact.load_data`` read only "points", so an unconverged run can
+    never reach a figure; "rejected" keeps its record (energy, spread, truncation error) so
+    that a rerun with ``--resume`` does not repeat it and a reader can see what failed.
+    """
+    for r in records:             # runs of the first rerun blocks, before settings were stored
+        if r["kind"] == "dmrg" and "min_sweeps" not in r:
+            r["min_sweeps"], r["max_sweeps"] = 30, (80 if r["chi_max"] == 64 and r["L"] <= 16 else 60)
+    ok = [r for r in records if r["kind"] == "ed" or r["converged"]]
+    bad = [r for r in records if r["kind"] == "dmrg" and not r["converged"]]
+    tmp = out.with_suffix(".tmp")
+    tmp.write_text(json.dumps(dict(meta=meta, points=ok, rejected=bad), indent=1))
+    tmp.replace(out)
+
+
 def _run_job_tuple(job):
     return run_job(*job)
 
@@ -128,7 +148,8 @@ def main(argv=None):
     out = Path(args.out)
     records = []
     if args.resume and out.exists():
-        records = json.loads(out.read_text())["points"]
+        stored = json.loads(out.read_text())
+        records = stored["points"] + stored.get("rejected", [])
     if args.seed_ed and not records:
         records = [r for r in json.loads(Path(args.seed_ed).read_text())["points"] if r["kind"] == "ed"]
     done = {key(r) for r in records}
@@ -136,7 +157,10 @@ def main(argv=None):
                 units="energies in units of V", t_par=T_PAR, V=V,
                 dmrg="TeNPy TwoSiteDMRGEngine with mixer, conserved (N_leg0, N_leg1, 2Sz)",
                 dmrg_settings=DMRG_KW, tenpy=tenpy.__version__, python=platform.python_version(),
-                script="scripts/mixd_dmrg.py" + (" --small" if args.small else ""))
+                script="scripts/mixd_dmrg.py" + (" --small" if args.small else ""),
+                settings_note="dmrg_settings are those of the last run; each DMRG record carries "
+                              "its own min_sweeps / max_sweeps, and converged is the 8-sweep energy "
+                              "window criterion of mixd_exact.dmrg_ground_state (max_E_err, max_S_err)")
     t_start = time.perf_counter()
     todo = [job for job in plan(args.small) if (job[0], job[1], job[2], round(job[3], 6), job[4]) not in done]
     failed = 0
@@ -149,17 +173,17 @@ def main(argv=None):
         rec = res.value
         records.append(rec)
         meta["wall_seconds"] = round(time.perf_counter() - t_start, 1)
-        tmp = out.with_suffix(".tmp")
-        tmp.write_text(json.dumps(dict(meta=meta, points=records), indent=1))
-        tmp.replace(out)
+        write(out, meta, records)
         conv = "" if kind == "ed" else (f"  sweeps={rec['sweeps']} trunc={rec['truncation_error']:.1e} "
                                         f"spread={rec['E_spread_8']:.1e}"
                                         + ("" if rec["converged"] else "  NOT CONVERGED"))
         print(f"{kind:4s} L={L:2d} N_h={nh:2d} J={J:.2f} chi={chi:3d}  E={rec['energy']:.10f}  "
               f"n_cc={rec['n_cc']:.5f}  {rec['seconds']:.1f}s{conv}", flush=True)
+    write(out, meta, records)      # also repacks a file written by an older version
     unconverged = [key(r) for r in records if r["kind"] == "dmrg" and not r["converged"]]
     if unconverged:
-        print(f"{len(unconverged)} DMRG points stored with converged = False: {unconverged}")
+        print(f"{len(unconverged)} DMRG runs did not converge (kept under 'rejected', never used "
+              f"as points): {unconverged}")
     if failed:
         print(f"{failed} of {len(todo)} points failed (rerun with --resume)")
         return 1
