@@ -606,3 +606,20 @@ def test_balance_points_L8_agree_with_independent_dmrg():
         assert abs(p["J_exact"] - exact[(p["L"], p["n_holes"])]) < 5e-4
     # and closer than the DMRG root tolerance (1e-4) would suggest: the largest gap is ~1e-5
     assert max(abs(p["J_exact"] - exact[(p["L"], p["n_holes"])]) for p in rows) < 5e-5
+
+
+def test_balance_points_L16_dmrg_stored_and_consistent_with_L8():
+    """DMRG balance points at L = 16 (scripts/mixd_balance_points.py --dmrg 16 --chi 128).
+
+    Every root is found (converged ground states, no jump); J_c falls with doping; at the
+    same delta = N_h / L the L = 16 roots lie within 0.01 of the exact L = 8 ones (finite size).
+    """
+    ed = json.loads(paths.data_file("mixd_balance_points.json").read_text())["points"]
+    dm = json.loads(paths.data_file("mixd_balance_points_dmrg.json").read_text())["points"]
+    ed8 = {p["n_holes"] / 8: p["J_exact"] for p in ed if p["L"] == 8}
+    rows = sorted(dm, key=lambda p: p["n_holes"])
+    assert [p["n_holes"] for p in rows] == [4, 8, 12, 16] and all(p["ok"] and not p["jump"] for p in rows)
+    J = [p["J_exact"] for p in rows]
+    assert all(a > b for a, b in zip(J, J[1:]))
+    for p in rows:
+        assert abs(p["J_exact"] - ed8[p["n_holes"] / 16]) < 0.01
