@@ -3,7 +3,7 @@
 For each ladder length L and hole number N_h the exact balance point (the J_perp/V
 where the ground state has N_sc = 2 N_cc) is found by Brent's method on ED ground
 states (``mixd_exact.balance_point_details``), and the mean field's imbalance zero
-at the same (L, N_h) and at L = 30 for comparison (Brent on ``mixd.solve_mean_field``).
+at the same (L, N_h) and at L = 30 for comparison (``mixd.balance_point``).
 Writes ``data/mixd_balance_points.json`` with the settings, per-point evaluations
 and timings.  Failures (no sign change on the scan range) are stored with their
 reason, never dropped.
@@ -27,8 +27,6 @@ import platform
 import sys
 import time
 
-import numpy as np
-from scipy.optimize import brentq
 
 from nickelates import __version__, engine, mixd, paths
 from nickelates import mixd_exact as mx
@@ -39,15 +37,9 @@ T_PAR, V = 0.1, 1.0
 DMRG_OPTIONS = dict(max_sweeps=40, min_sweeps=12, max_E_err=1e-6, max_S_err=1e-5)
 
 
-def mean_field_balance(L, n_holes, J_range=(0.2, 4.0)):
-    def f(J):
-        return mixd.solve_mean_field(shape=(L,), n_holes=n_holes, J_perp=J, V=V, t_par=T_PAR).imbalance
-    grid = np.linspace(*J_range, 40)
-    vals = [f(J) for J in grid]
-    for a, b, fa, fb in zip(grid[:-1], grid[1:], vals[:-1], vals[1:]):
-        if np.sign(fa) != np.sign(fb):
-            return float(brentq(f, a, b, xtol=1e-9))
-    raise ConvergenceError(f"mean-field imbalance does not change sign on {J_range} (L={L}, N_h={n_holes})")
+def mean_field_balance(L, n_holes):
+    """The mean field's imbalance zero (``mixd.balance_point``, the paper's model)."""
+    return mixd.balance_point(L, n_holes, t_par=T_PAR, V=V)
 
 
 def point(task):
