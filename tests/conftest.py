@@ -6,6 +6,11 @@
 * ``rng``: a seeded ``numpy.random.Generator`` (reproducible noise).
 * the ``slow`` marker (declared in ``pyproject.toml``) for tests that take
   more than a few seconds; ``pytest -m 'not slow'`` is the quick loop.
+* ``real_files``: the folder of measured third-party instrument files,
+  ``../shared/real-files`` beside the repository (``NICKELATES_REAL_FILES``
+  overrides). Tests that use it *fail* when the folder is missing and
+  ``CI=true`` (CI always has it), and skip otherwise (a reader's clone has
+  no ``../shared``). The files are never copied into the repository.
 * hypothesis profiles: ``ci`` (default; derandomized, no deadline: numba
   compiles on first call) and ``dev`` (more examples), chosen with
   ``HYPOTHESIS_PROFILE``.
@@ -13,6 +18,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -37,6 +43,26 @@ def bands_045() -> B.BandParams:
 def bands_v1_045() -> B.BandParams:
     """v1 bands with μ set for n_c = 0.45."""
     return B.with_density(B.PAPER_V1, 0.45)
+
+
+def real_files_dir():
+    """The folder of the real instrument files, or None (see the module docstring)."""
+    from nickelates import paths
+    env = os.environ.get("NICKELATES_REAL_FILES")
+    d = Path(env) if env else paths.repo_root().parent / "shared" / "real-files"
+    return d if d.is_dir() else None
+
+
+@pytest.fixture(scope="session")
+def real_files() -> Path:
+    """Folder of ``../shared/real-files`` (fails under CI=true when missing, else skips)."""
+    d = real_files_dir()
+    if d is None:
+        msg = "../shared/real-files is missing (set NICKELATES_REAL_FILES)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(msg + ": CI must have it")
+        pytest.skip(msg)
+    return d
 
 
 @pytest.fixture
