@@ -272,3 +272,25 @@ def test_api_docstring_escapes():
     assert apiref.escape_pipes("| a | b |") == "| a | b |"
     lit = apiref.literal_formulas("text:\n\n    sigma = 1\n        / 2\n\nmore\n")
     assert "::" in lit and lit.endswith("more\n")
+
+
+def test_api_summaries_do_not_stop_at_an_abbreviation():
+    """The API tables' one-line summaries (autosummary's first sentence) never end in "Eq." or "Fig."."""
+    import inspect
+
+    from docutils.frontend import get_default_settings
+    from docutils.parsers.rst import Parser
+    from docutils.utils import new_document
+    from sphinx.ext import autosummary
+
+    apiref.extend_summary_abbreviations()
+    document = new_document("<api>", get_default_settings(Parser))
+    document.settings.report_level = 5          # quiet: only the summary text matters
+    cut = []
+    for exported, _home in _public_names():
+        modname, name = exported.rsplit(".", 1)
+        doc = inspect.getdoc(getattr(sys.modules[modname], name)) or ""
+        summary = autosummary.extract_summary(doc.splitlines(), document)
+        if re.search(r"\b(Eqs?|Figs?|Refs?|Sec|Tab)\.$", summary):
+            cut.append(f"{exported}: {summary!r}")
+    assert not cut, "summaries cut at an abbreviation:\n" + "\n".join(cut)

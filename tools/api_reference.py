@@ -315,7 +315,25 @@ def _process_docstring(app, what, name, obj, options, lines):
     lines[:] = escape_pipes(literal_formulas("\n".join(lines))).split("\n")
 
 
+#: abbreviations after which autosummary's "first sentence" must not stop ("Tight-binding parameters of Eq.")
+SUMMARY_ABBREVIATIONS = ("Eq.", "Eqs.", "Fig.", "Figs.", "Ref.", "Refs.", "Sec.", "Tab.", " cf.", " vs.", " approx.",
+                         " resp.")
+
+
+def extend_summary_abbreviations():
+    """Teach ``sphinx.ext.autosummary`` the abbreviations of :data:`SUMMARY_ABBREVIATIONS`.
+
+    autosummary cuts a docstring's first line at the first ". " unless the text
+    so far ends in one of its ``WELL_KNOWN_ABBREVIATIONS`` (only "et al.",
+    "e.g.", "i.e."); a physics library's summaries say "Eq. (5)" and "Fig. 2".
+    """
+    from sphinx.ext import autosummary
+    known = tuple(autosummary.WELL_KNOWN_ABBREVIATIONS)
+    autosummary.WELL_KNOWN_ABBREVIATIONS = known + tuple(a for a in SUMMARY_ABBREVIATIONS if a not in known)
+
+
 def setup(app):
+    extend_summary_abbreviations()
     app.connect("missing-reference", _resolve_reexport)
     app.connect("autodoc-process-docstring", _process_docstring, priority=400)  # before numpydoc
     return {"parallel_read_safe": True, "parallel_write_safe": True}
