@@ -82,6 +82,28 @@ def test_cli_refuses_to_overwrite_without_force(tmp_path, capsys):
     assert cli_course.run(p.parse_args(args + ["--force"])) == 0
 
 
+def test_existing_readme_is_not_replaced_without_force(tmp_path, capsys):
+    """Issue 25: a README.md already in the output folder is kept (exit 2) unless --force."""
+    (tmp_path / "README.md").write_text("my own notes")
+    p = cli_course.parser()
+    args = ["--out", str(tmp_path), "--only", "1", "--no-execute"]
+    assert cli_course.run(p.parse_args(args)) == 2
+    assert "README.md" in capsys.readouterr().err
+    assert (tmp_path / "README.md").read_text() == "my own notes"
+    assert not (tmp_path / "student").exists()
+    assert cli_course.run(p.parse_args(args + ["--force"])) == 0
+    assert "student/01-bands.ipynb" in (tmp_path / "README.md").read_text()
+
+
+@pytest.mark.parametrize("value", ["False", float("nan"), 0.5, 1, None])
+def test_force_and_execute_must_be_bools(tmp_path, value):
+    with pytest.raises(TypeError, match="force"):
+        course.export_course(tmp_path, chapters=CHAPTERS[:1], execute=False, force=value)
+    with pytest.raises(TypeError, match="execute"):
+        course.export_course(tmp_path, chapters=CHAPTERS[:1], execute=value)
+    assert not any(tmp_path.iterdir())
+
+
 @pytest.mark.parametrize("args, flag", [(["--only", "99"], "--only"), (["--timeout", "0"], "--timeout")])
 def test_cli_bad_options_exit_2(tmp_path, capsys, args, flag):
     p = cli_course.parser()

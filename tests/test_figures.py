@@ -151,3 +151,14 @@ def test_couplings_scaling_helpers():
     dev = vc.channel_relative_deviation([1.0], d["cluster_args"])
     assert -0.6 < dev[0][2] < -0.4
     plt.close("all")
+
+
+@pytest.mark.parametrize("value", ["False", float("nan"), 0.5, None])
+def test_write_figures_flags_must_be_bools(tmp_path, value):
+    """Issue 25: force='False' must not mean True."""
+    spec = [figures.REGISTRY["liu-fig2"]]
+    with pytest.raises(TypeError, match="force"):
+        figures.write_figures(spec, tmp_path, force=value)
+    with pytest.raises(TypeError, match="fast"):
+        figures.write_figures(spec, tmp_path, fast=value)
+    assert not any(tmp_path.iterdir())

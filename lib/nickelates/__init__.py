@@ -10,6 +10,7 @@ explicitly::
 
     from nickelates import bands
 """
+#: version of the library (PEP 440)
 __version__ = "0.1.0"
 
 from .errors import ConvergenceError

@@ -27,6 +27,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import _validate as check
 from . import paths
 
 __all__ = ["ChapterExport", "CourseExport", "chapter_files", "split_exercises", "student_notebook",
@@ -284,8 +285,6 @@ def split_exercises(nb, chapter: int) -> dict:
 
 
 def _check_chapter(chapter):
-    from . import _validate as check
-
     return check.integer("chapter", chapter, 1, 99)
 
 
@@ -499,7 +498,10 @@ def export_course(out, *, chapters=None, execute: bool = True, force: bool = Fal
     Raises
     ------
     FileExistsError
-        If a target notebook exists and ``force`` is false (nothing is written then).
+        If a target notebook or ``OUT/README.md`` exists and ``force`` is false (nothing is
+        written then).
+    TypeError
+        If ``execute`` or ``force`` is not a bool.
     ValueError
         If a chapter path is not a chapter file or ``timeout`` is out of range.
 
@@ -520,9 +522,13 @@ def export_course(out, *, chapters=None, execute: bool = True, force: bool = Fal
         raise ValueError("chapters must name at least one chapter file")
     _timeout(timeout)
     targets = [(out / "student" / f"{p.stem}.ipynb", out / "instructor" / f"{p.stem}.ipynb") for p in files]
+    execute = check.boolean("execute", execute)
+    force = check.boolean("force", force)
     existing = [str(t) for pair in targets for t in pair if t.exists()]
+    if (out / "README.md").exists():
+        existing.append(str(out / "README.md"))
     if existing and not force:
-        raise FileExistsError(f"{len(existing)} notebook(s) exist already (e.g. {existing[0]}); "
+        raise FileExistsError(f"{len(existing)} file(s) exist already (e.g. {existing[0]}); "
                               "pass force=True (--force) to replace them")
     done = []
     for p, (s_path, i_path) in zip(files, targets):

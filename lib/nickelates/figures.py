@@ -66,6 +66,7 @@ class FigureSpec:
     heavy: bool = False  # takes more than a second or two
 
 
+#: the reproduced paper figures: name -> :class:`FigureSpec` (filled by the ``_register`` calls below)
 REGISTRY: dict[str, FigureSpec] = {}
 
 
@@ -408,6 +409,8 @@ def write_figures(specs, out, formats=("png", "pdf"), *, fast=False, force=False
     ValueError
         Before building anything: unknown format, files that exist without
         ``force``, an output directory that cannot be written, a bad ``dpi``.
+    TypeError
+        If ``fast`` or ``force`` is not a bool.
 
     Examples
     --------
@@ -420,6 +423,8 @@ def write_figures(specs, out, formats=("png", "pdf"), *, fast=False, force=False
     from . import _validate as check
 
     dpi = check.integer("dpi", dpi, 10, 1200)
+    fast = check.boolean("fast", fast)
+    force = check.boolean("force", force)
     import time
 
     import matplotlib.pyplot as plt
