@@ -48,9 +48,11 @@ gallery: $(STAMP)
 api-reference: $(STAMP)
 	MPLBACKEND=Agg $(PY) tools/api_reference.py
 
+# NICKELATES_STATIC_BOOK=1: explorers show a one-line note instead of dead widgets, frame
+# sliders write their frames into .cache/book-static/frames (copied to _static/frames)
 book: $(STAMP) assets equation-map gallery api-reference
-	rm -rf _build/html _build/jupyter_execute
-	$(VENV)/bin/jupyter-book build . --all -n -W --keep-going
+	rm -rf _build/html _build/jupyter_execute .cache/book-static/frames
+	NICKELATES_STATIC_BOOK=1 $(VENV)/bin/jupyter-book build . --all -n -W --keep-going
 
 unit: $(STAMP) doctest
 	MPLBACKEND=Agg $(VENV)/bin/pytest -q tests --ignore=tests/browser

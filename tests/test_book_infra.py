@@ -81,6 +81,37 @@ def test_launch_buttons_configured():
     assert lb["binderhub_url"] and lb["colab_url"] and lb["thebe"] is True
     assert cfg["repository"]["url"].startswith("https://github.com/")  # other hosts break -W
     assert "book_html" in cfg["sphinx"]["local_extensions"]
+    # hidden until the repository has a public address (the placeholder leads nowhere)
+    assert cfg["sphinx"]["config"]["launch_buttons_public"] is False
+
+
+def _page_context(**extra):
+    from sphinx.builders.html._assets import _JavaScript
+
+    scripts = [_JavaScript("_static/mathjax/tex-mml-chtml.js"), _JavaScript("_static/requirejs/require.js"),
+               _JavaScript(None, type="application/vnd.jupyter.widget-state+json", body="{}"),
+               _JavaScript("_static/jupyter-widgets/embed-amd.js")]
+    return {"script_files": scripts, "body": "<p>text</p>",
+            "header_buttons": [{"label": "launch-buttons", "buttons": []}, {"label": "download-buttons"}],
+            **extra}
+
+
+def test_widget_manager_dropped_from_pages_without_a_widget():
+    ln = _load("book_html")
+    ctx = _page_context()
+    ln.drop_unused_widget_manager(None, "book/01-bands", "page.html", ctx, None)
+    assert [js.filename for js in ctx["script_files"]] == ["_static/mathjax/tex-mml-chtml.js"]
+    ctx = _page_context(body='<script type="application/vnd.jupyter.widget-view+json">{}</script>')
+    ln.drop_unused_widget_manager(None, "book/01-bands", "page.html", ctx, None)
+    assert len(ctx["script_files"]) == 4          # a page that shows a widget keeps its manager
+
+
+def test_launch_buttons_hidden_until_public():
+    ln = _load("book_html")
+    app = types.SimpleNamespace(config=types.SimpleNamespace(launch_buttons_public=False))
+    ctx = _page_context()
+    ln.rewrite_launch_links(app, "book/01-bands", "page.html", ctx, None)
+    assert [g["label"] for g in ctx["header_buttons"]] == ["download-buttons"]
 
 
 def test_launch_notebook_has_colab_setup_cell():

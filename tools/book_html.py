@@ -79,6 +79,16 @@ def _is_notebook_page(app, docname: str) -> bool:
 
 
 def rewrite_launch_links(app, pagename, templatename, context, doctree):
+    """Point the Colab and Binder buttons at the launch notebooks, or hide them.
+
+    While ``launch_buttons_public`` is false (``_config.yml``: the repository has
+    no public address yet) the launch buttons are removed: a button to a
+    placeholder repository only leads a reader to an error page.
+    """
+    if not app.config.launch_buttons_public:
+        context["header_buttons"] = [g for g in context.get("header_buttons", [])
+                                     if g.get("label") != "launch-buttons"]
+        return
     info = _repo(app)
     if info is None or not _is_notebook_page(app, pagename):
         return
@@ -116,6 +126,32 @@ def dedupe_scripts(app, pagename, templatename, context, doctree):
     context["script_files"] = unique
 
 
+#: MIME type of a widget view in a notebook output, and of the saved widget state
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def _is_widget_script(js) -> bool:
+    name = getattr(js, "filename", None) or ""
+    attrs = getattr(js, "attributes", {}) or {}
+    return (attrs.get("type") == WIDGET_STATE or "jupyter-widgets/" in name
+            or name.endswith("requirejs/require.js"))
+
+
+def drop_unused_widget_manager(app, pagename, templatename, context, doctree):
+    """Ship the ipywidgets manager (require.js, embed-amd.js, ~3.6 MB) only to pages that show a widget.
+
+    The chapters' live explorers show a one-line note in the static book
+    (``NICKELATES_STATIC_BOOK``), but their widgets were still created while the
+    chapter executed, so the notebook carries their state and myst-nb would load
+    the manager and the state (figures in base64 included) into every page.
+    """
+    files = context.get("script_files")
+    if not files or WIDGET_VIEW in (context.get("body") or ""):
+        return
+    context["script_files"] = [js for js in files if not _is_widget_script(js)]
+
+
 def write_notebooks(app, exception):
     if exception is not None or app.builder.format != "html":
         return
@@ -130,8 +166,10 @@ def write_notebooks(app, exception):
 
 def setup(app):
     app.add_config_value("launch_notebooks_branch", "gh-pages", "html")
+    app.add_config_value("launch_buttons_public", False, "html")
     # sphinx-book-theme builds the launch buttons at priority 501
     app.connect("html-page-context", rewrite_launch_links, priority=600)
     app.connect("html-page-context", dedupe_scripts, priority=900)
+    app.connect("html-page-context", drop_unused_widget_manager, priority=910)
     app.connect("build-finished", write_notebooks)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -95,7 +95,7 @@ CHROMIUM_FLAGS = [
     "--disable-default-apps",
     "--metrics-recording-only",
     "--hide-scrollbars",
-    "--window-size=1280,900",
+    "--window-size=1400,900",
     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
 ]
 

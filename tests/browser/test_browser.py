@@ -109,6 +109,39 @@ return bad;
 """
 
 
+#: what the page loaded on opening (uncompressed): the document and every local resource so far
+PAGE_WEIGHT = r"""
+const nav = performance.getEntriesByType('navigation')[0] || {};
+const res = performance.getEntriesByType('resource');
+return {doc: nav.decodedBodySize || 0, resources: res.reduce((a, r) => a + (r.decodedBodySize || 0), 0),
+        n: res.length,
+        biggest: res.map(r => [r.decodedBodySize || 0, r.name.replace(location.origin, '')])
+                    .sort((a, b) => b[0] - a[0]).slice(0, 3)};
+"""
+
+#: figures, code overflow, leftovers: what a reader sees on the page (issue 26)
+PAGE_CHECKS = r"""
+const main = document.querySelector('main') || document.body;
+const outImgs = [...main.querySelectorAll('.cell_output img, .output img')]
+  .filter(i => !i.closest('.frame-slider'));
+const uncaptioned = outImgs.filter(i => {
+  const fig = i.closest('figure');
+  return !(fig && fig.querySelector('figcaption') && fig.querySelector('figcaption').textContent.trim());
+}).map(i => (i.getAttribute('src') || '').split('/').pop().slice(0, 60));
+const overflow = [...main.querySelectorAll('div.cell_input pre, div.highlight pre')]
+  .filter(p => p.scrollWidth > p.clientWidth + 1).length;
+const text = main.innerText;
+const tmp = [...text.matchAll(/(\/tmp\/\S+|\/var\/folders\/\S+|tmp[a-z0-9_]{8}\b)/g)].map(m => m[0].slice(0, 80));
+const rawUnderscore = [...main.querySelectorAll('figcaption, caption, a')]
+  .filter(e => !e.closest('pre, code, .highlight') && !e.querySelector('mjx-container, code'))
+  .map(e => e.textContent.trim())
+  .filter(t => /\b[A-Za-z]{1,4}_[A-Za-z0-9{\\]/.test(t) && !/^[\w.]+$/.test(t) && !/\.(py|md|json|nc)\b/.test(t))
+  .map(t => t.slice(0, 80));
+return {images: outImgs.length, uncaptioned: uncaptioned, code_overflow: overflow, tmp_paths: tmp,
+        raw_underscore: rawUnderscore};
+"""
+
+
 def _visit(driver, server: str, page: str, book_html=None) -> dict:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
@@ -135,6 +168,8 @@ def _visit(driver, server: str, page: str, book_html=None) -> dict:
     rec["screenshot"] = str(shot.relative_to(ROOT))
 
     rec["raw_markdown"] = driver.execute_script(RAW_MARKDOWN)
+    rec["weight"] = driver.execute_script(PAGE_WEIGHT)
+    rec["checks"] = driver.execute_script(PAGE_CHECKS)
     sliders = []
     for s in driver.find_elements(By.CSS_SELECTOR, ".frame-slider"):
         # every range input of the slider (two for a 2D grid of frames)
@@ -142,7 +177,13 @@ def _visit(driver, server: str, page: str, book_html=None) -> dict:
             before = driver.execute_script(SLIDER_STATE, s, k)
             driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", rng)
             rng.send_keys(Keys.ARROW_RIGHT)  # a keyboard move, as a reader would do it
-            after = driver.execute_script(SLIDER_STATE, s, k)
+            # the new frame is a file fetched when the slider reaches it: give it a moment
+            t_wait = time.perf_counter()
+            while True:
+                after = driver.execute_script(SLIDER_STATE, s, k)
+                if after["ok"] or time.perf_counter() - t_wait > 10:
+                    break
+                time.sleep(0.05)
             sliders.append({"input": k, "before": before, "after": after,
                             "changed": after["visible"] != before["visible"]
                             and after["label"] != before["label"] and after["ok"] and before["ok"]})
@@ -173,8 +214,11 @@ def visits(driver, server, book_html):
     (SCREENSHOTS / "report.json").write_text(json.dumps(summary, indent=1))
     print(f"\nbrowser test: {len(out)} pages in {summary['seconds']} s")
     for p, r in out.items():
+        w = r["weight"]
         print(f"  {p:40s} {r['seconds']:5.1f} s  math {r['math']['n_mjx']:4d}  img {r['images']['n']:3d}"
-              f"  sliders {len(r['sliders'])}  widgets {r['widgets']['n']}  {r['page_bytes'] / 1e6:5.2f} MB")
+              f"  sliders {len(r['sliders'])}  widgets {r['widgets']['n']}  html {r['page_bytes'] / 1e6:5.2f} MB"
+              f"  loaded {(w['doc'] + w['resources']) / 1e6:5.2f} MB  uncaptioned {len(r['checks']['uncaptioned'])}"
+              f"  code overflow {r['checks']['code_overflow']}")
     return out
 
 
@@ -209,9 +253,9 @@ def test_every_image_loaded(visits):
     assert not _bad(visits, lambda r: r["images"]["broken"])
 
 
-def test_embedded_widgets_render(visits):
-    """The ipywidgets saved with the executed chapters render from the local embed manager."""
-    assert not _bad(visits, lambda r: r["widgets"]["unrendered"])
+def test_no_widget_views_in_static_pages(visits):
+    """The static book shows no (dead) live widget: explorers show their one-line note instead."""
+    assert not _bad(visits, lambda r: r["widgets"]["n"])
 
 
 def test_markdown_rendered(visits):
@@ -219,9 +263,41 @@ def test_markdown_rendered(visits):
     assert not _bad(visits, lambda r: r["raw_markdown"])
 
 
+#: most a page may load on opening (uncompressed: the HTML and the local assets it fetches)
+MAX_PAGE_BYTES = 5e6
+
+
 def test_pages_stay_light(visits):
-    """Every page under 8 MB (frames are embedded PNGs; a 2D grid multiplies them)."""
-    assert not _bad(visits, lambda r: r["page_bytes"] > 8e6 and f"{r['page_bytes'] / 1e6:.1f} MB")
+    """Every page loads at most 5 MB on opening (frames beyond the first load when reached)."""
+    def heavy(r):
+        w = r["weight"]
+        total = w["doc"] + w["resources"]
+        return total > MAX_PAGE_BYTES and f"{total / 1e6:.1f} MB, biggest {w['biggest']}"
+    assert not _bad(visits, heavy)
+
+
+#: figures still without a numbered caption, per page: a ratchet (lower it as chapters are captioned)
+KNOWN_UNCAPTIONED: dict = {}
+#: code blocks still wider than the page at 1400 px, per page: a ratchet (88-character lines fit)
+KNOWN_CODE_OVERFLOW: dict = {}
+
+
+def test_every_figure_captioned(visits):
+    """Every output image of a chapter sits in a figure with a caption (frame sliders aside)."""
+    assert not _bad(visits, lambda r: len(r["checks"]["uncaptioned"]) > KNOWN_UNCAPTIONED.get(r["page"], 0)
+                    and r["checks"]["uncaptioned"])
+
+
+def test_code_fits_the_page(visits):
+    """No code block scrolls sideways at 1400 px (the chapters' lint holds lines to 88 characters)."""
+    assert not _bad(visits, lambda r: r["checks"]["code_overflow"] > KNOWN_CODE_OVERFLOW.get(r["page"], 0)
+                    and r["checks"]["code_overflow"])
+
+
+def test_no_leftovers(visits):
+    """No temporary-directory path in a page, no raw ``_`` maths in captions and link texts."""
+    assert not _bad(visits, lambda r: r["checks"]["tmp_paths"])
+    assert not _bad(visits, lambda r: r["checks"]["raw_underscore"])
 
 
 def test_frame_sliders_respond(visits):

@@ -16,12 +16,46 @@ into the ``Output``. :class:`Explorer` holds that cycle; a subclass supplies
 and calls :meth:`Explorer._build` at the end of its ``__init__``. Figures are
 displayed into the ``Output`` only under IPython (in a plain Python process
 they are built, to catch errors, and closed).
+
+In the static HTML book no kernel runs, so a live explorer could only show a
+dead copy of itself (and cost every page the widget manager). While the book
+is built (:func:`static_book`), an explorer displays one line pointing to the
+live version instead, and draws no figure; the chapters' precomputed frame
+sliders (:mod:`nickelates.viz.frames`) carry the interaction there.
 """
 from __future__ import annotations
 
+import os
+
 import matplotlib.pyplot as plt
 
-__all__ = ["Explorer", "in_ipython"]
+__all__ = ["Explorer", "in_ipython", "static_book", "STATIC_BOOK_ENV", "STATIC_NOTE"]
+
+#: environment variable set (to ``1``) by ``make book`` while the HTML book's chapters execute
+STATIC_BOOK_ENV = "NICKELATES_STATIC_BOOK"
+#: what an explorer shows in the static HTML book instead of its dead widgets
+STATIC_NOTE = ("Live explorer: open this chapter in Jupyter (<code>make lab</code>) to move its sliders; "
+               "on this page the precomputed frame sliders show the same exploration.")
+
+
+def static_book() -> bool:
+    """Tell whether the code runs while the static HTML book is built.
+
+    Returns
+    -------
+    bool
+        True when the environment variable :data:`STATIC_BOOK_ENV` is ``1``
+        (``make book`` sets it): explorers then show :data:`STATIC_NOTE` and
+        frame sliders write their frames as files.
+
+    Examples
+    --------
+    >>> import os
+    >>> os.environ.pop(STATIC_BOOK_ENV, None) and None
+    >>> static_book()
+    False
+    """
+    return os.environ.get(STATIC_BOOK_ENV, "") == "1"
 
 
 def in_ipython() -> bool:
@@ -165,8 +199,8 @@ class Explorer:
         self._show(self.figure(data))
 
     def _show(self, fig):
-        """Display ``fig`` in the Output (only under IPython) and close it."""
-        if in_ipython():
+        """Display ``fig`` in the Output (only under IPython, not in the static book) and close it."""
+        if in_ipython() and not static_book():
             from IPython.display import display
 
             self.out.clear_output(wait=True)
@@ -175,6 +209,9 @@ class Explorer:
         plt.close(fig)
 
     def _ipython_display_(self):
-        from IPython.display import display
+        from IPython.display import HTML, display
 
-        display(self.widget)
+        if static_book():
+            display(HTML(f'<p class="explorer-note">{STATIC_NOTE}</p>'))
+        else:
+            display(self.widget)

@@ -1,21 +1,65 @@
 """Precomputed interactive frames for the static HTML book.
 
 In the online book no kernel runs, so ipywidgets sliders cannot redraw. The
-same exploration is offered as a set of figures rendered in advance, embedded
-as PNG images, with an HTML range slider that swaps them in the browser.
-The output is plain HTML + a few lines of inline JavaScript: no CDN, works
-offline, and degrades to the first frame when JavaScript is off.
+same exploration is offered as a set of figures rendered in advance, with an
+HTML range slider that swaps them in the browser. The output is plain HTML + a
+few lines of inline JavaScript: no CDN, works offline, and degrades to the
+first frame when JavaScript is off.
+
+Where the frames go:
+
+* in a notebook (Jupyter, the course export) they are embedded PNGs (base64);
+* while the HTML book is built (``make book`` sets ``NICKELATES_STATIC_BOOK=1``,
+  see :func:`nickelates.viz.explorer.static_book`) each frame is a PNG file in
+  ``.cache/book-static/frames/`` (content-addressed names; Sphinx copies the
+  folder to ``_static/frames/``), drawn at least :data:`BOOK_DPI` dpi and
+  :data:`BOOK_MIN_WIDTH_PX` pixels wide, and only the first frame is loaded
+  when the page opens: the others are fetched when the slider reaches them.
 """
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import io
+import os
 import uuid
 
 import matplotlib.pyplot as plt
 
-__all__ = ["FrameSlider", "FrameSlider2D", "slider_frames", "slider_frames_2d"]
+__all__ = ["FrameSlider", "FrameSlider2D", "slider_frames", "slider_frames_2d", "BOOK_DPI", "BOOK_MIN_WIDTH_PX",
+           "BOOK_FRAMES_URL"]
+
+#: least resolution (dots per inch) of the frames of the HTML book
+BOOK_DPI = 110
+#: least width (pixels) of a frame of the HTML book
+BOOK_MIN_WIDTH_PX = 720
+#: URL of the frames folder as seen from a chapter page (chapters live in ``book/``)
+BOOK_FRAMES_URL = "../_static/frames/"
+
+
+def _frames_dir():
+    from .. import paths
+
+    return paths.repo_root() / ".cache" / "book-static" / "frames"
+
+
+def _src(image: str) -> str:
+    """The ``src`` of a frame: a URL/path as is (static book), else a base64 PNG as a data URI."""
+    return image if image.endswith(".png") else f"data:image/png;base64,{image}"
+
+
+def _img(cls_index: str, alt: str, image: str, shown: bool) -> str:
+    """One frame: the first one shown gets ``src``, the others ``data-src`` (loaded when reached)."""
+    attr = "src" if shown else "data-src"
+    return (f'<img class="fs-frame" data-i="{cls_index}" alt="{alt}" {attr}="{_src(image)}" '
+            f'style="max-width:100%;display:{"block" if shown else "none"}"/>')
+
+
+#: JavaScript that shows frame k of the frames f (loading it first if needed)
+_SHOW_JS = ('function fsShow(f,k){for(var i=0;i<f.length;i++){var e=f[i];'
+            'if(i===k&&!e.getAttribute("src")){e.setAttribute("src",e.dataset.src);}'
+            'e.style.display=(i===k)?"block":"none";}}')
 
 
 class FrameSlider:
@@ -24,7 +68,7 @@ class FrameSlider:
     Parameters
     ----------
     images : list of str
-        Base64-encoded PNG images, one per frame.
+        One per frame: a base64-encoded PNG, or the URL of a PNG file (ending in ``.png``).
     labels : list of str
         Slider label of each frame (as many as ``images``).
     title : str
@@ -53,11 +97,8 @@ class FrameSlider:
     def _repr_html_(self) -> str:
         uid = "fs" + uuid.uuid4().hex[:10]
         n = len(self.images)
-        imgs = "".join(
-            f'<img class="fs-frame" data-i="{i}" alt="{html.escape(self.title)}: {html.escape(lab)}" '
-            f'src="data:image/png;base64,{img}" style="max-width:100%;display:{"block" if i == 0 else "none"}"/>'
-            for i, (img, lab) in enumerate(zip(self.images, self.labels))
-        )
+        imgs = "".join(_img(str(i), f"{html.escape(self.title)}: {html.escape(lab)}", img, i == 0)
+                       for i, (img, lab) in enumerate(zip(self.images, self.labels)))
         labels = "[" + ",".join('"' + html.escape(l).replace('"', "&quot;") + '"' for l in self.labels) + "]"
         return (
             f'<div class="frame-slider" id="{uid}">'
@@ -66,21 +107,44 @@ class FrameSlider:
             f'aria-label="{html.escape(self.title)}"/> '
             f'<span class="fs-label">{html.escape(self.labels[0])}</span>'
             f"{imgs}"
-            "<script>(function(){"
+            "<script>(function(){" + _SHOW_JS +
             f'var r=document.getElementById("{uid}");var L={labels};'
             'var s=r.querySelector("input");var lab=r.querySelector(".fs-label");'
             'var f=r.querySelectorAll(".fs-frame");'
-            's.addEventListener("input",function(){var k=+s.value;'
-            'for(var i=0;i<f.length;i++){f[i].style.display=(i===k)?"block":"none";}'
+            's.addEventListener("input",function(){var k=+s.value;fsShow(f,k);'
             "lab.innerHTML=L[k];});})();</script></div>"
         )
 
 
 def _png(fig, dpi) -> str:
+    """The frame of ``fig``: base64 PNG in a notebook, a file's URL while the HTML book is built."""
+    from .explorer import static_book
+
+    if not static_book():
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+        plt.close(fig)
+        return base64.b64encode(buf.getvalue()).decode("ascii")
+    pad = 0.1
+    width_in = fig.get_tightbbox(fig.canvas.get_renderer()).width + 2 * pad    # what "tight" keeps
+    dpi = max(dpi, BOOK_DPI, (BOOK_MIN_WIDTH_PX + 1) / width_in)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", pad_inches=pad,
+                metadata={"Software": None})          # no version string: same figure, same bytes
     plt.close(fig)
-    return base64.b64encode(buf.getvalue()).decode("ascii")
+    data = buf.getvalue()
+    name = hashlib.sha256(data).hexdigest()[:20] + ".png"
+    folder = _frames_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / name
+    if not target.exists():                 # content-addressed: an existing file is this frame
+        tmp = target.with_name(f".{name}.{os.getpid()}.tmp")
+        try:
+            tmp.write_bytes(data)
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
+    return BOOK_FRAMES_URL + name
 
 
 def slider_frames(render, values, *, label="{}", title="", dpi=72) -> FrameSlider:
@@ -97,7 +161,9 @@ def slider_frames(render, values, *, label="{}", title="", dpi=72) -> FrameSlide
     title : str
         Heading shown above the slider.
     dpi : int
-        Resolution of the embedded PNGs in dots per inch (72 keeps pages small).
+        Resolution of the embedded PNGs of a notebook in dots per inch (72 keeps
+        notebooks small); the HTML book draws at least :data:`BOOK_DPI` and
+        :data:`BOOK_MIN_WIDTH_PX`.
 
     Returns
     -------
@@ -140,7 +206,7 @@ class FrameSlider2D:
     Parameters
     ----------
     images : list of list of str
-        Base64-encoded PNG images, ``images[i][j]`` for ``xs[i]``, ``ys[j]``.
+        Base64-encoded PNG images or URLs of PNG files, ``images[i][j]`` for ``xs[i]``, ``ys[j]``.
     x_labels, y_labels : list of str
         Slider labels of the grid's rows and columns.
     title : str
@@ -173,11 +239,9 @@ class FrameSlider2D:
         uid = "fs" + uuid.uuid4().hex[:10]
         nx, ny = len(self.x_labels), len(self.y_labels)
         esc = html.escape
-        imgs = "".join(
-            f'<img class="fs-frame" data-i="{i * ny + j}" alt="{esc(self.title)}: {esc(xl)}, {esc(yl)}" '
-            f'src="data:image/png;base64,{self.images[i][j]}" '
-            f'style="max-width:100%;display:{"block" if i == j == 0 else "none"}"/>'
-            for i, xl in enumerate(self.x_labels) for j, yl in enumerate(self.y_labels))
+        imgs = "".join(_img(str(i * ny + j), f"{esc(self.title)}: {esc(xl)}, {esc(yl)}", self.images[i][j],
+                            i == j == 0)
+                       for i, xl in enumerate(self.x_labels) for j, yl in enumerate(self.y_labels))
 
         def js_list(labels):
             return "[" + ",".join('"' + esc(l).replace('"', "&quot;") + '"' for l in labels) + "]"
@@ -192,14 +256,13 @@ class FrameSlider2D:
             f'<div style="font-weight:600">{esc(self.title)}</div>'
             + slider("x", nx, self.x_name, self.x_labels[0]) + slider("y", ny, self.y_name, self.y_labels[0])
             + imgs
-            + "<script>(function(){"
+            + "<script>(function(){" + _SHOW_JS +
             f'var r=document.getElementById("{uid}");var LX={js_list(self.x_labels)};'
             f'var LY={js_list(self.y_labels)};var ny={ny};'
             'var sx=r.querySelector(".fs-x"),sy=r.querySelector(".fs-y");'
             'var lx=r.querySelector(".fs-label-x"),ly=r.querySelector(".fs-label-y");'
             'var f=r.querySelectorAll(".fs-frame");'
-            'function show(){var k=(+sx.value)*ny+(+sy.value);'
-            'for(var i=0;i<f.length;i++){f[i].style.display=(i===k)?"block":"none";}'
+            'function show(){var k=(+sx.value)*ny+(+sy.value);fsShow(f,k);'
             'lx.innerHTML=LX[+sx.value];ly.innerHTML=LY[+sy.value];}'
             'sx.addEventListener("input",show);sy.addEventListener("input",show);})();</script></div>'
         )
@@ -223,7 +286,8 @@ def slider_frames_2d(render, xs, ys, *, x_label="{}", y_label="{}", title="", x_
     x_name, y_name : str
         Names of the sliders (accessible labels).
     dpi : int
-        Resolution of the embedded PNGs in dots per inch, in [10, 600].
+        Resolution of the embedded PNGs of a notebook in dots per inch, in [10, 600]; the
+        HTML book draws at least :data:`BOOK_DPI` and :data:`BOOK_MIN_WIDTH_PX`.
 
     Returns
     -------
