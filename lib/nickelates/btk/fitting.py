@@ -49,7 +49,7 @@ from .model import MODELS, T_MAX, Gap, conductance_multi
 from .normalization import normalize
 
 __all__ = ["BTKFit", "fit", "initial_guess", "multistart", "parameter_names", "gaps_from_values",
-           "correlation_matrix", "MAX_STARTS", "Z_FIT_MAX"]
+           "correlation_matrix", "MAX_STARTS", "Z_FIT_MAX", "background_start"]
 
 MAX_STARTS = 200           #: largest number of starts of :func:`fit`
 Z_FIT_MAX = 50.0           #: default upper bound of the fitted barrier strengths Z_i
@@ -587,6 +587,52 @@ def _problem(bias_mV, G, n_gaps, symmetry, T, sigma, angle_resolved, n_angles, p
                     background_degree, frac, model, {k: bool(v) for k, v in options.items()})
 
 
+def background_start(bias_mV, G, degree=2, outer_fraction=0.3):
+    """Starting normal-state background of a joint fit: B(V) = sum_k c_k (V / max|V|)^k.
+
+    The one background model of the library's fits (:func:`fit` with ``background_degree``, the
+    fit-btk default, and the gap-map model :func:`nickelates.gapmap.spectrum_model` with
+    ``background``): a polynomial in V / max|V| fitted to the outer ``outer_fraction`` of the
+    bias range (:func:`nickelates.btk.normalize`), returned in that variable.
+
+    Parameters
+    ----------
+    bias_mV : array_like of float
+        Bias in mV (1-D).
+    G : array_like of float
+        Raw dI/dV (any unit), same length.
+    degree : int, optional
+        Degree 0..6 of the polynomial.
+    outer_fraction : float, optional
+        Outer fraction (0, 1] of the bias range used.
+
+    Returns
+    -------
+    tuple of (numpy.ndarray, numpy.ndarray)
+        The coefficients c_0..c_degree (units of G, in powers of V / max|V|) and G / B(V).
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`nickelates.btk.normalize` (too few outer points, a background that is not positive).
+
+    Examples
+    --------
+    >>> v = np.linspace(-10, 10, 41)
+    >>> c, gn = background_start(v, 2.0 + 0.5 * (v / 10) + 0.0 * v, degree=1)
+    >>> np.round(c, 6).tolist(), bool(np.allclose(gn, 1.0))
+    ([2.0, 0.5], True)
+    """
+    degree = check.integer("degree", degree, 0, 6)
+    ns0 = normalize(bias_mV, G, degree=degree, outer_fraction=outer_fraction)
+    vmax = float(np.max(np.abs(ns0.bias)))
+    c0 = np.polynomial.Polynomial(ns0.coefficients)
+    cx = np.polynomial.Polynomial.fit(ns0.bias / vmax, c0(ns0.bias), degree).convert().coef
+    out = np.zeros(degree + 1)
+    out[:min(cx.size, degree + 1)] = cx[:degree + 1]
+    return out, ns0.G
+
+
 # ------------------------------------------------------------------ step 1: bounds
 def _min_gamma(problem):
     steps = np.diff(np.sort(problem.bias))
@@ -621,10 +667,7 @@ def _start_values(problem, initial):
     base, cx, yn = {}, None, problem.G
     deg = problem.background_degree
     if deg is not None:
-        ns0 = normalize(problem.bias, problem.G, degree=deg, outer_fraction=problem.bg_outer_fraction)
-        c0 = np.polynomial.Polynomial(ns0.coefficients)
-        cx = np.polynomial.Polynomial.fit(problem.bias / problem.vmax, c0(problem.bias), deg).convert().coef
-        yn = ns0.G
+        cx, yn = background_start(problem.bias, problem.G, deg, problem.bg_outer_fraction)
     guess_d = initial_guess(problem.bias, yn, problem.n_gaps)
     for i in range(problem.n_gaps):
         base[f"delta{i + 1}"] = guess_d[i]
@@ -638,7 +681,7 @@ def _start_values(problem, initial):
     base["V0"] = _estimate_offset(problem.bias, yn) if problem.options.get("bias_offset") else 0.0
     if cx is not None:
         for k in range(deg + 1):
-            base[f"bg{k}"] = float(cx[k]) if k < cx.size else 0.0
+            base[f"bg{k}"] = float(cx[k])
     base.update(initial)
     return base, guess_d
 

@@ -81,6 +81,24 @@ The Z -> infinity limit of the Tanaka-Kashiwaya formula: sigma_S ->
 (1 - |p|^2) / |1 - p|^2, averaged with tau_N ~ cos^2 theta; for s-wave exactly
 the Dynes DOS Re[(E + i Gamma) / sqrt((E + i Gamma)^2 - Delta^2)].
 
+Spin-split tunnel DOS (``model="zeeman"``)
+-------------------------------------------
+N(E) = [N_0(E + h) + N_0(E - h)] / 2 with N_0 the Dynes DOS, or with orbital depairing zeta the
+Abrikosov-Gor'kov/Maki DOS Re[u / sqrt(u^2 - 1)], E + i Gamma = Delta u (1 - zeta / sqrt(1 - u^2))
+(derivation in :func:`spin_split_dos`); thermally smeared like the Dynes model.
+
+Superconducting tip (``model="sis"``)
+-------------------------------------
+dI/dV of I(V) ~ int N_t(E - eV) N_s(E) [f(E - eV) - f(E)] dE, differentiated analytically under
+the integral and evaluated as two FFT correlations on a lattice of step min(Gamma_s, Gamma_t,
+pi k_B T) / points_per_width (:func:`_sis_conductance`); coherence peaks at +-(Delta_t + Delta_s).
+
+Lock-in instrument function (``lockin_mV``)
+-------------------------------------------
+A modulation V_m cos(omega t) (PEAK amplitude V_m; rms = V_m / sqrt(2)) read at the first harmonic
+measures int W(v) dI/dV(V + v) dv with W(v) = 2 sqrt(V_m^2 - v^2) / (pi V_m^2) for |v| < V_m
+(derivation and quadrature in :func:`lockin_nodes`); applied last, to the measured bias.
+
 Series resistance and bias offset
 ---------------------------------
 With r = R_s / R_N the measured bias is V - V0 = V_j + I R_s, and
@@ -111,7 +129,8 @@ __all__ = [
     "conductance_multi", "conductance_reference", "btk_amplitudes", "btk_coefficients",
     "dynes_dos", "energy_grid_step", "smearing_grid", "check_gaps", "DwaveOrientation", "dwave_orientation",
     "DELTA_MAX", "GAMMA_MAX", "Z_MAX", "T_MAX", "MAX_GRID", "RS_MAX", "MODELS",
-    "trajectory_conductance", "smear_thermally",
+    "trajectory_conductance", "smear_thermally", "H_MAX", "ZETA_MAX", "LOCKIN_MAX", "lockin_nodes",
+    "spin_split_dos",
 ]
 
 K_B_MEV_PER_K = 8.617333262e-2  # meV / K
@@ -125,8 +144,15 @@ MAX_GRID = 2_000_000  #: largest thermal-smearing grid (points)
 
 RS_MAX = 1e3      #: largest series (spreading) resistance accepted, in units of the normal-state resistance R_N
 _SYMMETRIES = ("s", "d")
-_MODELS = ("btk", "dynes")
-MODELS = _MODELS  #: the conductance models: "btk" (BTK / Tanaka-Kashiwaya) and "dynes" (tunnel limit)
+_MODELS = ("btk", "dynes", "zeeman", "sis")
+#: the conductance models: "btk" (BTK / Tanaka-Kashiwaya), "dynes" (tunnel limit), "zeeman"
+#: (spin-split BCS / Maki tunnel DOS) and "sis" (superconducting tip of known gap)
+MODELS = _MODELS
+H_MAX = 1e6       #: largest Zeeman / exchange field h accepted (meV)
+ZETA_MAX = 1.0    #: largest orbital depairing parameter zeta (Maki) accepted (dimensionless; gapless at 1)
+LOCKIN_MAX = 1e6  #: largest lock-in peak amplitude accepted (mV)
+_LOCKIN_NODES_MAX = 1024
+_SIS_TIP_GAMMA = 0.01      # default tip Dynes width, in units of the tip gap
 _CUTOFF_KT = 40.0          # Fermi window truncated at |E - eV| = 40 k_B T
 _N_S_DEFAULT = 24          # Gauss-Legendre nodes on 0 < u < 1 (s-wave)
 _N_D_DEFAULT = 16          # minimum Gauss-Legendre nodes per panel (d-wave)
@@ -318,9 +344,18 @@ def _gap_nodes(gap: Gap, angle_resolved: bool, n_angles, tunnel=False):
     return "a2", tau, w, dp, dm
 
 
-def _g_one(energy, gap: Gap, angle_resolved=True, n_angles=None, polarization=0.0, model="btk"):
+def _g_one(energy, gap: Gap, angle_resolved=True, n_angles=None, polarization=0.0, model="btk", opts=None):
     """Intrinsic G(|E|) of one gap with the numba kernels (energies >= 0, meV)."""
     e = np.ascontiguousarray(energy, dtype=float)
+    if model == "zeeman":
+        h, zeta = (opts or {}).get("h", 0.0), (opts or {}).get("zeta", 0.0)
+        dos, worst = kernels.dos_zeeman(e, gap.delta, gap.gamma, h, zeta)
+        if worst > 1e-8:
+            from ..errors import ConvergenceError
+            raise ConvergenceError(f"the Maki/Abrikosov-Gor'kov equation did not converge (relative residual "
+                                   f"{worst:.2g}) at delta = {gap.delta} meV, zeta = {zeta}",
+                                   iterations=200, residual=float(worst))
+        return dos
     if model == "dynes":
         if gap.symmetry == "s":
             return kernels.dos_swave(e, gap.delta, gap.gamma)
@@ -336,8 +371,18 @@ def _g_one(energy, gap: Gap, angle_resolved=True, n_angles=None, polarization=0.
     return kernels.g_anisotropic(e, gap.gamma, tau, w, dp, dm, kind == "a2")
 
 
-def _g_one_numpy(energy, gap: Gap, angle_resolved=True, n_angles=None, polarization=0.0, model="btk"):
+def _g_one_numpy(energy, gap: Gap, angle_resolved=True, n_angles=None, polarization=0.0, model="btk",
+                 opts=None):
     """Plain-NumPy evaluation of the same formulas and nodes (reference)."""
+    if model == "zeeman":
+        h, zeta = (opts or {}).get("h", 0.0), (opts or {}).get("zeta", 0.0)
+        if zeta > 0.0:     # no closed form: the kernel's Newton solve (tested against the quartic's roots)
+            return _g_one(energy, gap, angle_resolved, n_angles, polarization, model, opts)
+        e = np.asarray(energy, dtype=float)
+        z1, z2 = np.abs(e + h) + 1j * gap.gamma, np.abs(e - h) + 1j * gap.gamma
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return 0.5 * np.real(z1 / (np.sqrt(z1 - gap.delta) * np.sqrt(z1 + gap.delta))
+                                 + z2 / (np.sqrt(z2 - gap.delta) * np.sqrt(z2 + gap.delta)))
     tunnel = model == "dynes"
     kind, tau, w, dp, dm = _gap_nodes(gap, angle_resolved, n_angles, tunnel)
     check.size_limit("energies x angle nodes of the reference", np.size(energy) * tau.size,
@@ -390,7 +435,7 @@ def _finite_or_raise(g, what):
 
 @renamed_keywords(energy_mV="energy_meV")
 def intrinsic_conductance(energy_meV, delta, Z, gamma, symmetry="s", alpha=0.0,
-                          angle_resolved=True, *, n_angles=None, polarization=0.0, model="btk"):
+                          angle_resolved=True, *, n_angles=None, polarization=0.0, model="btk", h=0.0, zeta=0.0):
     """Temperature-independent normalized conductance G(E) of one gap.
 
     Parameters
@@ -415,8 +460,13 @@ def intrinsic_conductance(energy_meV, delta, Z, gamma, symmetry="s", alpha=0.0,
         Gauss-Legendre nodes (dimensionless count, 2..4096; see :func:`conductance`).
     polarization : float, optional
         Spin polarization P of the normal electrode, in [0, 1] (dimensionless; see :func:`conductance`).
-    model : {"btk", "dynes"}, optional
+    model : {"btk", "dynes", "zeeman"}, optional
         "btk": the BTK / Tanaka-Kashiwaya conductance; "dynes": its tunnel limit Z -> infinity.
+
+    h : float, optional
+        ``model="zeeman"``: Zeeman / exchange splitting in meV (see :func:`spin_split_dos`).
+    zeta : float, optional
+        ``model="zeeman"``: orbital depairing parameter in [0, 1] (dimensionless).
 
     Returns
     -------
@@ -442,7 +492,10 @@ def intrinsic_conductance(energy_meV, delta, Z, gamma, symmetry="s", alpha=0.0,
     angle_resolved = check.boolean("angle_resolved", angle_resolved)
     gap = Gap(delta, Z, gamma, 1.0, symmetry, alpha)
     P, model, _, _ = _validate_extras(polarization, model, 0.0, 0.0, (gap,))
-    g = _g_one(np.abs(e.ravel()), gap, angle_resolved, n_angles, P, model)
+    if model == "sis":
+        raise ValueError("model='sis' has no temperature-independent conductance: use conductance(..., T > 0)")
+    opts = _model_options(model, P, (gap,), 1.0, h, zeta)
+    g = _g_one(np.abs(e.ravel()), gap, angle_resolved, n_angles, P, model, opts)
     return _finite_or_raise(g, "intrinsic_conductance").reshape(e.shape)
 
 
@@ -737,13 +790,23 @@ def _reference_smear_nodes(bias, nodes, weights, kt, cutoff, gg):
 
 
 def _smeared(bias, gaps, T, angle_resolved, n_angles, points_per_width, components, numpy_ref=False,
-             polarization=0.0, model="btk"):
+             polarization=0.0, model="btk", opts=None):
     """(G, parts or None) at the bias points: weighted sum of the smeared band conductances."""
     vb = np.abs(bias)
     base = _g_one_numpy if numpy_ref else _g_one
+    opts = opts or {}
+    if model == "sis":
+        parts = [_sis_conductance(bias, g, T, opts["tip_gap"], opts["tip_gamma"], points_per_width, numpy_ref)
+                 for g in gaps]
+        return sum(g.weight * p for g, p in zip(gaps, parts)), (parts if components else None)
 
     def one(e, g):
-        return base(e, g, angle_resolved, n_angles, polarization, model)
+        return base(e, g, angle_resolved, n_angles, polarization, model, opts)
+
+    def edges(g):       # where G has its BCS singularities at gamma = 0
+        if model == "zeeman":
+            return [g.delta + opts.get("h", 0.0), abs(g.delta - opts.get("h", 0.0))]
+        return [g.delta]
 
     if T == 0.0:
         parts = [one(vb, g) for g in gaps]
@@ -751,7 +814,7 @@ def _smeared(bias, gaps, T, angle_resolved, n_angles, points_per_width, componen
         kt = K_B_MEV_PER_K * T
         cutoff = _CUTOFF_KT * kt
         pos = [g.gamma for g in gaps if g.gamma > 0]
-        nodes, weights = _bcs_nodes(float(vb.max()) + cutoff, kt, [g.delta for g in gaps if g.gamma == 0],
+        nodes, weights = _bcs_nodes(float(vb.max()) + cutoff, kt, [d for g in gaps if g.gamma == 0 for d in edges(g)],
                                     min(pos) if pos else None)
         parts_nodes = [one(nodes, g) for g in gaps]
 
@@ -782,9 +845,10 @@ def _smeared(bias, gaps, T, angle_resolved, n_angles, points_per_width, componen
 _RS_MAX_POINTS = 20001   # junction-voltage grid of the series-resistance correction
 
 
-def _series_grid(vmax, gaps, T, bias):
+def _series_grid(vmax, gaps, T, bias, extra_widths=()):
     """Odd, symmetric junction-voltage grid resolving the smoothing width (series-resistance correction)."""
     widths = [g.gamma for g in gaps if g.gamma > 0] + ([math.pi * K_B_MEV_PER_K * T] if T > 0 else [])
+    widths += list(extra_widths)
     steps = np.diff(np.unique(bias))
     data_step = float(np.median(steps)) if steps.size else vmax
     step = min([w / 8.0 for w in widths] + [data_step / 2.0, vmax / 100.0])
@@ -792,8 +856,141 @@ def _series_grid(vmax, gaps, T, bias):
     return np.linspace(-vmax, vmax, 2 * max(half, 50) + 1)
 
 
+def _sis_conductance(bias, gap, T, tip_gap, tip_gamma, ppw, numpy_ref=False):
+    """Normalized dI/dV of a superconducting tip (Dynes, gap ``tip_gap``) on the sample ``gap`` (Dynes), at T > 0.
+
+    With x = E - eV (tip energy) and f the Fermi function,
+    I(V) ~ int N_t(E - eV) N_s(E) [f(E - eV) - f(E)] dE, so
+    dI/dV = int N_s(E) { N_t'(x) [f(E) - f(x)] - N_t(x) f'(x) } dE,
+    with N_t' = Re[-Delta_t^2 / s^3] analytic (Gamma_t > 0). On the lattice E_j = j h, V_k = k h the
+    trapezoid rule makes both terms discrete correlations (FFT); the integrand is analytic in a strip
+    of half-width w = min(Gamma_s, Gamma_t, pi k_B T), so h = w / ppw errs by ~exp(-2 pi ppw). The
+    lattice result is interpolated to the bias by a cubic spline (G is even).
+    """
+    from scipy.interpolate import CubicSpline
+    from scipy.signal import fftconvolve
+    from scipy.special import expit
+
+    kt = K_B_MEV_PER_K * T
+    cutoff = _CUTOFF_KT * kt
+    w = min(gap.gamma, tip_gamma, math.pi * kt)
+    h = w / ppw
+    vmax = float(np.max(np.abs(bias)))
+    nk_f = vmax / h + 4.0
+    nm_f = (vmax + cutoff + 6.0 * tip_gap) / h + 4.0
+    if not 2.0 * (nm_f + nk_f) <= MAX_GRID:
+        raise ValueError(f"model='sis' at T = {T} K with gamma = {gap.gamma} meV, tip_gamma = {tip_gamma} meV and "
+                         f"|bias| up to {vmax:g} mV needs {2 * (nm_f + nk_f):.3g} lattice points (> {MAX_GRID}); "
+                         "raise T or the broadenings, or lower the bias range")
+    K, M = int(math.ceil(nk_f)), int(math.ceil(nm_f))
+    L = M + K
+    E = np.arange(-M, M + 1) * h
+    x = np.arange(-L, L + 1) * h
+    fE = expit(-E / kt)
+    fx = expit(-x / kt)
+    fpx = -fx * (1.0 - fx) / kt
+    if numpy_ref:
+        zs, zt = E + 1j * gap.gamma, x + 1j * tip_gamma
+        Ns = np.real(zs / (np.sqrt(zs - gap.delta) * np.sqrt(zs + gap.delta)))
+        st = np.sqrt(zt - tip_gap) * np.sqrt(zt + tip_gap)
+        Nt, dNt = np.real(zt / st), np.real(-tip_gap ** 2 / st ** 3)
+    else:
+        Ns = kernels.dynes_signed(E, gap.delta, gap.gamma)
+        Nt = kernels.dynes_signed(x, tip_gap, tip_gamma)
+        dNt = kernels.dynes_derivative(x, tip_gap, tip_gamma)
+    full = fftconvolve(Ns * fE, dNt[::-1]) - fftconvolve(Ns, (dNt * fx + Nt * fpx)[::-1])
+    k = np.arange(-K, K + 1)
+    g_lattice = h * full[L + M + k]
+    vk = k * h
+    return CubicSpline(vk, g_lattice)(np.abs(bias))
+
+
+def _smoothing_width(gaps, T, model, opts):
+    """Half-width (meV) of the strip where the measured G is analytic: min(Gamma > 0, pi k_B T, tip Gamma)."""
+    widths = [g.gamma for g in gaps if g.gamma > 0] + ([math.pi * K_B_MEV_PER_K * T] if T > 0 else [])
+    if model == "sis":
+        widths.append(opts["tip_gamma"])
+    return min(widths) if widths else None
+
+
+def lockin_nodes(lockin_mV, width_meV=None):
+    """Offsets and weights of the lock-in instrument function (Gauss-Chebyshev of the second kind).
+
+    A lock-in adds V_m cos(omega t) to the bias and reads the first Fourier harmonic of the
+    current; divided by V_m it is the measured dI/dV:
+
+        X(V) = (1 / (pi V_m)) int_0^{2 pi} I(V + V_m cos t) cos t dt
+             = (1 / pi) int_0^{2 pi} G(V + V_m cos t) sin^2 t dt            (by parts in t)
+             = int_{-V_m}^{V_m} W(v) G(V + v) dv,   W(v) = 2 sqrt(V_m^2 - v^2) / (pi V_m^2)
+
+    (v = V_m cos t, dv = -V_m sin t dt; W integrates to 1, its variance is V_m^2 / 4).
+    V_m is the PEAK amplitude; a lock-in set to an rms amplitude A modulates with V_m = sqrt(2) A.
+    With v = V_m x, int W(v) G(V + v) dv = (2 / pi) int sqrt(1 - x^2) G(V + V_m x) dx, which
+    Gauss-Chebyshev quadrature of the second kind does with nodes x_k = cos(k pi / (n + 1)) and
+    weights 2 sin^2(k pi / (n + 1)) / (n + 1), k = 1..n (exact for polynomials of degree 2n - 1).
+    G is analytic in a strip of half-width ``width_meV`` (min(Gamma, pi k_B T)), so the error
+    falls like exp(-2 n width / V_m): n = ceil(6 V_m / width) + 4 (8 to 1024 nodes).
+
+    Parameters
+    ----------
+    lockin_mV : float
+        Peak modulation amplitude V_m in mV, in (0, 1e6].
+    width_meV : float, optional
+        Smallest smoothing width of the model in meV (> 0); None uses the maximum of 1024 nodes.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Offsets v_k in mV (within (-V_m, V_m)) and weights (dimensionless, summing to 1).
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a non-real or non-positive amplitude or width.
+
+    Examples
+    --------
+    >>> v, w = lockin_nodes(1.0, 0.5)
+    >>> v.size, round(float(w.sum()), 12), round(float(w @ v ** 2), 12)   # <v^2> = V_m^2 / 4
+    (16, 1.0, 0.25)
+    """
+    vm = check.positive("lockin_mV", lockin_mV, LOCKIN_MAX)
+    if width_meV is None:
+        n = _LOCKIN_NODES_MAX
+    else:
+        width = check.positive("width_meV", width_meV)
+        n = int(min(max(math.ceil(6.0 * vm / width) + 4, 8), _LOCKIN_NODES_MAX))
+    k = np.arange(1, n + 1)
+    th = k * math.pi / (n + 1)
+    return vm * np.cos(th), 2.0 * np.sin(th) ** 2 / (n + 1)
+
+
 def _measured(bias, gaps, T, angle_resolved, n_angles, ppw, components, numpy_ref, polarization, model,
-              series_resistance, bias_offset):
+              series_resistance, bias_offset, opts=None):
+    """G at the measured bias, with the lock-in instrument function (``opts["lockin"]``, peak mV).
+
+    The lock-in modulates the measured bias, so it acts last: G_L(V) = sum_k w_k G(V + v_k)
+    (:func:`lockin_nodes`), G from :func:`_measured_core`.
+    """
+    opts = opts or {}
+    vm = opts.get("lockin", 0.0) or 0.0
+    if vm <= 0.0:
+        return _measured_core(bias, gaps, T, angle_resolved, n_angles, ppw, components, numpy_ref, polarization,
+                              model, series_resistance, bias_offset, opts)
+    offs, wts = lockin_nodes(vm, _smoothing_width(gaps, T, model, opts))
+    bb = np.ascontiguousarray((bias[:, None] + offs[None, :]).ravel())
+    g, parts = _measured_core(bb, gaps, T, angle_resolved, n_angles, ppw, components, numpy_ref, polarization,
+                              model, series_resistance, bias_offset, opts)
+
+    def avg(y):
+        if numpy_ref:
+            return y.reshape(bias.size, offs.size) @ wts
+        return kernels.lockin_average(np.ascontiguousarray(y), wts, bias.size)
+    return avg(g), (None if parts is None else [avg(p) for p in parts])
+
+
+def _measured_core(bias, gaps, T, angle_resolved, n_angles, ppw, components, numpy_ref, polarization, model,
+                   series_resistance, bias_offset, opts=None):
     """G at the measured bias: offset V0, then the series (spreading) resistance r = R_s / R_N.
 
     The junction sees V_j with V - V0 = V_j + I R_s, I R_N = int_0^{V_j} g dV (g = the junction's
@@ -802,13 +999,14 @@ def _measured(bias, gaps, T, angle_resolved, n_angles, ppw, components, numpy_re
     """
     v = bias - bias_offset if bias_offset else bias
     if series_resistance == 0.0:
-        return _smeared(v, gaps, T, angle_resolved, n_angles, ppw, components, numpy_ref, polarization, model)
+        return _smeared(v, gaps, T, angle_resolved, n_angles, ppw, components, numpy_ref, polarization, model, opts)
     from scipy.integrate import cumulative_simpson
     from scipy.interpolate import CubicSpline
 
     r = series_resistance
-    vj = _series_grid(max(float(np.max(np.abs(v))), 1e-9), gaps, T, v)
-    g, parts = _smeared(vj, gaps, T, angle_resolved, n_angles, ppw, components, numpy_ref, polarization, model)
+    vj = _series_grid(max(float(np.max(np.abs(v))), 1e-9), gaps, T, v,
+                      [opts["tip_gamma"]] if model == "sis" else ())
+    g, parts = _smeared(vj, gaps, T, angle_resolved, n_angles, ppw, components, numpy_ref, polarization, model, opts)
     current = cumulative_simpson(g, x=vj, initial=0.0)
     current -= current[vj.size // 2]                      # I(0) = 0 (vj[mid] = 0)
     vt = vj + r * current                                  # measured (offset-corrected) bias of each V_j
@@ -839,9 +1037,39 @@ def _validate_extras(polarization, model, series_resistance, bias_offset, gaps=(
     return P, model, rs, v0
 
 
+def _model_options(model, P, gaps, T, h=0.0, zeta=0.0, tip_gap=None, tip_gamma=None, lockin_mV=None):
+    """Validated options of the "zeeman" and "sis" models and of the lock-in, as a dict for :func:`_measured`."""
+    h = check.nonnegative("h", h, H_MAX)
+    zeta = check.in_range("zeta", zeta, 0.0, ZETA_MAX)
+    if model != "zeeman" and (h > 0.0 or zeta > 0.0):
+        raise ValueError(f"h and zeta (spin splitting, orbital depairing) enter only model='zeeman', not {model!r}")
+    if model != "sis" and (tip_gap is not None or tip_gamma is not None):
+        raise ValueError(f"tip_gap and tip_gamma enter only model='sis', not {model!r}")
+    if model in ("zeeman", "sis"):
+        if any(g.symmetry != "s" for g in gaps):
+            raise ValueError(f"model={model!r} is an s-wave tunnel model: every gap must have symmetry 's'")
+        if P > 0.0:
+            raise ValueError(f"polarization does not enter model={model!r} (a tunnel model): use model='btk'")
+    opts = {"h": h, "zeta": zeta, "lockin": 0.0}
+    if model == "sis":
+        if tip_gap is None:
+            raise ValueError("model='sis' needs the tip's gap tip_gap (meV, > 0)")
+        tg = check.positive("tip_gap", tip_gap, DELTA_MAX)
+        tw = _SIS_TIP_GAMMA * tg if tip_gamma is None else check.positive("tip_gamma", tip_gamma, GAMMA_MAX)
+        if not T > 0.0:
+            raise ValueError("model='sis' needs T > 0 K (the tip-sample convolution uses the Fermi functions)")
+        if any(g.gamma <= 0.0 for g in gaps):
+            raise ValueError("model='sis' needs the sample's Dynes gamma > 0 meV")
+        opts.update(tip_gap=tg, tip_gamma=tw)
+    if lockin_mV is not None:
+        opts["lockin"] = check.nonnegative("lockin_mV", lockin_mV, LOCKIN_MAX)
+    return opts
+
+
 def conductance(bias_mV, delta, Z, gamma, T, symmetry="s", alpha=0.0, angle_resolved=True,
                 *, n_angles=None, points_per_width=3.0, polarization=0.0, model="btk",
-                series_resistance=0.0, bias_offset=0.0):
+                series_resistance=0.0, bias_offset=0.0, h=0.0, zeta=0.0, tip_gap=None, tip_gamma=None,
+                lockin_mV=None):
     """Normalized differential conductance G(V) of a N/S point contact (one gap).
 
     Parameters
@@ -873,10 +1101,12 @@ def conductance(bias_mV, delta, Z, gamma, T, symmetry="s", alpha=0.0, angle_reso
         is (1 - P) unpolarized plus P fully polarized (Mazin / Strijkers decomposition; the
         polarized part has an evanescent Andreev hole and carries no Andreev current).
         Shared by all bands (it is a property of the normal metal). P = 0 is BTK.
-    model : {"btk", "dynes"}, optional
+    model : {"btk", "dynes", "zeeman", "sis"}, optional
         "btk" (default) or "dynes": the tunnel limit Z -> infinity, i.e. the Dynes density
         of states (angle-averaged surface DOS with weight cos^3 theta for d-wave); Z and
-        ``polarization`` do not enter.
+        ``polarization`` do not enter. "zeeman": the spin-split tunnel DOS (``h``, ``zeta``;
+        s-wave), thermally smeared. "sis": a superconducting tip of gap ``tip_gap`` on the
+        sample's Dynes DOS (s-wave).
     series_resistance : float, optional
         Series (spreading) resistance r = R_s / R_N in units of the junction's normal-state
         resistance, in [0, 1e3] (dimensionless). The measured bias is V = V_j + I R_s, so
@@ -884,6 +1114,22 @@ def conductance(bias_mV, delta, Z, gamma, T, symmetry="s", alpha=0.0, angle_reso
         1 / (R_N + R_s); it stretches the spectrum to larger bias.
     bias_offset : float, optional
         Bias offset V0 in mV (|V0| <= 1e6): the model is evaluated at V - V0.
+
+    h : float, optional
+        ``model="zeeman"``: Zeeman / exchange splitting h in meV, in [0, 1e6] (spin-split BCS DOS,
+        :func:`spin_split_dos`, peaks at +-(delta +- h)); shared by all gaps.
+    zeta : float, optional
+        ``model="zeeman"``: orbital depairing parameter (Maki / Abrikosov-Gor'kov), in [0, 1] (dimensionless).
+    tip_gap : float, optional
+        ``model="sis"`` (required there): gap of the superconducting tip in meV, in (0, 1e6]; the
+        conductance is the tip DOS convolved with the sample's Dynes DOS and the Fermi functions
+        (needs T > 0 and gamma > 0; coherence peaks at +-(tip_gap + delta)).
+    tip_gamma : float, optional
+        ``model="sis"``: Dynes broadening of the tip in meV (> 0; default 1 % of ``tip_gap``).
+    lockin_mV : float, optional
+        PEAK amplitude V_m (mV, in [0, 1e6]) of the lock-in modulation: the model dI/dV is
+        convolved with W(v) = 2 sqrt(V_m^2 - v^2) / (pi V_m^2) (:func:`lockin_nodes`; an rms
+        setting A means V_m = sqrt(2) A). None or 0: no lock-in broadening.
 
     Returns
     -------
@@ -909,13 +1155,15 @@ def conductance(bias_mV, delta, Z, gamma, T, symmetry="s", alpha=0.0, angle_reso
     b, shape, T, angle_resolved, ppw = _validate_common(bias_mV, T, angle_resolved, points_per_width, n_angles)
     gap = Gap(delta, Z, gamma, 1.0, symmetry, alpha)
     P, model, rs, v0 = _validate_extras(polarization, model, series_resistance, bias_offset, (gap,))
-    g, _ = _measured(b, (gap,), T, angle_resolved, n_angles, ppw, False, False, P, model, rs, v0)
+    opts = _model_options(model, P, (gap,), T, h, zeta, tip_gap, tip_gamma, lockin_mV)
+    g, _ = _measured(b, (gap,), T, angle_resolved, n_angles, ppw, False, False, P, model, rs, v0, opts)
     return _finite_or_raise(g, "conductance").reshape(shape)
 
 
 def conductance_multi(bias_mV, gaps, T, angle_resolved=True, *, return_components=False,
                       n_angles=None, points_per_width=3.0, polarization=0.0, model="btk",
-                      series_resistance=0.0, bias_offset=0.0):
+                      series_resistance=0.0, bias_offset=0.0, h=0.0, zeta=0.0, tip_gap=None, tip_gamma=None,
+                      lockin_mV=None):
     """Multi-band conductance G(V) = sum_i w_i G_i(V) (the paper's G_t, smeared).
 
     The bands add incoherently, so the overall sign of a band's gap
@@ -945,10 +1193,12 @@ def conductance_multi(bias_mV, gaps, T, angle_resolved=True, *, return_component
         is (1 - P) unpolarized plus P fully polarized (Mazin / Strijkers decomposition; the
         polarized part has an evanescent Andreev hole and carries no Andreev current).
         Shared by all bands (it is a property of the normal metal). P = 0 is BTK.
-    model : {"btk", "dynes"}, optional
+    model : {"btk", "dynes", "zeeman", "sis"}, optional
         "btk" (default) or "dynes": the tunnel limit Z -> infinity, i.e. the Dynes density
         of states (angle-averaged surface DOS with weight cos^3 theta for d-wave); Z and
-        ``polarization`` do not enter.
+        ``polarization`` do not enter. "zeeman": the spin-split tunnel DOS (``h``, ``zeta``;
+        s-wave), thermally smeared. "sis": a superconducting tip of gap ``tip_gap`` on the
+        sample's Dynes DOS (s-wave).
     series_resistance : float, optional
         Series (spreading) resistance r = R_s / R_N in units of the junction's normal-state
         resistance, in [0, 1e3] (dimensionless). The measured bias is V = V_j + I R_s, so
@@ -956,6 +1206,22 @@ def conductance_multi(bias_mV, gaps, T, angle_resolved=True, *, return_component
         1 / (R_N + R_s); it stretches the spectrum to larger bias.
     bias_offset : float, optional
         Bias offset V0 in mV (|V0| <= 1e6): the model is evaluated at V - V0.
+
+    h : float, optional
+        ``model="zeeman"``: Zeeman / exchange splitting h in meV, in [0, 1e6] (spin-split BCS DOS,
+        :func:`spin_split_dos`, peaks at +-(delta +- h)); shared by all gaps.
+    zeta : float, optional
+        ``model="zeeman"``: orbital depairing parameter (Maki / Abrikosov-Gor'kov), in [0, 1] (dimensionless).
+    tip_gap : float, optional
+        ``model="sis"`` (required there): gap of the superconducting tip in meV, in (0, 1e6]; the
+        conductance is the tip DOS convolved with the sample's Dynes DOS and the Fermi functions
+        (needs T > 0 and gamma > 0; coherence peaks at +-(tip_gap + delta)).
+    tip_gamma : float, optional
+        ``model="sis"``: Dynes broadening of the tip in meV (> 0; default 1 % of ``tip_gap``).
+    lockin_mV : float, optional
+        PEAK amplitude V_m (mV, in [0, 1e6]) of the lock-in modulation: the model dI/dV is
+        convolved with W(v) = 2 sqrt(V_m^2 - v^2) / (pi V_m^2) (:func:`lockin_nodes`; an rms
+        setting A means V_m = sqrt(2) A). None or 0: no lock-in broadening.
 
     Returns
     -------
@@ -981,7 +1247,8 @@ def conductance_multi(bias_mV, gaps, T, angle_resolved=True, *, return_component
     gaps = check_gaps(gaps)
     return_components = check.boolean("return_components", return_components)
     P, model, rs, v0 = _validate_extras(polarization, model, series_resistance, bias_offset, gaps)
-    g, parts = _measured(b, gaps, T, angle_resolved, n_angles, ppw, return_components, False, P, model, rs, v0)
+    opts = _model_options(model, P, gaps, T, h, zeta, tip_gap, tip_gamma, lockin_mV)
+    g, parts = _measured(b, gaps, T, angle_resolved, n_angles, ppw, return_components, False, P, model, rs, v0, opts)
     g = _finite_or_raise(g, "conductance_multi").reshape(shape)
     if return_components:
         return g, [p.reshape(shape) for p in parts]
@@ -989,7 +1256,8 @@ def conductance_multi(bias_mV, gaps, T, angle_resolved=True, *, return_component
 
 
 def conductance_reference(bias_mV, gaps, T, angle_resolved=True, *, n_angles=None, points_per_width=3.0,
-                          polarization=0.0, model="btk", series_resistance=0.0, bias_offset=0.0):
+                          polarization=0.0, model="btk", series_resistance=0.0, bias_offset=0.0, h=0.0, zeta=0.0,
+                          tip_gap=None, tip_gamma=None, lockin_mV=None):
     """Plain-NumPy evaluation of exactly the discretization of :func:`conductance_multi`.
 
     Vectorized over energies x angle nodes, with the same nodes and smearing
@@ -1015,10 +1283,12 @@ def conductance_reference(bias_mV, gaps, T, angle_resolved=True, *, n_angles=Non
         is (1 - P) unpolarized plus P fully polarized (Mazin / Strijkers decomposition; the
         polarized part has an evanescent Andreev hole and carries no Andreev current).
         Shared by all bands (it is a property of the normal metal). P = 0 is BTK.
-    model : {"btk", "dynes"}, optional
+    model : {"btk", "dynes", "zeeman", "sis"}, optional
         "btk" (default) or "dynes": the tunnel limit Z -> infinity, i.e. the Dynes density
         of states (angle-averaged surface DOS with weight cos^3 theta for d-wave); Z and
-        ``polarization`` do not enter.
+        ``polarization`` do not enter. "zeeman": the spin-split tunnel DOS (``h``, ``zeta``;
+        s-wave), thermally smeared. "sis": a superconducting tip of gap ``tip_gap`` on the
+        sample's Dynes DOS (s-wave).
     series_resistance : float, optional
         Series (spreading) resistance r = R_s / R_N in units of the junction's normal-state
         resistance, in [0, 1e3] (dimensionless). The measured bias is V = V_j + I R_s, so
@@ -1026,6 +1296,22 @@ def conductance_reference(bias_mV, gaps, T, angle_resolved=True, *, n_angles=Non
         1 / (R_N + R_s); it stretches the spectrum to larger bias.
     bias_offset : float, optional
         Bias offset V0 in mV (|V0| <= 1e6): the model is evaluated at V - V0.
+
+    h : float, optional
+        ``model="zeeman"``: Zeeman / exchange splitting h in meV, in [0, 1e6] (spin-split BCS DOS,
+        :func:`spin_split_dos`, peaks at +-(delta +- h)); shared by all gaps.
+    zeta : float, optional
+        ``model="zeeman"``: orbital depairing parameter (Maki / Abrikosov-Gor'kov), in [0, 1] (dimensionless).
+    tip_gap : float, optional
+        ``model="sis"`` (required there): gap of the superconducting tip in meV, in (0, 1e6]; the
+        conductance is the tip DOS convolved with the sample's Dynes DOS and the Fermi functions
+        (needs T > 0 and gamma > 0; coherence peaks at +-(tip_gap + delta)).
+    tip_gamma : float, optional
+        ``model="sis"``: Dynes broadening of the tip in meV (> 0; default 1 % of ``tip_gap``).
+    lockin_mV : float, optional
+        PEAK amplitude V_m (mV, in [0, 1e6]) of the lock-in modulation: the model dI/dV is
+        convolved with W(v) = 2 sqrt(V_m^2 - v^2) / (pi V_m^2) (:func:`lockin_nodes`; an rms
+        setting A means V_m = sqrt(2) A). None or 0: no lock-in broadening.
 
     Returns
     -------
@@ -1048,7 +1334,8 @@ def conductance_reference(bias_mV, gaps, T, angle_resolved=True, *, n_angles=Non
     b, shape, T, angle_resolved, ppw = _validate_common(bias_mV, T, angle_resolved, points_per_width, n_angles)
     gaps = check_gaps(gaps)
     P, model, rs, v0 = _validate_extras(polarization, model, series_resistance, bias_offset, gaps)
-    g, _ = _measured(b, gaps, T, angle_resolved, n_angles, ppw, False, True, P, model, rs, v0)
+    opts = _model_options(model, P, gaps, T, h, zeta, tip_gap, tip_gamma, lockin_mV)
+    g, _ = _measured(b, gaps, T, angle_resolved, n_angles, ppw, False, True, P, model, rs, v0, opts)
     return _finite_or_raise(g, "conductance_reference").reshape(shape)
 
 
@@ -1181,6 +1468,81 @@ def dynes_dos(energy_meV, delta, gamma):
     if not np.all(np.isfinite(dos)):
         raise ValueError("dynes_dos: |E| is so close to delta at gamma = 0 that the DOS overflows; use gamma > 0")
     return dos
+
+
+@renamed_keywords(energy_mV="energy_meV")
+def spin_split_dos(energy_meV, delta, h, gamma, zeta=0.0):
+    """Spin-split BCS density of states with Dynes broadening and orbital depairing (Maki).
+
+    Derivation. A Zeeman or exchange field h (meV; h = mu_B B for a field, the exchange
+    field of a ferromagnetic insulator such as EuS) shifts the quasiparticles of spin
+    sigma = +-1 by sigma h, so each spin band is the zero-field DOS at E + sigma h:
+
+        N(E) = [N_0(E + h) + N_0(E - h)] / 2,
+
+    (Meservey and Tedrow; in a normal-metal/insulator/superconductor junction without spin
+    filtering the two spins add). Orbital depairing (a field in the film plane, magnetic
+    impurities) enters through the Abrikosov-Gor'kov / Maki parameter zeta = Gamma_pb / Delta:
+    with u = E_tilde / Delta_tilde the ratio of the renormalized frequency and gap, the
+    Green functions obey E/Delta = u - zeta u / sqrt(1 - u^2), and N_0 = Re[u / sqrt(u^2 - 1)].
+    Written with s(u) = sqrt(u - 1) sqrt(u + 1) (the branch analytic off [-1, 1], ~ u at large
+    |u|; then sqrt(1 - u^2) = -i s(u) in the upper half plane) and the Dynes broadening
+    E -> E + i Gamma, the equation solved for u is
+
+        x = u (1 - i zeta / s(u)),   x = (E + i Gamma) / Delta,   N_0(E) = Re[u / s(u)],
+
+    by Newton's method with F'(u) = 1 + i zeta / s(u)^3, continued from u ~ x at large |E|
+    (the root with Im u > 0). Without spin-orbit scattering the two spins decouple (Maki's
+    equations couple them through b_so; not included). Limits: zeta = 0 gives u = x, the Dynes
+    DOS, so h = 0 is :func:`dynes_dos`; at Gamma = zeta = 0 the DOS has four BCS peaks at
+    +-(Delta - h) and +-(Delta + h); for zeta < 1 the gap edge of each spin is
+    Delta (1 - zeta^(2/3))^(3/2) (zero at zeta = 1: gapless).
+
+    Parameters
+    ----------
+    energy_meV : array_like of float
+        Energies in meV (alias ``energy_mV``).
+    delta : float
+        Pair potential Delta in meV, in (0, 1e6].
+    h : float
+        Zeeman / exchange splitting h in meV, in [0, 1e6] (each spin shifted by +-h).
+    gamma : float
+        Dynes broadening in meV, in [0, 1e6].
+    zeta : float, optional
+        Orbital depairing parameter (dimensionless), in [0, 1].
+
+    Returns
+    -------
+    numpy.ndarray
+        N(E) / N_0 (dimensionless), even in E, shape of ``energy_meV``.
+
+    Raises
+    ------
+    TypeError
+        For complex, boolean or string energies or parameters.
+    ValueError
+        For values outside their ranges, and for gamma = zeta = 0 at a BCS peak |E| = |Delta +- h|.
+    nickelates.errors.ConvergenceError
+        If the Maki equation is not solved to a relative residual of 1e-8.
+
+    Examples
+    --------
+    >>> spin_split_dos([0.0, 0.5, 2.0], 1.0, 0.0, 0.1).round(6) == dynes_dos([0.0, 0.5, 2.0], 1.0, 0.1).round(6)
+    array([ True,  True,  True])
+    >>> round(float(spin_split_dos([1.0], 1.0, 0.3, 0.0)[0]), 6)   # (N_BCS(1.3) + N_BCS(0.7) = 0) / 2
+    0.782508
+    """
+    e = check.real_array("energy_meV", energy_meV)
+    delta = check.positive("delta", delta, DELTA_MAX)
+    h = check.nonnegative("h", h, H_MAX)
+    gamma = check.nonnegative("gamma", gamma, GAMMA_MAX)
+    zeta = check.in_range("zeta", zeta, 0.0, ZETA_MAX)
+    if gamma == 0.0 and zeta == 0.0 and np.any((np.abs(e) == delta + h) | (np.abs(e) == abs(delta - h))):
+        raise ValueError("spin_split_dos: with gamma = zeta = 0 the DOS is infinite at |E| = |delta +- h|; "
+                         "use gamma > 0 meV or other energies")
+    gap = Gap(delta, 0.0, gamma)
+    dos = _g_one(np.abs(e.ravel()), gap, model="zeeman", opts={"h": h, "zeta": zeta})
+    return _finite_or_raise(dos, "spin_split_dos").reshape(e.shape)
 
 
 # ------------------------------------------------------------- orientation of a d-wave gap

@@ -3,13 +3,25 @@
 Units: bias in mV, gaps and broadenings in meV, temperature in K; ``scale`` in
 the units of the data channel (A for a lock-in current, S for dI/dV).
 
-The model of one spectrum is ``scale * [(1 - weight2) G(E; delta1, gamma1) +
+The model of one spectrum is ``B(V) * [(1 - weight2) G(E; delta1, gamma1) +
 weight2 G(E; delta2, gamma2)]`` convolved with the Fermi window at the given
-temperature, where ``G`` is the Dynes density of states (``model="dynes"``,
-tunnel limit) or the normal-incidence BTK conductance with barrier ``z``
-(``model="btk"``). The fit is a bounded trust-region least squares
-(:func:`scipy.optimize.least_squares`) on the compiled model of
-:mod:`nickelates.kernels.gapmap`.
+temperature (and, with ``lockin_mV``, with the lock-in instrument function), where
+``G`` is the Dynes density of states (``model="dynes"``, tunnel limit) or the
+normal-incidence BTK conductance with barrier ``z`` (``model="btk"``), and the
+normal-state background is ``B(V) = scale`` or, with ``background``,
+``B(V) = scale * (1 + bg1 x + bg2 x^2)``, x = V / max|V|: the same polynomial in
+V / max|V| as the joint background of :func:`nickelates.btk.fit` (fit-btk's
+default, degree 2), started the same way (:func:`nickelates.btk.fitting.background_start`;
+btk's coefficients are bg0 = scale, bg_k = scale * bg_k here). The fit is a bounded
+trust-region least squares (:func:`scipy.optimize.least_squares`) on the compiled
+model of :mod:`nickelates.kernels.gapmap`.
+
+Lock-in: with a PEAK modulation V_m the measured dI/dV is the model convolved with
+W(v) = 2 sqrt(V_m^2 - v^2) / (pi V_m^2) (derivation: :func:`nickelates.btk.lockin_nodes`).
+Both convolutions are linear and act on the same energy grid, so they are folded into
+one precomputed window matrix (cell integrals of W convolved with -df/dE,
+:func:`nickelates.kernels.gapmap.lockin_window`): the per-pixel cost is unchanged
+apart from the grid being V_m wider.
 """
 from __future__ import annotations
 
@@ -21,7 +33,7 @@ from scipy.optimize import least_squares
 from .. import _validate as check
 from ..btk.model import K_B_MEV_PER_K
 
-__all__ = ["MODELS", "REASONS", "POINTS_PER_KT", "POINTS_PER_BIAS_STEP", "WINDOW_KT", "MAX_ENERGY_POINTS", "parameter_names",
+__all__ = ["MODELS", "REASONS", "T_MIN", "BACKGROUND_DEGREE", "POINTS_PER_KT", "POINTS_PER_BIAS_STEP", "WINDOW_KT", "MAX_ENERGY_POINTS", "parameter_names",
            "SpectrumModel", "spectrum_model", "PixelFit", "initial_guess", "fit_spectrum", "fit_rows"]
 
 #: model names accepted by :func:`fit_spectrum` and the map fitter
@@ -29,7 +41,15 @@ MODELS = ("dynes", "btk")
 
 #: reason codes of a pixel: 0 means the fit is usable (``ok``)
 REASONS = {0: "ok", 1: "bad_data", 2: "fit_error", 3: "not_converged", 4: "at_bound", 5: "no_gap",
-           6: "not_fitted"}
+           6: "not_fitted", 7: "not_measured", 8: "gap_at_edge", 9: "gamma_exceeds_gap", 10: "high_rms",
+           11: "negative_conductance", 12: "clipped", 13: "not_a_conductance"}
+
+#: lowest temperature accepted (K): 10 mK
+T_MIN = 0.01
+#: degree of the polynomial background with ``background=True`` (fit-btk's default ``--bg-degree``)
+BACKGROUND_DEGREE = 2
+_BG_BOUND = 5.0     # |bg_k| bound (relative change of the background over the bias window)
+_Y_NODES = 48       # Gauss-Legendre nodes of the Fermi window in the lock-in window
 
 #: grid points per k_B T of the energy grid of the thermal convolution
 POINTS_PER_KT = 6.0
@@ -41,7 +61,15 @@ WINDOW_KT = 14.0
 MAX_ENERGY_POINTS = 20_000
 
 
-def parameter_names(model="dynes", n_gaps=1):
+def _background_degree(background):
+    if isinstance(background, (bool, np.bool_)):
+        return BACKGROUND_DEGREE if background else 0
+    if background is None:
+        return 0
+    return check.integer("background", background, 0, 6)
+
+
+def parameter_names(model="dynes", n_gaps=1, *, background=False):
     """Names of the fitted parameters, in the order of the parameter vector.
 
     Parameters
@@ -50,25 +78,32 @@ def parameter_names(model="dynes", n_gaps=1):
         Spectrum model.
     n_gaps : {1, 2}
         Number of gaps.
+    background : bool or int, optional
+        Polynomial normal-state background: False/0 (``scale`` only), True (degree 2, fit-btk's
+        default) or a degree 0..6 (dimensionless coefficients ``bg1``.. relative to ``scale``).
 
     Returns
     -------
     tuple of str
         ``delta1, gamma1`` (meV), ``z`` (BTK only), ``delta2, gamma2, weight2``
-        (two gaps) and ``scale`` (units of the data).
+        (two gaps), ``bg1, bg2 ...`` (background, dimensionless) and ``scale`` (units of the data).
 
     Examples
     --------
     >>> parameter_names("btk", 2)
     ('delta1', 'gamma1', 'z', 'delta2', 'gamma2', 'weight2', 'scale')
+    >>> parameter_names("dynes", 1, background=True)
+    ('delta1', 'gamma1', 'bg1', 'bg2', 'scale')
     """
     model = check.choice("model", model, MODELS)
     n_gaps = check.integer("n_gaps", n_gaps, 1, 2)
+    deg = _background_degree(background)
     names = ["delta1", "gamma1"]
     if model == "btk":
         names.append("z")
     if n_gaps == 2:
         names += ["delta2", "gamma2", "weight2"]
+    names += [f"bg{k}" for k in range(1, deg + 1)]
     return tuple(names + ["scale"])
 
 
@@ -97,6 +132,10 @@ class SpectrumModel:
         Lower bounds of the normalised parameters (scale relative to the data's normal state).
     upper : ndarray
         Upper bounds of the normalised parameters.
+    background_degree : int
+        Degree of the polynomial background (0: ``scale`` only).
+    lockin_mV : float
+        Peak lock-in modulation folded into ``window`` (mV; 0 without).
 
     Examples
     --------
@@ -115,6 +154,13 @@ class SpectrumModel:
     names: tuple
     lower: np.ndarray
     upper: np.ndarray
+    background_degree: int = 0
+    lockin_mV: float = 0.0
+
+    @property
+    def xb(self):
+        """Bias / max|bias| (the variable of the background polynomial)."""
+        return self.bias / float(np.max(np.abs(self.bias)))
 
     @property
     def resolution(self):
@@ -124,11 +170,14 @@ class SpectrumModel:
     def __call__(self, params):
         """Model conductance at the bias points for a parameter vector (scale included)."""
         from ..kernels import gapmap as kern
-        return kern.model(np.asarray(params, float), int(self.model == "btk"), self.n_gaps,
-                          self.egrid, self.window)
+        p = np.asarray(params, float)
+        if p.shape != (len(self.names),):
+            raise ValueError(f"params must have {len(self.names)} entries {self.names}, got shape {p.shape}")
+        return kern.model_bg(p, int(self.model == "btk"), self.n_gaps, self.egrid, self.window, self.xb,
+                             self.background_degree)
 
 
-def spectrum_model(bias_mV, temperature, model="dynes", n_gaps=1):
+def spectrum_model(bias_mV, temperature, model="dynes", n_gaps=1, *, background=False, lockin_mV=None):
     """Build the :class:`SpectrumModel` for a bias axis and a temperature.
 
     Parameters
@@ -136,18 +185,24 @@ def spectrum_model(bias_mV, temperature, model="dynes", n_gaps=1):
     bias_mV : array_like
         Bias points (mV), at least 8, finite.
     temperature : float
-        Temperature (K), in (0.05, 300].
+        Temperature (K), in [0.01, 300] (10 mK and up).
     model : {"dynes", "btk"}
         Spectrum model.
     n_gaps : {1, 2}
         Number of gaps.
+    background : bool or int, optional
+        Normal-state background (see :func:`parameter_names`): False (default, ``scale`` only),
+        True (degree 2, as fit-btk's default) or a degree 0..6.
+    lockin_mV : float, optional
+        PEAK lock-in modulation amplitude in mV (>= 0; rms setting A means sqrt(2) A); the
+        model is convolved with W(v) = 2 sqrt(V_m^2 - v^2) / (pi V_m^2). None or 0: none.
 
     Returns
     -------
     SpectrumModel
         Callable on a parameter vector. The convolution grid step is
         max(k_B T / POINTS_PER_KT, bias step / POINTS_PER_BIAS_STEP); bounds: gaps in [0, 1.5 max|V|],
-        broadenings in [grid step, max|V|], ``z`` in [0, 10], ``weight2`` in [0, 1].
+        broadenings in [grid step, max|V|], ``z`` in [0, 10], ``weight2`` in [0, 1], ``bg_k`` in [-5, 5].
 
     Examples
     --------
@@ -162,21 +217,29 @@ def spectrum_model(bias_mV, temperature, model="dynes", n_gaps=1):
     bias = check.finite_array("bias_mV", bias_mV, ndim=1)
     if bias.size < 8:
         raise ValueError(f"bias_mV must have at least 8 points, got {bias.size}")
-    temperature = check.in_range("temperature", temperature, 0.05, 300.0, lo_open=True)
-    names = parameter_names(model, n_gaps)
+    temperature = check.in_range("temperature", temperature, T_MIN, 300.0)
+    deg = _background_degree(background)
+    names = parameter_names(model, n_gaps, background=deg)
+    vm = 0.0 if lockin_mV is None else check.nonnegative("lockin_mV", lockin_mV, 1e6)
     vmax = float(np.max(np.abs(bias)))
     if vmax <= 0.0:
         raise ValueError("bias_mV must not be all zero")
     kt = K_B_MEV_PER_K * temperature
     dv = float(np.median(np.diff(np.unique(bias)))) if np.unique(bias).size > 1 else vmax
     h = max(kt / POINTS_PER_KT, dv / POINTS_PER_BIAS_STEP)    # finer than kT and than the data's own spacing
-    emax = vmax + WINDOW_KT * kt
+    emax = vmax + vm + WINDOW_KT * kt
     ne = int(np.ceil(2 * emax / h)) + 1
     if ne > MAX_ENERGY_POINTS:          # very low T on a wide bias range: coarser grid, wider floor on gamma
         ne = MAX_ENERGY_POINTS
     ne += 1 - ne % 2                    # odd: the grid is symmetric about E = 0
     full = np.linspace(-emax, emax, ne)
-    window_full = kern.fermi_window(bias, full, kt)
+    if vm > 0.0:
+        xq, wq = np.polynomial.legendre.leggauss(_Y_NODES)
+        y = WINDOW_KT * kt * xq
+        fw = wq / np.cosh(y / (2.0 * kt)) ** 2
+        window_full = kern.lockin_window(bias, full, kt, vm, y, fw / fw.sum())
+    else:
+        window_full = kern.fermi_window(bias, full, kt)
     # Both models are even in E: fold the window onto E >= 0 (half the model evaluations)
     mid = ne // 2
     egrid = full[mid:].copy()
@@ -193,10 +256,13 @@ def spectrum_model(bias_mV, temperature, model="dynes", n_gaps=1):
             lo.append(0.0), hi.append(10.0)
         elif name == "weight2":
             lo.append(0.0), hi.append(1.0)
+        elif name.startswith("bg"):
+            lo.append(-_BG_BOUND), hi.append(_BG_BOUND)
         else:                           # scale, relative to the normal state of the data
             lo.append(0.05), hi.append(20.0)
     return SpectrumModel(bias, temperature, names=names, model=model, n_gaps=int(n_gaps), egrid=egrid,
-                         window=window, lower=np.array(lo), upper=np.array(hi))
+                         window=window, lower=np.array(lo), upper=np.array(hi), background_degree=deg,
+                         lockin_mV=vm)
 
 
 @dataclass(frozen=True)
@@ -251,7 +317,7 @@ def initial_guess(smodel, g_norm):
     ndarray
         A start inside the bounds: delta1 at the coherence peak (or half the
         bias range without a peak), gamma1 = delta1 / 10, z = 1, a second gap at
-        half the first with weight 0.3, scale 1.
+        half the first with weight 0.3, background coefficients 0, scale 1.
 
     Examples
     --------
@@ -273,6 +339,7 @@ def initial_guess(smodel, g_norm):
         d1 = 0.3 * vmax
     p = {"delta1": d1, "gamma1": max(0.1 * d1, 2 * smodel.resolution), "z": 1.0,
          "delta2": 0.5 * d1, "gamma2": max(0.1 * d1, 2 * smodel.resolution), "weight2": 0.3, "scale": 1.0}
+    p.update({f"bg{k}": 0.0 for k in range(1, smodel.background_degree + 1)})
     p0 = np.array([p[n] for n in smodel.names])
     span = smodel.upper - smodel.lower
     return np.clip(p0, smodel.lower + 1e-3 * span, smodel.upper - 1e-3 * span)
@@ -288,12 +355,13 @@ def _fit_normalised(smodel, g, start):
     from ..kernels import gapmap as kern
     kind = int(smodel.model == "btk")
     egrid, window, ng = smodel.egrid, smodel.window, smodel.n_gaps
+    xb, nbg = smodel.xb, smodel.background_degree
 
     def resid(p):
-        return kern.model(p, kind, ng, egrid, window) - g
+        return kern.model_bg(p, kind, ng, egrid, window, xb, nbg) - g
 
     def jac(p):
-        return kern.jacobian(p, kind, ng, egrid, window, 1e-6)
+        return kern.jacobian_bg(p, kind, ng, egrid, window, xb, nbg, 1e-6)
 
     return least_squares(resid, start, jac=jac, bounds=(smodel.lower, smodel.upper), method="trf",
                          x_scale="jac", xtol=1e-8, ftol=1e-10, gtol=1e-10, max_nfev=200)
@@ -342,7 +410,20 @@ def fit_spectrum(smodel, g, start=None):
     if not level > 0.0 or np.ptp(g) == 0.0:
         return _nan_fit(names, 1)
     gn = g / level
-    starts = [initial_guess(smodel, gn)]
+    deg = smodel.background_degree
+    if deg:
+        from ..btk.fitting import background_start
+        try:
+            c, g_flat = background_start(smodel.bias, g, deg, 0.3)
+        except ValueError:          # background not positive: start flat
+            c, g_flat = np.r_[level, np.zeros(deg)], gn
+        p0 = initial_guess(smodel, g_flat)
+        span = smodel.upper - smodel.lower
+        p0[-1 - deg:-1] = c[1:] / c[0]
+        p0[-1] = c[0] / level
+        starts = [np.clip(p0, smodel.lower + 1e-3 * span, smodel.upper - 1e-3 * span)]
+    else:
+        starts = [initial_guess(smodel, gn)]
     if start is not None:
         s = np.asarray(start, float)
         if s.shape == starts[0].shape and np.all(np.isfinite(s)):
@@ -397,7 +478,8 @@ def _assess(smodel, res, level, nfev):
     return PixelFit(values, stderr, redchi * level**2, reason == 0, reason, nfev)
 
 
-def fit_rows(block, bias_mV, temperature, model="dynes", n_gaps=1, warm_start=True):
+def fit_rows(block, bias_mV, temperature, model="dynes", n_gaps=1, warm_start=True, *, background=False,
+             lockin_mV=None):
     """Fit a block of rows of a grid, warm-starting each pixel from its neighbour.
 
     The pixels are visited in serpentine order (left to right, then right to
@@ -417,6 +499,10 @@ def fit_rows(block, bias_mV, temperature, model="dynes", n_gaps=1, warm_start=Tr
         Number of gaps.
     warm_start : bool
         Start each fit from the previous usable pixel (default True).
+    background : bool or int, optional
+        Polynomial normal-state background (see :func:`spectrum_model`; True = degree 2 as fit-btk).
+    lockin_mV : float, optional
+        Peak lock-in modulation in mV (see :func:`spectrum_model`).
 
     Returns
     -------
@@ -439,7 +525,7 @@ def fit_rows(block, bias_mV, temperature, model="dynes", n_gaps=1, warm_start=Tr
     block = block.astype(float)                 # non-finite spectra are flagged per pixel, not refused
     if block.ndim != 3:
         raise ValueError(f"block must be a 3-dimensional array (rows, x, bias), got shape {block.shape}")
-    smodel = spectrum_model(bias_mV, temperature, model, n_gaps)
+    smodel = spectrum_model(bias_mV, temperature, model, n_gaps, background=background, lockin_mV=lockin_mV)
     if block.shape[2] != smodel.bias.size:
         raise ValueError(f"block must have {smodel.bias.size} bias points on its last axis, got {block.shape[2]}")
     ny, nx, _ = block.shape

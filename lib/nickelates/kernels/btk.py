@@ -261,3 +261,136 @@ def thermal_smear_nodes(bias, nodes, weights, g_nodes, kt, cutoff):
             acc += weights[j] * g_nodes[j] * s
         out[i] = acc * inv
     return out
+
+
+# --------------------------------------------------------------------------- spin-split DOS (Maki / AG)
+@njit(cache=True)
+def ag_sqrt(u):
+    """s(u) = sqrt(u - 1) sqrt(u + 1): the branch of sqrt(u^2 - 1) analytic off [-1, 1], ~ u at large |u|."""
+    return cmath.sqrt(u - 1.0) * cmath.sqrt(u + 1.0)
+
+
+@njit(cache=True)
+def ag_solve(x, zeta, u0):
+    """Root u of x = u (1 - i zeta / s(u)) (Abrikosov-Gor'kov / Maki) by damped Newton from ``u0``.
+
+    Returns (u, residual). F(u) = u - i zeta u / s(u) - x, F'(u) = 1 + i zeta / s(u)^3
+    (d(u / s)/du = -1 / s^3). Steps that would leave the upper half plane are halved.
+    """
+    u = u0
+    res = 1e300
+    for _ in range(200):
+        s = ag_sqrt(u)
+        f = u - 1j * zeta * u / s - x
+        res = abs(f)
+        if res <= 1e-13 * (1.0 + abs(x)):
+            return u, res
+        df = 1.0 + 1j * zeta / (s * s * s)
+        step = f / df
+        lam = 1.0
+        for _k in range(30):
+            un = u - lam * step
+            if un.imag >= 0.0:
+                sn = ag_sqrt(un)
+                fn = un - 1j * zeta * un / sn - x
+                if abs(fn) < res or lam < 1e-6:
+                    break
+            lam *= 0.5
+        u = u - lam * step
+        if u.imag < 0.0:
+            u = complex(u.real, 0.0)
+    s = ag_sqrt(u)
+    return u, abs(u - 1j * zeta * u / s - x)
+
+
+@njit(cache=True)
+def dos_depaired(energy, delta, gamma, zeta):
+    """Dynes + Abrikosov-Gor'kov (Maki zeta) density of states Re[u / s(u)] at each energy.
+
+    x = (|E| + i Gamma) / Delta; u solves x = u (1 - i zeta / s(u)). The energies are
+    visited from the largest |E| down, each Newton solve starting from the previous root
+    (continuation from u ~ x at large energy). Returns (dos, worst relative residual).
+    With zeta = 0, u = x (the Dynes DOS).
+    """
+    n = energy.shape[0]
+    out = np.empty(n)
+    if zeta == 0.0:
+        for i in range(n):
+            out[i] = dynes_one(abs(energy[i]), delta, gamma)
+        return out, 0.0
+    ae = np.abs(energy)
+    order = np.argsort(-ae)
+    g = max(gamma, 1e-9 * delta)      # a complex root needs Im x > 0
+    worst = 0.0
+    u = 0j
+    for k in range(n):
+        i = order[k]
+        x = complex(ae[i], g) / delta
+        if k == 0:
+            u = x
+        u, r = ag_solve(x, zeta, u)
+        bad = r > 1e-9 * (1.0 + abs(x))
+        if bad:            # continuation lost: restart from the large-energy guess
+            u2, r2 = ag_solve(x, zeta, x + 1j * zeta)
+            if r2 < r:
+                u, r = u2, r2
+        worst = max(worst, r / (1.0 + abs(x)))
+        out[i] = (u / ag_sqrt(u)).real
+    return out, worst
+
+
+@njit(cache=True)
+def dos_zeeman(energy, delta, gamma, h, zeta):
+    """Spin-split density of states (N(E + h) + N(E - h)) / 2 of the Dynes/AG superconductor.
+
+    Returns (dos, worst relative residual of the AG roots).
+    """
+    n = energy.shape[0]
+    ep = np.empty(n)
+    em = np.empty(n)
+    for i in range(n):
+        ep[i] = energy[i] + h
+        em[i] = energy[i] - h
+    a, ra = dos_depaired(ep, delta, gamma, zeta)
+    b, rb = dos_depaired(em, delta, gamma, zeta)
+    out = np.empty(n)
+    for i in range(n):
+        out[i] = 0.5 * (a[i] + b[i])
+    return out, max(ra, rb)
+
+
+@njit(cache=True)
+def dynes_derivative(energy, delta, gamma):
+    """dN/dE of the Dynes DOS: Re[-Delta^2 / (sqrt(z - Delta) sqrt(z + Delta))^3], z = E + i Gamma (any sign of E)."""
+    n = energy.shape[0]
+    out = np.empty(n)
+    d2 = delta * delta
+    for i in range(n):
+        z = complex(energy[i], gamma)
+        s = cmath.sqrt(z - delta) * cmath.sqrt(z + delta)
+        out[i] = (-d2 / (s * s * s)).real
+    return out
+
+
+@njit(cache=True)
+def dynes_signed(energy, delta, gamma):
+    """Dynes DOS at signed energies (it is even in E; the branch is taken at |E|)."""
+    n = energy.shape[0]
+    out = np.empty(n)
+    for i in range(n):
+        out[i] = dynes_one(abs(energy[i]), delta, gamma)
+    return out
+
+
+# --------------------------------------------------------------------------- lock-in
+@njit(cache=True)
+def lockin_average(values, weights, n_bias):
+    """sum_k weights[k] * values[i * n_nodes + k] for each bias i (values laid out bias-major)."""
+    m = weights.shape[0]
+    out = np.empty(n_bias)
+    for i in range(n_bias):
+        acc = 0.0
+        for k in range(m):
+            acc += weights[k] * values[i * m + k]
+        out[i] = acc
+    return out
