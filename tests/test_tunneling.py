@@ -350,14 +350,47 @@ def test_map_arrays_round_trip(tmp_path):
 
 
 def test_stored_map_is_read_with_its_failures():
-    """The committed file (first format, no ok mask) is read; its NaN points become listed failures."""
+    """The committed file is read; its failed points are listed; both maps reach kappa = 2."""
     m = tunneling.load_apparent_gap_map()
-    assert m.ratio.shape == (11, 6) and m.n_failed == 0 and np.all(np.isfinite(m.ratio))
+    assert m.ratio.shape == (11, 11) and m.n_failed == 0 and np.all(np.isfinite(m.ratio))
+    assert m.kappa.max() >= 1.6
     mm = tunneling.load_apparent_gap_map(prefix="match_")
+    assert mm.kappa.max() >= 1.6
     with np.load(paths.data_file("apparent_gap_map.npz")) as raw:
         assert mm.n_failed == int(np.sum(~np.isfinite(raw["match_ratio"])))
         assert np.allclose(mm.redchi, raw["match_rms"] ** 2, equal_nan=True)
         assert np.allclose(mm.distance((23.0, 6.0)), raw["match_distance"], equal_nan=True)
+        # the derived arrays stored beside ratio, for readers without the library
+        for pre, mp in (("", m), ("match_", mm)):
+            big = np.fmax(raw[pre + "alpha_max"], raw[pre + "beta_max"])
+            assert np.allclose(raw[pre + "gap_over_Omega"], big / 300.0, equal_nan=True)
+            assert np.allclose(raw[pre + "rms"], np.sqrt(raw[pre + "redchi"]), equal_nan=True)
+            assert np.array_equal(mp.valid(), mp.ok & (big / 300.0 < 0.5) & (raw[pre + "rms"] < 1e-3))
+
+
+def test_stored_map_beyond_kappa_one_against_the_review():
+    """The review's numbers at n_c = 0.45 (issue 23): fixed lambda 3.40/3.69/4.24, matched 17.5/5.2 meV."""
+    m = tunneling.load_apparent_gap_map()
+    mm = tunneling.load_apparent_gap_map(prefix="match_")
+    i = int(np.argmin(np.abs(m.n_c - 0.45)))
+    cols = [int(np.argmin(np.abs(m.kappa - k))) for k in (1.1, 1.3, 1.6)]
+    assert m.ratio[i, cols] == pytest.approx([3.40, 3.69, 4.24], rel=0.04)
+    assert not m.valid()[i, cols].any()          # gaps near Omega, two-gap fits with rms > 1e-3
+    assert m.gap_over_Omega[i, cols[-1]] > 1.0
+    k = int(np.argmin(np.abs(mm.kappa - 1.3)))
+    j = int(np.argmin(np.abs(mm.n_c - 0.45)))
+    assert (mm.delta1[j, k], mm.delta2[j, k]) == pytest.approx((17.5, 5.2), abs=0.2)
+    assert 5e-4 < mm.rms[j, k] < 1e-3 and mm.valid()[j, k]
+
+
+def test_map_validity_cut_checks_its_bounds():
+    m = tunneling.load_apparent_gap_map()
+    assert not m.valid(max_gap_over_Omega=1e-3).any()
+    with pytest.raises(ValueError, match="max_rms"):
+        m.valid(max_rms=0.0)
+    with pytest.raises(TypeError):
+        m.valid(max_gap_over_Omega="0.5")
+    assert m.masked("rms").mask.sum() == 0
 
 
 # ------------------------------------------------------------------ bad input: type and value errors
@@ -521,6 +554,25 @@ def test_apparent_gap_map_tiny_rerun(tmp_path):
     a, b = int(np.argmin(np.abs(stored.n_c - 0.45))), int(np.argmin(np.abs(stored.kappa - 0.3)))
     assert matched.lam[0, 0] == pytest.approx(stored.lam[a, b], rel=1e-3)
     assert matched.delta2[0, 0] == pytest.approx(stored.delta2[a, b], rel=0.01)
+
+
+def test_apparent_gap_map_script_resumes_from_its_rows(tmp_path, monkeypatch):
+    """Finished rows are kept in --scratch; a rerun reads them and computes nothing."""
+    spec = importlib.util.spec_from_file_location("agm", paths.repo_root() / "scripts" / "apparent_gap_map.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    kw = dict(lam=0.4, Omega=0.3, starts=1, n_bias=61, n_k=64, source="eq18", n_theta=32)
+    first = mod._sweep([0.40, 0.45], [0.0, 0.3], kw, 0, None, False, tmp_path)
+    assert len(list(tmp_path.glob("row_*.npz"))) == 2
+
+    def boom(*args, **kwargs):
+        raise AssertionError("a stored row was recomputed")
+
+    monkeypatch.setattr(mod.tunneling, "apparent_gap_map", boom)
+    again = mod._sweep([0.40, 0.45], [0.0, 0.3], kw, 0, None, False, tmp_path)
+    assert np.array_equal(again.ratio, first.ratio) and np.array_equal(again.n_c, first.n_c)
+    with pytest.raises(RuntimeError, match="a stored row was recomputed"):   # another grid is not stored
+        mod._sweep([0.40], [0.0, 0.15], kw, 0, None, False, tmp_path)
 
 
 @pytest.mark.slow

@@ -46,7 +46,7 @@ __all__ = ["fermi_surface_dos", "stm_spectrum", "STMSpectrum", "peak_positions",
            "MapFailure", "load_apparent_gap_map", "default_bias", "lambda_for_gap", "GAP_SOURCES", "T_XZ_PAPER", "FIG5",
            "STM_GAMMA_RATIO", "ANDREEV_GAMMA_RATIO", "fig5_spectra", "Fig5Spectra", "model_spectra",
            "ModelSpectra", "MAX_ENERGY_POINTS", "MAX_MAP_POINTS", "kappa_scan", "KappaScan",
-           "FIG5_PEAK_WINDOWS"]
+           "FIG5_PEAK_WINDOWS", "VALID_GAP_OVER_OMEGA", "VALID_RMS"]
 
 _AVERAGES = ("dos", "angle")
 #: the paper's t_xz = sqrt(3)/4 t_c with t_c = 0.6 eV (eV)
@@ -1064,6 +1064,12 @@ class MapFailure:
 
 _MAP_FIELDS = ("lam", "delta1", "delta2", "ratio", "w1", "redchi", "alpha_min", "alpha_max",
                "beta_min", "beta_max")
+_DERIVED = ("gap_max_ratio", "rms", "gap_over_Omega")
+#: the validity cut of chapter 5: a map point enters a conclusion only if the model's largest
+#: gap is below half the cutoff (the static cutoff model is meaningful) ...
+VALID_GAP_OVER_OMEGA = 0.5
+#: ... and the two-gap fit describes the predicted spectrum (rms residual, conductance units)
+VALID_RMS = 1e-3
 
 
 @dataclass(frozen=True)
@@ -1151,6 +1157,65 @@ class ApparentGapMap:
         return len(self.failures)
 
     @property
+    def rms(self) -> np.ndarray:
+        """Root-mean-square residual of each two-gap fit, ``sqrt(redchi)`` (NaN where failed).
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(len(n_c), len(kappa))``, in the normalized-conductance unit of the spectrum.
+        """
+        return np.sqrt(self.redchi)
+
+    @property
+    def gap_over_Omega(self) -> np.ndarray:
+        """The model's largest gap over the cutoff, max(max|Delta_alpha|, max|Delta_beta|) / Omega.
+
+        Where this is not small the static cutoff model (gap equation cut at Omega,
+        a frequency-independent Delta) stops being meaningful.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(len(n_c), len(kappa))``, dimensionless (NaN where failed).
+        """
+        return np.fmax(self.alpha_max, self.beta_max) / (1e3 * self.Omega)
+
+    def valid(self, max_gap_over_Omega: float = VALID_GAP_OVER_OMEGA,
+              max_rms: float = VALID_RMS) -> np.ndarray:
+        """The points that may enter a conclusion: ok, gaps well below Omega, a good fit.
+
+        Parameters
+        ----------
+        max_gap_over_Omega : float
+            Largest allowed :attr:`gap_over_Omega`, in (0, 10].
+        max_rms : float
+            Largest allowed :attr:`rms` of the two-gap fit, in (0, 1].
+
+        Returns
+        -------
+        numpy.ndarray
+            Boolean, shape ``(len(n_c), len(kappa))``.
+
+        Raises
+        ------
+        TypeError
+            If a bound is not a real number.
+        ValueError
+            If a bound is out of range.
+
+        Examples
+        --------
+        >>> m = load_apparent_gap_map()
+        >>> bool(m.valid()[m.ok].any()), bool(m.valid(max_rms=1e-12).any())
+        (True, False)
+        """
+        g = check.in_range("max_gap_over_Omega", max_gap_over_Omega, 0.0, 10.0, lo_open=True)
+        r = check.in_range("max_rms", max_rms, 0.0, 1.0, lo_open=True)
+        with np.errstate(invalid="ignore"):
+            return self.ok & (self.gap_over_Omega < g) & (self.rms < r)
+
+    @property
     def gap_max_ratio(self) -> np.ndarray:
         """The model's own ratio max|Delta_alpha| / max|Delta_beta| (NaN where failed).
 
@@ -1167,7 +1232,8 @@ class ApparentGapMap:
         Parameters
         ----------
         name : str
-            A value field ("ratio", "delta1", ..., "lam") or "gap_max_ratio".
+            A value field ("ratio", "delta1", ..., "lam") or a derived one
+            ("gap_max_ratio", "rms", "gap_over_Omega").
 
         Returns
         -------
@@ -1179,7 +1245,7 @@ class ApparentGapMap:
         ValueError
             If ``name`` is not a value field.
         """
-        check.choice("name", name, (*_MAP_FIELDS, "gap_max_ratio"))
+        check.choice("name", name, (*_MAP_FIELDS, *_DERIVED))
         return np.ma.masked_array(getattr(self, name), mask=~self.ok)
 
     def distance(self, target_meV=None) -> np.ndarray:
@@ -1231,9 +1297,13 @@ class ApparentGapMap:
         Returns
         -------
         dict
-            str -> numpy.ndarray; read back with :meth:`from_arrays`.
+            str -> numpy.ndarray (the fields, ``ok``, the failures, and the derived
+            ``rms`` and ``gap_over_Omega`` for readers without the library); read back
+            with :meth:`from_arrays`.
         """
         out = {k: np.asarray(getattr(self, k)) for k in ("n_c", "kappa", *_MAP_FIELDS, "ok")}
+        out["rms"] = self.rms
+        out["gap_over_Omega"] = self.gap_over_Omega
         out["Omega"] = np.array(self.Omega)
         out["source"] = np.array(self.source)
         out["failed_i"] = np.array([f.i for f in self.failures], dtype=int)
