@@ -278,7 +278,47 @@ def test_dimer_chain_hits_the_target_and_orders_the_bands(ordering, weights):
         assert (c.J_K_a, c.J_K_b) == pytest.approx((ja, jb), rel=1e-12)
         assert c.eps_alpha == pytest.approx(0.5 * g2 * (1 / d.E_rem_a - 1 / (d.E_rem_b + 5.0)), rel=1e-10)
         assert c.eps_beta < c.eps_alpha
-    assert c.kappa_a == pytest.approx(c.J_K_a / 0.4) and c.J_c == pytest.approx(0.288)
+    if weights == "limit":
+        assert c.kappa_a == pytest.approx(c.J_K_a / 0.4) and c.J_c == pytest.approx(0.288)
+        assert d.hund_factor == 1.0
+    else:
+        # the exact singlet: Kondo x sqrt(2 n), Hund vertex x covalent amplitude, exact gap
+        na, nb = x["w_rem_a"], x["w_rem_b"]
+        ja = math.sqrt(2 * na) * g2 * (1 / d.E_rem_a + 1 / d.E_add_b)
+        jb = math.sqrt(2 * nb) * g2 * (1 / d.E_rem_b + 1 / d.E_add_a)
+        hund = (math.sqrt(na) + math.sqrt(nb)) / math.sqrt(2)
+        assert (c.J_K_a, c.J_K_b) == pytest.approx((ja, jb), rel=1e-10)
+        assert d.hund_factor == pytest.approx(hund, rel=1e-12)
+        assert (c.kappa_a, c.kappa_b) == pytest.approx((ja / (0.4 * hund), jb / (0.4 * hund)), rel=1e-10)
+        gap = math.sqrt(25 + 16 * 0.36) / 2 - 2.5          # exact singlet-triplet gap, (sqrt(U^2+16t^2)-U)/2
+        assert c.J_c == pytest.approx(gap, rel=1e-10) and c.V == pytest.approx(1.5 * (0.4 * hund) ** 2 / gap)
+
+
+def test_singlet_couplings_ed_against_the_weighted_forms():
+    """ED second order over all 1- and 3-electron dimer states = sqrt(2 n) x local-moment forms."""
+    for t_c, U, ez in ((0.6, 5.0, -2.0), (0.6, 5.0, -3.5), (1.0, 3.0, -1.2)):
+        r = clusters.singlet_channel_couplings(t_c, U, ez)
+        na, nb = r.n_a, r.n_b
+        R = math.hypot(U, 4 * t_c)
+        assert nb - na == pytest.approx(4 * t_c / R, rel=1e-10)          # closed form of the singlet
+        assert r.gap == pytest.approx((R - U) / 2, rel=1e-10)
+        assert r.J_K_a == pytest.approx(math.sqrt(2 * na) * (1 / r.E_rem_a + 1 / r.E_add_b), rel=1e-10)
+        assert r.J_K_b == pytest.approx(math.sqrt(2 * nb) * (1 / r.E_rem_b + 1 / r.E_add_a), rel=1e-10)
+        assert r.shift_alpha == pytest.approx(na / r.E_rem_a - nb / r.E_add_a, rel=1e-10)
+        assert r.shift_beta == pytest.approx(nb / r.E_rem_b - na / r.E_add_b, rel=1e-10)
+        assert r.hund_factor == pytest.approx((math.sqrt(na) + math.sqrt(nb)) / math.sqrt(2), rel=1e-10)
+        # the addition energy of the exact dimer: E+_o = U - E-_o + 2 (singlet-triplet gap)
+        assert r.E_add_a == pytest.approx(U - r.E_rem_a + 2 * r.gap, abs=1e-10)
+        assert r.E_add_b == pytest.approx(U - r.E_rem_b + 2 * r.gap, abs=1e-10)
+    # the local-moment limit: factors -> 1, J_K -> the channel cluster's
+    r = clusters.singlet_channel_couplings(0.01, 50.0, -20.0)
+    assert r.J_K_a == pytest.approx(1 / r.E_rem_a + 1 / r.E_add_b, rel=1e-3)
+    fa, fb, fh = clusters.singlet_factors(*clusters.dimer_weights(0.6, 5.0))
+    assert (fa, fb, fh) == pytest.approx((0.753, 1.197, 0.975), abs=5e-4)      # the review's 0.753, 1.197
+    with pytest.raises(ValueError, match="n_a \\+ n_b must be 1"):
+        clusters.singlet_factors(0.3, 0.3)
+    with pytest.raises(ValueError, match="channel energy"):
+        clusters.singlet_channel_couplings(0.6, 5.0, 1.0)
 
 
 def test_dimer_chain_bad_input():

@@ -209,3 +209,28 @@ def test_pairing_derivations_keys():
     val = float(gr["ratio"].subs({s["Na"]: 1.0, s["Nb"]: 4.0, s["lam"]: 0.4}))
     assert val == pytest.approx(4.0 ** (1 / 1.6), rel=1e-12)
     assert pairing.bcs_ratio()["value"] == pytest.approx(2 * np.pi * np.exp(-np.euler_gamma), rel=1e-12)
+
+
+def test_singlet_channel_sw_weighted_forms_and_ed():
+    """SymPy second order from the exact singlet: weights n in the shifts, sqrt(2 n) in the Kondo terms."""
+    from nickelates import clusters
+
+    r = S.singlet_channel_sw()
+    g, na, nb = S.g, S.n_a, S.n_b
+    ma, mb, pa, pb = S.E_rem_a, S.E_rem_b, S.E_add_a, S.E_add_b
+    assert sp.simplify(r["J_K_a"] - sp.sqrt(2 * na) * g**2 * (1 / ma + 1 / pb)) == 0
+    assert sp.simplify(r["J_K_b"] - sp.sqrt(2 * nb) * g**2 * (1 / mb + 1 / pa)) == 0
+    assert sp.simplify(r["shift_alpha"] - g**2 * (na / ma - nb / pa)) == 0
+    assert sp.simplify(r["shift_beta"] - g**2 * (nb / mb - na / pb)) == 0
+    assert sp.simplify(r["hund_factor"] - (sp.sqrt(na) + sp.sqrt(nb)) / sp.sqrt(2)) == 0
+    # covalent singlet (n = 1/2): the local-moment channel cluster
+    half = {na: sp.Rational(1, 2), nb: sp.Rational(1, 2)}
+    chan = S.channel_sw()
+    for key in ("J_K_a", "J_K_b", "shift_alpha", "shift_beta"):
+        assert sp.simplify(r[key].subs(half) - chan[key]) == 0
+    # numbers: the ED of the full dimer at the paper's t_c/U
+    ed = clusters.singlet_channel_couplings(0.6, 5.0, -2.0)
+    num = {na: ed.n_a, nb: ed.n_b, ma: ed.E_rem_a, mb: ed.E_rem_b, pa: ed.E_add_a, pb: ed.E_add_b, g: 1}
+    assert float(r["J_K_a"].subs(num)) == pytest.approx(ed.J_K_a, rel=1e-10)
+    assert float(r["J_K_b"].subs(num)) == pytest.approx(ed.J_K_b, rel=1e-10)
+    assert float(r["hund_factor"].subs(num)) == pytest.approx(ed.hund_factor, rel=1e-10)

@@ -46,7 +46,7 @@ __all__ = [
     "effective_channel_couplings", "channel_cluster_couplings_ed", "channel_cluster_couplings_sw",
     "dimer_spin_basis", "loglog_slope", "hubbard_dimer_excitations", "channel_cluster_args",
     "sw_error_scaling", "channel_relative_deviation", "dimer_channel_shifts", "dimer_weights",
-    "DimerChain", "dimer_chain",
+    "DimerChain", "dimer_chain", "SingletCouplings", "singlet_channel_couplings", "singlet_factors",
 ]
 
 # mode indices
@@ -950,6 +950,205 @@ def dimer_weights(t_c: float, U: float) -> tuple[float, float]:
     return x["w_rem_a"], x["w_rem_b"]
 
 
+def singlet_factors(n_a: float, n_b: float) -> tuple[float, float, float]:
+    """Return the exact-singlet factors of the Kondo and Hund vertices (second order).
+
+    With the dimer's singlet sqrt(n_b)|b b> - sqrt(n_a)|a a> (occupations per spin
+    n_a, n_b of the antibonding and bonding orbitals) every Kondo process that
+    turns beta into alpha while creating a triplon starts from the |a a> part,
+    every one that turns alpha into beta from the |b b> part, so the Kondo
+    couplings of the local-moment limit (weights 1/2) are multiplied by
+    sqrt(2 n_a) and sqrt(2 n_b); the Hund vertex (S_1 - S_2) sees only the
+    covalent part, sqrt(n_a/2) + sqrt(n_b/2). Derived in
+    :func:`nickelates.symbolic.couplings.singlet_channel_sw`, checked against ED in
+    :func:`singlet_channel_couplings`.
+
+    Parameters
+    ----------
+    n_a, n_b : float
+        Occupations per spin (dimensionless), each in [0, 1], summing to 1 within 1e-9.
+
+    Returns
+    -------
+    tuple of float
+        (factor of J_K^a, factor of J_K^b, factor of J_H), dimensionless; (1, 1, 1) at n_a = n_b = 1/2.
+
+    Raises
+    ------
+    TypeError
+        If an argument is not a real number.
+    ValueError
+        If an occupation is outside [0, 1] or n_a + n_b != 1.
+
+    Examples
+    --------
+    >>> [round(x, 3) for x in singlet_factors(*dimer_weights(0.6, 5.0))]
+    [0.753, 1.197, 0.975]
+    """
+    n_a = check.in_range("n_a", n_a, 0.0, 1.0)
+    n_b = check.in_range("n_b", n_b, 0.0, 1.0)
+    if abs(n_a + n_b - 1.0) > 1e-9:
+        raise ValueError(f"n_a + n_b must be 1 (occupations per spin of a two-electron singlet), got {n_a + n_b!r}")
+    return float(np.sqrt(2 * n_a)), float(np.sqrt(2 * n_b)), float(np.sqrt(n_a / 2) + np.sqrt(n_b / 2))
+
+
+@dataclass(frozen=True)
+class SingletCouplings:
+    """Second-order couplings of a conduction pair to the exact Hubbard-dimer singlet (ED).
+
+    Result of :func:`singlet_channel_couplings`; couplings per unit g^2 (g = 2 t_xz eta_k).
+
+    Attributes
+    ----------
+    n_a : float
+        Occupation per spin of the antibonding orbital in the singlet (dimensionless).
+    n_b : float
+        Occupation per spin of the bonding orbital (dimensionless).
+    E_rem_a : float
+        Channel energies (eV) of :func:`hubbard_dimer_excitations`.
+    E_rem_b : float
+        Channel energies (eV).
+    E_add_a : float
+        Channel energies (eV).
+    E_add_b : float
+        Channel energies (eV).
+    gap : float
+        Singlet-triplet gap of the dimer (eV).
+    J_K_a : float
+        Coefficient of T^+ . s_ab per g^2 (1/eV), T^+ = |t><s| with the exact singlet.
+    J_K_b : float
+        Coefficient of T . s_ab per g^2 (1/eV).
+    shift_alpha : float
+        Energy of an alpha electron on top of the singlet, relative to none, per g^2 (1/eV).
+    shift_beta : float
+        The same for beta (1/eV).
+    hund_factor : float
+        <t_z|S_1^z - S_2^z|s> of the exact singlet over its covalent-limit value (dimensionless).
+
+    Examples
+    --------
+    >>> r = singlet_channel_couplings(0.6, 5.0, -2.0)
+    >>> round(r.J_K_b / (1 / r.E_rem_b + 1 / r.E_add_a), 3)
+    1.197
+    """
+
+    n_a: float
+    n_b: float
+    E_rem_a: float
+    E_rem_b: float
+    E_add_a: float
+    E_add_b: float
+    gap: float
+    J_K_a: float
+    J_K_b: float
+    shift_alpha: float
+    shift_beta: float
+    hund_factor: float
+
+
+def singlet_channel_couplings(t_c: float, U: float, eps_z: float) -> SingletCouplings:
+    """Kondo couplings, band shifts and Hund factor from the exact dimer singlet, by ED.
+
+    The 256-state cluster of the full Hubbard dimer (level ``eps_z``, hopping ``t_c``,
+    repulsion ``U``; all 16 dimer states) and one alpha and one beta orbital at the
+    Fermi level is diagonalized at g = 0; second order in the hybridization
+    V = sum_s (alpha_s^+ a_s + beta_s^+ b_s + h.c.) (g = 1) is then summed over *all*
+    its eigenstates m, -<f|V|m><m|V|i>/(E_m - E_0), with E_0 the singlet's energy
+    (the convention of the local-moment channel cluster, where singlet and triplets
+    are degenerate). Initial and final states are the ED singlet and the triplet t_z
+    times one conduction electron; the triplon operator is T^+ = |t><s| with the
+    exact singlet, normalized by <t_z|S_1^z - S_2^z|s_cov> of the covalent singlet.
+    No orbital projector or occupation weight is assumed: this is the independent
+    check of :func:`singlet_factors` and of the weighted density channel.
+
+    Parameters
+    ----------
+    t_c : float
+        Interlayer hopping in eV, > 0.
+    U : float
+        On-site repulsion in eV, > 0.
+    eps_z : float
+        Level of the z orbitals relative to the Fermi level (eV); the four channel
+        energies must be positive (two electrons on the dimer).
+
+    Returns
+    -------
+    SingletCouplings
+        Couplings per g^2 (1/eV), occupations, channel energies and the Hund factor.
+
+    Raises
+    ------
+    TypeError
+        If an argument is not a real number.
+    ValueError
+        If an energy is out of range or a channel energy is not positive.
+    ConvergenceError
+        If LAPACK fails to diagonalize.
+
+    Examples
+    --------
+    >>> r = singlet_channel_couplings(0.6, 5.0, -2.0)
+    >>> round(r.n_a, 3), round(r.hund_factor, 3)
+    (0.284, 0.975)
+    """
+    t_c = couplings.check_energy("t_c", t_c)
+    U = couplings.check_energy("U", U)
+    x = hubbard_dimer_excitations(t_c, U, eps_z)
+    if min(x["E_rem_a"], x["E_rem_b"], x["E_add_a"], x["E_add_b"]) <= 0:
+        raise ValueError(f"eps_z = {eps_z!r} eV leaves a channel energy <= 0 (the dimer ground state "
+                         "must hold two electrons)")
+    Hd, Nd = hubbard_dimer_hamiltonian(t_c, U)
+    Hd = Hd + eps_z * Nd
+    cd4, cd = fermion_creation_operators(4), fermion_creation_operators(8)
+    r2 = 1 / np.sqrt(2)
+    ann = [o.T for o in cd]
+    a = [r2 * (ann[Z1U + s] - ann[Z2U + s]) for s in (0, 1)]
+    b = [r2 * (ann[Z1U + s] + ann[Z2U + s]) for s in (0, 1)]
+    hop = sum(cd[AU + s] @ a[s] + cd[BU + s] @ b[s] for s in (0, 1))
+    V = hop + hop.T
+    vac16 = np.eye(16)[0]
+    # the exact singlet: lowest state of the dimer's two-electron spin-singlet sector
+    idx, singlet, _ = _two_electron_spin_sectors()
+    ws, vs = _eigh(singlet.T @ Hd[np.ix_(idx, idx)] @ singlet, "dimer singlet sector")
+    E0 = float(ws[0])
+    gs16 = np.zeros(16)
+    gs16[idx] = singlet @ vs[:, 0]
+    s_cov16 = r2 * (cd4[Z1U] @ cd4[Z2D] - cd4[Z1D] @ cd4[Z2U]) @ vac16
+    if gs16 @ s_cov16 < 0:
+        gs16 = -gs16
+    # resolvent of the intermediate states: every dimer eigenstate with 1 or 3 electrons (ED),
+    # times any conduction occupation (energy 0)
+    R = np.zeros((16, 16))
+    n_d = np.round(np.diag(Nd)).astype(int)
+    for n in (1, 3):
+        sel = np.flatnonzero(n_d == n)
+        e, w = _eigh(Hd[np.ix_(sel, sel)], f"{n}-electron sector of the dimer")
+        R[np.ix_(sel, sel)] = (w / (e - E0)) @ w.T
+    Rfull = np.kron(R, np.eye(16))
+
+    def lift(v16):                                # dimer state x empty conduction modes
+        return np.kron(v16, vac16)
+
+    s_cov, gs = lift(s_cov16), lift(gs16)
+    nz = [cd[i] @ ann[i] for i in range(4)]
+    D = 0.5 * (nz[0] - nz[1]) - 0.5 * (nz[2] - nz[3])        # S_1^z - S_2^z
+    t = D @ s_cov
+    t /= np.linalg.norm(t)
+
+    def second(f, i):
+        return -float(f @ V @ Rfull @ V @ i)
+
+    up_a, up_b = cd[AU], cd[BU]
+    unit = 0.5 * float(t @ D @ s_cov)             # <t a_up| T_z^+ s^z_ab |s b_up>, T_z^+ = |t><s|
+    jka = second(up_a @ t, up_b @ gs) / unit
+    jkb = second(up_a @ gs, up_b @ t) / unit      # T . s_ab: triplet + beta -> singlet + alpha
+    e_vac = second(gs, gs)
+    sh_a, sh_b = second(up_a @ gs, up_a @ gs) - e_vac, second(up_b @ gs, up_b @ gs) - e_vac
+    hund = float(t @ D @ gs) / float(t @ D @ s_cov)
+    return SingletCouplings(x["w_rem_a"], x["w_rem_b"], x["E_rem_a"], x["E_rem_b"], x["E_add_a"],
+                            x["E_add_b"], dimer_spectrum(t_c, U).gap, jka, jkb, sh_a, sh_b, hund)
+
+
 @dataclass(frozen=True)
 class DimerChain:
     """The coupling chain evaluated with the derived forms (see :func:`dimer_chain`).
@@ -978,8 +1177,13 @@ class DimerChain:
     couplings : nickelates.couplings.Couplings
         The chain: ``E_a``/``E_b`` are the removal energies E_rem_a/E_rem_b (eV),
         ``eps_alpha``/``eps_beta`` the derived shifts (eV), ``J_K_a``/``J_K_b`` the derived
-        Kondo couplings (local-moment limit, eV), and the rest as in
+        Kondo couplings (eV; with weights "dimer" those of the exact singlet,
+        :func:`singlet_factors`), ``kappa_a``/``kappa_b`` = J_K/(hund_factor J_H),
+        ``V`` = 3 (hund_factor J_H)^2 / (2 J_c) with ``J_c`` the exact singlet-triplet gap
+        for weights "dimer" (4 t_c^2/U for "limit"), ``J_H`` the input, and the rest as in
         :func:`nickelates.couplings.from_microscopic`.
+    hund_factor : float
+        Factor of the Hund vertex from the singlet's covalent amplitude (1 for weights "limit").
 
     Examples
     --------
@@ -998,6 +1202,7 @@ class DimerChain:
     n_a: float
     n_b: float
     couplings: couplings.Couplings
+    hund_factor: float = 1.0
 
 
 def _weighted_shift(g2, w, E_rem, E_add):
@@ -1014,7 +1219,11 @@ def dimer_chain(eps_target: float = 0.4, *, t_c: float = couplings.T_C, U: float
     with n_o = 1/2 (``weights="limit"``: U/t_c -> infinity, where they are half the
     printed Eq. (3)) or the dimer's occupations (``"dimer"``, :func:`dimer_weights`);
     the Kondo couplings are the derived J_K^a = g^2 (1/E_rem_a + 1/E_add_b), J_K^b =
-    g^2 (1/E_rem_b + 1/E_add_a) (local-moment limit). The channel energies:
+    g^2 (1/E_rem_b + 1/E_add_a) of the local-moment limit, times sqrt(2 n_a) and
+    sqrt(2 n_b) with ``weights="dimer"``, which also multiplies the Hund vertex by the
+    singlet's covalent amplitude and takes the exact singlet-triplet gap for J_c (the
+    exact dimer throughout, :func:`singlet_factors`, :func:`singlet_channel_couplings`).
+    The channel energies:
 
     * ``ordering="dimer"``: those of the Hubbard dimer at a level eps_z
       (:func:`hubbard_dimer_excitations`); the bonding channel is the cheaper one,
@@ -1109,8 +1318,13 @@ def dimer_chain(eps_target: float = 0.4, *, t_c: float = couplings.T_C, U: float
     ea, eb = _weighted_shift(g2, n_a, ra, aa), _weighted_shift(g2, n_b, rb, ab)
     cc = couplings.channel_couplings(t_xz, ra, rb, aa, ab)
     base = couplings.from_microscopic(t_c=t_c, U=U, t_xz=t_xz, E_a=ra, E_b=rb, J_H=J_H, dos=dos)
-    ka, kb, k = couplings.kappas(cc.J_K_a, cc.J_K_b, J_H)
-    chain = dataclasses.replace(base, eps_alpha=ea, eps_beta=eb, J_K_a=cc.J_K_a, J_K_b=cc.J_K_b,
-                                kappa_a=ka, kappa_b=kb, kappa=k)
+    fa, fb, fh = singlet_factors(n_a, n_b)
+    jka, jkb = fa * cc.J_K_a, fb * cc.J_K_b
+    ka, kb, k = couplings.kappas(jka, jkb, fh * J_H)
+    J_c = base.J_c if weights == "limit" else dimer_spectrum(t_c, U).gap
+    V = couplings.pairing_strength(fh * J_H, J_c)
+    lam = None if base.lam is None else base.lam * V / base.V
+    chain = dataclasses.replace(base, eps_alpha=ea, eps_beta=eb, J_K_a=jka, J_K_b=jkb,
+                                kappa_a=ka, kappa_b=kb, kappa=k, J_c=J_c, V=V, lam=lam)
     return DimerChain(ordering, weights, float(root) if ordering == "dimer" else None,
-                      ra, rb, aa, ab, n_a, n_b, chain)
+                      ra, rb, aa, ab, n_a, n_b, chain, fh)

@@ -19,6 +19,10 @@ equal to the printed forms of Liu & Khaliullin (2026):
 * :func:`contact_interactions` -- an on-site repulsion U_x of the x^2-y^2
   orbital and a rung repulsion V_perp in the band basis (intraband repulsion
   and interband pair hopping);
+* :func:`singlet_channel_sw` -- the same second order from the exact dimer singlet
+  sqrt(n_b)|bb> - sqrt(n_a)|aa> instead of the covalent one: occupation-weighted band
+  shifts, Kondo couplings scaled by sqrt(2 n_a), sqrt(2 n_b), the Hund vertex by the
+  covalent amplitude;
 * :func:`printed` -- the paper's printed forms, to compare with.
 
 The SymPy symbols (``t_c``, ``U``, ``t_xz``, ``g``, ``E_a``, ``E_b``, the
@@ -43,10 +47,10 @@ from .. import clusters
 
 __all__ = [
     "hubbard_dimer_sw", "bond_operators", "eq7_residual", "hund_coupling", "channel_sw",
-    "interaction_vertex", "triplon_pairing", "contact_interactions", "printed",
+    "interaction_vertex", "triplon_pairing", "contact_interactions", "printed", "singlet_channel_sw",
     # SymPy symbols
     "t_c", "U", "t_xz", "g", "E_a", "E_b", "E_rem_a", "E_rem_b", "E_add_a", "E_add_b",
-    "J_H", "J_c", "f_a", "f_b", "kappa_a", "kappa_b", "eta_k", "eta_kp",
+    "J_H", "J_c", "f_a", "f_b", "kappa_a", "kappa_b", "eta_k", "eta_kp", "n_a", "n_b",
 ]
 
 
@@ -65,6 +69,7 @@ t_c, U, t_xz, g = sp.symbols("t_c U t_xz g", positive=True)
 E_a, E_b = sp.symbols("E_a E_b", positive=True)
 E_rem_a, E_rem_b, E_add_a, E_add_b = sp.symbols("E^-_a E^-_b E^+_a E^+_b", positive=True)
 J_H, J_c = sp.symbols("J_H J_c", positive=True)
+n_a, n_b = sp.symbols("n_a n_b", positive=True)
 f_a, f_b, kappa_a, kappa_b, eta_k, eta_kp = sp.symbols("f^a f^b kappa_a kappa_b eta_k eta_k'", real=True)
 
 
@@ -319,6 +324,101 @@ def channel_sw() -> dict:
     result = {f: sp.simplify(v) for f, v in result.items()}
     result["coefficients"] = coeffs
     return result
+
+
+# ------------------------------------------------ exact singlet (weights n_a, n_b)
+@lru_cache(maxsize=1)
+def singlet_channel_sw() -> dict:
+    """Return the second-order channel couplings from the exact dimer singlet, in closed form.
+
+    The two-electron singlet of the Hubbard dimer is sqrt(n_b)|b_up b_dn> -
+    sqrt(n_a)|a_up a_dn> (n_a + n_b = 1; n_a = n_b = 1/2 is the covalent singlet of
+    :func:`channel_sw`). The intermediate states are the dimer's one- and
+    three-electron states, exact eigenstates labelled by the orbital of the electron
+    (hole), with energies ``E_rem_a`` ... ``E_add_b`` as in :func:`channel_sw`;
+    second order -<f|V|m><m|V|i>/E_m with V = sum_s (alpha_s^+ a_s + beta_s^+ b_s + h.c.)
+    (g = 1) is evaluated with fermion matrices on the 256 states, separately for the
+    |bb> and |aa> parts, and the structure coefficients are made exact. The triplon
+    operator is T^+ = |t><s| with the exact singlet; the Kondo couplings are
+    normalized so that they equal :func:`channel_sw`'s at n_a = n_b = 1/2. Cached.
+
+    Returns
+    -------
+    dict
+        SymPy expressions (g^2 times 1/energy, eV) ``shift_alpha``, ``shift_beta``,
+        ``J_K_a``, ``J_K_b`` in the symbols ``n_a``, ``n_b``, ``g`` and the four
+        intermediate energies, and ``hund_factor`` = <t_z|S_1^z - S_2^z|s> over its
+        covalent value (dimensionless, in ``n_a``, ``n_b``).
+
+    Examples
+    --------
+    >>> r = singlet_channel_sw()
+    >>> sp.simplify(r["J_K_a"] - sp.sqrt(2 * n_a) * g**2 * (1 / E_rem_a + 1 / E_add_b))
+    0
+    """
+    cd = clusters.fermion_creation_operators(8)
+    ann = [o.T for o in cd]
+    Z1U, Z1D, Z2U, Z2D, AU, _, BU, _ = range(8)
+    r2 = 1 / np.sqrt(2)
+    a = [r2 * (ann[Z1U + k] - ann[Z2U + k]) for k in (0, 1)]
+    b = [r2 * (ann[Z1U + k] + ann[Z2U + k]) for k in (0, 1)]
+    hop = sum(cd[AU + k] @ a[k] + cd[BU + k] @ b[k] for k in (0, 1))
+    V = hop + hop.T
+    vac = np.zeros(256)
+    vac[0] = 1.0
+    bb = b[0].T @ b[1].T @ vac
+    aa = a[0].T @ a[1].T @ vac
+    s_cov = r2 * (cd[Z1U] @ cd[Z2D] - cd[Z1D] @ cd[Z2U]) @ vac
+    sign = int(round(float(np.sqrt(2) * (aa @ s_cov))))   # s_cov = (|bb> + sign |aa>)/sqrt2
+    assert abs(abs(np.sqrt(2) * (aa @ s_cov)) - 1) < 1e-12 and abs(np.sqrt(2) * (bb @ s_cov) - 1) < 1e-12
+    u, v = sp.sqrt(n_b), sp.sqrt(n_a)
+    nz = [cd[i] @ ann[i] for i in range(4)]
+    D = 0.5 * (nz[0] - nz[1]) - 0.5 * (nz[2] - nz[3])     # S_1^z - S_2^z
+    t = D @ s_cov
+    t = t / np.linalg.norm(t)
+    # projectors on the intermediate families from the orbital occupations (commuting, 0..2)
+    occ_a = sum(a[k].T @ a[k] for k in (0, 1))
+    occ_b = sum(b[k].T @ b[k] for k in (0, 1))
+    eye = np.eye(256)
+
+    def proj(op, k):
+        out = eye.copy()
+        for j in (0, 1, 2):
+            if j != k:
+                out = out @ (op - j * eye) / (k - j)
+        return out
+
+    fam = {E_rem_a: proj(occ_a, 1) @ proj(occ_b, 0), E_rem_b: proj(occ_a, 0) @ proj(occ_b, 1),
+           E_add_a: proj(occ_a, 1) @ proj(occ_b, 2), E_add_b: proj(occ_a, 2) @ proj(occ_b, 1)}
+
+    def element(bra, ket_bb, ket_aa):
+        """-<bra|V P_m V|singlet-part> per family, for the |bb> and |aa> parts (g = 1)."""
+        return {E: (-(bra @ V @ P @ V @ ket_bb), -(bra @ V @ P @ V @ ket_aa)) for E, P in fam.items()}
+
+    def combine(parts, scale):
+        return sum((_exact(cb / scale) * u + sign * _exact(ca / scale) * v) / E for E, (cb, ca) in parts.items())
+
+    unit = 0.5 * float(t @ D @ s_cov)                  # <t a_up| T_z^+ s^z_ab |s b_up>
+    up_a, up_b = cd[AU], cd[BU]
+    jka = combine(element(up_a @ t, up_b @ bb, up_b @ aa), unit)
+    # T . s_ab: triplet + beta -> singlet + alpha; by symmetry of V the same as <t beta|..|s alpha>
+    jkb = combine(element(up_b @ t, up_a @ bb, up_a @ aa), unit)
+
+    def diagonal(up):
+        """<s c|H2|s c> - <s|H2|s> with c = up (the shift of one conduction electron)."""
+        out = 0
+        for E, P in fam.items():
+            M = -(V @ P @ V)
+            for x, cx in ((bb, u), (aa, sign * v)):
+                for y, cy in ((bb, u), (aa, sign * v)):
+                    val = (up @ x) @ M @ (up @ y) - x @ M @ y
+                    if abs(val) > 1e-13:
+                        out += _exact(val) * cx * cy / E
+        return sp.simplify(out)
+
+    hund = (_exact(t @ D @ bb) * u + sign * _exact(t @ D @ aa) * v) / _exact(t @ D @ s_cov)
+    return dict(shift_alpha=sp.simplify(g**2 * diagonal(up_a)), shift_beta=sp.simplify(g**2 * diagonal(up_b)),
+                J_K_a=sp.simplify(g**2 * jka), J_K_b=sp.simplify(g**2 * jkb), hund_factor=sp.simplify(hund))
 
 
 # ------------------------------------------------------- triplon vertex
