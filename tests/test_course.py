@@ -147,3 +147,12 @@ def test_fill_glue_from_executed_outputs():
     md = nbformat.v4.new_markdown_cell("weights {glue:text}`n_a:.3f` and {glue:text}`n_b:.3f`; {glue}`n_a`")
     nb = fill_glue(nbformat.v4.new_notebook(cells=[code, md]))
     assert nb.cells[1].source == "weights 0.284 and [computed: n_b]; 0.28412"
+
+
+def test_fill_glue_checks_its_arguments():
+    """Issue 25: a dict for the notebook is a TypeError naming it, not an AttributeError."""
+    with pytest.raises(TypeError, match="nb must be a notebook"):
+        course.fill_glue({}, {})
+    nb = course.student_notebook(CHAPTERS[0])
+    with pytest.raises(TypeError, match="values must be a dict"):
+        course.fill_glue(nb, [("a", "1")])

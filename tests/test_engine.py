@@ -51,3 +51,25 @@ def test_bad_arguments():
     assert p.parse_args(["--scheduler", "tcp://h:1"]).scheduler == "tcp://h:1"
     with pytest.raises(SystemExit):
         p.parse_args(["--workers", "2", "--scheduler", "tcp://h:1"])
+
+
+def test_object_arguments_are_type_checked():
+    """Issue 25: a wrong client is a TypeError naming it, not an AttributeError inside Dask."""
+    with pytest.raises(TypeError, match="client must be a distributed.Client"):
+        list(engine.map_tasks(abs, [1], workers=0, client=0))
+    with pytest.raises(TypeError, match="workers must be an integer"):
+        list(engine.map_tasks(abs, [1], workers="2"))
+    with pytest.raises(ValueError, match="timeout"):
+        with engine.dask_client(scheduler="tcp://127.0.0.1:1", timeout=0):
+            pass
+
+
+def test_missing_scheduler_fails_within_the_timeout():
+    """Issue 25: a scheduler that does not answer fails in about `timeout` seconds, naming the address."""
+    import time
+
+    t0 = time.perf_counter()
+    with pytest.raises(ConnectionError, match=r"tcp://127\.0\.0\.1:1 did not answer within 1 s"):
+        with engine.dask_client(scheduler="tcp://127.0.0.1:1", timeout=1.0):
+            pass
+    assert time.perf_counter() - t0 < 20          # not the 30 s of distributed's default

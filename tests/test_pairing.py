@@ -543,3 +543,9 @@ def test_figure_impurity_tc_draws_and_checks_input():
     plt.close(fig)
     with pytest.raises(ValueError, match="same length"):
         vp.figure_impurity_tc(g, tu[:-1], te)
+
+
+def test_ratio_sweep_names_lams():
+    """Issue 25: a bad coupling in ``lams`` is blamed on ``lams`` (the argument given), not ``lam``."""
+    with pytest.raises(ValueError, match=r"^lams: every coupling must lie in \(0, 10\]"):
+        P.ratio_sweep([0.45], lams=np.zeros(1), n_k=64)

@@ -183,11 +183,22 @@ def choice(name: str, value, allowed):
     return value
 
 
-def instance(name: str, value, cls):
-    """``value`` is an instance of ``cls`` (``TypeError`` otherwise)."""
-    if not isinstance(value, cls):
-        names = cls.__name__ if isinstance(cls, type) else " or ".join(c.__name__ for c in cls)
-        _reject_type(name, value, f"a {names}")
+def instance(name: str, value, cls, what: str | None = None):
+    """``value`` is an instance of ``cls`` (``TypeError`` otherwise; a bool only where ``cls`` allows it).
+
+    For object arguments (a Dask client, a model, a notebook, a dict of
+    options): the message names the argument and what it must be (``what``,
+    default "a <class name>"), instead of an ``AttributeError`` deep inside.
+
+    >>> instance("select", [1], dict, "a dict {column: value}")
+    Traceback (most recent call last):
+    ...
+    TypeError: select must be a dict {column: value}, got list [1]
+    """
+    classes = cls if isinstance(cls, tuple) else (cls,)
+    if not isinstance(value, cls) or (isinstance(value, bool) and bool not in classes):
+        names = " or ".join(c.__name__ for c in classes)
+        _reject_type(name, value, what or f"a {names}")
     return value
 
 
@@ -196,3 +207,4 @@ def boolean(name: str, value) -> bool:
     if not isinstance(value, (bool, np.bool_)):
         _reject_type(name, value, "True or False")
     return bool(value)
+

@@ -207,6 +207,11 @@ def fill_glue(nb, values=None):
     nbformat.NotebookNode
         ``nb``.
 
+    Raises
+    ------
+    TypeError
+        If ``nb`` is not a notebook or ``values`` not a dict.
+
     Examples
     --------
     >>> import nbformat
@@ -215,8 +220,12 @@ def fill_glue(nb, values=None):
     >>> fill_glue(nb, {"tc": "650.4"}).cells[0].source
     'T_c = 650 K, ratio [computed: r].'
     """
+    import nbformat
     from myst_nb.core.variables import format_plain_text
 
+    check.instance("nb", nb, nbformat.NotebookNode, "a notebook (nbformat.NotebookNode)")
+    if values is not None:
+        check.instance("values", values, dict, "a dict name -> text")
     values = _glued_values(nb) if values is None else values
 
     def sub(m):

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from . import _validate as check
 
-__all__ = ["TaskResult", "dask_client", "map_tasks", "add_arguments"]
+__all__ = ["TaskResult", "dask_client", "map_tasks", "add_arguments", "SCHEDULER_TIMEOUT"]
 
 
 @dataclass(frozen=True)
@@ -63,8 +63,12 @@ class TaskResult:
         return not self.error
 
 
+#: seconds to wait for an existing scheduler to answer before giving up (``dask_client(timeout=)``)
+SCHEDULER_TIMEOUT = 5.0
+
+
 @contextlib.contextmanager
-def dask_client(workers=None, scheduler=None):
+def dask_client(workers=None, scheduler=None, *, timeout=SCHEDULER_TIMEOUT):
     """Yield a ``distributed.Client``: a new ``LocalCluster`` or an existing scheduler.
 
     Parameters
@@ -75,6 +79,9 @@ def dask_client(workers=None, scheduler=None):
     scheduler : str, optional
         Address of a running scheduler (``"tcp://host:8786"``); the cluster is used
         as it is and left running.
+    timeout : float, optional
+        Seconds to wait for that scheduler to answer, in (0, 3600] (default
+        :data:`SCHEDULER_TIMEOUT`).
 
     Yields
     ------
@@ -86,7 +93,10 @@ def dask_client(workers=None, scheduler=None):
     TypeError
         If ``scheduler`` is not a string or ``workers`` not an integer.
     ValueError
-        If ``workers`` is out of range or both are given.
+        If ``workers`` or ``timeout`` is out of range or both are given.
+    ConnectionError
+        If the scheduler does not answer within ``timeout`` seconds (an ``OSError``;
+        the message names the address).
 
     Examples
     --------
@@ -101,7 +111,12 @@ def dask_client(workers=None, scheduler=None):
             raise TypeError(f"scheduler must be an address string, got {type(scheduler).__name__}")
         if workers is not None:
             raise ValueError("give either workers (a new local cluster) or scheduler (an existing one), not both")
-        client = Client(scheduler)
+        timeout = check.in_range("timeout", timeout, 0.0, 3600.0, lo_open=True)
+        try:
+            client = Client(scheduler, timeout=timeout)
+        except (OSError, TimeoutError) as exc:
+            raise ConnectionError(f"the Dask scheduler at {scheduler} did not answer within {timeout:g} s "
+                                  f"({type(exc).__name__}); is it running, and is the address right?") from None
         try:
             yield client
         finally:
@@ -153,7 +168,7 @@ def map_tasks(func, items, *, workers=None, scheduler=None, client=None):
     Raises
     ------
     TypeError
-        If ``func`` is not callable.
+        If ``func`` is not callable or ``client`` is not a ``distributed.Client``.
 
     Examples
     --------
@@ -162,6 +177,12 @@ def map_tasks(func, items, *, workers=None, scheduler=None, client=None):
     """
     if not callable(func):
         raise TypeError(f"func must be callable, got {type(func).__name__}")
+    if client is not None:
+        from distributed import Client
+
+        check.instance("client", client, Client, "a distributed.Client")
+    if workers is not None:
+        check.integer("workers", workers, 0, 256)
     items = list(items)
     if workers == 0 and scheduler is None and client is None:
         for i, item in enumerate(items):

@@ -2222,6 +2222,8 @@ def ratio_sweep(n_c_values, lams=(0.6, 0.3), Omega=0.3, p=bands.PAPER_V3, n_k: i
     p = bands.check_params(p)
     ncs = check.real_array("n_c_values", n_c_values, ndim=1, max_size=10000)
     lam_arr = check.real_array("lams", lams, ndim=1, max_size=100)
+    if np.any(lam_arr <= 0.0) or np.any(lam_arr > 10.0):
+        raise ValueError(f"lams: every coupling must lie in (0, 10], got {lam_arr.tolist()}")
     dos_ratio, ratios = [], []
     for nc in ncs:
         q = bands.with_density(p, float(nc))
