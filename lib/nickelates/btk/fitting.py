@@ -21,8 +21,16 @@
    correlations, parameters at a bound, the model at the data, and whether the
    fit determined its parameters (:func:`_problems`).
 
-``n_gaps="auto"`` runs the fit with one and with two gaps and keeps the one
-with the lower Bayesian information criterion (both BICs are reported).
+``n_gaps="auto"`` runs the fit with one and with two gaps and, for an s-wave
+"btk"/"dynes" fit without polarization, the spin-split model ``model="zeeman"``
+(one gap Delta split by +-h), and keeps the lowest Bayesian information criterion
+(``bic_by_n_gaps`` and ``bic_by_model`` report them), so a spectrum with peaks at
+Delta +- h is not reported as two gaps.
+
+Models: "btk" (point contact), "dynes" (tunnel limit), "zeeman" (spin-split tunnel
+DOS: ``delta1``, ``h``, ``gamma1``, and ``zeta`` with ``depairing=True``), "sis"
+(superconducting tip of known gap ``tip_gap``). ``lockin_mV`` folds the lock-in
+instrument function (peak amplitude) into every model.
 
 Optional parameters (each off by default, so older fits are unchanged):
 ``P`` (spin polarization, ``polarization=True``), ``T`` (an effective
@@ -60,7 +68,7 @@ _SEARCH_PPW = 2.0
 
 
 def _unit(name):
-    if name.startswith(("delta", "gamma")):
+    if name.startswith(("delta", "gamma")) or name == "h":
         return "meV"
     return {"T": "K", "V0": "mV", "Rs": "R_N"}.get(name, "rad" if name.startswith("alpha") else "")
 
@@ -123,7 +131,7 @@ class BTKFit:
     lmfit_result : lmfit.minimizer.MinimizerResult
         The final lmfit result.
     model : str
-        "btk" or "dynes".
+        "btk", "dynes", "zeeman" or "sis".
     determined : bool
         True when lmfit succeeded and every free parameter has a finite standard
         error, smaller than its value (gaps; half the value for Z > 5) and than
@@ -131,12 +139,19 @@ class BTKFit:
     problems : tuple of str
         Human-readable reasons when ``determined`` is False (empty otherwise).
     bic_by_n_gaps : dict
-        Number of gaps -> BIC: {1: bic, 2: bic} for ``n_gaps="auto"``, else {n: bic}.
+        Number of gaps -> BIC: {1: bic, 2: bic} for ``n_gaps="auto"``, else {n: bic}
+        (of the model asked for, "btk" or "dynes", even when "zeeman" wins).
+    bic_by_model : dict
+        "<model>:<n_gaps>" -> BIC of every fit compared, e.g. {"btk:1": .., "btk:2": ..,
+        "zeeman:1": ..} for ``n_gaps="auto"``; {"<model>:<n>": bic} otherwise.
+    settings : dict
+        Fixed inputs of the model: ``lockin_mV`` (peak, mV, or None), ``tip_gap`` and
+        ``tip_gamma`` (meV, "sis"; else None).
     sigma_source : str
         "given" (``sigma`` passed: errors from it) or "residuals" (errors scaled by the residuals).
     options : dict
         The optional parameters switched on: polarization, fit_temperature,
-        series_resistance, bias_offset (bools).
+        series_resistance, bias_offset, depairing (bools).
 
     Examples
     --------
@@ -176,6 +191,8 @@ class BTKFit:
     bic_by_n_gaps: dict = field(default_factory=dict)
     sigma_source: str = "residuals"
     options: dict = field(default_factory=dict)
+    bic_by_model: dict = field(default_factory=dict)
+    settings: dict = field(default_factory=dict)
 
     @property
     def rms(self) -> float:
@@ -190,9 +207,16 @@ class BTKFit:
         str
             Several lines of text (printed by the CLI).
         """
-        name = "Dynes (tunnel limit)" if self.model == "dynes" else "BTK"
+        name = {"dynes": "Dynes (tunnel limit)", "zeeman": "spin-split BCS (Zeeman/exchange field h)",
+                "sis": f"SIS (superconducting tip, gap {self.settings.get('tip_gap')} meV)"}.get(self.model, "BTK")
         tlabel = f"T = {self.T:.4g} K (fitted)" if "T" in self.values else f"T = {self.T} K"
         lines = [f"{name} fit: {len(self.gaps)} gap(s), symmetry {'+'.join(self.symmetry)}, {tlabel}"]
+        if self.settings.get("lockin_mV"):
+            lines.append(f"  lock-in broadening: peak amplitude {self.settings['lockin_mV']:.4g} mV "
+                         f"(rms {self.settings['lockin_mV'] / math.sqrt(2):.4g} mV)")
+        if len(self.bic_by_model) > 1:
+            lines.append("  BIC by model: " + ", ".join(f"{k}: {v:.6g}" for k, v in self.bic_by_model.items())
+                         + f"  -> {self.model}:{len(self.gaps)}")
         if len(self.bic_by_n_gaps) > 1:
             lines.append("  BIC by number of gaps: " + ", ".join(f"{k}: {v:.6g}" for k, v in
                                                                 sorted(self.bic_by_n_gaps.items()))
@@ -228,7 +252,8 @@ class BTKFit:
             correlations, chisqr, redchi, rms_residual, sigma_given, ndata,
             nvarys, aic, bic, success, n_starts, message, at_bounds, model,
             n_gaps, determined, problems, bic_by_n_gaps ({"1": bic, "2": bic}),
-            sigma_source, options.
+            sigma_source, options, bic_by_model ({"btk:1": bic, ...}), settings
+            (lockin_mV, tip_gap, tip_gamma).
         """
         return {
             "symmetry": list(self.symmetry), "T_K": self.T,
@@ -242,6 +267,7 @@ class BTKFit:
             "determined": self.determined, "problems": list(self.problems),
             "bic_by_n_gaps": {str(k): v for k, v in self.bic_by_n_gaps.items()},
             "sigma_source": self.sigma_source, "options": dict(self.options),
+            "bic_by_model": dict(self.bic_by_model), "settings": dict(self.settings),
         }
 
 
@@ -304,7 +330,7 @@ _OPTION_PARAM = {"polarization": "P", "fit_temperature": "T", "series_resistance
 
 
 def parameter_names(n_gaps, symmetry, *, model="btk", polarization=False, fit_temperature=False,
-                    series_resistance=False, bias_offset=False):
+                    series_resistance=False, bias_offset=False, depairing=False):
     """Names of the fit parameters: delta_i, Z_i, gamma_i (alpha_i for d-wave gaps), w1 for two gaps, options.
 
     Parameters
@@ -313,8 +339,9 @@ def parameter_names(n_gaps, symmetry, *, model="btk", polarization=False, fit_te
         1 or 2.
     symmetry : str or sequence of str
         "s"/"d" per gap, "s,d", or one symmetry for all gaps.
-    model : {"btk", "dynes"}, optional
-        "dynes" (tunnel limit) has no barrier strengths Z_i and no polarization.
+    model : {"btk", "dynes", "zeeman", "sis"}, optional
+        "dynes" (tunnel limit) and "sis" have no barrier strengths Z_i and no polarization;
+        "zeeman" (one gap) has ``delta1, h, gamma1`` (meV).
     polarization : bool, optional
         Add the spin polarization ``P`` (dimensionless, shared by the bands).
     fit_temperature : bool, optional
@@ -323,6 +350,8 @@ def parameter_names(n_gaps, symmetry, *, model="btk", polarization=False, fit_te
         Add ``Rs`` = R_s / R_N (dimensionless).
     bias_offset : bool, optional
         Add the bias offset ``V0`` (mV).
+    depairing : bool, optional
+        "zeeman" only: add the orbital depairing parameter ``zeta`` (dimensionless).
 
     Returns
     -------
@@ -342,14 +371,27 @@ def parameter_names(n_gaps, symmetry, *, model="btk", polarization=False, fit_te
     ['delta1', 'Z1', 'gamma1', 'delta2', 'Z2', 'gamma2', 'alpha2', 'w1']
     >>> parameter_names(1, "s", model="dynes", fit_temperature=True)
     ['delta1', 'gamma1', 'T']
+    >>> parameter_names(1, "s", model="zeeman")
+    ['delta1', 'h', 'gamma1']
     """
     n_gaps = check.integer("n_gaps", n_gaps, 1, 2)
     symmetry = _check_symmetry(symmetry, n_gaps)
     model = check.choice("model", model, MODELS)
     flags = {k: check.boolean(k, v) for k, v in zip(_OPTIONS, (polarization, fit_temperature,
                                                                 series_resistance, bias_offset))}
-    if model == "dynes" and flags["polarization"]:
-        raise ValueError("polarization does not enter model='dynes' (the tunnel limit): use model='btk'")
+    depairing = check.boolean("depairing", depairing)
+    if model != "btk" and flags["polarization"]:
+        raise ValueError(f"polarization does not enter model={model!r} (a tunnel model): use model='btk'")
+    if model in ("zeeman", "sis") and any(s != "s" for s in symmetry):
+        raise ValueError(f"model={model!r} is an s-wave model: use symmetry 's'")
+    if model == "zeeman" and n_gaps != 1:
+        raise ValueError("model='zeeman' has one gap split by +-h (n_gaps=1); its peaks at delta +- h "
+                         "are not two gaps")
+    if depairing and model != "zeeman":
+        raise ValueError("depairing (zeta) enters only model='zeeman'")
+    if model == "zeeman":
+        return ["delta1", "h", "gamma1"] + (["zeta"] if depairing else []) + \
+            [_OPTION_PARAM[k] for k in _OPTIONS if flags[k]]
     names = []
     for i in range(n_gaps):
         names += [f"delta{i + 1}"] + ([f"Z{i + 1}"] if model == "btk" else []) + [f"gamma{i + 1}"]
@@ -380,8 +422,9 @@ def gaps_from_values(values, n_gaps, symmetry, *, model="btk"):
         1 or 2.
     symmetry : str or sequence of str
         "s"/"d" per gap.
-    model : {"btk", "dynes"}, optional
-        With "dynes" no Z_i are needed (the gaps get Z = 0, which the Dynes model ignores).
+    model : {"btk", "dynes", "zeeman", "sis"}, optional
+        With "dynes", "zeeman" or "sis" no Z_i are needed (the gaps get Z = 0, which these
+        tunnel models ignore; "zeeman"'s ``h`` is not a property of the Gap).
 
     Returns
     -------
@@ -517,6 +560,7 @@ class _Problem:
     bg_outer_fraction: float
     model: str = "btk"
     options: dict = field(default_factory=dict)
+    settings: dict = field(default_factory=dict)
 
     @property
     def vmax(self):
@@ -551,7 +595,7 @@ def _check_overrides(names, initial, bounds, fixed):
 
 
 def _problem(bias_mV, G, n_gaps, symmetry, T, sigma, angle_resolved, n_angles, points_per_width,
-             background_degree, bg_outer_fraction, model="btk", options=None):
+             background_degree, bg_outer_fraction, model="btk", options=None, settings=None):
     b = check.real_array("bias_mV", bias_mV, ndim=1)
     y = check.real_array("G", G, ndim=1)
     check.same_length(bias_mV=b, G=y)
@@ -562,8 +606,10 @@ def _problem(bias_mV, G, n_gaps, symmetry, T, sigma, angle_resolved, n_angles, p
     if n_angles is not None:
         check.integer("n_angles", n_angles, 2, 4096)
     ppw = check.in_range("points_per_width", points_per_width, 0.5, 100.0)
-    options = dict.fromkeys(_OPTIONS, False) if options is None else options
+    options = dict.fromkeys(_OPTIONS, False) if options is None else dict(options)
+    options.setdefault("depairing", False)
     names = parameter_names(n_gaps, symmetry, model=model, **options)
+    settings = _check_settings(model, T, settings or {})
     if options["fit_temperature"] and T <= 0:
         raise ValueError("fit_temperature needs a starting temperature T > 0 K")
     if background_degree is not None:
@@ -584,7 +630,26 @@ def _problem(bias_mV, G, n_gaps, symmetry, T, sigma, angle_resolved, n_angles, p
         if np.any(sig <= 0):
             raise ValueError("sigma must be positive")
     return _Problem(b, y, sig, n_gaps, symmetry, T, names, angle_resolved, n_angles, ppw,
-                    background_degree, frac, model, {k: bool(v) for k, v in options.items()})
+                    background_degree, frac, model, {k: bool(v) for k, v in options.items()}, settings)
+
+
+def _check_settings(model, T, settings):
+    """Validated fixed inputs: lockin_mV (peak mV or None), tip_gap, tip_gamma (meV, model 'sis' only)."""
+    from .model import DELTA_MAX, GAMMA_MAX, LOCKIN_MAX
+
+    lk, tg, tw = settings.get("lockin_mV"), settings.get("tip_gap"), settings.get("tip_gamma")
+    if lk is not None:
+        lk = check.nonnegative("lockin_mV", lk, LOCKIN_MAX) or None
+    if model == "sis":
+        if tg is None:
+            raise ValueError("model='sis' needs the tip's gap: tip_gap (meV, > 0)")
+        tg = check.positive("tip_gap", tg, DELTA_MAX)
+        tw = None if tw is None else check.positive("tip_gamma", tw, GAMMA_MAX)
+        if not T > 0:
+            raise ValueError("model='sis' needs T > 0 K")
+    elif tg is not None or tw is not None:
+        raise ValueError(f"tip_gap and tip_gamma enter only model='sis', not {model!r}")
+    return {"lockin_mV": lk, "tip_gap": tg, "tip_gamma": tw}
 
 
 def background_start(bias_mV, G, degree=2, outer_fraction=0.3):
@@ -648,6 +713,8 @@ def _bounds(problem, bounds):
         lo_hi[f"Z{i + 1}"] = (0.0, Z_FIT_MAX)
         lo_hi[f"gamma{i + 1}"] = (gmin, 0.5 * vmax)
         lo_hi[f"alpha{i + 1}"] = (0.0, math.pi / 4)
+    lo_hi["h"] = (0.0, 1.2 * vmax)
+    lo_hi["zeta"] = (0.0, 0.5)
     lo_hi["w1"] = (0.02, 0.98)
     lo_hi["P"] = (0.0, 1.0)
     lo_hi["T"] = (problem.T / 10.0, min(10.0 * problem.T, T_MAX))
@@ -669,11 +736,22 @@ def _start_values(problem, initial):
     if deg is not None:
         cx, yn = background_start(problem.bias, problem.G, deg, problem.bg_outer_fraction)
     guess_d = initial_guess(problem.bias, yn, problem.n_gaps)
+    if problem.model == "zeeman":       # peaks at delta +- h: the two largest features, if resolved
+        g2 = initial_guess(problem.bias, yn, 2)
+        if g2[1] > 0.4 * g2[0]:
+            guess_d = [0.5 * (g2[0] + g2[1])]
+            base["h"] = 0.5 * (g2[0] - g2[1])
+        else:
+            base["h"] = 0.1 * guess_d[0]
+        base["zeta"] = 0.02
     for i in range(problem.n_gaps):
         base[f"delta{i + 1}"] = guess_d[i]
         base[f"Z{i + 1}"] = 0.5
         base[f"gamma{i + 1}"] = max(0.15 * guess_d[i], 1.5 * gmin)
         base[f"alpha{i + 1}"] = 0.0
+    if problem.model in ("zeeman", "sis"):      # tunnel spectra: sharper start
+        for i in range(problem.n_gaps):
+            base[f"gamma{i + 1}"] = max(0.05 * guess_d[i], 1.5 * gmin)
     base["w1"] = 0.5
     base["P"] = 0.3
     base["T"] = problem.T
@@ -751,6 +829,8 @@ def _varied_value(nm, base, var):
         return var["a"]
     if nm in ("P", "Rs") and nm in var:
         return var[nm]
+    if nm == "h" and "hr" in var:
+        return var["hr"] * dvar["delta1"]
     return base[nm]
 
 
@@ -791,8 +871,15 @@ class _Objective:
 
     def extras(self, vals):
         """Keyword arguments of :func:`conductance_multi` for the model and the optional parameters."""
-        return {"model": self.problem.model, "polarization": vals.get("P", 0.0),
-                "series_resistance": vals.get("Rs", 0.0), "bias_offset": vals.get("V0", 0.0)}
+        pr = self.problem
+        out = {"model": pr.model, "polarization": vals.get("P", 0.0),
+               "series_resistance": vals.get("Rs", 0.0), "bias_offset": vals.get("V0", 0.0),
+               "lockin_mV": pr.settings.get("lockin_mV")}
+        if pr.model == "zeeman":
+            out.update(h=vals["h"], zeta=vals.get("zeta", 0.0))
+        elif pr.model == "sis":
+            out.update(tip_gap=pr.settings["tip_gap"], tip_gamma=pr.settings.get("tip_gamma"))
+        return out
 
     def model(self, params, bb, coarse=False):
         pr = self.problem
@@ -963,7 +1050,7 @@ def _problems(final, names, vals, errs, at_bounds, lo_hi, n_gaps):
             out.append(f"{nm} = {v:.4g} is at a bound of its range [{lo:.4g}, {hi:.4g}]")
         elif e is None or not math.isfinite(e):
             out.append(f"{nm}: no uncertainty (the covariance could not be estimated)")
-        elif nm.startswith("delta") and e > abs(v):
+        elif (nm.startswith("delta") or nm == "h") and e > abs(v):
             out.append(f"{nm} = {v:.4g} +/- {e:.2g} meV: relative uncertainty above 100 %")
         elif nm.startswith("Z") and v > 5.0 and e > 0.5 * v:
             out.append(f"{nm} = {v:.4g} +/- {e:.2g}: only a lower bound on Z (relative uncertainty above 50 %)")
@@ -1010,15 +1097,17 @@ def _result(objective, final, n_starts, lo_hi=None):
                   best_fit=best_fit, components=tuple(comps), message=str(final.message),
                   background=bg, at_bounds=tuple(at_bounds), lmfit_result=final, model=pr.model,
                   determined=not problems, problems=problems, bic_by_n_gaps={pr.n_gaps: float(final.bic)},
-                  sigma_source="residuals" if pr.sigma is None else "given", options=dict(pr.options))
+                  sigma_source="residuals" if pr.sigma is None else "given", options=dict(pr.options),
+                  bic_by_model={f"{pr.model}:{pr.n_gaps}": float(final.bic)}, settings=dict(pr.settings))
 
 
 # ------------------------------------------------------------------ the fit
 def fit(bias_mV, G, *, n_gaps=2, symmetry="s", T=3.0, sigma=None, starts=6,
         initial=None, bounds=None, fixed=None, angle_resolved=True, seed=0, n_angles=None,
         points_per_width=3.0, background_degree=None, bg_outer_fraction=0.3, model="btk",
-        polarization=False, fit_temperature=False, series_resistance=False, bias_offset=False):
-    """Fit a normalized spectrum with a one- or two-gap BTK (or Dynes) model (multi-start lmfit).
+        polarization=False, fit_temperature=False, series_resistance=False, bias_offset=False,
+        tip_gap=None, tip_gamma=None, lockin_mV=None, depairing=False):
+    """Fit a normalized spectrum with a one- or two-gap BTK, Dynes, spin-split or SIS model (multi-start lmfit).
 
     Parameters
     ----------
@@ -1027,7 +1116,9 @@ def fit(bias_mV, G, *, n_gaps=2, symmetry="s", T=3.0, sigma=None, starts=6,
     G : array_like of float
         Normalized conductance (dimensionless); with ``background_degree`` the raw dI/dV (any unit).
     n_gaps : {1, 2, "auto"}, optional
-        Number of gaps; "auto" fits both and keeps the lower BIC (both in ``bic_by_n_gaps``).
+        Number of gaps; "auto" fits both and keeps the lower BIC (both in ``bic_by_n_gaps``); for
+        an s-wave "btk" or "dynes" fit without ``polarization`` it also fits ``model="zeeman"``
+        (one gap split by +-h) and keeps it when its BIC is the lowest (all in ``bic_by_model``).
     symmetry : str or sequence of str, optional
         "s"/"d" per gap, a string like "s,d", or one symmetry for all gaps (default "s").
         With ``n_gaps="auto"`` give one symmetry (used for every gap).
@@ -1072,9 +1163,12 @@ def fit(bias_mV, G, *, n_gaps=2, symmetry="s", T=3.0, sigma=None, starts=6,
         the BTK tails have not reached 1 at the largest bias (large Gamma / Delta).
     bg_outer_fraction : float, optional
         Outer fraction (0, 1] of the bias range for the starting background.
-    model : {"btk", "dynes"}, optional
+    model : {"btk", "dynes", "zeeman", "sis"}, optional
         "btk": point contact of any transparency (Z in [0, 50]); "dynes": the
-        tunnel limit (thermally smeared Dynes DOS; parameters delta_i, gamma_i, no Z_i).
+        tunnel limit (thermally smeared Dynes DOS; parameters delta_i, gamma_i, no Z_i);
+        "zeeman": spin-split tunnel DOS of one gap (``delta1``, ``h`` in [0, 1.2 max|V|],
+        ``gamma1``; :func:`nickelates.btk.spin_split_dos`); "sis": superconducting tip of gap
+        ``tip_gap`` on the sample's Dynes DOS (parameters delta_i, gamma_i).
     polarization : bool, optional
         Fit the spin polarization ``P`` in [0, 1] of the normal electrode (btk model only).
     fit_temperature : bool, optional
@@ -1085,6 +1179,15 @@ def fit(bias_mV, G, *, n_gaps=2, symmetry="s", T=3.0, sigma=None, starts=6,
         :func:`nickelates.btk.conductance_multi`).
     bias_offset : bool, optional
         Fit a bias offset ``V0`` (mV) within +-0.1 max|V|; the model is G(V - V0).
+    tip_gap : float, optional
+        "sis" (required there): the tip's gap in meV (held fixed).
+    tip_gamma : float, optional
+        "sis": the tip's Dynes broadening in meV (held fixed; default 1 % of ``tip_gap``).
+    lockin_mV : float, optional
+        PEAK lock-in modulation amplitude in mV (rms setting A: V_m = sqrt(2) A): the model is
+        convolved with the lock-in instrument function (:func:`nickelates.btk.lockin_nodes`).
+    depairing : bool, optional
+        "zeeman": also fit the orbital depairing parameter ``zeta`` in [0, 0.5] (default: zeta = 0).
 
     Returns
     -------
@@ -1112,23 +1215,20 @@ def fit(bias_mV, G, *, n_gaps=2, symmetry="s", T=3.0, sigma=None, starts=6,
     if isinstance(n_gaps, str):
         if n_gaps != "auto":
             raise ValueError(f"n_gaps must be 1, 2 or 'auto', got {n_gaps!r}")
-        kw = dict(symmetry=symmetry, T=T, sigma=sigma, starts=starts, initial=initial, bounds=bounds,
-                  fixed=fixed, angle_resolved=angle_resolved, seed=seed, n_angles=n_angles,
-                  points_per_width=points_per_width, background_degree=background_degree,
-                  bg_outer_fraction=bg_outer_fraction, model=model, polarization=polarization,
-                  fit_temperature=fit_temperature, series_resistance=series_resistance, bias_offset=bias_offset)
-        if not isinstance(symmetry, str) or "," in symmetry:
-            raise ValueError("with n_gaps='auto' give one symmetry for all gaps ('s' or 'd'), "
-                             f"got {symmetry!r}")
-        fits = {n: fit(bias_mV, G, n_gaps=n, **kw) for n in (1, 2)}
-        bics = {n: f.bic for n, f in fits.items()}
-        best = fits[min(bics, key=lambda n: (bics[n], n))]
-        return replace(best, bic_by_n_gaps=bics)
+        return _fit_auto(bias_mV, G, dict(
+            symmetry=symmetry, T=T, sigma=sigma, starts=starts, initial=initial, bounds=bounds,
+            fixed=fixed, angle_resolved=angle_resolved, seed=seed, n_angles=n_angles,
+            points_per_width=points_per_width, background_degree=background_degree,
+            bg_outer_fraction=bg_outer_fraction, model=model, polarization=polarization,
+            fit_temperature=fit_temperature, series_resistance=series_resistance, bias_offset=bias_offset,
+            tip_gap=tip_gap, tip_gamma=tip_gamma, lockin_mV=lockin_mV, depairing=depairing))
     options = {k: check.boolean(k, v) for k, v in zip(_OPTIONS, (polarization, fit_temperature,
                                                                   series_resistance, bias_offset))}
+    options["depairing"] = check.boolean("depairing", depairing)
     model = check.choice("model", model, MODELS)
     problem = _problem(bias_mV, G, n_gaps, symmetry, T, sigma, angle_resolved, n_angles,
-                       points_per_width, background_degree, bg_outer_fraction, model, options)
+                       points_per_width, background_degree, bg_outer_fraction, model, options,
+                       {"lockin_mV": lockin_mV, "tip_gap": tip_gap, "tip_gamma": tip_gamma})
     starts = check.integer("starts", starts, 1, MAX_STARTS)
     if seed is not None:
         seed = check.integer("seed", seed, 0)
@@ -1147,6 +1247,39 @@ def fit(bias_mV, G, *, n_gaps=2, symmetry="s", T=3.0, sigma=None, starts=6,
     return _result(objective, final, len(variants), lo_hi)
 
 
+def _drop_unknown(dct, names):
+    """The entries of an override dict (initial/bounds/fixed) that are parameters of ``names``."""
+    return None if dct is None else {k: v for k, v in dct.items() if k in names}
+
+
+def _fit_auto(bias_mV, G, kw):
+    """``n_gaps="auto"``: one and two gaps of the model asked for, and the spin-split model; lowest BIC wins."""
+    symmetry, model = kw["symmetry"], check.choice("model", kw["model"], MODELS)
+    if not isinstance(symmetry, str) or "," in symmetry:
+        raise ValueError("with n_gaps='auto' give one symmetry for all gaps ('s' or 'd'), "
+                         f"got {symmetry!r}")
+    candidates = [(model, 1)] if model == "zeeman" else [(model, 1), (model, 2)]
+    with_zeeman = (model in ("btk", "dynes") and symmetry.strip() == "s" and not kw["polarization"]
+                   and not kw["depairing"])
+    if with_zeeman:
+        candidates.append(("zeeman", 1))
+    fits = {}
+    for m, n in candidates:
+        sub = dict(kw, model=m)
+        if m != model:      # overrides of the asked model's parameters that the spin-split model lacks
+            names = parameter_names(1, "s", model=m, polarization=False, fit_temperature=kw["fit_temperature"],
+                                    series_resistance=kw["series_resistance"], bias_offset=kw["bias_offset"])
+            names += [f"bg{k}" for k in range(7)]
+            sub.update(initial=_drop_unknown(kw["initial"], names), bounds=_drop_unknown(kw["bounds"], names),
+                       fixed=_drop_unknown(kw["fixed"], names))
+        fits[(m, n)] = fit(bias_mV, G, n_gaps=n, **sub)
+    by_model = {f"{m}:{n}": f.bic for (m, n), f in fits.items()}
+    by_n = {n: f.bic for (m, n), f in fits.items() if m == model}
+    order = {c: i for i, c in enumerate(candidates)}
+    best = min(fits, key=lambda c: (fits[c].bic, order[c]))
+    return replace(fits[best], bic_by_n_gaps=by_n, bic_by_model=by_model)
+
+
 def _extra_variants(problem, base):
     """Starts placed right after the base one: large Z for tunnel-like spectra, values of the options."""
     extra = []
@@ -1160,4 +1293,6 @@ def _extra_variants(problem, base):
         extra += [{"P": 0.6, "Z": 0.2, "g": 0.05}, {"P": 0.1, "Z": 0.5}]
     if problem.options.get("series_resistance"):
         extra += [{"Rs": 0.5, "d": 0.8}]
+    if problem.model == "zeeman":
+        extra += [{"hr": 0.3, "g": 0.03}, {"hr": 0.15, "g": 0.1}, {"hr": 0.5, "g": 0.03, "d": 0.9}]
     return extra
