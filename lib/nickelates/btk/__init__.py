@@ -10,7 +10,9 @@ Submodules
     :func:`conductance`, :func:`conductance_multi`, the plain-NumPy
     :func:`conductance_reference`, the textbook :func:`btk_amplitudes` /
     :func:`btk_coefficients`, :func:`dynes_dos`, the smearing grid
-    (:func:`energy_grid_step`, :func:`smearing_grid`), :func:`dwave_orientation`.
+    (:func:`energy_grid_step`, :func:`smearing_grid`), :func:`dwave_orientation`,
+    the spin-split DOS :func:`spin_split_dos` (``model="zeeman"``), the superconducting
+    tip (``model="sis"``) and the lock-in instrument function (``lockin_mV``, :func:`lockin_nodes`).
 ``normalization``
     :func:`normalize` by a polynomial normal-state background.
     Options of the conductance: spin ``polarization`` (Mazin / Strijkers),
@@ -47,13 +49,14 @@ array([2.])
 from __future__ import annotations
 
 from .estimates import coherence_length_from_hc2, mean_free_path, sharvin_radius, sharvin_resistance
-from .fitting import (MAX_STARTS, Z_FIT_MAX, BTKFit, correlation_matrix, fit, gaps_from_values,
-                      initial_guess, multistart, parameter_names)
+from .fitting import (MAX_STARTS, Z_FIT_MAX, BTKFit, background_start, correlation_matrix, fit,
+                      gaps_from_values, initial_guess, multistart, parameter_names)
 from .io import BIAS_UNITS, MIN_PLAUSIBLE_MV, Spectrum, SpectrumFileError, read_spectrum
-from .model import (DELTA_MAX, GAMMA_MAX, K_B_MEV_PER_K, MAX_GRID, MODELS, RS_MAX, T_MAX, Z_MAX, DwaveOrientation, Gap,
-                    btk_amplitudes, btk_coefficients, check_gaps, conductance, conductance_multi,
-                    conductance_reference, dwave_orientation, dynes_dos, energy_grid_step,
-                    intrinsic_conductance, smear_thermally, smearing_grid, trajectory_conductance)
+from .model import (DELTA_MAX, GAMMA_MAX, H_MAX, K_B_MEV_PER_K, LOCKIN_MAX, MAX_GRID, MODELS, RS_MAX, T_MAX,
+                    Z_MAX, ZETA_MAX, DwaveOrientation, Gap, btk_amplitudes, btk_coefficients, check_gaps,
+                    conductance, conductance_multi, conductance_reference, dwave_orientation, dynes_dos,
+                    energy_grid_step, intrinsic_conductance, lockin_nodes, smear_thermally, smearing_grid,
+                    spin_split_dos, trajectory_conductance)
 from .normalization import NormalizedSpectrum, normalize
 from .paper import (NB_CALIBRATION, TABLE3, NbCalibration, Table3Refits, nb_calibration_spectra,
                     table3_gap_temperature, table3_gaps, table3_refits)
@@ -66,12 +69,12 @@ __all__ = [
     "conductance_reference", "btk_coefficients", "btk_amplitudes", "dynes_dos", "energy_grid_step",
     "smearing_grid", "check_gaps", "DwaveOrientation", "dwave_orientation",
     "DELTA_MAX", "GAMMA_MAX", "Z_MAX", "T_MAX", "MAX_GRID", "trajectory_conductance", "smear_thermally",
-    "RS_MAX", "MODELS",
+    "RS_MAX", "MODELS", "H_MAX", "ZETA_MAX", "LOCKIN_MAX", "spin_split_dos", "lockin_nodes",
     # normalization
     "normalize", "NormalizedSpectrum",
     # fitting
     "fit", "BTKFit", "initial_guess", "multistart", "parameter_names", "gaps_from_values",
-    "correlation_matrix", "MAX_STARTS", "Z_FIT_MAX",
+    "correlation_matrix", "MAX_STARTS", "Z_FIT_MAX", "background_start",
     # series
     "fit_series", "SeriesFit",
     # temperature

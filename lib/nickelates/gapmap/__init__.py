@@ -29,11 +29,12 @@ Examples
 from __future__ import annotations
 
 from .engine import ROWS_PER_CHUNK, fit_map, pixel_curve, write_maps
-from .fit import (MODELS, REASONS, PixelFit, SpectrumModel, fit_rows, fit_spectrum, initial_guess,
-                  parameter_names, spectrum_model)
+from .fit import (BACKGROUND_DEGREE, MODELS, REASONS, T_MIN, PixelFit, SpectrumModel, fit_rows, fit_spectrum,
+                  initial_guess, parameter_names, spectrum_model)
 from . import synthetic
 from .io import GridFileError, atomic_write_bytes, default_channel, read_3ds, read_grid, write_3ds
 
-__all__ = ["fit_map", "write_maps", "pixel_curve", "synthetic", "ROWS_PER_CHUNK", "MODELS", "REASONS", "PixelFit", "SpectrumModel",
+__all__ = ["fit_map", "write_maps", "pixel_curve", "synthetic", "ROWS_PER_CHUNK", "MODELS", "REASONS", "T_MIN",
+           "BACKGROUND_DEGREE", "PixelFit", "SpectrumModel",
            "fit_rows", "fit_spectrum", "initial_guess", "parameter_names", "spectrum_model", "GridFileError",
            "atomic_write_bytes", "default_channel", "read_3ds", "read_grid", "write_3ds"]
