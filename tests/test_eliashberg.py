@@ -382,3 +382,91 @@ def test_triplon_dispersion_is_a_small_correction():
         E.boson_spectrum([1.0, -1.0], [1.0, 1.0])
     with pytest.raises(TypeError, match="omega_boson"):
         E.solve_reference(1.0, 1.0, spec, 0.02, n_matsubara=64)
+
+
+# ---------------------------------------------------------------- real axis without Pade (Marsiglio-Schossmann-Carbotte)
+
+
+def test_real_axis_normal_state_is_the_exact_self_energy():
+    """lam_Delta = 0: the real-axis iteration reproduces the digamma self-energy of an Einstein boson."""
+    T = 0.02
+    w = np.linspace(0.0, 3.0, 301)
+    r = E.solve_real_axis(1.0, 0.0, 1.0, T, w, eta=1e-6, n_grid=4001)
+    exact = E.einstein_normal_self_energy(w + 0j, 1.0, 1.0, T)
+    assert np.max(np.abs(w * (1 - r.Z[0]) - exact)) < 1e-3
+
+
+def test_real_axis_weak_coupling_is_bcs_with_the_matsubara_gap():
+    """One band, Einstein, lambda = 0.3: N(w) = Re w / sqrt(w^2 - Delta^2) with Delta = Delta(i w_0)."""
+    lam = 0.3
+    T = E.critical_temperature(lam, lam, 1.0) / 8
+    s = E.solve(lam, lam, 1.0, T, matsubara_cutoff=12.0)
+    d0 = float(s.delta[0, 0])
+    w = np.linspace(0.0, 0.2, 2001)
+    n = E.real_axis_dos(lam, lam, 1.0, T, w, solution=s, eta=1e-6)
+    assert n.shape == (1, w.size)
+    bcs = np.real(w / np.sqrt(w**2 - d0**2 + 0j))
+    above = w > 1.05 * d0
+    assert np.max(np.abs(n[0, above] / bcs[above] - 1)) < 5e-3
+    assert n[0, w < 0.95 * d0].max() < 2e-3
+    edge = E.solve_real_axis(lam, lam, 1.0, T, w, solution=s, eta=1e-6).gap_edge()[0]
+    assert abs(edge / d0 - 1) < 1e-3
+
+
+def test_real_axis_gap_edges_equal_pade():
+    """Gap edges of the direct solution and of the Pade continuation agree (one band and the s+- triplon)."""
+    w = np.linspace(0.0, 3.0, 1501)
+    s = E.solve(1.0, 1.0, 1.0, 0.02)
+    e_r = E.solve_real_axis(1.0, 1.0, 1.0, 0.02, w, solution=s).gap_edge()
+    e_p = E.continue_to_real_axis(s, w, n_points=64).gap_edge()
+    assert abs(e_r[0] / e_p[0] - 1) < 1e-5
+    T = E.critical_temperature(LZ, LD, 1.0) / 5
+    s2 = E.solve(LZ, LD, 1.0, T)
+    w2 = np.linspace(0.0, 0.5, 2001)
+    e_r = E.solve_real_axis(LZ, LD, 1.0, T, w2, solution=s2).gap_edge()
+    e_p = E.continue_to_real_axis(s2, w2).gap_edge()
+    assert np.all(np.abs(e_r / e_p - 1) < 1e-4) and e_r[0] > e_r[1] > 0
+
+
+@pytest.mark.slow
+def test_real_axis_against_the_zero_temperature_reference():
+    """Lambda = 1: the DOS agrees with Eliashberg's T = 0 real-axis equations (no Matsubara input) to 2e-3
+    away from the singular points Delta_0 and Delta_0 + omega; Pade misses by > 0.1 above Delta_0 + omega."""
+    w = np.unique(np.concatenate([np.arange(0.0025, 0.2, 0.005), np.arange(0.2, 0.32, 2e-4),
+                                  np.arange(0.32, 1.1, 0.004), np.arange(1.1, 1.4, 0.001),
+                                  np.arange(1.4, 3.0, 0.004)]))
+    ref = E.real_axis_reference(1.0, 1.0, w, eta=1e-3)
+    s = E.solve(1.0, 1.0, 1.0, 0.01)
+    r = E.solve_real_axis(1.0, 1.0, 1.0, 0.01, w, solution=s, eta=1e-3, n_grid=12001)
+    p = E.continue_to_real_axis(s, w, n_points=128)
+    assert abs(r.gap_edge()[0] / ref.gap_edge()[0] - 1) < 3e-3
+    nf, nr, npd = ref.dos(1e-3)[0], r.dos(1e-3)[0], p.dos(1e-3)[0]
+    for a, b in ((0.3, 1.0), (1.0, 1.2), (1.3, 1.5)):
+        win = (w > a) & (w < b)
+        assert np.max(np.abs(nr[win] - nf[win])) < 6e-3, (a, b)
+    win = (w > 1.3) & (w < 1.5)
+    assert np.max(np.abs(npd[win] - nf[win])) > 0.1
+
+
+def test_real_axis_accepts_a_spectrum_and_is_even():
+    spec, fac = E.triplon_spectrum(1.0, n_bins=8)
+    T = E.critical_temperature(LZ * fac, LD * fac, spec) / 5
+    w = np.linspace(-1.5, 1.5, 61)
+    n = E.real_axis_dos(LZ * fac, LD * fac, spec, T, w, n_grid=2001)
+    assert n.shape == (2, 61) and np.allclose(n, n[:, ::-1], atol=1e-12) and np.all(n > -1e-9)
+
+
+def test_real_axis_bad_input():
+    s = E.solve(1.0, 1.0, 1.0, 0.02)
+    with pytest.raises(ValueError, match="solution is at T"):
+        E.solve_real_axis(1.0, 1.0, 1.0, 0.03, [0.1], solution=s)
+    with pytest.raises(ValueError, match="omega must be >= 0"):
+        E.solve_real_axis(1.0, 1.0, 1.0, 0.02, [-0.1], solution=s)
+    with pytest.raises(TypeError, match="solution"):
+        E.real_axis_dos(1.0, 1.0, 1.0, 0.02, [0.1], solution="s")
+    with pytest.raises(ValueError, match="infinite bands"):
+        E.real_axis_dos(1.0, 1.0, 1.0, 0.02, [0.1], solution=E.solve(1.0, 1.0, 1.0, 0.02, band_cutoff=2.0))
+    with pytest.raises(ValueError, match="eta"):
+        E.real_axis_dos(1.0, 1.0, 1.0, 0.02, [0.1], solution=s, eta=-1.0)
+    with pytest.raises(ValueError, match="omega must be strictly increasing"):
+        E.real_axis_reference(1.0, 1.0, np.linspace(0.0, 1.0, 20))

@@ -48,6 +48,7 @@ __all__ = [
     "triplon_form_factors", "SeparableAnisotropy", "separable_anisotropy", "triplon_anisotropy",
     "SeparableLinearized", "critical_temperature_separable", "SeparableSolution", "solve_separable",
     "separable_weak_coupling_tc", "BosonSpectrum", "boson_spectrum", "triplon_spectrum",
+    "solve_real_axis", "real_axis_dos", "real_axis_reference",
 ]
 
 #: default Matsubara cutoff in units of the largest boson energy (or of 4 x the band cutoff, if smaller)
@@ -1426,6 +1427,327 @@ def tunneling_conductance(real, bias, T, weights=None):
     kern = 0.25 / T / np.cosh(0.5 * np.clip(x, -700, 700)) ** 2
     dw = np.gradient(w)
     return (kern * n[None, :] * dw).sum(axis=1) / (kern * dw).sum(axis=1)
+
+
+# --------------------------------------------------------------------------
+# real axis directly (Marsiglio, Schossmann & Carbotte 1988)
+
+
+def _modes(prob):
+    """Boson modes per band pair: energies E[i, j, l] and static weights c[i, j, l] (sum_l c = 1)."""
+    nb = prob.nb
+    if prob.spec is None:
+        return prob.omega.reshape(nb, nb, 1).copy(), np.ones((nb, nb, 1))
+    L = prob.spec.energies.size
+    E_ = np.broadcast_to(prob.spec.energies, (nb, nb, L)).copy()
+    return E_, np.broadcast_to(prob.spec.weights, (nb, nb, L)).copy()
+
+
+def _odd_tail(x, T, N, E_, c):
+    """sum_{m >= N} [L(x - i w_m) - L(x + i w_m)] per band pair, L(z) = sum_l c_l E_l^2/(E_l^2 - z^2)."""
+    from scipy.special import psi
+
+    tp = 2.0 * math.pi * T
+    out = np.zeros(E_.shape[:2] + (x.size,), complex)
+    for i in range(E_.shape[0]):
+        for j in range(E_.shape[1]):
+            for e, w in zip(E_[i, j], c[i, j]):
+                A, B_ = (e - x) / tp, (e + x) / tp
+                s = (psi(N + 0.5 - 1j * B_) - psi(N + 0.5 - 1j * A) + psi(N + 0.5 + 1j * B_)
+                     - psi(N + 0.5 + 1j * A))
+                out[i, j] += w * 0.5 * e * (-1j / tp) * s
+    return out
+
+
+def _real_axis(prob, sol, omega_max, eta, n_grid, tol, max_iter):
+    """omt_i(x), phi_i(x) on the symmetric grid x (no x = 0) covering [-omega_max, omega_max]."""
+    T = sol.T
+    n_half = n_grid // 2
+    h = omega_max / (n_half - 0.5)
+    x = (np.arange(2 * n_half) - (n_half - 0.5)) * h
+    R = np.sqrt(sol.Z**2 * sol.wn**2 + (sol.Z * sol.delta) ** 2)
+    gm = np.ascontiguousarray(sol.Z * sol.wn / R)
+    fm = np.ascontiguousarray(sol.Z * sol.delta / R)
+    E_, c = _modes(prob)
+    N = sol.wn.size
+    tail = _odd_tail(x, T, N, E_, c)
+    tail_o = 1j * math.pi * T * np.einsum("ij,ijk,j->ik", prob.lz, tail, gm[:, -1])
+    base_o = np.empty((prob.nb, x.size), complex)
+    base_p = np.empty((prob.nb, x.size), complex)
+    kernel.real_axis_matsubara(x, sol.wn, T, gm, fm, prob.lz, prob.ld, E_, c, np.ascontiguousarray(tail_o),
+                               prob.mu, base_o, base_p)
+    omt, phi = base_o.copy(), base_p.copy()
+    it, change = kernel.real_axis_iterate(x, T, base_o, base_p, prob.lz, prob.ld, E_, c, eta, tol, max_iter,
+                                          omt, phi)
+    if not change < tol:
+        raise ConvergenceError(f"real-axis Eliashberg equations at T = {T:.4g}: {it} iterations, change "
+                               f"{change:.2e}", iterations=int(it), residual=float(change), last=(x, omt, phi))
+    return x, omt, phi
+
+
+def _real_axis_setup(lam_Z, lam_Delta, omega_boson, T, omega, solution, mu_star, matsubara_cutoff, eta, n_grid,
+                     tol, max_iter):
+    prob = _problem(lam_Z, lam_Delta, omega_boson, mu_star, None, matsubara_cutoff)
+    T = _check_T(T, prob)
+    w = check.real_array("omega", omega, ndim=1, max_size=10**6)
+    wscale = float(prob.omega.min()) if prob.spec is None else float(prob.spec.energies.min())
+    eta = 1e-3 * wscale if eta is None else check.positive("eta", eta, 1e6)
+    n_grid = 8001 if n_grid is None else check.integer("n_grid", n_grid, 64, 200001)
+    tol = check.tolerance("tol", tol, 1e-3)
+    max_iter = check.iterations("max_iter", max_iter, 10**6)
+    if solution is None:
+        solution = solve(lam_Z, lam_Delta, omega_boson, T, mu_star=mu_star, matsubara_cutoff=matsubara_cutoff)
+    else:
+        check.instance("solution", solution, EliashbergSolution)
+        if solution.n_bands != prob.nb:
+            raise ValueError(f"solution has {solution.n_bands} bands, the couplings {prob.nb}")
+        if abs(solution.T / T - 1) > 1e-12:
+            raise ValueError(f"solution is at T = {solution.T:.6g}, not at T = {T:.6g}")
+        if not np.all(np.isinf(solution.band_cutoff)):
+            raise ValueError("the real-axis equations are implemented for infinite bands (band_cutoff = None)")
+    wmax = max(float(np.max(np.abs(w))), 4.0 * eta) * 1.001
+    x, omt, phi = _real_axis(prob, solution, wmax, eta, n_grid, tol, max_iter)
+    return prob, w, eta, x, omt, phi
+
+
+def _on(w, x, v):
+    """Complex linear interpolation of v (n_bands, len(x)) at w."""
+    return np.array([np.interp(w, x, a.real) + 1j * np.interp(w, x, a.imag) for a in v])
+
+
+def solve_real_axis(lam_Z, lam_Delta, omega_boson, T, omega, *, solution=None, mu_star=None, matsubara_cutoff=None,
+                    eta=None, n_grid=None, tol: float = 1e-10, max_iter: int = 20000) -> RealAxisGap:
+    """Z_i(w) and Delta_i(w) from the real-axis Eliashberg equations, with the Matsubara solution as input.
+
+    Marsiglio, Schossmann & Carbotte (1988): for real w (Im R > 0, n Bose, f Fermi),
+    omt_i(w) = w + i pi T sum_{m,j} lam^Z_ij(w - i w_m) omt_j(m)/R_j(m)
+    + i pi sum_j int dnu a2F^Z_ij(nu) {[n(nu) + f(nu - w)] G_j(w - nu) + [n(nu) + f(nu + w)] G_j(w + nu)},
+    phi_i(w) = pi T sum_{m,j} [lam^Delta_ij(w - i w_m) - mu*_ij] phi_j(m)/R_j(m) + i pi sum_j int dnu a2F^Delta_ij
+    {... F_j ...}, with G = omt/R, F = phi/R, R = sqrt(omt^2 - phi^2) and a2F_ij = lam_ij sum_l c_l E_l/2 delta(nu - E_l).
+    At w = i w_n the boson-emission terms vanish and the Matsubara equations are recovered; on the real
+    axis they are iterated on a uniform grid (linear interpolation at w -+ nu). No Pade
+    continuation is involved. Infinite flat bands only (the Matsubara solution must have no band cutoff).
+
+    Parameters
+    ----------
+    lam_Z, lam_Delta : array_like
+        (n_bands, n_bands) couplings (dimensionless), as in :func:`critical_temperature`.
+    omega_boson : float, array_like or BosonSpectrum
+        Einstein boson energy (any unit), an (n_bands, n_bands) array, or a :class:`BosonSpectrum`.
+    T : float
+        Temperature (unit of ``omega_boson``, k_B = 1).
+    omega : array_like of float
+        Real frequencies w >= 0 (unit of ``omega_boson``), at most 10**6.
+    solution : EliashbergSolution, optional
+        The Matsubara solution at ``T`` of the same couplings (:func:`solve`); computed if None.
+    mu_star : float or array_like, optional
+        Coulomb pseudopotential (as in :func:`solve`; must match ``solution``), in [0, 1].
+    matsubara_cutoff : float, optional
+        Matsubara cutoff of the solution computed here (unit of ``omega_boson``).
+    eta : float, optional
+        Broadening added to Z w inside R (unit of ``omega_boson``), in (0, 1e6]; default
+        1e-3 of the smallest boson energy.
+    n_grid : int, optional
+        Points of the internal symmetric grid on [-max w, max w], in [64, 200001]; default 8001.
+    tol : float, optional
+        Relative change at which the iteration stops, in (0, 1e-3].
+    max_iter : int, optional
+        Iteration cap, in [1, 10**6].
+
+    Returns
+    -------
+    RealAxisGap
+        Z_i(w) and Delta_i(w) at ``omega`` (``n_points`` = 0: no Pade).
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If an argument is out of range, ``omega`` has negative entries, or ``solution`` does not fit.
+    ConvergenceError
+        If the Matsubara or the real-axis iteration does not converge.
+
+    Examples
+    --------
+    >>> s = solve(1.0, 1.0, 1.0, 0.02)
+    >>> r = solve_real_axis(1.0, 1.0, 1.0, 0.02, np.linspace(0.0, 3.0, 301), solution=s)
+    >>> round(float(r.gap_edge()[0]), 2)
+    0.24
+    """
+    prob, w, eta, x, omt, phi = _real_axis_setup(lam_Z, lam_Delta, omega_boson, T, omega, solution, mu_star,
+                                                 matsubara_cutoff, eta, n_grid, tol, max_iter)
+    if np.any(w < 0):
+        raise ValueError("omega must be >= 0 (use real_axis_dos for negative frequencies)")
+    o, p = _on(w, x, omt), _on(w, x, phi)
+    x0 = x[x.size // 2]                                  # smallest positive grid point: Z(0) ~ omt(x0) / x0
+    Z = np.where(w > 0, o / np.where(w > 0, w, 1.0), omt[:, x.size // 2:x.size // 2 + 1] / x0)
+    return RealAxisGap(w, Z, p / Z, 0, float(T))
+
+
+def real_axis_dos(lam_Z, lam_Delta, omega_boson, T, omega, *, solution=None, mu_star=None, matsubara_cutoff=None,
+                  eta=None, n_grid=None, tol: float = 1e-10, max_iter: int = 20000) -> np.ndarray:
+    """Normalized quasiparticle DOS N_i(w)/N_i(0) of each band from the real-axis Eliashberg equations.
+
+    N_i(w) / N_i(0) = Re[(omt_i + i eta) / sqrt((omt_i + i eta)^2 - phi_i^2)] with omt_i = Z_i w and
+    phi_i = Z_i Delta_i from :func:`solve_real_axis` (no Pade continuation); N(-w) = N(w) for the
+    particle-hole symmetric flat band.
+
+    Parameters
+    ----------
+    lam_Z, lam_Delta : array_like
+        (n_bands, n_bands) couplings (dimensionless), as in :func:`critical_temperature`.
+    omega_boson : float, array_like or BosonSpectrum
+        Einstein boson energy (any unit), an (n_bands, n_bands) array, or a :class:`BosonSpectrum`
+        (:func:`triplon_spectrum`).
+    T : float
+        Temperature (unit of ``omega_boson``, k_B = 1).
+    omega : array_like of float
+        Real frequencies (unit of ``omega_boson``), at most 10**6.
+    solution : EliashbergSolution, optional
+        The Matsubara solution at ``T`` of the same couplings; computed if None.
+    mu_star : float or array_like, optional
+        Coulomb pseudopotential (must match ``solution``), in [0, 1].
+    matsubara_cutoff : float, optional
+        Matsubara cutoff of the solution computed here.
+    eta : float, optional
+        Broadening (unit of ``omega_boson``), in (0, 1e6]; default 1e-3 of the smallest boson energy.
+    n_grid : int, optional
+        Points of the internal grid, in [64, 200001]; default 8001.
+    tol : float, optional
+        Relative change at which the iteration stops, in (0, 1e-3].
+    max_iter : int, optional
+        Iteration cap, in [1, 10**6].
+
+    Returns
+    -------
+    numpy.ndarray
+        (n_bands, len(omega)) normalized DOS.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If an argument is out of range or ``solution`` does not fit.
+    ConvergenceError
+        If an iteration does not converge.
+
+    Examples
+    --------
+    >>> n = real_axis_dos(0.3, 0.3, 1.0, 0.002, [0.0, 0.5], eta=1e-5)
+    >>> bool(n[0, 0] < 1e-3 and abs(n[0, 1] - 1) < 0.01)
+    True
+    """
+    prob, w, eta, x, omt, phi = _real_axis_setup(lam_Z, lam_Delta, omega_boson, T, omega, solution, mu_star,
+                                                 matsubara_cutoff, eta, n_grid, tol, max_iter)
+    o, p = _on(np.abs(w), x, omt), _on(np.abs(w), x, phi)
+    o = o + 1j * eta
+    R = np.sqrt(o * o - p * p)
+    R = np.where(R.imag < 0, -R, R)
+    return np.real(o / R)
+
+
+def _segment_weights(x, c):
+    """Weights W[k, p] with sum_p W[k, p] g(x_p) = int_{x_0}^{x_-1} g(x') / (x' + c_k) dx' for g linear between nodes."""
+    a, b = x[:-1], x[1:]
+    h = b - a
+    ac = a[None, :] + c[:, None]
+    Lg = np.log(b[None, :] + c[:, None]) - np.log(ac)
+    wa = (1.0 + ac / h) * Lg - 1.0
+    wb = 1.0 - ac / h * Lg
+    W = np.zeros((c.size, x.size), complex)
+    W[:, :-1] += wa
+    W[:, 1:] += wb
+    return W
+
+
+def real_axis_reference(lam, omega_boson, omega, *, eta: float = 1e-3, cutoff: float = 40.0, tol: float = 1e-10,
+                        max_iter: int = 5000) -> RealAxisGap:
+    """Plain-NumPy reference: the T = 0 real-axis Eliashberg equations of one band and an Einstein boson.
+
+    Eliashberg's original form, with no Matsubara input (mu* = 0, infinite flat band):
+    Z(w) Delta(w) = int_0^inf dw' Re[Delta(w') / R(w')] K+(w, w'),
+    [1 - Z(w)] w = int_0^inf dw' Re[w' / R(w')] K-(w, w'),
+    K+-(w, w') = (lam omega / 2) [1/(w' + omega + w + i0) +- 1/(w' + omega - w - i0)],
+    R(w') = sqrt((w' + i eta)^2 - Delta(w')^2) (Im R > 0). The w' integrals use the grid ``omega``
+    (extended geometrically to ``cutoff`` omega; the Z integral beyond it in closed form) with
+    Re[...] linear between nodes and the kernel integrated exactly (product integration);
+    the iteration mixes old and new values half and half. A test of :func:`solve_real_axis`
+    by an independent method; dense O(n^2) sums.
+
+    Parameters
+    ----------
+    lam : float
+        Coupling, in (0, 5].
+    omega_boson : float
+        Boson energy (any unit), in (0, 1e12].
+    omega : array_like of float
+        Strictly increasing grid of real frequencies > 0 (unit of ``omega_boson``), 16 to 4000 points,
+        the first below the gap, the last below ``cutoff`` omega.
+    eta : float, optional
+        Broadening in units of ``omega_boson``, in (0, 0.1].
+    cutoff : float, optional
+        Upper end of the w' integrals in units of ``omega_boson``, in [4, 1e3].
+    tol : float, optional
+        Relative change at which the iteration stops, in (0, 1e-3].
+    max_iter : int, optional
+        Iteration cap, in [1, 10**6].
+
+    Returns
+    -------
+    RealAxisGap
+        Z(w) and Delta(w) at ``omega`` (T = 0, ``n_points`` = 0).
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If an argument is out of range or the grid is not increasing and positive.
+    ConvergenceError
+        If the iteration does not converge.
+
+    Examples
+    --------
+    >>> r = real_axis_reference(1.0, 1.0, np.linspace(0.0013, 3.0, 600), eta=5e-3)
+    >>> round(float(r.gap_edge()[0]), 2), round(float(r.Z[0, 0].real), 2)
+    (0.24, 1.93)
+    """
+    lam = check.positive("lam", lam, 5.0)
+    w0 = check.positive("omega_boson", omega_boson, _OMEGA_MAX)
+    w = check.real_array("omega", omega, ndim=1, min_size=16, max_size=4000)
+    eta = check.positive("eta", eta, 0.1) * w0
+    cut = check.in_range("cutoff", cutoff, 4.0, 1e3) * w0
+    tol = check.tolerance("tol", tol, 1e-3)
+    max_iter = check.iterations("max_iter", max_iter, 10**6)
+    if w[0] <= 0 or np.any(np.diff(w) <= 0) or w[-1] >= cut:
+        raise ValueError("omega must be strictly increasing, > 0 and below cutoff * omega_boson")
+    x = np.concatenate([[0.0], w, np.geomspace(w[-1], cut, 400)[1:]])      # w' grid from 0
+    y = x[1:]                                             # where Z and Delta are computed
+    pre = 0.5 * lam * w0
+    c1, c2 = w0 + y + 1e-12j * w0, w0 - y - 1e-12j * w0
+    W1, W2 = _segment_weights(x, c1), _segment_weights(x, c2)
+    Kp, Km = pre * (W1 + W2), pre * (W1 - W2)
+    # Z tail beyond the cutoff (Re[w'/R] = 1 there): int_cut^inf K-(w, w') dw'
+    tailZ = pre * (np.log(c2 + cut) - np.log(c1 + cut))
+    Z = np.full(y.size, 1.0 + lam, complex)
+    D = np.where(x < w0, 0.2 * w0, 0.0).astype(complex)
+    change = math.inf
+    for _ in range(max_iter):
+        o = x + 1j * eta
+        R = np.sqrt(o * o - D * D)                     # principal branch: Re R >= 0 for w' > 0
+        Zn = 1.0 - (Km @ np.real(x / R) + tailZ) / y
+        phi = Kp @ np.real(D / R)
+        Dn = np.concatenate([phi[:1] / Zn[:1], phi / Zn])
+        scale = max(float(np.max(np.abs(Dn))), 1e-300)
+        change = max(float(np.max(np.abs(Zn - Z))), float(np.max(np.abs(Dn - D))) / scale)
+        Z, D = Zn, 0.5 * D + 0.5 * Dn
+        if change < tol:
+            n = w.size
+            return RealAxisGap(w, Z[None, :n], Dn[None, 1:n + 1], 0, 0.0)
+    raise ConvergenceError(f"real-axis reference: {max_iter} iterations, change {change:.2e}", iterations=max_iter,
+                           residual=float(change), last=(Z, D))
 
 
 # --------------------------------------------------------------------------

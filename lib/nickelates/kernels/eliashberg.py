@@ -365,3 +365,146 @@ def separable_matvec(y, L, R, ld, mu, gd, P):
             out[(i * 2) * N + n] = L[i, n, 0, 0] * z0 + L[i, n, 0, 1] * z1
             out[(i * 2 + 1) * N + n] = L[i, n, 1, 0] * z0 + L[i, n, 1, 1] * z1
     return out
+
+
+# --------------------------------------------------------------------------
+# real axis (Marsiglio, Schossmann & Carbotte 1988): the Matsubara solution as input.
+# Retarded functions on a uniform symmetric grid x_k = (k - (n-1)/2) h; the boson modes of the
+# pair (i, j) are energies E[i, j, l] with weights c[i, j, l] of the static coupling
+# (lam_ij(z) = lam_ij sum_l c_l E_l^2 / (E_l^2 - z^2); alpha^2F_ij = sum_l lam_ij c_l E_l / 2 delta(nu - E_l)).
+
+
+@njit(cache=True)
+def real_axis_matsubara(x, wn, T, gm, fm, lz, ld, E, c, tail_o, mu, omt_out, phi_out):
+    """Matsubara part of the real-axis equations at z = x_k (complex outputs (n_bands, n)).
+
+    omt(z) = z + i pi T sum_{m,j} lam^Z_ij(z - i w_m) g_j(m)  (odd sum over m >= 0, plus tail_o[i, k]),
+    phi(z) = pi T sum_{m,j} [lam^Delta_ij(z - i w_m) - mu*_ij] f_j(m)  (even sum), with
+    g = omt_m / R_m, f = phi_m / R_m on the Matsubara axis; tail_o holds the odd sum beyond the cutoff.
+    """
+    nb = gm.shape[0]
+    N = wn.shape[0]
+    n = x.shape[0]
+    L = E.shape[2]
+    pT = math.pi * T
+    for i in range(nb):
+        for k in range(n):
+            z = x[k] + 0j
+            so = 0j
+            sp = 0j
+            for j in range(nb):
+                for ll in range(L):
+                    e = E[i, j, ll]
+                    az = lz[i, j] * c[i, j, ll]
+                    ad = ld[i, j] * c[i, j, ll]
+                    if az == 0.0 and ad == 0.0:
+                        continue
+                    e2 = e * e
+                    for m in range(N):
+                        zm = z - 1j * wn[m]
+                        zp = z + 1j * wn[m]
+                        lm = e2 / (e2 - zm * zm)
+                        lp = e2 / (e2 - zp * zp)
+                        so += az * (lm - lp) * gm[j, m]
+                        sp += ad * (lm + lp) * fm[j, m]
+                m2 = 0.0
+                for m in range(N):
+                    m2 += 2.0 * fm[j, m]
+                sp -= mu[i, j] * m2
+            omt_out[i, k] = z + 1j * pT * so + tail_o[i, k]
+            phi_out[i, k] = pT * sp
+
+
+@njit(cache=True)
+def _interp(v, x0, h, n, y, outside):
+    """Linear interpolation of v (on x_k = x0 + k h) at y; ``outside`` beyond the grid."""
+    p = (y - x0) / h
+    if p < 0.0 or p > n - 1:
+        return outside
+    k = int(p)
+    if k >= n - 1:
+        return v[n - 1]
+    t = p - k
+    return v[k] * (1.0 - t) + v[k + 1] * t
+
+
+@njit(cache=True)
+def _retarded_ratios(omt, phi, eta, G, F):
+    """G = omt / R, F = phi / R with R = sqrt((omt + i eta)^2 - phi^2), Im R > 0."""
+    nb, n = omt.shape
+    for j in range(nb):
+        for k in range(n):
+            o = omt[j, k] + 1j * eta
+            R = np.sqrt(o * o - phi[j, k] * phi[j, k])
+            if R.imag < 0.0:
+                R = -R
+            G[j, k] = o / R
+            F[j, k] = phi[j, k] / R
+
+
+@njit(cache=True)
+def real_axis_iterate(x, T, base_o, base_p, lz, ld, E, c, eta, tol, max_iter, omt, phi):
+    """Solve omt, phi on the grid x by fixed-point iteration of the real-axis (boson-emission) terms.
+
+    omt_i = base_o_i + i pi sum_{j,l} lam^Z_ij c_l E_l/2 {[n(E)+f(E-x)] G_j(x-E) + [n(E)+f(E+x)] G_j(x+E)},
+    phi_i = base_p_i + (same with lam^Delta and F_j). Starts from the values in omt, phi (overwritten);
+    returns (iterations, last relative change).
+    """
+    nb, n = omt.shape
+    L = E.shape[2]
+    h = x[1] - x[0]
+    x0 = x[0]
+    G = np.empty((nb, n), dtype=np.complex128)
+    F = np.empty((nb, n), dtype=np.complex128)
+    new_o = np.empty((nb, n), dtype=np.complex128)
+    new_p = np.empty((nb, n), dtype=np.complex128)
+    change = 1.0
+    it = 0
+    for _ in range(max_iter):
+        it += 1
+        _retarded_ratios(omt, phi, eta, G, F)
+        for i in range(nb):
+            for k in range(n):
+                so = 0j
+                sp = 0j
+                xk = x[k]
+                for j in range(nb):
+                    for ll in range(L):
+                        e = E[i, j, ll]
+                        az = lz[i, j] * c[i, j, ll]
+                        ad = ld[i, j] * c[i, j, ll]
+                        if az == 0.0 and ad == 0.0:
+                            continue
+                        nB = 1.0 / math.expm1(min(e / T, 700.0))
+                        f1 = 0.5 * (1.0 - math.tanh(0.5 * (e - xk) / T))
+                        f2 = 0.5 * (1.0 - math.tanh(0.5 * (e + xk) / T))
+                        w1 = nB + f1
+                        w2 = nB + f2
+                        g1 = _interp(G[j], x0, h, n, xk - e, 1.0 + 0j)
+                        g2 = _interp(G[j], x0, h, n, xk + e, 1.0 + 0j)
+                        p1 = _interp(F[j], x0, h, n, xk - e, 0j)
+                        p2 = _interp(F[j], x0, h, n, xk + e, 0j)
+                        so += 0.5 * e * az * (w1 * g1 + w2 * g2)
+                        sp += 0.5 * e * ad * (w1 * p1 + w2 * p2)
+                new_o[i, k] = base_o[i, k] + 1j * math.pi * so
+                new_p[i, k] = base_p[i, k] + 1j * math.pi * sp
+        change = 0.0
+        scale = 1e-300
+        for i in range(nb):
+            for k in range(n):
+                s = abs(new_p[i, k])
+                if s > scale:
+                    scale = s
+        for i in range(nb):
+            for k in range(n):
+                d = abs(new_o[i, k] - omt[i, k]) / (abs(new_o[i, k]) + scale)
+                if d > change:
+                    change = d
+                d = abs(new_p[i, k] - phi[i, k]) / scale
+                if d > change:
+                    change = d
+                omt[i, k] = new_o[i, k]
+                phi[i, k] = new_p[i, k]
+        if change < tol:
+            break
+    return it, change
