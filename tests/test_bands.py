@@ -361,3 +361,31 @@ def test_admixture_bad_input():
         B.channel_admixture(-0.4, T_XZ, 0.5, 0.5, 5.0)
     with pytest.raises(TypeError):
         B.channel_admixture("0.4", T_XZ, 0.5, 0.5, 5.0)
+
+
+def test_residue_factor_given_energies():
+    """R from given energies equals channel_admixture's at its fitted energies; chapter 2's dimer."""
+    for eps, w_rem, w_add in ((0.4, 0.5, 0.5), (0.1, 0.716, 0.284), (0.4, 1.0, 1.0)):
+        c = B.channel_admixture(eps, T_XZ, w_rem, w_add, 5.0)
+        assert B.residue_factor(w_rem, c.E_rem, w_add, c.E_add) == pytest.approx(c.residue_factor, rel=1e-10)
+    # Cauchy-Schwarz: R >= 1 for weights summing to 1; interference makes it large near a zero shift
+    assert B.residue_factor(0.3, 1.0, 0.7, 2.0) == pytest.approx((0.3 + 0.7 / 4) / (0.3 - 0.35) ** 2)
+    with pytest.raises(ValueError, match="vanishes"):
+        B.residue_factor(0.5, 1.0, 0.5, 1.0)
+    with pytest.raises(ValueError, match="E_rem"):
+        B.residue_factor(0.5, 0.0, 0.5, 1.0)
+
+
+def test_pz_of_chapter_two_dimer_inverts_the_contrast():
+    """Chapter 2's exact dimer (its ordering, energies, weights): p^z_alpha ~ 1e-4, p^z_beta ~ 0.10 (issue 23)."""
+    from nickelates import clusters
+
+    d = clusters.dimer_chain(0.4, ordering="dimer", weights="dimer")
+    c = d.couplings
+    Ra = B.residue_factor(d.n_a, d.E_rem_a, d.n_b, d.E_add_a)
+    Rb = B.residue_factor(d.n_b, d.E_rem_b, d.n_a, d.E_add_b)
+    p = B.with_density(c.band_params(), sum(B.fillings(B.PAPER_V3)))
+    pza, pzb = B.orbital_content(p, T_XZ, residue_factor=(Ra, Rb))
+    assert 1e-5 < pza < 3e-4 and pzb == pytest.approx(0.10, abs=0.01)
+    # first order: the z weight of the alpha sheet is (eps_alpha / 2 t_xz)^2 <eta^2>, eps_alpha ~ -4 meV
+    assert pza < (c.eps_alpha / (2 * T_XZ)) ** 2 * 4

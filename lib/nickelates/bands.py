@@ -58,7 +58,7 @@ __all__ = [
     "CriticalPoint", "critical_points", "fillings", "FermiLevelDOS", "fermi_level_dos",
     "contour_integrals", "mu_for_density", "with_density", "clear_cache",
     "FermiSurface", "fermi_surface", "orbital_content", "ChannelAdmixture", "channel_admixture",
-    "DOSSweep", "dos_vs_filling",
+    "residue_factor", "DOSSweep", "dos_vs_filling",
 ]
 
 BAND_NAMES = ("alpha", "beta")
@@ -1133,6 +1133,57 @@ def channel_admixture(eps: float, t_xz: float, w_rem: float, w_add: float, U: fl
     E_add = E + U
     R = (w_rem / E ** 2 + w_add / E_add ** 2) / (eps / g2) ** 2
     return ChannelAdmixture(float(E), float(E_add), float(R))
+
+
+def residue_factor(w_rem: float, E_rem: float, w_add: float, E_add: float) -> float:
+    """Residue factor R of :func:`orbital_content` for given intermediate states.
+
+    R = (w_rem / E_rem^2 + w_add / E_add^2) / (w_rem / E_rem - w_add / E_add)^2: the
+    first-order d_{3z^2-r^2} weight g^2 eta^2 sum_i w_i / E_i^2 over the squared
+    coherent amplitude (delta xi / g)^2. Use it when the channel energies are given
+    (e.g. those of the Hubbard dimer, ``clusters.dimer_chain``) rather than fitted to a
+    band shift (:func:`channel_admixture`). Removal and addition interfere in the
+    amplitude, so R grows without bound when the shift w_rem/E_rem - w_add/E_add vanishes.
+
+    Parameters
+    ----------
+    w_rem : float
+        Removal weight, in [0, 1].
+    E_rem : float
+        Removal energy (eV), > 0.
+    w_add : float
+        Addition weight, in [0, 1].
+    E_add : float
+        Addition energy (eV), > 0.
+
+    Returns
+    -------
+    float
+        R (dimensionless, > 0).
+
+    Raises
+    ------
+    TypeError
+        If an argument is not a real number.
+    ValueError
+        If an argument is out of range or the shift vanishes (R infinite).
+
+    Examples
+    --------
+    >>> residue_factor(1.0, 0.5, 0.0, 5.0)                   # one level of weight 1: the paper's formula
+    1.0
+    >>> round(residue_factor(0.5, 1.0, 0.5, 6.0), 4)         # (1/2 + 1/72) / (1/2 - 1/12)^2
+    2.96
+    """
+    w_rem = check.in_range("w_rem", w_rem, 0.0, 1.0)
+    w_add = check.in_range("w_add", w_add, 0.0, 1.0)
+    E_rem = check.positive("E_rem", E_rem, MAX_ENERGY_EV)
+    E_add = check.positive("E_add", E_add, MAX_ENERGY_EV)
+    amp = w_rem / E_rem - w_add / E_add
+    if amp == 0.0:
+        raise ValueError("the shift w_rem/E_rem - w_add/E_add vanishes: the coherent z amplitude is zero and "
+                         "R is infinite")
+    return float((w_rem / E_rem ** 2 + w_add / E_add ** 2) / amp ** 2)
 
 
 # --------------------------------------------------------------------------
