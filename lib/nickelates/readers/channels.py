@@ -271,10 +271,10 @@ def savgol_derivative(bias_mV, current, window_mV=None, axis=-1):
     A least-squares polynomial of order :data:`SAVGOL_ORDER` (2) over a window
     of ``window_mV`` (default: the odd number of points nearest 1 % of the
     points, at least :data:`SAVGOL_MIN_POINTS` = 5) is fitted around each
-    point; its slope is the derivative. On a uniform bias grid the filter's
-    own derivative is used (``deriv=1``); on a non-uniform grid (multi-segment
-    sweeps) the current is smoothed by the same filter and differentiated with
-    :func:`numpy.gradient` on the true bias.
+    point; its slope is the derivative. On a uniform bias grid this is
+    ``scipy.signal.savgol_filter(..., deriv=1)``; on a non-uniform grid
+    (multi-segment sweeps) the same least-squares polynomial is fitted on
+    the true bias values of each window (windows shifted inwards at the ends).
 
     Parameters
     ----------
@@ -314,8 +314,20 @@ def savgol_derivative(bias_mV, current, window_mV=None, axis=-1):
     d = np.diff(b)
     if np.allclose(d, d.mean(), rtol=1e-3, atol=0):
         return savgol_filter(cur, w, SAVGOL_ORDER, deriv=1, delta=float(d.mean()), axis=axis), w
-    smooth = savgol_filter(cur, w, SAVGOL_ORDER, axis=axis)
-    return np.gradient(smooth, b, axis=axis), w
+    # non-uniform bias: the same local least-squares polynomial, on the true bias of each window
+    n = b.size
+    start = np.clip(np.arange(n) - w // 2, 0, n - w)
+    idx = start[:, None] + np.arange(w)[None, :]
+    coef = np.empty((n, w))
+    for i in range(n):
+        x = b[idx[i]] - b[i]
+        vander = np.vander(x, SAVGOL_ORDER + 1, increasing=True)
+        coef[i] = np.linalg.pinv(vander)[1]           # the slope at x = 0
+    cur = np.moveaxis(cur, axis, -1)
+    out = np.zeros(cur.shape)
+    for j in range(w):
+        out += coef[:, j] * cur[..., idx[:, j]]
+    return np.moveaxis(out, -1, axis), w
 
 
 def current_scale(name):
