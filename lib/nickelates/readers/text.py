@@ -656,6 +656,11 @@ def read_spectrum(path, bias_column=None, didv_column=None, bias_unit=None, min_
     ib = (0 if (fmt == "nanonis" and bias_column is None and header) else
           _pick_bias(header, bias_column, path, hline))
     header_lockin = any(k.startswith("Lock-in>") for k in meta)
+    if fmt == "createc" and didv_column is None:
+        raise SpectrumFileError(
+            f"{path}: Createc .VERT file: its channel columns are not named (Vertchannelselectval="
+            f"{meta.get('Vertchannelselectval', '?')}, title {meta.get('Titel', '')!r}); choose the dI/dV column "
+            f"with --didv-column N (1-based among {list(header)})")
     fwd, bwd, kind, desc = _pick_didv(header, didv_column, ib, path, hline, header_lockin=header_lockin,
                                       from_current=from_current)
     if kind == "current" and not from_current:
