@@ -1,0 +1,246 @@
+"""Spin-split (Zeeman / exchange field, Maki depairing) and SIS models of nickelates.btk (issue 22)."""
+import math
+
+import numpy as np
+import pytest
+from scipy.integrate import quad
+
+from nickelates import btk
+from nickelates.errors import ConvergenceError
+
+K_B = btk.K_B_MEV_PER_K
+
+
+def bcs(e, d):
+    """BCS DOS |E| / sqrt(E^2 - Delta^2) above the gap, 0 inside (hand-written, no library code)."""
+    e = np.abs(np.asarray(e, float))
+    return np.where(e > d, e / np.sqrt(np.clip(e * e - d * d, 1e-300, None)), 0.0)
+
+
+def ag_root_quartic(x, zeta):
+    """Maki/AG root from the squared equation (x - u)^2 (1 - u^2) = zeta^2 u^2 (numpy.roots), branch-checked."""
+    p = np.poly1d([-1.0, x]) ** 2 * np.poly1d([-1.0, 0.0, 1.0]) - np.poly1d([zeta ** 2, 0.0, 0.0])
+    best = None
+    for u in p.roots:
+        s = np.sqrt(u - 1) * np.sqrt(u + 1)
+        if u.imag >= -1e-12 and abs(u - 1j * zeta * u / s - x) < 1e-8:
+            if best is None or u.imag > best.imag:
+                best = u
+    return best
+
+
+# ------------------------------------------------------------------ spin-split DOS: limits
+@pytest.mark.parametrize("gamma", [0.01, 0.1, 0.4])
+def test_zero_field_is_dynes(gamma):
+    e = np.linspace(-3, 3, 121)
+    assert np.allclose(btk.spin_split_dos(e, 1.0, 0.0, gamma), btk.dynes_dos(e, 1.0, gamma), atol=1e-13)
+    G0 = btk.conductance(e, 1.0, 0.0, gamma, 0.5, model="dynes")
+    assert np.allclose(btk.conductance(e, 1.0, 0.0, gamma, 0.5, model="zeeman", h=0.0), G0, atol=1e-12)
+
+
+@pytest.mark.parametrize("h", [0.2, 0.35, 0.5])
+def test_bcs_limit_two_shifted_peaks(h):
+    # Gamma, zeta -> 0: N = [N_BCS(E + h) + N_BCS(E - h)] / 2, peaks at +-(Delta - h), +-(Delta + h)
+    e = np.array([0.3 * (1 - h), 1 - h + 0.05, 1.0, 1 + h + 0.05, 2.5])
+    want = 0.5 * (bcs(e + h, 1.0) + bcs(e - h, 1.0))
+    assert np.allclose(btk.spin_split_dos(e, 1.0, h, 1e-7), want, rtol=1e-5, atol=1e-5)
+    assert np.allclose(btk.spin_split_dos(-e, 1.0, h, 1e-7), want, rtol=1e-5, atol=1e-5)   # even
+    # nothing inside |E| < Delta - h
+    assert np.all(btk.spin_split_dos(np.linspace(0, 0.99 * (1 - h), 30), 1.0, h, 0.0) == 0.0)
+    with pytest.raises(ValueError, match="infinite"):
+        btk.spin_split_dos([1 + h], 1.0, h, 0.0)
+
+
+@pytest.mark.parametrize("h", [0.15, 0.3])
+def test_meservey_tedrow_shape(h):
+    # thermally smeared N-I-S conductance at T << h: four maxima at +-(Delta +- h); the outer peak is
+    # higher than the inner one by the other spin's BCS DOS, (N_BCS(Delta + 2h) - N_BCS(Delta - 2h)) / 2
+    delta, gamma, T = 1.0, 0.004, 0.05
+    v = np.linspace(-2.0, 2.0, 4001)
+    G = btk.conductance(v, delta, 0.0, gamma, T, model="zeeman", h=h)
+    assert np.allclose(G, G[::-1], atol=1e-12)
+    for centre in (delta - h, delta + h):
+        win = np.abs(v - centre) < 0.5 * h
+        vpk = v[win][np.argmax(G[win])]
+        assert abs(vpk - centre) < 0.02 * delta, (centre, vpk)     # smearing shifts by ~kT
+    gout = G[np.argmin(np.abs(v - (delta + h)))]
+    gin = G[np.argmin(np.abs(v - (delta - h)))]
+    want = 0.5 * (bcs(delta + 2 * h, delta) - bcs(delta - 2 * h, delta))
+    assert gout - gin == pytest.approx(float(want), rel=0.03)
+    assert np.all(G[np.abs(v) < 0.5 * (delta - h)] < 0.01)    # gapped in between (Dynes tail ~ Gamma/Delta)
+    assert G[0] == pytest.approx(float(0.5 * (bcs(2 + h, 1.0) + bcs(2 - h, 1.0))), rel=0.01)   # at 2 Delta
+
+
+@pytest.mark.parametrize("zeta", [0.05, 0.2, 0.5])
+@pytest.mark.parametrize("gamma", [1e-4, 0.03])
+def test_maki_depairing_against_quartic_roots(zeta, gamma):
+    e = np.linspace(0.0, 3.0, 301)
+    ref = []
+    for x in e:
+        u = ag_root_quartic(complex(x, gamma), zeta)
+        ref.append((u / (np.sqrt(u - 1) * np.sqrt(u + 1))).real)
+    got = btk.spin_split_dos(e, 1.0, 0.0, gamma, zeta)
+    assert np.allclose(got, ref, atol=1e-9)
+    # with h the spins are the zeta-DOS shifted by +-h
+    h = 0.3
+    ref_h = 0.5 * (btk.spin_split_dos(e + h, 1.0, 0.0, gamma, zeta) + btk.spin_split_dos(e - h, 1.0, 0.0, gamma, zeta))
+    assert np.allclose(btk.spin_split_dos(e, 1.0, h, gamma, zeta), ref_h, atol=1e-12)
+
+
+@pytest.mark.parametrize("zeta", [0.1, 0.3, 0.6])
+def test_maki_gap_edge(zeta):
+    # the gap edge of the AG DOS is Delta (1 - zeta^(2/3))^(3/2) (hand-derived: dx/du = 0 on the real axis)
+    edge = (1 - zeta ** (2 / 3)) ** 1.5
+    n_in = btk.spin_split_dos([0.97 * edge], 1.0, 0.0, 1e-9, zeta)[0]
+    n_out = btk.spin_split_dos([1.03 * edge], 1.0, 0.0, 1e-9, zeta)[0]
+    assert n_in < 1e-6 < 0.05 < n_out
+
+
+def test_zeeman_validation():
+    with pytest.raises(ValueError, match="zeeman"):
+        btk.conductance([0.0], 1.0, 0.0, 0.1, 1.0, h=0.2)            # h without the model
+    with pytest.raises(ValueError, match="s-wave"):
+        btk.conductance([0.0], 1.0, 0.0, 0.1, 1.0, "d", model="zeeman", h=0.2)
+    with pytest.raises(ValueError, match="polarization"):
+        btk.conductance([0.0], 1.0, 0.0, 0.1, 1.0, model="zeeman", h=0.2, polarization=0.3)
+    with pytest.raises(ValueError, match="zeta"):
+        btk.spin_split_dos([0.0], 1.0, 0.1, 0.1, zeta=1.5)
+    with pytest.raises(TypeError):
+        btk.spin_split_dos([0.0], 1.0, "0.1", 0.1)
+    assert isinstance(ConvergenceError("x"), Exception)
+
+
+def test_zeeman_reference_and_bcs_smearing():
+    b = np.linspace(-2, 2, 41)
+    gaps = (btk.Gap(1.0, 0.0, 0.05),)
+    a = btk.conductance_multi(b, gaps, 0.3, model="zeeman", h=0.25)
+    r = btk.conductance_reference(b, gaps, 0.3, model="zeeman", h=0.25)
+    assert np.allclose(a, r, atol=1e-12)
+    # gamma = 0 at T > 0: singularity-aware panels at Delta +- h, against adaptive quadrature of the BCS form
+    T = 0.3
+    kt = K_B * T
+    g0 = btk.conductance([0.5, 1.0], 1.0, 0.0, 0.0, T, model="zeeman", h=0.25)
+    for v, g in zip((0.5, 1.0), g0):
+        def integrand(e, v=v):
+            return 0.5 * (bcs(e + 0.25, 1.0) + bcs(e - 0.25, 1.0)) / (4 * kt * math.cosh((e - v) / (2 * kt)) ** 2)
+        pts = [-1.25, -0.75, 0.75, 1.25]
+        val = quad(integrand, v - 40 * kt, v + 40 * kt, points=[p for p in pts if abs(p - v) < 40 * kt],
+                   limit=400, epsabs=1e-10)[0]
+        assert g == pytest.approx(val, abs=2e-5)
+
+
+# ------------------------------------------------------------------ SIS
+def _sis_quad(v, ds, gs, dt, gt, T):
+    """dI/dV by central differences of I(V) = int N_t(E - V) N_s(E) [f(E - V) - f(E)] dE (scipy.quad)."""
+    kt = K_B * T
+
+    def dyn(e, d, g):
+        z = complex(abs(e), g)
+        return (z / (np.sqrt(z - d) * np.sqrt(z + d))).real
+
+    def f(e):
+        return 0.5 * (1 - math.tanh(e / (2 * kt)))
+
+    def current(V):
+        lo, hi = min(0.0, V) - 40 * kt, max(0.0, V) + 40 * kt
+        pts = sorted({p for p in (ds, -ds, V + dt, V - dt, 0.0, V) if lo < p < hi})
+        return quad(lambda e: dyn(e - V, dt, gt) * dyn(e, ds, gs) * (f(e - V) - f(e)), lo, hi, points=pts,
+                    limit=800, epsabs=1e-12, epsrel=1e-12)[0]
+    step = 1e-3
+    return (current(v + step) - current(v - step)) / (2 * step)
+
+
+def test_sis_against_direct_quadrature():
+    ds, gs, dt, gt, T = 1.0, 0.05, 0.8, 0.03, 1.0
+    v = np.array([0.3, 1.2, 1.8, 2.5])
+    G = btk.conductance(v, ds, 0.0, gs, T, model="sis", tip_gap=dt, tip_gamma=gt)
+    ref = [_sis_quad(x, ds, gs, dt, gt, T) for x in v]
+    assert np.allclose(G, ref, rtol=1e-4, atol=2e-5)   # the reference's difference step errs by ~1e-5
+
+
+def test_sis_peaks_at_sum_of_gaps():
+    ds, dt = 1.0, 0.6
+    v = np.linspace(-4, 4, 1601)
+    G = btk.conductance(v, ds, 0.0, 0.01, 0.1, model="sis", tip_gap=dt, tip_gamma=0.005)
+    assert abs(abs(v[np.argmax(G)]) - (ds + dt)) < 0.02
+    assert np.allclose(G, G[::-1], atol=1e-9)
+    assert np.all(G[np.abs(v) < 0.5 * dt] < 0.01)   # deep in the gap: the sample's Dynes tail only
+    assert abs(G[0] - 1) < 0.05
+    # the tip reference implementation (plain NumPy) agrees
+    gaps = (btk.Gap(ds, 0.0, 0.01),)
+    assert np.allclose(btk.conductance_reference(v[::40], gaps, 0.1, model="sis", tip_gap=dt, tip_gamma=0.005),
+                       G[::40], atol=1e-10)
+
+
+def test_sis_validation():
+    with pytest.raises(ValueError, match="tip_gap"):
+        btk.conductance([0.0], 1.0, 0.0, 0.1, 1.0, model="sis")
+    with pytest.raises(ValueError, match="T > 0"):
+        btk.conductance([0.0], 1.0, 0.0, 0.1, 0.0, model="sis", tip_gap=1.0)
+    with pytest.raises(ValueError, match="gamma > 0"):
+        btk.conductance([0.0], 1.0, 0.0, 0.0, 1.0, model="sis", tip_gap=1.0)
+    with pytest.raises(ValueError, match="sis"):
+        btk.conductance([0.0], 1.0, 0.0, 0.1, 1.0, tip_gap=1.0)
+    with pytest.raises(ValueError, match="temperature-independent"):
+        btk.intrinsic_conductance([0.0], 1.0, 0.0, 0.1, model="sis")
+
+
+# ------------------------------------------------------------------ fits
+def _spin_split(h_over_delta, seed, delta=0.2, gamma=0.01, T=0.04, noise=0.01):
+    rng = np.random.default_rng(seed)
+    b = np.linspace(-0.8, 0.8, 201)
+    g = btk.conductance(b, delta, 0.0, gamma, T, model="zeeman", h=h_over_delta * delta)
+    x = b / 0.8
+    return b, (1.0 + 0.05 * x - 0.03 * x * x) * g + noise * rng.standard_normal(b.size)
+
+
+@pytest.mark.parametrize("ratio,seed", [(0.2, 0), (0.35, 1), (0.5, 2)])
+def test_auto_chooses_zeeman_on_spin_split_spectra(ratio, seed):
+    b, y = _spin_split(ratio, seed)
+    r = btk.fit(b, y, n_gaps="auto", T=0.04, background_degree=2, starts=4)
+    assert r.model == "zeeman", r.bic_by_model
+    assert set(r.bic_by_model) == {"btk:1", "btk:2", "zeeman:1"}
+    assert set(r.bic_by_n_gaps) == {1, 2}
+    assert r.values["delta1"] == pytest.approx(0.2, rel=0.03)
+    assert r.values["h"] == pytest.approx(ratio * 0.2, rel=0.06)
+    d = r.to_dict()
+    assert {"delta1", "h", "gamma1"} <= set(d["parameters"]) and d["model"] == "zeeman"
+    assert d["bic_by_model"] == r.bic_by_model
+
+
+def test_auto_keeps_two_gaps_on_two_gap_spectra():
+    rng = np.random.default_rng(5)
+    b = np.linspace(-40, 40, 201)
+    gaps = (btk.Gap(12.0, 0.5, 1.5, 0.5), btk.Gap(4.0, 0.5, 0.8, 0.5))
+    y = btk.conductance_multi(b, gaps, 3.0) + 0.005 * rng.standard_normal(b.size)
+    r = btk.fit(b, y, n_gaps="auto", T=3.0, starts=4)
+    assert r.model == "btk" and len(r.gaps) == 2, r.bic_by_model
+    assert r.bic_by_model["btk:2"] < r.bic_by_model["zeeman:1"]
+    assert r.values["delta1"] == pytest.approx(12.0, rel=0.05)
+    assert r.values["delta2"] == pytest.approx(4.0, rel=0.1)
+
+
+def test_fit_sis_recovers_sample_gap():
+    rng = np.random.default_rng(3)
+    b = np.linspace(-4, 4, 161)
+    y = btk.conductance(b, 1.1, 0.0, 0.05, 1.0, model="sis", tip_gap=0.8) + 0.005 * rng.standard_normal(b.size)
+    r = btk.fit(b, y, n_gaps=1, T=1.0, model="sis", tip_gap=0.8, starts=3)
+    assert r.model == "sis" and r.settings["tip_gap"] == 0.8
+    assert r.values["delta1"] == pytest.approx(1.1, rel=0.02)
+    assert r.determined, r.problems
+    assert "SIS" in r.report()
+
+
+def test_fit_zeeman_parameters_and_validation():
+    assert btk.parameter_names(1, "s", model="zeeman", depairing=True) == ["delta1", "h", "gamma1", "zeta"]
+    with pytest.raises(ValueError, match="n_gaps=1"):
+        btk.parameter_names(2, "s", model="zeeman")
+    with pytest.raises(ValueError, match="tip_gap"):
+        btk.fit(np.linspace(-1, 1, 60), np.ones(60), n_gaps=1, model="sis")
+    with pytest.raises(ValueError, match="only model='zeeman'"):
+        btk.parameter_names(1, "s", model="dynes", depairing=True)
+    b, y = _spin_split(0.35, 0, noise=0.0)
+    r = btk.fit(b, y, n_gaps=1, T=0.04, model="zeeman", background_degree=2, starts=2)
+    assert r.values["delta1"] == pytest.approx(0.2, rel=1e-3)
+    assert r.values["h"] == pytest.approx(0.07, rel=1e-3)
+    assert btk.gaps_from_values(r.values, 1, "s", model="zeeman")[0].delta == r.values["delta1"]
