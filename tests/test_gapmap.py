@@ -75,6 +75,56 @@ def test_two_gap_model_is_weighted_sum():
 
 # --- .3ds reading ------------------------------------------------------------------------------------
 
+def test_reason_codes_for_the_gates():
+    # codes 0..6 keep their meaning; 7..13 are set by the trust gates (issue 22)
+    assert [F.REASONS[k] for k in range(7)] == ["ok", "bad_data", "fit_error", "not_converged", "at_bound",
+                                               "no_gap", "not_fitted"]
+    assert {k: F.REASONS[k] for k in range(7, 14)} == {
+        7: "not_measured", 8: "gap_at_edge", 9: "gamma_exceeds_gap", 10: "high_rms",
+        11: "negative_conductance", 12: "clipped", 13: "not_a_conductance"}
+    assert gapmap.REASONS is F.REASONS
+
+
+def test_background_model_is_fit_btk_polynomial():
+    m = F.spectrum_model(BIAS, T, background=True)
+    assert m.names == ("delta1", "gamma1", "bg1", "bg2", "scale") and m.background_degree == F.BACKGROUND_DEGREE
+    x = BIAS / 5.0
+    g = btk.conductance(BIAS, 1.1, 0.0, 0.1, T, model="dynes", angle_resolved=False)
+    assert np.allclose(m([1.1, 0.1, 0.2, -0.3, 3.0]), 3.0 * (1 + 0.2 * x - 0.3 * x * x) * g, atol=1e-7)
+    assert F.parameter_names("btk", 2, background=3)[-4:] == ("bg1", "bg2", "bg3", "scale")
+    with pytest.raises(ValueError, match="background"):
+        F.spectrum_model(BIAS, T, background=9)
+
+
+def test_map_and_fit_btk_agree_on_sloped_background():
+    # the issue measured ~20 % between fit-map (no background) and fit-btk (joint degree-2 background)
+    rng = np.random.default_rng(1)
+    b = np.linspace(-4.0, 4.0, 201)
+    x = b / 4.0
+    g0 = btk.conductance(b, 1.2, 0.0, 0.3, 1.5, model="dynes")
+    y = 2e-9 * (1 + 0.1 * x + 0.6 * x * x) * g0 * (1 + 0.005 * rng.standard_normal(b.size))
+    ref = btk.fit(b, y / 2e-9, n_gaps=1, T=1.5, model="dynes", background_degree=2, starts=3).values["delta1"]
+    old = F.fit_spectrum(F.spectrum_model(b, 1.5), y).values["delta1"]
+    new = F.fit_spectrum(F.spectrum_model(b, 1.5, background=True), y)
+    assert abs(old / ref - 1) > 0.1                        # before: 17 % apart
+    assert new.ok and abs(new.values["delta1"] / ref - 1) < 0.02
+    assert new.values["delta1"] == pytest.approx(1.2, rel=0.02)
+    out = F.fit_rows(np.stack([[y, y]]), b, 1.5, background=True)
+    assert np.allclose(out["delta1"], new.values["delta1"], rtol=1e-4) and out["ok"].all()
+    assert np.allclose(out["bg2"], 0.6, atol=0.1)
+
+
+def test_ten_millikelvin_accepted():
+    b = np.linspace(-1.0, 1.0, 201)
+    m = F.spectrum_model(b, 0.01)
+    assert m.temperature == F.T_MIN == 0.01
+    y = 1e-9 * btk.conductance(b, 0.2, 0.0, 0.01, 0.01, model="dynes")
+    r = F.fit_spectrum(m, y)
+    assert r.ok and r.values["delta1"] == pytest.approx(0.2, rel=5e-3)
+    with pytest.raises(ValueError, match="temperature"):
+        F.spectrum_model(b, 0.009)
+
+
 def test_read_3ds_written_as_nanonis(tmp_path):
     cube = np.arange(3 * 4 * BIAS.size, dtype=float).reshape(3, 4, BIAS.size)
     p = nanonis_3ds(tmp_path / "grid.3ds", cube, BIAS)
