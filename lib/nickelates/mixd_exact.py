@@ -66,6 +66,8 @@ __all__ = [
     "MixDLadderModel",
     "dmrg_ground_state",
     "tenpy_exact_energy",
+    "mps_energy_variance",
+    "dmrg_bond_doubling",
     "LadderCorrelations",
     "dmrg_correlations",
     "ED_MAX_DIM",
@@ -81,6 +83,13 @@ __all__ = [
     "select_best",
     "EnergyExtrapolation",
     "extrapolate_energy",
+    "EnergyErrorBudget",
+    "energy_error_budget",
+    "annotate_error_budget",
+    "binding_energy_errors",
+    "BindingEnergies",
+    "CHI_SUFFICIENT_VARIANCE",
+    "ENERGY_ERROR_FLOOR",
     "crossing_point",
     "BalancePoint",
     "balance_point",
@@ -507,6 +516,11 @@ class DMRGResult(_LadderState):
         <n_cc(j)> per rung.
     sc_profile : numpy.ndarray
         <n_sc(j)> per rung.
+    variance : float or None
+        Energy variance <H^2> - <H>^2 of the final MPS (units of V^2;
+        :func:`mps_energy_variance`), None unless asked for (``variance=True``).
+    shelved : bool
+        True if the run stopped at its wall-time cap (``max_hours``).
 
     Examples
     --------
@@ -528,6 +542,8 @@ class DMRGResult(_LadderState):
     sc_profile: np.ndarray = field(repr=False)
     converged: bool = True
     delta_S: float = 0.0
+    variance: float | None = None
+    shelved: bool = False
 
 
 # --------------------------------------------------------------------------- ED
@@ -1029,7 +1045,8 @@ def dmrg_ground_state(L: int, n_holes: int, J_perp: float, V: float = 1.0, t_par
                       max_E_err: float = 1e-9, max_S_err: float = 1e-5,
                       two_sz: int | None = None, holes_leg=None,
                       svd_min: float = 1e-10, raise_on_fail: bool = True,
-                      engine: str = "two-site", combine: bool = True) -> DMRGResult:
+                      engine: str = "two-site", combine: bool = True, variance: bool = False,
+                      max_hours: float | None = None) -> DMRGResult:
     """Two-site DMRG (TeNPy, with mixer) for the ground state of one sector.
 
     The bond dimension is doubled every two sweeps from 32 up to
@@ -1083,6 +1100,12 @@ def dmrg_ground_state(L: int, n_holes: int, J_perp: float, V: float = 1.0, t_par
         TeNPy DMRG engine.
     combine : bool, optional
         TeNPy's ``combine`` option (contract the environment with the MPO first).
+    variance : bool, optional
+        Also compute the energy variance <H^2> - <H>^2 of the final MPS
+        (:func:`mps_energy_variance`; costs about one more sweep with the squared MPO).
+    max_hours : float, optional
+        Wall-time cap of the sweeps in hours, in (0, 1000]; a run stopped by it has
+        ``shelved`` True (and ``converged`` False unless the window already held).
 
     Returns
     -------
@@ -1111,13 +1134,19 @@ def dmrg_ground_state(L: int, n_holes: int, J_perp: float, V: float = 1.0, t_par
     return _dmrg(L, n_holes, J_perp, V, t_par, chi_max=chi_max, max_sweeps=max_sweeps,
                  min_sweeps=min_sweeps, max_E_err=max_E_err, max_S_err=max_S_err, two_sz=two_sz,
                  holes_leg=holes_leg, svd_min=svd_min, raise_on_fail=raise_on_fail, engine=engine,
-                 combine=combine)[0]
+                 combine=combine, variance=variance, max_hours=max_hours)[0]
 
 
 def _dmrg(L, n_holes, J_perp, V=1.0, t_par=0.1, *, chi_max=128, max_sweeps=30, min_sweeps=6,
           max_E_err=1e-9, max_S_err=1e-5, two_sz=None, holes_leg=None, svd_min=1e-10,
-          raise_on_fail=True, engine="two-site", combine=True):
-    """:func:`dmrg_ground_state` returning ``(DMRGResult, tenpy MPS)`` (the state for measurements)."""
+          raise_on_fail=True, engine="two-site", combine=True, variance=False, max_hours=None,
+          psi0=None):
+    """:func:`dmrg_ground_state` returning ``(DMRGResult, tenpy MPS)`` (the state for measurements).
+
+    ``psi0``: a converged MPS of the same sector to start from (a copy is swept); the bond
+    dimension is then ``chi_max`` from the first sweep on, and the mixer (amplitude 1e-5)
+    is switched off after four sweeps.
+    """
     import logging
 
     L, n_holes = _check_L_holes(L, n_holes, DMRG_MAX_L)
@@ -1131,6 +1160,9 @@ def _dmrg(L, n_holes, J_perp, V=1.0, t_par=0.1, *, chi_max=128, max_sweeps=30, m
     raise_on_fail = check.boolean("raise_on_fail", raise_on_fail)
     combine = check.boolean("combine", combine)
     engine = check.choice("engine", engine, ("two-site", "single-site"))
+    variance = check.boolean("variance", variance)
+    if max_hours is not None:
+        max_hours = check.positive("max_hours", max_hours, hi=1000.0)
     h0, h1, n_up, q = _charge_sector(L, n_holes, holes_leg, two_sz)
     M = MixDLadderModel(L, J_perp, V, t_par)
 
@@ -1138,21 +1170,26 @@ def _dmrg(L, n_holes, J_perp, V=1.0, t_par=0.1, *, chi_max=128, max_sweeps=30, m
     from tenpy.networks.mps import MPS
     from tenpy.tools.misc import TenpyInconsistencyError
 
-    labels = _product_state(L, h0, h1, n_up)
-    psi = MPS.from_product_state(M.lat.mps_sites(), labels, bc="finite",
-                                 unit_cell_width=M.lat.mps_unit_cell_width)
-    chi_list, chi, sweep = {}, 32, 0
-    while chi < chi_max:
-        chi_list[sweep] = chi
-        chi, sweep = 2 * chi, sweep + 2
-    chi_list[sweep] = chi_max
-    chi_reached_at = sweep
-    disable_after = max(8, chi_reached_at + 4)
+    if psi0 is None:
+        labels = _product_state(L, h0, h1, n_up)
+        psi = MPS.from_product_state(M.lat.mps_sites(), labels, bc="finite",
+                                     unit_cell_width=M.lat.mps_unit_cell_width)
+        chi_list, chi, sweep = {}, 32, 0
+        while chi < chi_max:
+            chi_list[sweep] = chi
+            chi, sweep = 2 * chi, sweep + 2
+        chi_list[sweep] = chi_max
+        chi_reached_at = sweep
+        disable_after = max(8, chi_reached_at + 4)
+        amplitude = 1e-4
+    else:                    # warm start: chi_max at once, a short mixer phase
+        psi = psi0.copy()
+        chi_list, disable_after, amplitude = {0: chi_max}, 4, 1e-5
     # never declared converged with the mixer on or before chi_max is reached
     min_sweeps = max(min_sweeps, min(disable_after + 2, max_sweeps))
     params = {
         "mixer": True,
-        "mixer_params": {"amplitude": 1e-4, "decay": 2.0,
+        "mixer_params": {"amplitude": amplitude, "decay": 2.0,
                          "disable_after": disable_after},
         "trunc_params": {"chi_max": chi_max, "svd_min": svd_min},
         "chi_list": chi_list,
@@ -1162,7 +1199,9 @@ def _dmrg(L, n_holes, J_perp, V=1.0, t_par=0.1, *, chi_max=128, max_sweeps=30, m
         "min_sweeps": min_sweeps,
         "combine": combine,
     }
-    logging.getLogger("tenpy").setLevel(logging.WARNING)
+    if max_hours is not None:
+        params["max_hours"] = max_hours
+    logging.getLogger("tenpy").setLevel(logging.ERROR)   # a shelved run is reported in the result
     t0 = time.perf_counter()
     cls = _windowed_engine(dmrg.TwoSiteDMRGEngine if engine == "two-site" else dmrg.SingleSiteDMRGEngine)
     eng = cls(psi, M, params)
@@ -1198,13 +1237,147 @@ def _dmrg(L, n_holes, J_perp, V=1.0, t_par=0.1, *, chi_max=128, max_sweeps=30, m
     cc = np.array([psi.expectation_value_term([("Nh", 2 * j), ("Nh", 2 * j + 1)])
                    for j in range(L)]).real
     sc = nh[0::2] + nh[1::2] - 2.0 * cc
+    var = _mps_variance(M, psi)[1] if variance else None
     return DMRGResult(L=L, n_holes=n_holes, J_perp=float(J_perp), V=float(V), t_par=float(t_par),
                       holes_leg=(h0, h1), two_sz=int(q[2]), chi_max=chi_max, energy=float(E),
                       n_cc=float(cc.sum() / L), n_sc=float(sc.sum() / L), chi=chi,
                       truncation_error=trunc, delta_E=float(delta_E), sweeps=len(energies),
                       seconds=seconds, energies=energies, cc_profile=cc, sc_profile=np.asarray(sc),
-                      converged=converged, delta_S=delta_S), psi
+                      converged=converged, delta_S=delta_S, variance=var,
+                      shelved=bool(getattr(eng, "shelve", False))), psi
 
+
+def _mps_variance(M, psi):
+    """(<H>, <H^2> - <H>^2) of a finite MPS by TeNPy's full contraction with the MPO twice."""
+    H = M.H_MPO
+    E = float(np.real(H.expectation_value(psi)))
+    return E, float(np.real(H.variance(psi, exp_val=E)))
+
+
+def mps_energy_variance(psi, L: int, J_perp: float, V: float = 1.0, t_par: float = 0.1) -> tuple:
+    """Energy and energy variance <H^2> - <H>^2 of a TeNPy MPS of the ladder.
+
+    The variance vanishes exactly for an eigenstate and is the standard measure of how
+    far a DMRG state is from one: near the ground state E - E_0 is linear in it (the
+    slope is of order the inverse gap to the states mixed in), which
+    :func:`extrapolate_energy` (``in_="variance"``) uses.  Computed by
+    :meth:`tenpy.networks.mpo.MPO.variance` (the network <psi|H H|psi> contracted
+    site by site; cost ~ chi^3 D^2 per site for MPO bond dimension D), so it carries
+    a rounding floor of ~1e-14 E^2 from the cancellation <H^2> - <H>^2.
+
+    Parameters
+    ----------
+    psi : tenpy.networks.mps.MPS
+        Finite MPS on the 2L sites of :func:`MixDLadderModel` (rung-major order),
+        normalized.
+    L : int
+        Number of rungs, in [2, 1000].
+    J_perp : float
+        Rung exchange, in [0, 1e6] (units of V).
+    V : float, optional
+        Rung repulsion, in [0, 1e6] (the unit of energy).
+    t_par : float, optional
+        Leg hopping, |t_par| <= 1e3 (units of V).
+
+    Returns
+    -------
+    energy : float
+        <H> (units of V).
+    variance : float
+        <H^2> - <H>^2 (units of V^2).
+
+    Raises
+    ------
+    TypeError
+        If ``psi`` is not a TeNPy MPS or an argument has the wrong type.
+    ValueError
+        If a value is out of range or ``psi`` does not have 2L sites.
+
+    Examples
+    --------
+    >>> from tenpy.networks.mps import MPS
+    >>> M = MixDLadderModel(2, J_perp=1.0)
+    >>> psi = MPS.from_product_state(M.lat.mps_sites(), ["up", "down", "up", "down"],
+    ...                              unit_cell_width=M.lat.mps_unit_cell_width)
+    >>> E, var = mps_energy_variance(psi, 2, J_perp=1.0)   # Sz Sz part of two rungs, hopping blocked
+    >>> round(E, 12), round(var, 12)
+    (-1.0, 0.5)
+    """
+    from tenpy.networks.mps import MPS
+
+    L = check.integer("L", L, 2, DMRG_MAX_L)
+    J_perp, V, t_par = _check_couplings(J_perp, V, t_par)
+    if not isinstance(psi, MPS):
+        raise TypeError(f"psi must be a tenpy.networks.mps.MPS, got {type(psi).__name__}")
+    if psi.L != 2 * L or psi.bc != "finite":
+        raise ValueError(f"psi must be a finite MPS on 2L = {2 * L} sites, got {psi.L} sites, bc={psi.bc!r}")
+    return _mps_variance(MixDLadderModel(L, J_perp, V, t_par), psi)
+
+
+
+def dmrg_bond_doubling(L: int, n_holes: int, J_perp: float, V: float = 1.0, t_par: float = 0.1,
+                       *, chi_max: int = 128, factor: int = 2, max_hours: float | None = None,
+                       doubled_min_sweeps: int = 8, **kwargs) -> tuple:
+    """DMRG at ``chi_max`` and then at ``factor * chi_max`` from that state, both with their variance.
+
+    The first run is :func:`dmrg_ground_state` with the given settings (so a stored
+    point is reproduced and its state's variance measured); the second starts from
+    its MPS with the larger bond dimension from the first sweep (mixer amplitude
+    1e-5 for four sweeps), with the same 8-sweep window criterion and at least
+    ``doubled_min_sweeps`` sweeps.  The pair gives the change of the energy under
+    one bond-dimension doubling and two (E, variance) points for
+    :func:`extrapolate_energy`.
+
+    Parameters
+    ----------
+    L, n_holes, J_perp, V, t_par
+        As for :func:`dmrg_ground_state` (energies in units of V).
+    chi_max : int, optional
+        Bond dimension of the first run, in [4, 2048].
+    factor : int, optional
+        Bond-dimension factor of the second run, in [2, 8].
+    max_hours : float, optional
+        Wall-time cap of the sweeps of each run (hours), in (0, 1000]; a capped run
+        comes back with ``shelved`` True.
+    doubled_min_sweeps : int, optional
+        Minimum number of sweeps of the second run, in [2, 1000].
+    **kwargs
+        ``max_sweeps``, ``min_sweeps`` (first run), ``max_E_err``, ``max_S_err``, ``svd_min``
+        of :func:`dmrg_ground_state`.
+
+    Returns
+    -------
+    tuple of DMRGResult
+        ``(run at chi_max, run at factor * chi_max)``, both with ``variance`` set.
+        Neither raises on a missed convergence criterion: check ``converged``.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If a value is out of range or a keyword is not one of the above.
+    ConvergenceError
+        If TeNPy fails (see :func:`dmrg_ground_state`).
+
+    Examples
+    --------
+    >>> a, b = dmrg_bond_doubling(3, 2, 1.0, chi_max=16, max_sweeps=20, min_sweeps=2)
+    >>> (a.chi_max, b.chi_max), bool(b.energy <= a.energy + 1e-12), abs(b.variance) < 1e-9
+    ((16, 32), True, True)
+    """
+    allowed = {"max_sweeps", "min_sweeps", "max_E_err", "max_S_err", "svd_min"}
+    if set(kwargs) - allowed:
+        raise ValueError(f"dmrg_bond_doubling accepts only the keywords {sorted(allowed)}, got {sorted(kwargs)}")
+    chi_max = check.integer("chi_max", chi_max, 4, 2048)
+    factor = check.integer("factor", factor, 2, 8)
+    doubled_min_sweeps = check.integer("doubled_min_sweeps", doubled_min_sweeps, 2, 1000)
+    first, psi = _dmrg(L, n_holes, J_perp, V, t_par, chi_max=chi_max, raise_on_fail=False,
+                       variance=True, max_hours=max_hours, **kwargs)
+    kw2 = dict(kwargs, min_sweeps=min(doubled_min_sweeps, kwargs.get("max_sweeps", 30)))
+    second, _ = _dmrg(L, n_holes, J_perp, V, t_par, chi_max=factor * chi_max, raise_on_fail=False,
+                      variance=True, max_hours=max_hours, psi0=psi, **kw2)
+    return first, second
 
 # --------------------------------------------------------------------------- correlations (beyond the paper)
 @dataclass(frozen=True)
@@ -1634,14 +1807,15 @@ def select_best(points, *, L: int, n_holes: int | None = None, J_perp: float | N
 
 @dataclass(frozen=True)
 class EnergyExtrapolation:
-    """DMRG energy extrapolated linearly in the truncation error to zero (units of V).
+    """DMRG energy extrapolated linearly in the truncation error or in the variance (units of V).
 
     Returned by :func:`extrapolate_energy`.
 
     Attributes
     ----------
     energy : float
-        E(epsilon -> 0) of the linear fit E = E_0 + a epsilon (units of V).
+        E_0 of the linear fit E = E_0 + a x, x the truncation error or the variance
+        (units of V).
     energy_best : float
         Energy at the largest bond dimension (units of V).
     chi_best : int
@@ -1650,13 +1824,24 @@ class EnergyExtrapolation:
         |energy - energy_best|: the extrapolation's estimate of the remaining
         bond-dimension error of ``energy_best`` (units of V).
     slope : float
-        a = dE / d epsilon (units of V).
+        a = dE / dx (units of V for the truncation error, 1/V for the variance).
     chis : tuple of int
         Bond dimensions used.
     truncation_errors : tuple of float
         Their truncation errors epsilon (discarded weight of the last sweep).
     energies : tuple of float
-        Their energies (units of V).
+        Their energies (units of V; for ``in_="variance"`` the energies of the states
+        whose variance was measured).
+    variable : str
+        ``"truncation_error"`` or ``"variance"``.
+    variances : tuple of float
+        Their variances (units of V^2; empty for ``variable == "truncation_error"``
+        unless stored).
+    uncertainty : float
+        Error bar of ``energy`` itself (units of V): with two bond dimensions the full
+        step |energy - energy_best| (a linear fit through two points has no residual to
+        judge it by); with three or more the larger of that fit's change when the
+        smallest bond dimension is dropped and its rms residual.
 
     Examples
     --------
@@ -1672,17 +1857,323 @@ class EnergyExtrapolation:
     chis: tuple
     truncation_errors: tuple
     energies: tuple
+    variable: str = "truncation_error"
+    variances: tuple = ()
+    uncertainty: float = 0.0
+
+
+def _run_energy(p, variable):
+    """Return (E, x) of one stored run.
+
+    x is the truncation error, or the variance with the energy of the very state whose
+    variance was measured (``variance_energy`` of a rerun).
+    """
+    if variable == "variance":
+        return float(p.get("variance_energy", p["energy"])), float(p["variance"])
+    return float(p["energy"]), float(p["truncation_error"])
+
+
+def _linear_extrapolation(rows, variable):
+    """Fit E = E0 + a x over ``rows`` (sorted by chi_max); return (E0, a, uncertainty, E, x)."""
+    pairs = [_run_energy(p, variable) for p in rows]
+    E = np.array([e for e, _ in pairs])
+    x = np.array([v for _, v in pairs])
+    best_E = E[-1]
+    floor = 1e-14 if variable == "truncation_error" else _variance_floor(best_E)
+    if np.ptp(x) < floor:              # bond dimension exhausted: nothing to extrapolate
+        E0, slope = float(best_E), 0.0
+        unc = float(np.max(np.abs(E - E0)))
+        return E0, slope, unc, E, x
+    slope, E0 = (float(v) for v in np.polyfit(x, E, 1))
+    if len(rows) == 2:
+        unc = abs(E0 - float(best_E))
+    else:
+        s2, e2 = (float(v) for v in np.polyfit(x[-2:], E[-2:], 1)) if np.ptp(x[-2:]) >= floor else (0.0, best_E)
+        resid = E - (E0 + slope * x)
+        unc = max(abs(E0 - e2), float(np.sqrt(np.mean(resid**2))))
+    return E0, slope, float(unc), E, x
+
+
+def _variance_floor(E):
+    """Rounding floor of <H^2> - <H>^2 for an energy E (units of V^2)."""
+    return 1e-13 * max(1.0, float(E) ** 2)
 
 
 def extrapolate_energy(points, *, L: int, n_holes: int, J_perp: float,
-                       min_points: int = 2) -> EnergyExtrapolation:
-    """Extrapolate the converged DMRG energies of one point linearly in the truncation error.
+                       min_points: int = 2, in_: str = "truncation_error") -> EnergyExtrapolation:
+    """Extrapolate the DMRG energies of one point linearly in the truncation error or the variance.
 
-    Uses every converged stored bond dimension of (L, n_holes, J_perp) (e.g.
-    chi = 64, 128, 256) and fits E = E_0 + a epsilon by least squares, epsilon
-    the truncation error.  If the truncation errors are all below 1e-14 (the
-    bond dimension is exhausted, as on the cc side) E_0 is the best energy and
-    the error the largest spread of the energies.
+    ``in_="truncation_error"`` (the default, as before): every converged stored bond
+    dimension of (L, n_holes, J_perp) (e.g. chi = 64, 128, 256), E = E_0 + a epsilon by
+    least squares, epsilon the truncation error.  If the truncation errors are all
+    below 1e-14 (the bond dimension is exhausted, as on the cc side) E_0 is the best
+    energy and the error the largest spread of the energies.
+
+    ``in_="variance"``: every run with a measured ``variance`` (``scripts/
+    mixd_error_budget.py``), converged by the 8-sweep window or not (E and the variance
+    belong to the same state, and near an eigenstate E - E_0 is linear in the variance
+    whatever stopped the sweeps), E = E_0 + b var; variances all below the rounding
+    floor 1e-13 max(1, E^2) count as an exact state.
+
+    Parameters
+    ----------
+    points : list of dict
+        From :func:`load_data` (may include the ``rejected`` records for ``in_="variance"``).
+    L : int
+        Number of rungs, >= 2.
+    n_holes : int
+        Number of holes.
+    J_perp : float
+        Rung exchange (units of V).
+    min_points : int, optional
+        Fewest bond dimensions required, in [2, 16].
+    in_ : {"truncation_error", "variance"}, optional
+        The extrapolation variable.
+
+    Returns
+    -------
+    EnergyExtrapolation
+        E_0, the best energy, the difference and the error bar of E_0 (units of V).
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If fewer than ``min_points`` usable bond dimensions are stored.
+
+    Examples
+    --------
+    >>> pts = [dict(kind="dmrg", L=8, n_holes=2, J_perp=1.0, chi_max=c, converged=True,
+    ...             energy=-2.0 + 3.0 * eps, truncation_error=eps)
+    ...        for c, eps in [(64, 1e-4), (128, 3e-5), (256, 1e-5)]]
+    >>> x = extrapolate_energy(pts, L=8, n_holes=2, J_perp=1.0)
+    >>> round(x.energy, 12), x.chi_best, round(x.error, 12)
+    (-2.0, 256, 3e-05)
+    >>> for p, var in zip(pts, (1e-3, 2e-4, 5e-5)):
+    ...     p["variance"], p["energy"] = var, -2.0 + 0.5 * var
+    >>> x = extrapolate_energy(pts, L=8, n_holes=2, J_perp=1.0, in_="variance")
+    >>> round(x.energy, 12), round(x.slope, 12), x.variable
+    (-2.0, 0.5, 'variance')
+    """
+    min_points = check.integer("min_points", min_points, 2, 16)
+    in_ = check.choice("in_", in_, ("truncation_error", "variance"))
+    rows = select(points, kind="dmrg", L=L, n_holes=n_holes, J_perp=J_perp)
+    if in_ == "truncation_error":
+        rows = [p for p in rows if p.get("converged") is True]
+    else:
+        rows = [p for p in rows if p.get("variance") is not None and math.isfinite(p["variance"])]
+    rows.sort(key=lambda p: p["chi_max"])
+    if len(rows) < min_points:
+        what = "converged bond dimensions" if in_ == "truncation_error" else "bond dimensions with a variance"
+        raise ValueError(f"L={L}, n_holes={n_holes}, J_perp={J_perp}: {len(rows)} {what} "
+                         f"stored ({[p['chi_max'] for p in rows]}), min_points={min_points} needed")
+    E0, slope, unc, E, x = _linear_extrapolation(rows, in_)
+    best = rows[-1]
+    E_best = float(E[-1])
+    err = abs(E0 - E_best) if slope != 0.0 else float(np.max(np.abs(E - E0)))
+    return EnergyExtrapolation(
+        energy=E0, energy_best=E_best, chi_best=int(best["chi_max"]), error=float(err), slope=slope,
+        chis=tuple(int(p["chi_max"]) for p in rows),
+        truncation_errors=tuple(float(p["truncation_error"]) for p in rows), energies=tuple(E.tolist()),
+        variable=in_, variances=tuple(float(p["variance"]) for p in rows if p.get("variance") is not None),
+        uncertainty=float(unc))
+
+
+# ------------------------------------------------------------------ the error budget (issue 24)
+#: chi is called sufficient (``chi_sufficient``) when the measured energy variance of the
+#: run's state is at most this (units of V^2); see :func:`annotate_error_budget`.
+CHI_SUFFICIENT_VARIANCE = 1e-6
+#: smallest error bar given to a DMRG energy (units of V): rounding of the sweep energies
+ENERGY_ERROR_FLOOR = 1e-10
+
+
+@dataclass(frozen=True)
+class EnergyErrorBudget:
+    """The error bar of one stored DMRG energy (units of V), and where it comes from.
+
+    Returned by :func:`energy_error_budget`.
+
+    Attributes
+    ----------
+    L : int
+        Number of rungs.
+    n_holes : int
+        Number of holes.
+    J_perp : float
+        Rung exchange (units of V).
+    chi_best : int
+        Bond dimension of the best converged run (the energy used downstream).
+    energy : float
+        Its energy (units of V).
+    energy_error : float
+        The error bar of ``energy`` (units of V, > 0): its estimated distance from
+        the chi -> infinity energy plus the error bar of that estimate plus the
+        run's 8-sweep energy spread (see ``method``).
+    energy_extrapolated : float or None
+        The chi -> infinity estimate E_0 (units of V); None for a calibrated estimate.
+    energy_extrapolated_error : float or None
+        Error bar of ``energy_extrapolated`` (units of V).
+    method : str
+        ``"variance"`` (linear in the variance, >= 2 bond dimensions with a variance),
+        ``"truncation_error"`` (linear in the truncation error, >= 2 converged bond
+        dimensions), ``"exhausted"`` (truncation error below 1e-14: the bond dimension
+        holds the state), ``"rejected_truncation_error"`` (one converged bond dimension
+        and an unconverged smaller one from the ``rejected`` records), or
+        ``"calibrated_variance"`` / ``"calibrated_truncation_error"`` (the largest slope
+        dE/dvar or dE/depsilon of the extrapolations at the same L times this run's
+        variance or truncation error).  Several apply -> the largest.
+    variance : float or None
+        Variance of the best run's state (units of V^2), None if not measured.
+    chi_sufficient : bool
+        ``variance`` measured and at most :data:`CHI_SUFFICIENT_VARIANCE`.
+    n_chi : int
+        Converged bond dimensions stored.
+    delta_chi : float or None
+        Energy change under the last bond-dimension doubling (or step) stored, from
+        the best converged run to the next smaller one (units of V; None with one run).
+
+    Examples
+    --------
+    >>> EnergyErrorBudget.__dataclass_fields__["energy_error"].type
+    'float'
+    """
+
+    L: int
+    n_holes: int
+    J_perp: float
+    chi_best: int
+    energy: float
+    energy_error: float
+    energy_extrapolated: float | None
+    energy_extrapolated_error: float | None
+    method: str
+    variance: float | None
+    chi_sufficient: bool
+    n_chi: int
+    delta_chi: float | None
+
+
+def _chi_sufficient(variance):
+    return variance is not None and math.isfinite(variance) and variance <= CHI_SUFFICIENT_VARIANCE
+
+
+def _group_budget(rows, rejected, calibration):
+    """Budget of one (L, n_holes, J): ``rows`` its converged runs, ``rejected`` the unconverged ones."""
+    rows = sorted(rows, key=lambda p: p["chi_max"])
+    best = rows[-1]
+    E_best = float(best["energy"])
+    spread = float(best.get("E_spread_8", 0.0) or 0.0)
+    with_var = sorted([p for p in rows + list(rejected) if p.get("variance") is not None
+                       and math.isfinite(p["variance"])], key=lambda p: p["chi_max"])
+    candidates = []      # (energy_error, E0 or None, E0 error or None, method, slope)
+    if len(with_var) >= 2:
+        E0, b, unc, E, x = _linear_extrapolation(with_var, "variance")
+        candidates.append((max(E_best - E0, 0.0) + unc, E0, unc, "variance", ("variance", b)))
+    eps_all = [float(p["truncation_error"]) for p in rows]
+    if len(rows) >= 2 and (np.ptp(eps_all) >= 1e-14 or max(eps_all) < 1e-14):
+        E0, a, unc, E, x = _linear_extrapolation(rows, "truncation_error")
+        candidates.append((max(E_best - E0, 0.0) + unc, E0, unc,
+                           "truncation_error" if a != 0.0 else "exhausted", ("truncation_error", a)))
+    if len(candidates) == 2 and candidates[0][1] is not None and candidates[1][1] is not None:
+        # both extrapolations: their disagreement is part of E0's error bar
+        gap = abs(candidates[0][1] - candidates[1][1])
+        candidates = [(c[0] + gap, c[1], c[2] + gap, c[3], c[4]) for c in candidates]
+    if not candidates:
+        eps = float(best["truncation_error"])
+        if eps < 1e-14:
+            candidates.append((0.0, E_best, spread, "exhausted", None))
+        smaller = sorted([p for p in rejected if p["chi_max"] < best["chi_max"]
+                          and p.get("truncation_error") is not None], key=lambda p: p["chi_max"])
+        if smaller and eps >= 1e-14:
+            lo = smaller[-1]
+            pair = [lo, best]
+            E0, a, unc, E, x = _linear_extrapolation(pair, "truncation_error")
+            unc += float(lo.get("E_spread_8", 0.0) or 0.0)
+            candidates.append((max(E_best - E0, 0.0) + unc, E0, unc, "rejected_truncation_error", None))
+    # the largest slope seen at this L times this run's variance / truncation error: a two-point
+    # line can make the best run look exact when the slope changes between bond dimensions
+    var, eps = best.get("variance"), float(best["truncation_error"])
+    if var is not None and calibration.get("variance"):
+        candidates.append((calibration["variance"] * max(var, 0.0), None, None, "calibrated_variance", None))
+    if eps >= 1e-14 and calibration.get("truncation_error"):
+        candidates.append((calibration["truncation_error"] * eps, None, None,
+                           "calibrated_truncation_error", None))
+    if not candidates:
+        raise ValueError(f"L={best['L']}, n_holes={best['n_holes']}, J_perp={best['J_perp']}: no error "
+                         "estimate possible (one run, no variance, no calibration)")
+    err, E0, E0_err, method, slope = max(candidates, key=lambda c: c[0])
+    delta_chi = abs(E_best - float(rows[-2]["energy"])) if len(rows) >= 2 else None
+    var = best.get("variance")
+    return EnergyErrorBudget(
+        L=int(best["L"]), n_holes=int(best["n_holes"]), J_perp=float(best["J_perp"]),
+        chi_best=int(best["chi_max"]), energy=E_best, energy_error=float(max(err + spread, ENERGY_ERROR_FLOOR)),
+        energy_extrapolated=None if E0 is None else float(E0),
+        energy_extrapolated_error=None if E0_err is None else float(max(E0_err, ENERGY_ERROR_FLOOR)),
+        method=method, variance=None if var is None else float(var), chi_sufficient=_chi_sufficient(var),
+        n_chi=len(rows), delta_chi=delta_chi), slope
+
+
+def _budgets(points, rejected=()):
+    """{(L, n_holes, J): EnergyErrorBudget} for every converged DMRG point, and the calibration."""
+    groups, rej = {}, {}
+    for p in _check_points(points):
+        if p["kind"] == "dmrg" and p.get("converged") is True:
+            groups.setdefault((p["L"], p["n_holes"], round(p["J_perp"], 9)), []).append(p)
+    for p in _check_points(list(rejected)):
+        if p["kind"] == "dmrg":
+            rej.setdefault((p["L"], p["n_holes"], round(p["J_perp"], 9)), []).append(p)
+    slopes = {}
+
+    def n_var(k):
+        return sum(q.get("variance") is not None for q in groups[k] + rej.get(k, []))
+
+    for k, rows in groups.items():       # first pass: the slopes of every extrapolation
+        if len(rows) >= 2 or n_var(k) >= 2:
+            for variable in ("variance", "truncation_error"):
+                use = (sorted(rows, key=lambda p: p["chi_max"]) if variable == "truncation_error" else
+                       sorted([q for q in rows + rej.get(k, []) if q.get("variance") is not None],
+                              key=lambda p: p["chi_max"]))
+                if len(use) >= 2:
+                    slope = _linear_extrapolation(use, variable)[1]
+                    if slope > 0:
+                        slopes.setdefault(k[0], {}).setdefault(variable, []).append(slope)
+    every = {}
+    for per_L in slopes.values():
+        for name, v in per_L.items():
+            every.setdefault(name, []).extend(v)
+    out, calibration = {}, {}
+    for k, rows in groups.items():
+        per_L = slopes.get(k[0], {})
+        cal = {name: max(per_L.get(name) or every.get(name) or [0.0]) for name in ("variance", "truncation_error")}
+        calibration[k[0]] = cal
+        try:
+            out[k] = _group_budget(rows, rej.get(k, []), cal)[0]
+        except ValueError as exc:        # raised when this point is asked for
+            out[k] = exc
+    return out, calibration
+
+
+def energy_error_budget(points, *, L: int, n_holes: int, J_perp: float, rejected=()) -> EnergyErrorBudget:
+    """Return the error bar of the best stored DMRG energy of one point, and its source.
+
+    Every estimate that the stored runs allow is made and the largest is kept:
+
+    * >= 2 runs with a measured variance: E = E_0 + b var (linear near the exact
+      state), error = (E_best - E_0) + the error bar of E_0;
+    * >= 2 converged bond dimensions: the same in the truncation error (when both
+      fits exist, their difference is added to the error bar of E_0);
+    * one converged bond dimension: the truncation error below 1e-14 (exact to
+      rounding), or a linear-in-epsilon estimate through an unconverged smaller run
+      of ``rejected`` (its 8-sweep spread added);
+    * always: the largest slope dE/dvar (dE/depsilon) of the extrapolations at the
+      same L times this run's variance (truncation error) -- a two-point line can make
+      the best run look exact when the slope changes between bond dimensions;
+
+    then the best run's 8-sweep energy spread is added, and the result is at least
+    :data:`ENERGY_ERROR_FLOOR`.  With two runs a linear fit has no residual, so the
+    error bar of E_0 is the full step |E_best - E_0|: the quoted error is twice the
+    extrapolation step, a deliberately conservative choice.
 
     Parameters
     ----------
@@ -1694,49 +2185,135 @@ def extrapolate_energy(points, *, L: int, n_holes: int, J_perp: float,
         Number of holes.
     J_perp : float
         Rung exchange (units of V).
-    min_points : int, optional
-        Fewest bond dimensions required, in [2, 16].
+    rejected : list of dict, optional
+        The file's ``rejected`` records (unconverged runs; used only as described).
 
     Returns
     -------
-    EnergyExtrapolation
-        E_0, the best energy and the difference (units of V).
+    EnergyErrorBudget
+        Energy, error bar, extrapolation and the method that set the bar.
 
     Raises
     ------
     TypeError
         If an argument has the wrong type.
     ValueError
-        If fewer than ``min_points`` converged bond dimensions are stored.
+        If no converged DMRG point (L, n_holes, J_perp) is stored or no estimate is possible
+        (one run with a truncation error above 1e-14, no variance, nothing to calibrate on).
 
     Examples
     --------
     >>> pts = [dict(kind="dmrg", L=8, n_holes=2, J_perp=1.0, chi_max=c, converged=True,
-    ...             energy=-2.0 + 3.0 * eps, truncation_error=eps)
-    ...        for c, eps in [(64, 1e-4), (128, 3e-5), (256, 1e-5)]]
-    >>> x = extrapolate_energy(pts, L=8, n_holes=2, J_perp=1.0)
-    >>> round(x.energy, 12), x.chi_best, round(x.error, 12)
-    (-2.0, 256, 3e-05)
+    ...             energy=-2.0 + 0.5 * var, variance=var, truncation_error=eps, E_spread_8=0.0)
+    ...        for c, var, eps in [(64, 4e-4, 1e-5), (128, 1e-4, 2.5e-6)]]
+    >>> b = energy_error_budget(pts, L=8, n_holes=2, J_perp=1.0)
+    >>> round(b.energy_error, 12), round(b.energy_extrapolated, 12)     # twice the step 5e-5
+    (0.0001, -2.0)
     """
-    min_points = check.integer("min_points", min_points, 2, 16)
-    rows = [p for p in select(points, kind="dmrg", L=L, n_holes=n_holes, J_perp=J_perp)
-            if p.get("converged") is True]
-    rows.sort(key=lambda p: p["chi_max"])
-    if len(rows) < min_points:
-        raise ValueError(f"L={L}, n_holes={n_holes}, J_perp={J_perp}: {len(rows)} converged bond dimensions "
-                         f"stored ({[p['chi_max'] for p in rows]}), min_points={min_points} needed")
-    eps = np.array([float(p["truncation_error"]) for p in rows])
-    E = np.array([float(p["energy"]) for p in rows])
-    best = rows[-1]
-    if np.ptp(eps) < 1e-14:
-        E0, slope = float(best["energy"]), 0.0
-        err = float(np.max(np.abs(E - E0)))
-    else:
-        slope, E0 = (float(v) for v in np.polyfit(eps, E, 1))
-        err = abs(E0 - float(best["energy"]))
-    return EnergyExtrapolation(energy=E0, energy_best=float(best["energy"]), chi_best=int(best["chi_max"]),
-                               error=float(err), slope=slope, chis=tuple(int(p["chi_max"]) for p in rows),
-                               truncation_errors=tuple(eps.tolist()), energies=tuple(E.tolist()))
+    L = check.integer("L", L, 2, COUNT_MAX_L)
+    n_holes = check.integer("n_holes", n_holes, 0, 2 * L)
+    J_perp = check.finite("J_perp", J_perp)
+    budgets, _ = _budgets(points, rejected)
+    k = (L, n_holes, round(J_perp, 9))
+    if k not in budgets:
+        raise ValueError(f"no converged DMRG point stored at L={L}, n_holes={n_holes}, J_perp={J_perp}")
+    if isinstance(budgets[k], ValueError):
+        raise budgets[k]
+    return budgets[k]
+
+
+def annotate_error_budget(content: dict) -> dict:
+    """Write the error budget into the content of ``data/mixd_dmrg.json`` (in place).
+
+    Every ``kind: dmrg`` record (``points`` and ``rejected``) gains ``energy_error``
+    (V, > 0), ``chi_sufficient`` (bool) and ``variance`` (V^2, or None where not yet
+    measured); the best run of each point also ``energy_extrapolated``,
+    ``energy_extrapolated_error``, ``error_method`` and ``delta_chi``.  A run that is
+    not the best gets ``energy_error = max(E_run - E_best, 0) + energy_error(best)``, and
+    so does a rejected run of a point with a converged run; a rejected run without one
+    gets its 8-sweep spread ``E_spread_8`` (it is never read by the chapters).
+    ``meta`` gains ``error_budget`` (the criteria in words and numbers) and ``counts``
+    (points, DMRG, ED, rejected, with variance, chi_sufficient), recomputed from the records.
+
+    Parameters
+    ----------
+    content : dict
+        The parsed file: ``{"meta": ..., "points": [...], "rejected": [...]}``.
+
+    Returns
+    -------
+    dict
+        ``content`` itself.
+
+    Raises
+    ------
+    TypeError
+        If ``content`` is not such a dict.
+    ValueError
+        If a point allows no error estimate (see :func:`energy_error_budget`).
+
+    Examples
+    --------
+    >>> c = {"meta": {}, "rejected": [], "points": [dict(kind="dmrg", L=8, n_holes=2, J_perp=1.0,
+    ...      chi_max=64, converged=True, energy=-2.0, truncation_error=0.0, E_spread_8=1e-9)]}
+    >>> p = annotate_error_budget(c)["points"][0]
+    >>> p["energy_error"], p["chi_sufficient"], c["meta"]["counts"]["dmrg"]
+    (1e-09, False, 1)
+    """
+    if not isinstance(content, dict) or not isinstance(content.get("points"), list):
+        raise TypeError("content must be the parsed data file, a dict with a 'points' list")
+    points = content["points"]
+    rejected = content.setdefault("rejected", [])
+    budgets, calibration = _budgets(points, rejected)
+    for b in budgets.values():
+        if isinstance(b, ValueError):
+            raise b
+    for p in points + rejected:
+        if p["kind"] != "dmrg":
+            continue
+        p.setdefault("variance", None)
+        b = budgets.get((p["L"], p["n_holes"], round(p["J_perp"], 9)))
+        if b is None:
+            p["energy_error"] = max(float(p.get("E_spread_8", 0.0) or 0.0), ENERGY_ERROR_FLOOR)
+        else:
+            p["energy_error"] = float(max(p["energy"] - b.energy, 0.0) + b.energy_error)
+        p["chi_sufficient"] = _chi_sufficient(p["variance"])
+        for name in ("energy_extrapolated", "energy_extrapolated_error", "error_method", "delta_chi"):
+            p.pop(name, None)
+        if b is not None and p in points and p["chi_max"] == b.chi_best and p.get("converged") is True:
+            p.update(energy_extrapolated=b.energy_extrapolated,
+                     energy_extrapolated_error=b.energy_extrapolated_error,
+                     error_method=b.method, delta_chi=b.delta_chi)
+    dm = [p for p in points if p["kind"] == "dmrg"]
+    meta = content.setdefault("meta", {})
+    meta["error_budget"] = {
+        "variance": "<H^2> - <H>^2 of the run's final MPS (V^2; mixd_exact.mps_energy_variance, "
+                    "TeNPy MPO.variance); None where not measured yet. variance_energy: the energy of "
+                    "that state (a rerun of the stored settings, scripts/mixd_error_budget.py)",
+        "energy_error": "error bar of energy (V, > 0) used downstream: mixd_exact.energy_error_budget "
+                        "(largest of the extrapolations in the variance and in the truncation error, "
+                        "E_best - E_0 plus the error bar of E_0, which is the full step for two bond "
+                        "dimensions; for one bond dimension: exact if truncation_error < 1e-14, else the "
+                        "linear-in-epsilon estimate through the rejected smaller-chi run and the largest "
+                        "slope of the same L times the run's variance or truncation error) plus the "
+                        "run's E_spread_8; for runs below the best, plus their distance to the best",
+        "chi_sufficient": f"variance measured and <= {CHI_SUFFICIENT_VARIANCE:g} V^2 "
+                          "(mixd_exact.CHI_SUFFICIENT_VARIANCE); False where no variance is measured",
+        "converged": "unchanged: the 8-sweep energy window of mixd_exact.dmrg_ground_state",
+        "chi_sufficient_variance": CHI_SUFFICIENT_VARIANCE,
+        "energy_error_floor": ENERGY_ERROR_FLOOR,
+        "calibration_slopes": {str(L): cal for L, cal in sorted(calibration.items())},
+    }
+    keyed = {(p["L"], p["n_holes"], round(p["J_perp"], 9)) for p in dm}
+    meta["counts"] = {
+        "points": len(points), "dmrg": len(dm), "ed": sum(p["kind"] == "ed" for p in points),
+        "rejected": len(rejected), "dmrg_parameter_points": len(keyed),
+        "dmrg_with_variance": sum(p.get("variance") is not None for p in dm),
+        "dmrg_chi_sufficient": sum(p["chi_sufficient"] for p in dm),
+        "parameter_points_single_chi": sum(1 for b in budgets.values() if b.n_chi == 1),
+    }
+    return content
+
 
 def binding_energies(points, *, kind: str, L: int, n_holes: int, chi_max: int | None = 64):
     """Return the binding energies from stored E(N_h - 2), E(N_h - 1), E(N_h) (units of V).
@@ -1793,6 +2370,128 @@ def binding_energies(points, *, kind: str, L: int, n_holes: int, chi_max: int | 
             Js.append(J)
             EB.append(binding_energy(e[n_holes - 2], e[n_holes - 1], e[n_holes]))
     return np.array(Js), np.array(EB)
+
+
+@dataclass(frozen=True)
+class BindingEnergies:
+    """Binding energies with their propagated error bars (units of V).
+
+    Returned by :func:`binding_energy_errors`.
+
+    Attributes
+    ----------
+    L : int
+        Number of rungs.
+    n_holes : int
+        N_h of E_B(N_h).
+    kind : str
+        ``"ed"`` or ``"dmrg"``.
+    extrapolated : bool
+        True if the DMRG energies are the chi -> infinity estimates where stored.
+    J_perp : numpy.ndarray
+        Rung exchanges (units of V), ascending.
+    E_B : numpy.ndarray
+        :func:`binding_energy` at each (units of V).
+    error : numpy.ndarray
+        Error bar of E_B: e(N_h - 2) + 2 e(N_h - 1) + e(N_h) from the energies' error
+        bars (linear sum: the DMRG errors are one-signed biases, not independent noise;
+        ED energies count as exact, error 0).
+
+    Examples
+    --------
+    >>> BindingEnergies.__dataclass_fields__["error"].type
+    'np.ndarray'
+    """
+
+    L: int
+    n_holes: int
+    kind: str
+    extrapolated: bool
+    J_perp: np.ndarray
+    E_B: np.ndarray
+    error: np.ndarray
+
+
+def binding_energy_errors(points, *, kind: str, L: int, n_holes: int, extrapolated: bool = False,
+                          rejected=()) -> BindingEnergies:
+    """Binding energies E_B(N_h) from the best stored energies, with propagated error bars.
+
+    DMRG: per energy the converged run with the largest bond dimension
+    (:func:`select_best`, as ``binding_energies(..., chi_max="best")``) and its
+    ``energy_error``; with ``extrapolated=True`` the extrapolated energy
+    ``energy_extrapolated`` and its error bar where one is stored (else the best run's
+    energy and ``energy_error``).  Records without the stored budget keys get it from
+    :func:`energy_error_budget` (with ``rejected``).  ED: the stored energies, error 0.
+
+    Parameters
+    ----------
+    points : list of dict
+        From :func:`load_data`.
+    kind : {"ed", "dmrg"}
+        Method.
+    L : int
+        Number of rungs, >= 2.
+    n_holes : int
+        N_h, >= 2.
+    extrapolated : bool, optional
+        Use the chi -> infinity energies where stored (DMRG only).
+    rejected : list of dict, optional
+        The file's ``rejected`` records (only for points without stored budget keys).
+
+    Returns
+    -------
+    BindingEnergies
+        J_perp, E_B and its error bar (units of V), for every J with all three energies.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If a value is out of range.
+
+    Examples
+    --------
+    >>> pts = [dict(kind="dmrg", L=8, n_holes=n, J_perp=1.0, chi_max=64, converged=True,
+    ...             energy=e, energy_error=d) for n, e, d in [(2, -3.0, 1e-4), (3, -2.0, 2e-4), (4, -1.7, 3e-4)]]
+    >>> r = binding_energy_errors(pts, kind="dmrg", L=8, n_holes=4)
+    >>> round(float(r.E_B[0]), 12), round(float(r.error[0]), 12)    # 0.7 +- (1 + 4 + 3) 1e-4
+    (0.7, 0.0008)
+    """
+    kind = check.choice("kind", kind, ("ed", "dmrg"))
+    L = check.integer("L", L, 2, COUNT_MAX_L)
+    n_holes = check.integer("n_holes", n_holes, 2, 2 * L)
+    extrapolated = check.boolean("extrapolated", extrapolated)
+    if kind == "ed":
+        rows_in = select(points, kind="ed", L=L)
+    else:
+        rows_in = select_best(points, L=L)
+    budgets = None
+    rows = {}
+    for p in rows_in:
+        E, err = float(p["energy"]), 0.0
+        if kind == "dmrg":
+            if "energy_error" not in p:
+                if budgets is None:
+                    budgets = _budgets(points, rejected)[0]
+                b = budgets[(p["L"], p["n_holes"], round(p["J_perp"], 9))]
+                stored = dict(energy_error=b.energy_error, energy_extrapolated=b.energy_extrapolated,
+                              energy_extrapolated_error=b.energy_extrapolated_error)
+            else:
+                stored = p
+            err = float(stored["energy_error"])
+            if extrapolated and stored.get("energy_extrapolated") is not None:
+                E, err = float(stored["energy_extrapolated"]), float(stored["energy_extrapolated_error"])
+        rows.setdefault(round(p["J_perp"], 9), {})[p["n_holes"]] = (E, err)
+    Js, EB, dEB = [], [], []
+    for J in sorted(rows):
+        e = rows[J]
+        if all(n in e for n in (n_holes - 2, n_holes - 1, n_holes)):
+            Js.append(J)
+            EB.append(binding_energy(e[n_holes - 2][0], e[n_holes - 1][0], e[n_holes][0]))
+            dEB.append(e[n_holes - 2][1] + 2.0 * e[n_holes - 1][1] + e[n_holes][1])
+    return BindingEnergies(L=L, n_holes=n_holes, kind=kind, extrapolated=extrapolated, J_perp=np.array(Js),
+                           E_B=np.array(EB), error=np.array(dEB))
 
 
 # ------------------------------------------------------------------ the many-body sc/cc balance point
