@@ -315,7 +315,10 @@ def profile_likelihood(bias_mV, G, parameter, values, *, T, superconductor=None,
     """Profile likelihood of one parameter of the polarized one-gap model.
 
     At each value of ``parameter`` the other free parameters are refitted
-    (:func:`fit_contact`, warm-started from the previous point); Delta chi^2 =
+    (:func:`fit_contact`, warm-started from the neighbouring points); the grid
+    ``values`` is augmented with the best-fit value and with points at +-0.5 ... 3
+    covariance errors around it (inside the scanned range), so that a narrow
+    valley is resolved. Delta chi^2 =
     [chi^2(value) - chi^2(best)] / sigma^2. The 68 % (95 %) interval is where
     Delta chi^2 <= 1 (4) (Wilks); unlike the covariance matrix it follows a
     curved or one-sided valley and stops at a parameter's bound.
@@ -381,6 +384,10 @@ def profile_likelihood(bias_mV, G, parameter, values, *, T, superconductor=None,
               series_resistance=series_resistance, sigma=sigma, seed=seed, angle_resolved=angle_resolved)
     best = fit_contact(bias_mV, G, starts=max(starts, 4), **kw)
     n_free = best.nvarys
+    b0, e0 = best.values[parameter], best.stderr.get(parameter)
+    extra = [b0] + ([b0 + k * e0 for k in (-3, -2, -1.5, -1, -0.5, 0.5, 1, 1.5, 2, 3)] if e0 else [])
+    extra = [x for x in extra if vals[0] <= x <= vals[-1]]
+    vals = np.unique(np.concatenate([vals, extra]))       # resolve the valley around the best fit
     if sigma is None:
         s_hat = math.sqrt(best.chisqr / max(best.ndata - n_free, 1))
         source, scale = "residuals", s_hat ** 2
@@ -673,8 +680,12 @@ class PosteriorSample:
     ----------
     names : tuple of str
         Sampled parameters.
-    median, q16, q84 : dict
-        Name -> posterior median and 16 / 84 % quantiles (units of the parameter).
+    median : dict
+        Name -> posterior median (unit of the parameter).
+    q16 : dict
+        Name -> 16 % quantile.
+    q84 : dict
+        Name -> 84 % quantile.
     acceptance : float
         Mean acceptance fraction of the walkers (0.2-0.5 is healthy).
     tau : dict
@@ -793,7 +804,8 @@ def sample_posterior(bias_mV, G, *, T, sigma, start, fixed=None, bounds=None, nw
         Parameters held fixed (e.g. ``{"delta1": 1.44}``), not sampled.
     bounds : dict, optional
         Name -> (min, max) of the uniform priors. Defaults: delta1 (0.01, 1.2 max|V|), Z1 (0, 5),
-        gamma1 (0, 0.5 max|V|), P (0, 1), Rs (0, 5).
+        gamma1 (g_min, 0.5 max|V|) with g_min = max(0.01 meV, a quarter of the median bias step)
+        as in :func:`nickelates.btk.fit`, P (0, 1), Rs (0, 5).
     nwalkers : int, optional
         Walkers (>= 2 x sampled parameters, <= 1000).
     nsteps : int, optional
@@ -845,7 +857,9 @@ def sample_posterior(bias_mV, G, *, T, sigma, start, fixed=None, bounds=None, nw
     if missing:
         raise ValueError(f"start lacks {missing}")
     vmax = float(np.max(np.abs(b)))
-    lim = {"delta1": (0.01, 1.2 * vmax), "Z1": (0.0, 5.0), "gamma1": (0.0, 0.5 * vmax), "P": (0.0, 1.0),
+    steps = np.diff(np.sort(b))
+    gmin = max(0.01, 0.25 * float(np.median(steps[steps > 0]))) if np.any(steps > 0) else 0.01
+    lim = {"delta1": (0.01, 1.2 * vmax), "Z1": (0.0, 5.0), "gamma1": (gmin, 0.5 * vmax), "P": (0.0, 1.0),
            "Rs": (0.0, 5.0)}
     if bounds is not None:
         check.instance("bounds", bounds, dict)

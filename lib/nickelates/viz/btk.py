@@ -22,7 +22,8 @@ from .explorer import Explorer
 __all__ = ["plot_classic_btk", "plot_fit", "plot_spectrum", "BTKExplorer", "explorer",
            "SYMMETRY_PAIRS", "figure_nb_calibration", "table3_refits", "figure_table3",
            "figure_gap_temperature", "figure_model_comparison", "figure_table3_correlations",
-           "plot_table3_gaps", "figure_dwave_orientation", "correlation_matrix", "figure_series"]
+           "plot_table3_gaps", "figure_dwave_orientation", "correlation_matrix", "figure_series",
+           "figure_polarization_contact", "figure_z_extrapolation"]
 
 SYMMETRY_PAIRS = ("s+s", "s+d", "d+s", "d+d")
 """Symmetry pairs offered by the explorer."""
@@ -517,6 +518,121 @@ def figure_model_comparison(mc):
         ax.set_xlabel("bias (mV)")
     np.atleast_1d(axs)[0].set_ylabel("normalized dI/dV")
     fig.tight_layout()
+    return fig
+
+
+_FIT_LABELS = {"free": "free Δ", "delta_bcs": "Δ = Δ_BCS(T)", "delta_bcs_rs": "Δ = Δ_BCS(T), R_s free"}
+
+
+def figure_polarization_contact(contact, literature_P=None):
+    """Polarization study of one contact (an entry of ``data/polarization_study.json``).
+
+    Panels: (a) profile likelihood Delta chi^2 of P for each constrained fit, with the
+    68 / 95 % levels; (b) Gamma (meV) along those profiles (the Gamma-P trade-off);
+    (c) the emcee posterior of P (histograms of the stored samples).
+
+    Parameters
+    ----------
+    contact : dict
+        One element of ``study["contacts"]`` (keys ``profiles``, ``mcmc``, ``file``).
+    literature_P : sequence of two float, optional
+        Range of P from the literature, shaded in (a) and (c).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    TypeError
+        If ``contact`` is not a dict.
+
+    Examples
+    --------
+    >>> prof = {"values": [0.3, 0.4, 0.5], "delta_chi2": [4.0, 0.0, 4.0], "others": {"gamma1": [1, 2, 3]}}
+    >>> c = {"file": "x.csv", "profiles": {"free:P": prof}, "mcmc": {"free": {"samples": {"P": [0.4, 0.41]}}}}
+    >>> len(figure_polarization_contact(c, (0.37, 0.45)).axes)
+    3
+    """
+    check.instance("contact", contact, dict)
+    fig, axs = plt.subplots(1, 3, figsize=(11, 3.3), constrained_layout=True)
+    colors = {"free": "C0", "delta_bcs": "C3", "delta_bcs_rs": "C2"}
+    for key, pr in contact.get("profiles", {}).items():
+        label, par = key.split(":")
+        if par != "P":
+            continue
+        x = np.asarray(pr["values"])
+        axs[0].plot(x, pr["delta_chi2"], "o-", ms=3, color=colors.get(label), label=_FIT_LABELS.get(label, label))
+        if "gamma1" in pr.get("others", {}):
+            axs[1].plot(x, pr["others"]["gamma1"], "o-", ms=3, color=colors.get(label),
+                        label=_FIT_LABELS.get(label, label))
+    for lev, ls in ((1.0, "--"), (4.0, ":")):
+        axs[0].axhline(lev, color="0.4", ls=ls, lw=0.8)
+    axs[0].set_yscale("symlog", linthresh=1.0)
+    axs[0].set(xlabel="P (fixed)", ylabel="Δχ² (profile)", title="(a) profile likelihood of P")
+    axs[1].set(xlabel="P (fixed)", ylabel="Γ of the refit (meV)", title="(b) Γ along the P profile")
+    for label, run in contact.get("mcmc", {}).items():
+        if "P" in run.get("samples", {}):
+            axs[2].hist(run["samples"]["P"], bins=30, density=True, alpha=0.6, color=colors.get(label),
+                        label=_FIT_LABELS.get(label, label))
+    axs[2].set(xlabel="P", ylabel="posterior density", title="(c) emcee posterior of P")
+    if literature_P is not None:
+        for ax in (axs[0], axs[2]):
+            ax.axvspan(literature_P[0], literature_P[1], color="0.85", zorder=0, label="literature")
+    for ax in axs:
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize=7)
+    fig.suptitle(contact.get("file", ""), fontsize=9)
+    return fig
+
+
+def figure_z_extrapolation(synthetic):
+    """The Z -> 0 extrapolation on synthetic contacts (``study["synthetic"]`` of the polarization study).
+
+    Parameters
+    ----------
+    synthetic : dict
+        Keys ``contacts`` (rows with Z, P, P_err, Z_true, P_true), ``extrapolations`` (form ->
+        {P0, coefficients}), ``P0_true``, ``spin_flip``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    TypeError
+        If ``synthetic`` is not a dict.
+
+    Examples
+    --------
+    >>> rows = [{"Z": z, "P": 0.4 - 0.1 * z, "P_err": 0.01, "Z_true": z, "P_true": 0.4 - 0.1 * z}
+    ...         for z in (0.1, 0.3, 0.5)]
+    >>> ex = {"linear": {"P0": 0.4, "coefficients": {"P0": 0.4, "a": -0.1}}}
+    >>> len(figure_z_extrapolation({"contacts": rows, "extrapolations": ex, "P0_true": 0.4,
+    ...                             "spin_flip": 0.8}).axes)
+    1
+    """
+    check.instance("synthetic", synthetic, dict)
+    rows = synthetic["contacts"]
+    fig, ax = plt.subplots(figsize=(5.5, 3.5), constrained_layout=True)
+    z = np.array([r["Z"] for r in rows])
+    p = np.array([r["P"] for r in rows])
+    e = np.array([r["P_err"] or 0.0 for r in rows])
+    ax.errorbar(z, p, yerr=e, fmt="o", color="k", ms=4, label="fitted contacts (Δ = Δ_Nb)")
+    zz = np.linspace(0, max(z.max(), 0.1) * 1.05, 200)
+    ax.plot(zz, synthetic["P0_true"] * np.exp(-synthetic["spin_flip"] * zz ** 2), color="0.6", lw=3,
+            alpha=0.5, label="true P(Z)")
+    for i, (form, x) in enumerate(synthetic["extrapolations"].items()):
+        c = x["coefficients"]
+        if form == "exponential":
+            y = c["P0"] * np.exp(-c["a"] * zz ** 2)
+        else:
+            y = c["P0"] + c["a"] * zz + c.get("b", 0.0) * zz ** 2
+        ax.plot(zz, y, ls=("--", "-.", ":")[i % 3], label=f"{form}: P(0) = {x['P0']:.3f}")
+    ax.plot([0], [synthetic["P0_true"]], "*", color="C3", ms=12, label=f"true P = {synthetic['P0_true']}")
+    ax.set(xlabel="fitted Z", ylabel="fitted P")
+    ax.legend(fontsize=7)
     return fig
 
 
