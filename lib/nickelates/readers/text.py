@@ -739,6 +739,8 @@ def read_spectrum(path, bias_column=None, didv_column=None, bias_unit=None, min_
         except ValueError as exc:
             raise SpectrumFileError(f"{path}: --from-current: {exc}") from None
         didv_kind = "numerical_derivative"
+        if header is None:
+            notes.append(f"no column names: {names[1]} taken as the current (--from-current)")
         unit = f"{unit}/mV" if unit else ""
         notes.append(f"dI/dV = Savitzky-Golay derivative of {names[1]!r} (scipy.signal.savgol_filter, order "
                      f"{chn.SAVGOL_ORDER}, window {w} points = {w * float(np.median(np.diff(bias))):.3g} mV)")
