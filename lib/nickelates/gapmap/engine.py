@@ -9,6 +9,12 @@ process without Dask (tests, small chapter grids).
 Finished chunks are written to a scratch folder next to the output
 (``MAPS.nc.partial/``), keyed by a hash of the input and the settings, so a
 rerun with the same arguments after an interruption fits only what is missing.
+
+Every pixel the fit calls usable then passes the trust gates of
+:mod:`nickelates.trust` (the rule ``fit-btk`` applies to one spectrum): a
+pixel not measured (aborted grid), a current channel, negative or clipped
+conductance, no gap (ΔBIC against a gapless background), a gap at the edge of
+the bias window, Γ ≳ Δ or a high rms residual is flagged with its reason code.
 """
 from __future__ import annotations
 
@@ -26,21 +32,105 @@ import numpy as np
 from .. import _validate as check
 from . import fit as _fit
 
-__all__ = ["ROWS_PER_CHUNK", "fit_map", "write_maps", "pixel_curve"]
+__all__ = ["ROWS_PER_CHUNK", "fit_map", "write_maps", "pixel_curve", "gate_block"]
 
 #: default number of rows per task
 ROWS_PER_CHUNK = 2
 
 
-def _chunk_task(block, bias, temperature, model, n_gaps):
-    return _fit.fit_rows(block, bias, temperature, model, n_gaps)
+def _chunk_task(block, bias, temperature, model, n_gaps, options=None):
+    options = options or {}
+    kw = {k: options[k] for k in ("background", "lockin_mV") if options.get(k) not in (None, False)}
+    out = _fit.fit_rows(block, bias, temperature, model, n_gaps, **kw)
+    if options.get("gates", False):
+        gate_block(out, block, bias, model, n_gaps, measured=options.get("measured"),
+                   channel=options.get("channel"), from_current=options.get("from_current", False))
+    return out
 
 
-def _key(grid, model, temperature, n_gaps, rows):
+def gate_block(out, block, bias_mV, model="dynes", n_gaps=1, *, measured=None, channel=None, from_current=False):
+    """Apply the trust gates of :mod:`nickelates.trust` to the usable pixels of a fitted block (in place).
+
+    Parameters
+    ----------
+    out : dict
+        The result of :func:`~nickelates.gapmap.fit.fit_rows` for ``block``
+        (its ``ok`` and ``reason`` arrays are updated).
+    block : array_like
+        The spectra, shape (rows, x, bias), in the data's units.
+    bias_mV : array_like
+        Bias points (mV).
+    model : {"dynes", "btk"}
+        The model that was fitted.
+    n_gaps : {1, 2}
+        Number of gaps fitted.
+    measured : array_like of bool, optional
+        Shape (rows, x); False marks pixels never measured (reason ``not_measured``).
+    channel : str, optional
+        Name of the data channel (a current channel is ``not_a_conductance``).
+    from_current : bool
+        The data are a numerical derivative of the current.
+
+    Returns
+    -------
+    dict
+        ``out``, with ``ok`` False and ``reason`` set to the first failed gate's
+        code for the pixels that fail a gate.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nickelates.gapmap import fit
+    >>> m = fit.spectrum_model(np.linspace(-5, 5, 61), 2.0)
+    >>> block = np.stack([[m([1.0, 0.1, 1.0]), m([4.0, 0.1, 1.0])]])     # the second gap fills the window
+    >>> out = fit.fit_rows(block, m.bias, 2.0)
+    >>> out["ok"].tolist()
+    [[True, True]]
+    >>> out = gate_block(out, block, m.bias)
+    >>> out["ok"].tolist(), [fit.REASONS[int(r)] for r in out["reason"][0]]
+    ([[True, False]], ['ok', 'gap_at_edge'])
+    """
+    from .. import trust
+    block = np.asarray(block, dtype=float)
+    bias = np.asarray(bias_mV, dtype=float)
+    ny, nx, nb = block.shape
+    xb = bias / float(np.max(np.abs(bias)))
+    bg_names = sorted((k for k in out if k.startswith("bg") and not k.endswith("_stderr")), key=lambda k: int(k[2:]))
+    names = [k for k in out if not k.endswith("_stderr") and k not in ("redchi", "ok", "reason", "nfev")]
+    k_par = len(names)
+    current = channel is not None and not from_current and trust.is_current_channel(str(channel))
+    for iy in range(ny):
+        for ix in range(nx):
+            if measured is not None and not bool(measured[iy, ix]):
+                out["ok"][iy, ix] = False
+                out["reason"][iy, ix] = trust.REASON_CODES["not_measured"]
+                continue
+            if current:
+                out["ok"][iy, ix] = False
+                out["reason"][iy, ix] = trust.REASON_CODES["not_a_conductance"]
+                continue
+            if not out["ok"][iy, ix]:
+                continue
+            gaps = [out[f"delta{i}"][iy, ix] for i in range(1, n_gaps + 1)]
+            gammas = [out[f"gamma{i}"][iy, ix] for i in range(1, n_gaps + 1)]
+            chisqr = float(out["redchi"][iy, ix]) * max(nb - k_par, 1)
+            background = None
+            if bg_names:
+                background = 1.0 + sum(out[b][iy, ix] * xb ** int(b[2:]) for b in bg_names)
+            v = trust.assess(bias, block[iy, ix], gaps=gaps, gammas=gammas, chisqr=chisqr, n_params=k_par,
+                             background=background)
+            if not v.ok:
+                out["ok"][iy, ix] = False
+                out["reason"][iy, ix] = v.code
+    return out
+
+
+def _key(grid, model, temperature, n_gaps, rows, options=None):
     h = hashlib.sha256()
     h.update(np.ascontiguousarray(grid.values, dtype=np.float64).tobytes())
     h.update(np.ascontiguousarray(grid["bias"].values, dtype=np.float64).tobytes())
-    h.update(json.dumps([model, float(temperature), int(n_gaps), int(rows)]).encode())
+    opts = {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in sorted((options or {}).items())}
+    h.update(json.dumps([model, float(temperature), int(n_gaps), int(rows), opts], default=str).encode())
     return h.hexdigest()[:16]
 
 
@@ -63,7 +153,8 @@ def _scratch_save(scratch, i, out):
 
 
 def fit_map(grid, *, model="dynes", temperature, n_gaps=1, workers=None, scheduler=None, client=None,
-            rows_per_chunk=ROWS_PER_CHUNK, scratch=None, progress=False):
+            rows_per_chunk=ROWS_PER_CHUNK, scratch=None, progress=False, background=False, lockin_mV=None,
+            gates=True, from_current=False):
     """Fit every spectrum of a grid; failed pixels are flagged, never fatal.
 
     Parameters
@@ -73,7 +164,7 @@ def fit_map(grid, *, model="dynes", temperature, n_gaps=1, workers=None, schedul
     model : {"dynes", "btk"}
         Spectrum model.
     temperature : float
-        Temperature (K), in (0.05, 300].
+        Temperature (K), in [0.01, 300].
     n_gaps : {1, 2}
         Number of gaps.
     workers : int, optional
@@ -90,6 +181,15 @@ def fit_map(grid, *, model="dynes", temperature, n_gaps=1, workers=None, schedul
         after a complete run. Default: no scratch store.
     progress : bool
         Print a tqdm progress bar with spectra/s to stderr.
+    background : bool or int
+        Polynomial normal-state background fitted per pixel (True: degree 2,
+        fit-btk's default; see :func:`~nickelates.gapmap.fit.spectrum_model`).
+    lockin_mV : float, optional
+        PEAK lock-in modulation (mV) folded into the model.
+    gates : bool
+        Apply the trust gates (:func:`gate_block`) to every usable pixel (default True).
+    from_current : bool
+        The grid is a numerical derivative of the current (``read_grid(..., from_current=True)``).
 
     Returns
     -------
@@ -99,7 +199,8 @@ def fit_map(grid, *, model="dynes", temperature, n_gaps=1, workers=None, schedul
         :func:`~nickelates.gapmap.fit.parameter_names` (gaps and broadenings in
         meV), ``redchi``, ``ok``, ``reason`` (codes in ``attrs["reasons"]``),
         ``nfev``; attributes ``model``, ``temperature_K``, ``n_gaps``,
-        ``channel``, ``source``, versions and ``spectra_per_second``.
+        ``channel``, ``source``, versions, ``spectra_per_second``, ``background_degree``,
+        ``lockin_peak_mV_used`` (0 when none), ``gates`` (JSON of the thresholds, "" when off).
 
     Examples
     --------
@@ -117,7 +218,7 @@ def fit_map(grid, *, model="dynes", temperature, n_gaps=1, workers=None, schedul
         raise TypeError("grid must be an xarray.DataArray with dims (y, x, bias)")
     grid = grid.transpose("y", "x", "bias")
     model = check.choice("model", model, _fit.MODELS)
-    temperature = check.in_range("temperature", temperature, 0.05, 300.0, lo_open=True)
+    temperature = check.in_range("temperature", temperature, getattr(_fit, "T_MIN", 0.01), 300.0)
     n_gaps = check.integer("n_gaps", n_gaps, 1, 2)
     rows = check.integer("rows_per_chunk", rows_per_chunk, 1, 10**6)
     given = [n for n, v in (("workers", workers), ("scheduler", scheduler), ("client", client)) if v is not None]
@@ -125,8 +226,17 @@ def fit_map(grid, *, model="dynes", temperature, n_gaps=1, workers=None, schedul
         raise ValueError(f"give at most one of workers, scheduler, client; got {', '.join(given)}")
     if workers is not None:
         workers = check.integer("workers", workers, 0, 1024)
+    gates = check.boolean("gates", gates)
+    from_current = check.boolean("from_current", from_current)
     bias = np.asarray(grid["bias"].values, dtype=float)
-    _fit.spectrum_model(bias, temperature, model, n_gaps)           # validates bias and settings early
+    kw = {k: v for k, v in (("background", background), ("lockin_mV", lockin_mV)) if v not in (None, False)}
+    smodel = _fit.spectrum_model(bias, temperature, model, n_gaps, **kw)   # validates bias and settings early
+    options = dict(kw, gates=gates, from_current=from_current, channel=grid.attrs.get("channel"))
+    measured = None
+    if "measured" in grid.coords:          # not measured = after the last measured pixel (an aborted grid);
+        m = np.asarray(grid.coords["measured"].transpose("y", "x").values, dtype=bool).ravel()
+        last = int(np.flatnonzero(m)[-1]) if m.any() else -1      # a NaN pixel before it stays bad_data
+        measured = (np.arange(m.size) <= last).reshape(grid.sizes["y"], grid.sizes["x"])
     data = np.asarray(grid.values, dtype=float)
     ny, nx, _ = data.shape
     starts = list(range(0, ny, rows))
@@ -134,7 +244,7 @@ def fit_map(grid, *, model="dynes", temperature, n_gaps=1, workers=None, schedul
     if scratch is not None:
         scratch = Path(scratch)
         scratch.mkdir(parents=True, exist_ok=True)
-        key = _key(grid, model, temperature, n_gaps, rows)
+        key = _key(grid, model, temperature, n_gaps, rows, options)
         stamp = scratch / "key.txt"
         if stamp.is_file() and stamp.read_text().strip() != key:
             shutil.rmtree(scratch)
@@ -167,21 +277,36 @@ def fit_map(grid, *, model="dynes", temperature, n_gaps=1, workers=None, schedul
         kern.warm()
         clock["t0"] = time.perf_counter()
         for i in todo:
-            done(i, _chunk_task(data[starts[i]:starts[i] + rows], bias, temperature, model, n_gaps))
+            done(i, _chunk_task(data[starts[i]:starts[i] + rows], bias, temperature, model, n_gaps,
+                                _chunk_options(options, measured, starts[i], rows)))
     elif todo:
         _run_dask(data, bias, starts, rows, todo, (temperature, model, n_gaps), done, workers, scheduler, client,
-                  clock)
+                  clock, options, measured)
     elapsed = clock.get("end", time.perf_counter()) - clock["t0"]
     if bar is not None:
         bar.close()
     ds = _assemble(grid, results, starts, model, temperature, n_gaps)
+    ds.attrs["background_degree"] = int(smodel.background_degree) if hasattr(smodel, "background_degree") else 0
+    ds.attrs["lockin_peak_mV_used"] = float(lockin_mV or 0.0)
+    if gates:
+        from .. import trust
+        ds.attrs["gates"] = json.dumps(trust.thresholds())
+    else:
+        ds.attrs["gates"] = ""
     ds.attrs["spectra_per_second"] = float(fitted / elapsed) if fitted and elapsed > 0 else float("nan")
     if scratch is not None:
         shutil.rmtree(scratch, ignore_errors=True)
     return ds
 
 
-def _run_dask(data, bias, starts, rows, todo, settings, done, workers, scheduler, client, clock):
+def _chunk_options(options, measured, start, rows):
+    if measured is None:
+        return options
+    return dict(options, measured=measured[start:start + rows])
+
+
+def _run_dask(data, bias, starts, rows, todo, settings, done, workers, scheduler, client, clock, options=None,
+              measured=None):
     from distributed import as_completed
 
     from ..engine import dask_client
@@ -196,7 +321,8 @@ def _run_dask(data, bias, starts, rows, todo, settings, done, workers, scheduler
         futs = {}
         for i in todo:
             block = data[starts[i]:starts[i] + rows]
-            futs[client.submit(_chunk_task, block, bias_f, *settings, pure=False)] = i
+            futs[client.submit(_chunk_task, block, bias_f, *settings,
+                               _chunk_options(options or {}, measured, starts[i], rows), pure=False)] = i
         for fut in as_completed(futs):
             done(futs[fut], fut.result())
         clock["end"] = time.perf_counter()
@@ -211,13 +337,16 @@ def _assemble(grid, results, starts, model, temperature, n_gaps):
     import xarray as xr
 
     from .. import __version__ as nk_version
-    names = _fit.parameter_names(model, n_gaps)
     keys = list(results[0].keys())
+    names = [k for k in keys if not k.endswith("_stderr") and k not in ("redchi", "ok", "reason", "nfev")]
     full = {k: np.concatenate([results[i][k] for i in range(len(starts))], axis=0) for k in keys}
     units = {n: "meV" for n in names if n.startswith(("delta", "gamma"))}
     units.update({"z": "1", "weight2": "1", "scale": grid.attrs.get("units", "")})
+    units.update({n: "1" for n in names if n.startswith("bg")})
     dims = ("y", "x")
     coords = {c: grid.coords[c] for c in ("y", "x") if c in grid.coords}
+    if "measured" in grid.coords:
+        coords["measured"] = (dims, np.asarray(grid.coords["measured"].values, dtype=bool))
     data_vars = {}
     for n in names:
         data_vars[n] = (dims, full[n], {"units": units[n]})
@@ -314,7 +443,13 @@ def pixel_curve(maps, bias_mV, iy, ix):
     ny, nx = maps.sizes["y"], maps.sizes["x"]
     iy = check.integer("iy", iy, 0, ny - 1)
     ix = check.integer("ix", ix, 0, nx - 1)
-    smodel = _fit.spectrum_model(bias_mV, maps.attrs["temperature_K"], maps.attrs["model"], maps.attrs["n_gaps"])
+    kw = {}
+    if int(maps.attrs.get("background_degree", 0)):
+        kw["background"] = int(maps.attrs["background_degree"])
+    if float(maps.attrs.get("lockin_peak_mV_used", 0.0)) > 0:
+        kw["lockin_mV"] = float(maps.attrs["lockin_peak_mV_used"])
+    smodel = _fit.spectrum_model(bias_mV, maps.attrs["temperature_K"], maps.attrs["model"], maps.attrs["n_gaps"],
+                                 **kw)
     p = np.array([float(maps[n].values[iy, ix]) for n in smodel.names])
     if not np.all(np.isfinite(p)):
         return np.full(smodel.bias.size, np.nan)
