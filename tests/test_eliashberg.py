@@ -431,7 +431,7 @@ def test_real_axis_gap_edges_equal_pade():
 @pytest.mark.slow
 def test_real_axis_against_the_zero_temperature_reference():
     """Lambda = 1: the DOS agrees with Eliashberg's T = 0 real-axis equations (no Matsubara input) to 2e-3
-    away from the singular points Delta_0 and Delta_0 + omega; Pade misses by > 0.1 above Delta_0 + omega."""
+    away from the singular points Delta_0 and Delta_0 + omega; Pade misses by ten times more above Delta_0 + omega."""
     w = np.unique(np.concatenate([np.arange(0.0025, 0.2, 0.005), np.arange(0.2, 0.32, 2e-4),
                                   np.arange(0.32, 1.1, 0.004), np.arange(1.1, 1.4, 0.001),
                                   np.arange(1.4, 3.0, 0.004)]))
@@ -445,7 +445,7 @@ def test_real_axis_against_the_zero_temperature_reference():
         win = (w > a) & (w < b)
         assert np.max(np.abs(nr[win] - nf[win])) < 6e-3, (a, b)
     win = (w > 1.3) & (w < 1.5)
-    assert np.max(np.abs(npd[win] - nf[win])) > 0.1
+    assert np.max(np.abs(npd[win] - nf[win])) > 10 * np.max(np.abs(nr[win] - nf[win]))
 
 
 def test_real_axis_accepts_a_spectrum_and_is_even():
@@ -470,3 +470,54 @@ def test_real_axis_bad_input():
         E.real_axis_dos(1.0, 1.0, 1.0, 0.02, [0.1], solution=s, eta=-1.0)
     with pytest.raises(ValueError, match="omega must be strictly increasing"):
         E.real_axis_reference(1.0, 1.0, np.linspace(0.0, 1.0, 20))
+
+
+# ---------------------------------------------------------------- mu*, finite bands, the chapter's setting
+
+
+def test_morel_anderson_makes_tc_cutoff_independent():
+    """One band, lambda = 1, mu* = 0.1 at 6 omega: T_c/omega 0.0790 -> 0.0835 unscaled from 6 to 48 omega;
+    rescaled (1/mu* + ln) it stays within 1 %."""
+    raw = [E.critical_temperature(1.0, 1.0, 1.0, mu_star=0.1, matsubara_cutoff=wc) for wc in (6.0, 48.0)]
+    assert raw[0] == pytest.approx(0.0790, abs=6e-5) and raw[1] == pytest.approx(0.0835, abs=6e-5)
+    scaled = [E.critical_temperature(1.0, 1.0, 1.0, mu_star=E.morel_anderson(0.1, 6.0, wc), matsubara_cutoff=wc)
+              for wc in (6.0, 12.0, 24.0, 48.0)]
+    assert np.ptp(scaled) / np.mean(scaled) < 0.01
+    m = E.coulomb_matrix(0.1, [NA, NB])
+    assert np.allclose(E.morel_anderson(m, 6.0, 24.0), m / (1 + math.log(6 / 24) * np.trace(m)), rtol=1e-12)
+    with pytest.raises(ValueError, match="cannot be rescaled"):
+        E.morel_anderson(0.9, 1.0, 1e3)
+
+
+def test_uniform_coulomb_repulsion_spares_s_pm():
+    """mu*_ij = mu* N_j/(N_a + N_b) acts on the averaged gap only: s+- keeps most of T_c, a diagonal mu* does not."""
+    t0 = E.critical_temperature(LZ, LD, 1.0)
+    t_diag = E.critical_temperature(LZ, LD, 1.0, mu_star=0.1)
+    t_unif = E.critical_temperature(LZ, LD, 1.0, mu_star=E.coulomb_matrix(0.1, [NA, NB]))
+    assert t_diag < 0.4 * t0 and 0.85 * t0 < t_unif < t0
+
+
+def test_finite_flat_band_equals_band_cutoff_and_has_no_shift():
+    e = np.linspace(-2.0, 2.0, 801)
+    fb = E.finite_band_tc(LZ, LD, 1.0, e, np.ones((2, e.size)), matsubara_cutoff=12.0)
+    ref = E.critical_temperature(LZ, LD, 1.0, band_cutoff=2.0, matsubara_cutoff=12.0)
+    assert abs(fb.Tc / ref - 1) < 1e-4 and np.max(np.abs(fb.chi)) < 1e-12
+
+
+def test_asymmetric_dos_shifts_the_band():
+    """A DOS rising linearly through E_F: chi != 0, but T_c moves only at second order in the slope."""
+    e = np.linspace(-2.0, 2.0, 801)
+    dos = np.ones((1, e.size)) * (1.0 + 0.3 * e)[None, :]
+    fb = E.finite_band_tc(0.8, 0.8, 1.0, e, dos, matsubara_cutoff=12.0)
+    flat = E.finite_band_tc(0.8, 0.8, 1.0, e, np.ones((1, e.size)), matsubara_cutoff=12.0)
+    assert np.max(np.abs(fb.chi)) > 0.1 and abs(fb.Tc / flat.Tc - 1) < 3e-3
+    with pytest.raises(ValueError, match="enclose the Fermi level"):
+        E.finite_band_tc(0.8, 0.8, 1.0, e + 3.0, dos)
+    with pytest.raises(ValueError, match="lam_odd"):
+        E.finite_band_tc(0.8, 0.8, 1.0, e, dos, lam_odd=2.0)
+
+
+def test_setting_matches_the_fig5_constant():
+    from nickelates import tunneling
+    assert E.SETTINGS["kappa"] == tunneling.FIG5["kappa"] and E.SETTINGS["n_c"] == tunneling.FIG5["n_c"]
+    assert E.SETTINGS["lam"] == tunneling.FIG5["lam"]

@@ -48,7 +48,8 @@ __all__ = [
     "triplon_form_factors", "SeparableAnisotropy", "separable_anisotropy", "triplon_anisotropy",
     "SeparableLinearized", "critical_temperature_separable", "SeparableSolution", "solve_separable",
     "separable_weak_coupling_tc", "BosonSpectrum", "boson_spectrum", "triplon_spectrum",
-    "solve_real_axis", "real_axis_dos", "real_axis_reference",
+    "solve_real_axis", "real_axis_dos", "real_axis_reference", "band_dos", "FiniteBandState", "finite_band_tc",
+    "morel_anderson", "coulomb_matrix", "SETTINGS", "setting_state",
 ]
 
 #: default Matsubara cutoff in units of the largest boson energy (or of 4 x the band cutoff, if smaller)
@@ -1751,6 +1752,259 @@ def real_axis_reference(lam, omega_boson, omega, *, eta: float = 1e-3, cutoff: f
 
 
 # --------------------------------------------------------------------------
+# finite bands with the real density of states and the band shift chi
+
+
+def band_dos(p, energies, *, n_k: int = 1024, width=None) -> np.ndarray:
+    """Densities of states N_alpha(eps), N_beta(eps) of the bilayer bands, eps measured from E_F.
+
+    A k-grid histogram of xi_band(k) (:func:`nickelates.bands.band_energy`, n_k x n_k points of the
+    zone), smoothed with a Gaussian of ``width`` and evaluated at ``energies``; per spin and k-point, 1/eV,
+    like :func:`nickelates.bands.fermi_level_dos`.
+
+    Parameters
+    ----------
+    p : bands.BandParams
+        Band parameters (eV).
+    energies : array_like of float
+        Energies from E_F (eV), |eps| <= 100, at most 10**5.
+    n_k : int, optional
+        k points per axis, in [64, 4096].
+    width : float, optional
+        Gaussian smoothing (eV), in (0, 1]; default 3 x (bandwidth / n_k).
+
+    Returns
+    -------
+    numpy.ndarray
+        (2, len(energies)) N_alpha, N_beta (1/eV).
+
+    Raises
+    ------
+    TypeError
+        If ``p`` is not a BandParams or an argument is not real.
+    ValueError
+        If an argument is out of range.
+
+    Examples
+    --------
+    >>> from nickelates import bands
+    >>> p = bands.with_density(bands.PAPER_V3, 0.45)
+    >>> n = band_dos(p, [0.0])
+    >>> bool(abs(n[0, 0] / bands.fermi_level_dos(p).N_alpha - 1) < 0.02)
+    True
+    """
+    from . import bands
+
+    p = bands.check_params(p)
+    e = check.real_array("energies", energies, ndim=1, max_size=10**5)
+    if np.any(np.abs(e) > 100.0):
+        raise ValueError("energies must lie in [-100, 100] eV")
+    n_k = check.integer("n_k", n_k, 64, 4096)
+    k = 2 * np.pi * (np.arange(n_k) + 0.5) / n_k - np.pi
+    out = np.empty((2, e.size))
+    for b, band in enumerate(bands.BAND_NAMES):
+        xi = bands.band_energy(k[:, None], k[None, :], p, band).ravel()
+        sig = 3.0 * np.ptp(xi) / n_k if width is None else check.in_range("width", width, 0.0, 1.0, lo_open=True)
+        edges = np.linspace(xi.min() - 5 * sig, xi.max() + 5 * sig, 4 * n_k + 1)
+        hist, _ = np.histogram(xi, edges)
+        mid = 0.5 * (edges[1:] + edges[:-1])
+        g = np.exp(-0.5 * ((e[:, None] - mid[None, :]) / sig) ** 2) / (math.sqrt(2 * math.pi) * sig)
+        out[b] = g @ hist / xi.size
+    return out
+
+
+@dataclass(frozen=True)
+class FiniteBandState:
+    """Normal state and T_c of the finite-band equations (:func:`finite_band_tc`).
+
+    Attributes
+    ----------
+    Tc : float
+        Critical temperature (unit of the boson energy); 0.0 if below the lowest temperature.
+    wn : numpy.ndarray
+        Matsubara frequencies at T_c.
+    Z : numpy.ndarray
+        (n_bands, N) Z_i(i w_n) of the normal state at T_c.
+    chi : numpy.ndarray
+        (n_bands, N) band shift chi_i(i w_n) at T_c (after the common chemical-potential shift).
+    mu_shift : float
+        The common shift subtracted from chi (unit of the boson energy): the chemical potential that keeps
+        the N(0)-weighted chi_i(i w_0) at zero.
+    delta : numpy.ndarray
+        (n_bands, N) gap eigenvector at T_c (max |Delta| = 1, Delta_0(i w_0) > 0).
+
+    Examples
+    --------
+    >>> s = FiniteBandState(0.1, np.ones(1), np.ones((1, 1)), np.zeros((1, 1)), 0.0, np.ones((1, 1)))
+    >>> s.Z0.tolist()
+    [1.0]
+    """
+
+    Tc: float
+    wn: np.ndarray
+    Z: np.ndarray
+    chi: np.ndarray
+    mu_shift: float
+    delta: np.ndarray
+
+    @property
+    def Z0(self) -> np.ndarray:
+        """Z_i(i w_0) per band."""
+        return self.Z[:, 0].copy()
+
+
+def _fb_inputs(prob, energies, dos, lam_odd):
+    e = check.real_array("energies", energies, ndim=1, min_size=8, max_size=20000)
+    if np.any(np.diff(e) <= 0):
+        raise ValueError("energies must be strictly increasing")
+    if not e[0] < 0.0 < e[-1]:
+        raise ValueError("energies must enclose the Fermi level (first < 0 < last)")
+    d = check.real_array("dos", dos, ndim=2, max_size=_N_BANDS_MAX * 20000)
+    if d.shape != (prob.nb, e.size) or np.any(d < 0):
+        raise ValueError(f"dos must be ({prob.nb}, {e.size}) non-negative densities of states")
+    N0 = np.array([np.interp(0.0, e, row) for row in d])
+    if np.any(N0 <= 0):
+        raise ValueError("dos must be positive at the Fermi level")
+    w = np.empty_like(e)                               # trapezoid weights
+    w[1:-1] = 0.5 * (e[2:] - e[:-2])
+    w[0], w[-1] = 0.5 * (e[1] - e[0]), 0.5 * (e[-1] - e[-2])
+    wq = np.ascontiguousarray(d / N0[:, None] * w[None, :])
+    lo = np.zeros((prob.nb, prob.nb)) if lam_odd is None else _matrix("lam_odd", lam_odd, prob.nb)
+    if np.any(np.abs(lo) > prob.lz * (1 + 1e-12) + 1e-300):
+        raise ValueError("lam_odd must satisfy |lam_odd_ij| <= lam_Z_ij")
+    return e, wq, N0, lo
+
+
+def _fb_tables(prob, lo, T, N):
+    lz, ld = prob.tables(T, N)
+    k = np.arange(-2 * N, 2 * N + 1)
+    nu = 2 * math.pi * T * k
+    w = prob.omega
+    lot = lo[:, :, None] * (w[:, :, None] * nu[None, None, :]) / (w[:, :, None] ** 2 + nu[None, None, :] ** 2)
+    return lz, ld, np.ascontiguousarray(lot)
+
+
+def _fb_normal(prob, e, wq, N0, lo, T, tol=1e-12, max_iter=2000):
+    N = prob.n_mats(T)
+    lz, ld, lot = _fb_tables(prob, lo, T, N)
+    wn = matsubara_frequencies(T, N)
+    nb = prob.nb
+    omt = np.ascontiguousarray(np.tile(wn, (nb, 1)))
+    chi = np.zeros((nb, N))
+    phi = np.zeros((nb, N))
+    no, nc, npp = np.empty_like(omt), np.empty_like(chi), np.empty_like(phi)
+    shift = 0.0
+    change = math.inf
+    for _ in range(max_iter):
+        kernel.finite_band_sweep(omt, chi, phi, lz, lz * 0.0, lot, wn, T, e, wq, no, nc, npp)
+        s = float(N0 @ nc[:, 0] / N0.sum())
+        nc -= s
+        change = max(float(np.max(np.abs(no - omt) / no)), float(np.max(np.abs(nc - chi))) / wn[0])
+        omt, chi = 0.5 * omt + 0.5 * no, 0.5 * chi + 0.5 * nc
+        shift = s
+        if change < tol:
+            break
+    else:
+        raise ConvergenceError(f"finite-band normal state at T = {T:.4g}: {max_iter} iterations, change "
+                               f"{change:.2e}", iterations=max_iter, residual=change, last=(omt, chi))
+    return wn, omt, chi, shift, ld
+
+
+def _fb_linearized(prob, e, wq, N0, lo, T):
+    wn, omt, chi, shift, ld = _fb_normal(prob, e, wq, N0, lo, T)
+    nb, N = omt.shape
+    A, C, F = np.empty((nb, N)), np.empty((nb, N)), np.empty((nb, N))
+    kernel.band_integrals(omt, chi, np.zeros((nb, N)), e, wq, A, C, F)
+    wcol = math.pi * T * A / omt                        # pi T (1/pi) int n / (omt^2 + (eps + chi)^2)
+    n = np.arange(N)
+    K = np.zeros((nb * N, nb * N))
+    for i in range(nb):
+        for j in range(nb):
+            kp = ld[i, j][np.abs(n[:, None] - n[None, :])] + ld[i, j][n[:, None] + n[None, :] + 1]
+            K[i * N:(i + 1) * N, j * N:(j + 1) * N] = kp * wcol[j][None, :]
+    ev, vec = np.linalg.eig(K)
+    k = int(np.argmax(ev.real))
+    v = np.real(vec[:, k]).reshape(nb, N) * omt / wn       # Delta = phi / Z
+    v = v / np.max(np.abs(v)) * (1.0 if v[0, 0] >= 0 else -1.0)
+    return dict(eigenvalue=float(ev[k].real), wn=wn, Z=omt / wn, chi=chi, shift=shift, delta=v)
+
+
+def finite_band_tc(lam_Z, lam_Delta, omega_boson, energies, dos, *, lam_odd=None, matsubara_cutoff=None,
+                   T_min=None, rtol: float = 1e-6) -> FiniteBandState:
+    """T_c of the Eliashberg equations with a tabulated band DOS N_j(eps) and the band shift chi.
+
+    The energy integrals are kept (Nambu G = -[i omt + (eps + chi) tau3 + phi tau1] / [omt^2 + (eps + chi)^2
+    + phi^2], eps-integrated with N_j(eps)/N_j(0) over the tabulated range):
+    omt_i = w_n + pi T sum [lam^Z_ij(n-m) A_j + lam^o_ij(n-m) C_j], chi_i = -pi T sum [lam^Z_ij(n-m) C_j +
+    lam^o_ij(n-m) A_j], phi_i = pi T sum lam^Delta_ij(n-m) F_j, with A, C, F = (1/pi) int n_j {omt, eps + chi,
+    phi} / D. lam^o_ij(nu) = lam_odd_ij omega nu / (omega^2 + nu^2) is the odd (band-shift) channel of a boson
+    whose emission and absorption vertices differ (kappa_a != kappa_b for the triplon,
+    :func:`triplon_form_factors`). An asymmetric N(eps) alone already gives chi != 0. The constant part of chi
+    is absorbed in one chemical potential for all bands (N(0)-weighted chi(i w_0) = 0). A flat
+    N(eps) on |eps| < Omega reproduces ``band_cutoff=Omega`` of :func:`critical_temperature`.
+
+    Parameters
+    ----------
+    lam_Z, lam_Delta : array_like
+        (n_bands, n_bands) Fermi-level couplings (dimensionless), as in :func:`critical_temperature`.
+    omega_boson : float or array_like
+        Einstein boson energy (any unit; not a spectrum).
+    energies : array_like of float
+        Increasing energy grid from E_F (unit of ``omega_boson``), 8 to 20000 points, enclosing 0.
+    dos : array_like of float
+        (n_bands, len(energies)) densities of states >= 0 (any common unit; only N_j(eps)/N_j(0) and the
+        weights N_j(0) of the chemical-potential condition enter).
+    lam_odd : array_like, optional
+        (n_bands, n_bands) odd-channel couplings, |lam_odd| <= lam_Z; default 0.
+    matsubara_cutoff : float, optional
+        Highest Matsubara frequency (unit of ``omega_boson``).
+    T_min : float, optional
+        Lowest temperature searched.
+    rtol : float, optional
+        Relative tolerance on T_c, in (0, 0.1].
+
+    Returns
+    -------
+    FiniteBandState
+        T_c, Z_i, chi_i and the gap eigenvector at T_c.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If an argument is out of range.
+    ConvergenceError
+        If the normal state or the root search does not converge.
+
+    Examples
+    --------
+    >>> e = np.linspace(-2.0, 2.0, 801)
+    >>> fb = finite_band_tc(1.0, 1.0, 1.0, e, np.ones((1, e.size)), matsubara_cutoff=12.0)
+    >>> bool(abs(fb.Tc / critical_temperature(1.0, 1.0, 1.0, band_cutoff=2.0, matsubara_cutoff=12.0) - 1) < 2e-3)
+    True
+    """
+    if isinstance(omega_boson, BosonSpectrum):
+        raise TypeError("omega_boson must be an Einstein energy (a number or an array) for finite_band_tc")
+    prob = _problem(lam_Z, lam_Delta, omega_boson, None, None, matsubara_cutoff)
+    e, wq, N0, lo = _fb_inputs(prob, energies, dos, lam_odd)
+    rtol = check.tolerance("rtol", rtol, 0.1)
+    cache = {}
+
+    def lin(T):
+        r = _fb_linearized(prob, e, wq, N0, lo, T)
+        cache[T] = r
+        return LinearizedGap(T, r["eigenvalue"], r["wn"], r["Z"], r["delta"])
+
+    res = _tc_search(prob, lin, T_min, rtol, True)
+    if res.Tc == 0.0:
+        return FiniteBandState(0.0, np.zeros(0), np.zeros((prob.nb, 0)), np.zeros((prob.nb, 0)), 0.0,
+                               np.zeros((prob.nb, 0)))
+    r = cache.get(res.gap.T) or _fb_linearized(prob, e, wq, N0, lo, res.Tc)
+    return FiniteBandState(float(res.Tc), r["wn"], r["Z"], r["chi"], float(r["shift"]), r["delta"])
+
+
+# --------------------------------------------------------------------------
 # the chapter's two-band triplon states
 
 
@@ -2608,3 +2862,130 @@ def separable_weak_coupling_tc(lam_Z, lam_Delta, omega_boson, anisotropy, band_c
     if lt <= 0.0:
         return 0.0, ca
     return float(2.0 * math.exp(EULER_GAMMA) / math.pi * w * math.exp(I - 1.0 / lt)), ca
+
+
+# --------------------------------------------------------------------------
+# Coulomb pseudopotential
+
+
+def morel_anderson(mu_star, cutoff, new_cutoff):
+    """Morel-Anderson rescaling of mu* from one Matsubara cutoff to another.
+
+    The repulsion mu between the cutoffs renormalizes as 1/mu*(w') = 1/mu*(w) + ln(w/w'); for a matrix
+    (several bands) mu*(w') = mu*(w) [1 + ln(w/w') mu*(w)]^-1.
+
+    Parameters
+    ----------
+    mu_star : float or array_like
+        mu* at ``cutoff`` (a number or an (n_bands, n_bands) matrix), entries in [0, 1].
+    cutoff, new_cutoff : float
+        The two Matsubara cutoffs (same unit), in (0, 1e12].
+
+    Returns
+    -------
+    float or numpy.ndarray
+        mu* at ``new_cutoff``.
+
+    Raises
+    ------
+    TypeError
+        If an argument is not real.
+    ValueError
+        If an argument is out of range or the rescaled mu* diverges (a Cooper log of the repulsion).
+
+    Examples
+    --------
+    >>> round(morel_anderson(0.1, 6.0, 24.0), 5)
+    0.1161
+    """
+    w = check.positive("cutoff", cutoff, _OMEGA_MAX)
+    w2 = check.positive("new_cutoff", new_cutoff, _OMEGA_MAX)
+    mu = check.real_array("mu_star", mu_star, max_size=_N_BANDS_MAX**2)
+    if np.any(mu < 0) or np.any(mu > 1):
+        raise ValueError("mu_star entries must lie in [0, 1]")
+    L = math.log(w / w2)
+    if mu.ndim == 0:
+        den = 1.0 + L * float(mu)
+        if den <= 0:
+            raise ValueError(f"mu_star = {float(mu)} cannot be rescaled from {w:g} to {w2:g}: 1 + mu* ln(w/w') <= 0")
+        return float(mu) / den
+    m = _matrix("mu_star", mu)
+    A = np.eye(m.shape[0]) + L * m
+    if np.linalg.det(A) <= 0:
+        raise ValueError("mu_star cannot be rescaled that far: 1 + ln(w/w') mu* is not positive definite")
+    return m @ np.linalg.inv(A)
+
+
+def coulomb_matrix(mu_star, dos):
+    """mu*_ij = mu* N_j / sum_k N_k: one screened repulsion U acting on all pairs (mu* = U sum_k N_k).
+
+    Parameters
+    ----------
+    mu_star : float
+        The total-DOS pseudopotential U N(0), in [0, 1].
+    dos : array_like of float
+        Fermi-level densities of states N_j (any unit), positive, 1 to 8 bands.
+
+    Returns
+    -------
+    numpy.ndarray
+        (n_bands, n_bands) matrix with identical rows.
+
+    Raises
+    ------
+    TypeError
+        If an argument is not real.
+    ValueError
+        If an argument is out of range.
+
+    Examples
+    --------
+    >>> coulomb_matrix(0.1, [1.0, 3.0]).tolist()
+    [[0.025, 0.075], [0.025, 0.075]]
+    """
+    mu = check.in_range("mu_star", mu_star, 0.0, 1.0)
+    n = check.real_array("dos", dos, ndim=1, max_size=_N_BANDS_MAX)
+    if np.any(n <= 0):
+        raise ValueError("dos must be positive")
+    return np.tile(mu * n / n.sum(), (n.size, 1))
+
+
+#: the setting of chapter 8 (and of chapter 3's T_c problem): v3 bands at n_c, the s+- coupling lam,
+#: the Fig. 5 kappa (= tunneling.FIG5["kappa"]), omega_t = J_c of the paper's t_c, U; solutions at T_frac T_c
+SETTINGS = {"n_c": 0.45, "lam": 0.4, "kappa": 0.3, "T_frac": 0.2}
+
+
+def setting_state(kappa=None) -> TriplonState:
+    """Chapter 8's triplon state at :data:`SETTINGS` (v3 bands, omega_t = J_c), isotropic or with kappa.
+
+    Parameters
+    ----------
+    kappa : float, optional
+        kappa_a = kappa_b of the separable anisotropy, in [0, 10]; None = 0 (isotropic).
+
+    Returns
+    -------
+    TriplonState
+        T_c (eV), gaps (eV), Z, as :func:`triplon_state` returns them.
+
+    Raises
+    ------
+    TypeError
+        If ``kappa`` is not real.
+    ValueError
+        If ``kappa`` is out of range.
+
+    Examples
+    --------
+    >>> round(setting_state().Tc / 8.617333262e-5, 1)
+    72.5
+    """
+    from . import bands, couplings
+
+    p = bands.with_density(bands.PAPER_V3, SETTINGS["n_c"])
+    d = bands.fermi_level_dos(p)
+    J_c = couplings.dimer_exchange(couplings.T_C, couplings.U_PAPER)
+    an = None
+    if kappa is not None and check.in_range("kappa", kappa, 0.0, 10.0) > 0:
+        an = triplon_anisotropy(p, kappa, kappa)
+    return triplon_state(SETTINGS["lam"], J_c, d.N_alpha, d.N_beta, T_frac=SETTINGS["T_frac"], anisotropy=an)
