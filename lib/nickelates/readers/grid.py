@@ -168,13 +168,15 @@ def read_3ds(path, channel=None, *, from_current=False, sg_window_mV=None):
     channels = hdr["channels"]
     sweep = hdr["sweep"]
     unit = _unit(sweep)
-    if unit not in _UNIT_TO_MV or not chn.is_bias(sweep):
-        raise GridFileError(f"{name}: sweep signal is {sweep}, not a bias: a grid of "
-                            f"{sweep.split(' (')[0]} spectroscopy, not of dI/dV(V) spectra")
-    chan, kind = _resolve_channel(channels, channel, name, from_current)
     per_pixel = npar + npts * len(channels)
     size = os.path.getsize(path)
     payload = size - hdr["offset"]
+    if unit not in _UNIT_TO_MV or not chn.is_bias(sweep):
+        done = min(payload // (per_pixel * 4), nx * ny)
+        raise GridFileError(f"{name}: sweep signal is {sweep}, not a bias: a grid of "
+                            f"{sweep.split(' (')[0]} spectroscopy, not of dI/dV(V) spectra ({done} of {nx * ny} "
+                            f"pixels measured)")
+    chan, kind = _resolve_channel(channels, channel, name, from_current)
     expected = nx * ny * per_pixel * 4
     npix = nx * ny
     notes = []
