@@ -657,8 +657,9 @@ def background_start(bias_mV, G, degree=2, outer_fraction=0.3):
 
     The one background model of the library's fits (:func:`fit` with ``background_degree``, the
     fit-btk default, and the gap-map model :func:`nickelates.gapmap.spectrum_model` with
-    ``background``): a polynomial in V / max|V| fitted to the outer ``outer_fraction`` of the
-    bias range (:func:`nickelates.btk.normalize`), returned in that variable.
+    ``background``): the least-squares polynomial of :func:`nickelates.btk.normalize` on the
+    outer ``outer_fraction`` of the bias range, written in the variable x = V / max|V|
+    (the same polynomial; cheap enough to run per pixel).
 
     Parameters
     ----------
@@ -689,13 +690,25 @@ def background_start(bias_mV, G, degree=2, outer_fraction=0.3):
     ([2.0, 0.5], True)
     """
     degree = check.integer("degree", degree, 0, 6)
-    ns0 = normalize(bias_mV, G, degree=degree, outer_fraction=outer_fraction)
-    vmax = float(np.max(np.abs(ns0.bias)))
-    c0 = np.polynomial.Polynomial(ns0.coefficients)
-    cx = np.polynomial.Polynomial.fit(ns0.bias / vmax, c0(ns0.bias), degree).convert().coef
-    out = np.zeros(degree + 1)
-    out[:min(cx.size, degree + 1)] = cx[:degree + 1]
-    return out, ns0.G
+    b = check.real_array("bias_mV", bias_mV, ndim=1)
+    y = check.real_array("G", G, ndim=1)
+    check.same_length(bias_mV=b, G=y)
+    frac = check.in_range("outer_fraction", outer_fraction, 0.0, 1.0, lo_open=True)
+    vmax = float(np.max(np.abs(b)))
+    if not vmax > 0:
+        raise ValueError("bias_mV must not be all zero")
+    x = b / vmax
+    sel = np.abs(b) >= (1.0 - frac) * vmax          # the outer points, as normalize() selects them
+    if sel.sum() < degree + 2:
+        raise ValueError(f"only {int(sel.sum())} points in the outer {frac:g} of the bias range; "
+                         f"need at least degree + 2 = {degree + 2}")
+    # the least-squares polynomial of normalize(), written directly in x = V / max|V| (|x| <= 1: well conditioned)
+    coef = np.linalg.lstsq(np.vander(x[sel], degree + 1, increasing=True), y[sel], rcond=None)[0]
+    bg = np.polynomial.polynomial.polyval(x, coef)
+    if np.any(bg <= 0):
+        raise ValueError("the polynomial background is not positive over the bias range; "
+                         "lower degree or change v_min")
+    return coef, y / bg
 
 
 # ------------------------------------------------------------------ step 1: bounds
