@@ -494,9 +494,17 @@ def test_figures_take_results(fig5, bands_045):
     fig = viz_tunneling.figure_predicted_andreev(ap, kappa=0.3)
     assert "κ = 0.3" in fig.axes[0].get_title()
     plt.close(fig)
-    fig = viz_tunneling.figure_gap_maps(tunneling.load_apparent_gap_map())
-    assert fig.axes[0].get_legend() is None          # no failed points in the stored map
-    assert "not reached" in fig.axes[0].get_title()
+    m = tunneling.load_apparent_gap_map()
+    fig = viz_tunneling.figure_gap_maps(m)
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    n_out = int((m.ok & ~m.valid()).sum())
+    assert labels == [f"outside the validity cut ({n_out} of {m.ok.size})"]     # no failed point
+    assert "not reached by a valid point" in fig.axes[0].get_title()        # fixed lambda: 3.8 only outside
+    plt.close(fig)
+    mm = tunneling.load_apparent_gap_map(prefix="match_")
+    fig = viz_tunneling.figure_gap_maps(mm)
+    assert "in red" in fig.axes[0].get_title() and "max|Δ| = 23 meV" in fig.axes[0].get_title()
+    assert fig.axes[0].get_legend().get_texts()[0].get_text().startswith("failed (8 of 63)")
     plt.close(fig)
 
 

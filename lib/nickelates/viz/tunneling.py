@@ -140,11 +140,14 @@ def plot_andreev(spec, ax=None, fit=None, title=None):
 _MAP_LABELS = {"gap_max_ratio": "max|Δα| / max|Δβ|", "ratio": "apparent Δ1/Δ2"}
 
 
-def plot_gap_map(gap_map, key="ratio", ax=None, target=None, title=None):
+def plot_gap_map(gap_map, key="ratio", ax=None, target=None, title=None, mark_invalid=False):
     """Colour map of one quantity of an apparent-gap map over (kappa, n_c); failed points marked.
 
     Points that failed (``gap_map.ok`` False) are left blank and marked with a
     red cross, and the legend counts them, so no unconverged point is shown silently.
+    With ``mark_invalid`` the points outside the validity cut
+    (:meth:`tunneling.ApparentGapMap.valid`: gaps above Omega/2 or a two-gap fit with
+    rms >= 1e-3) carry a white circle, counted in the legend.
 
     Parameters
     ----------
@@ -158,6 +161,8 @@ def plot_gap_map(gap_map, key="ratio", ax=None, target=None, title=None):
         Draw this contour in red (e.g. the measured 3.8), if inside the range.
     title : str, optional
         Title above the map.
+    mark_invalid : bool, optional
+        Mark the points that fail the validity cut.
 
     Returns
     -------
@@ -195,7 +200,13 @@ def plot_gap_map(gap_map, key="ratio", ax=None, target=None, title=None):
         bad_n, bad_k = np.nonzero(~gap_map.ok)
         ax.plot(k[bad_k], n[bad_n], "x", color="tab:red", ms=7,
                 label=f"failed ({gap_map.n_failed} of {gap_map.ok.size})")
-        ax.legend(fontsize=7, loc="upper right")
+    invalid = gap_map.ok & ~gap_map.valid()
+    if check.boolean("mark_invalid", mark_invalid) and invalid.any():
+        out_n, out_k = np.nonzero(invalid)
+        ax.plot(k[out_k], n[out_n], "o", mfc="none", mec="w", ms=5, mew=0.8,
+                label=f"outside the validity cut ({int(invalid.sum())} of {gap_map.ok.size})")
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=7, loc="upper right", framealpha=0.6)
     ax.set_xlabel("κ (= κa = κb)")
     ax.set_ylabel("n_c (electrons per Ni)")
     if title:
@@ -351,6 +362,9 @@ def figure_predicted_andreev(apparent, kappa=None):
 def figure_gap_maps(gap_map, target_ratio=23 / 6):
     """Apparent Delta1/Delta2 (left, the measured ratio in red) and the ratio of the gap maxima (right).
 
+    Points outside the validity cut are circled on the left; the title says whether a
+    point inside it reaches ``target_ratio``.
+
     Parameters
     ----------
     gap_map : tunneling.ApparentGapMap
@@ -379,11 +393,13 @@ def figure_gap_maps(gap_map, target_ratio=23 / 6):
     check.instance("gap_map", gap_map, tunneling.ApparentGapMap)
     target_ratio = check.positive("target_ratio", target_ratio)
     fig, axs = plt.subplots(1, 2, figsize=(10.5, 3.8))
-    ratio = gap_map.masked("ratio")
+    ratio = np.ma.masked_array(gap_map.ratio, mask=~gap_map.valid())
     reached = ratio.count() > 0 and ratio.max() >= target_ratio
-    plot_gap_map(gap_map, "ratio", ax=axs[0], target=target_ratio,
-                 title=f"apparent Δ1/Δ2 (λ = {np.nanmax(gap_map.lam):g}, Ω = {gap_map.Omega:g} eV); "
-                       f"measured {target_ratio:.2g} " + ("in red" if reached else "not reached"))
+    lam = (f"λ = {np.nanmax(gap_map.lam):g}" if gap_map.target_meV is None
+           else f"λ for max|Δ| = {gap_map.target_meV[0]:g} meV")
+    plot_gap_map(gap_map, "ratio", ax=axs[0], target=target_ratio, mark_invalid=True,
+                 title=f"apparent Δ1/Δ2 ({lam}, Ω = {gap_map.Omega:g} eV); measured "
+                       f"{target_ratio:.2g} " + ("in red" if reached else "not reached by a valid point"))
     plot_gap_map(gap_map, "gap_max_ratio", ax=axs[1], title="model: ratio of the gap maxima on the sheets")
     fig.tight_layout()
     return fig
