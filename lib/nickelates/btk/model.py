@@ -152,6 +152,7 @@ H_MAX = 1e6       #: largest Zeeman / exchange field h accepted (meV)
 ZETA_MAX = 1.0    #: largest orbital depairing parameter zeta (Maki) accepted (dimensionless; gapless at 1)
 LOCKIN_MAX = 1e6  #: largest lock-in peak amplitude accepted (mV)
 _LOCKIN_NODES_MAX = 1024
+_LOCKIN_LATTICE = 16.0     # lattice points per smoothing width for the spline of G under the lock-in
 _SIS_TIP_GAMMA = 0.01      # default tip Dynes width, in units of the tip gap
 _CUTOFF_KT = 40.0          # Fermi window truncated at |E - eV| = 40 k_B T
 _N_S_DEFAULT = 24          # Gauss-Legendre nodes on 0 < u < 1 (s-wave)
@@ -970,17 +971,38 @@ def _measured(bias, gaps, T, angle_resolved, n_angles, ppw, components, numpy_re
     """G at the measured bias, with the lock-in instrument function (``opts["lockin"]``, peak mV).
 
     The lock-in modulates the measured bias, so it acts last: G_L(V) = sum_k w_k G(V + v_k)
-    (:func:`lockin_nodes`), G from :func:`_measured_core`.
+    (:func:`lockin_nodes`), G from :func:`_measured_core`. When that is cheaper (thermal smearing,
+    no series resistance, not "sis"), G at the bias x nodes points is a clamped cubic spline of the
+    smeared G on a lattice of step w / 16 (w the smoothing width, G even in V - V0; spline error
+    ~ (1/16)^4 of the curvature scale, < 1e-6 in the tests); the plain-NumPy reference keeps the
+    direct evaluation.
     """
     opts = opts or {}
     vm = opts.get("lockin", 0.0) or 0.0
     if vm <= 0.0:
         return _measured_core(bias, gaps, T, angle_resolved, n_angles, ppw, components, numpy_ref, polarization,
                               model, series_resistance, bias_offset, opts)
-    offs, wts = lockin_nodes(vm, _smoothing_width(gaps, T, model, opts))
+    width = _smoothing_width(gaps, T, model, opts)
+    offs, wts = lockin_nodes(vm, width)
     bb = np.ascontiguousarray((bias[:, None] + offs[None, :]).ravel())
-    g, parts = _measured_core(bb, gaps, T, angle_resolved, n_angles, ppw, components, numpy_ref, polarization,
-                              model, series_resistance, bias_offset, opts)
+    lattice = not numpy_ref and width is not None and model != "sis" and series_resistance == 0.0 and T > 0.0
+    if lattice:      # G at bias x nodes from a spline of G on a lattice of step width / 16 (even in V - V0)
+        step = width / _LOCKIN_LATTICE
+        vmax = float(np.max(np.abs(bb - bias_offset)))
+        lattice = vmax / step + 4.0 < bb.size
+    if lattice:
+        from scipy.interpolate import CubicSpline
+
+        vl = np.arange(int(math.ceil(vmax / step)) + 4) * step
+        gl, pl = _smeared(vl, gaps, T, angle_resolved, n_angles, ppw, components, False, polarization, model, opts)
+        x = np.abs(bb - bias_offset)
+
+        def at(y):
+            return CubicSpline(vl, y, bc_type=((1, 0.0), "not-a-knot"))(x)
+        g, parts = at(gl), (None if pl is None else [at(p) for p in pl])
+    else:
+        g, parts = _measured_core(bb, gaps, T, angle_resolved, n_angles, ppw, components, numpy_ref, polarization,
+                                  model, series_resistance, bias_offset, opts)
 
     def avg(y):
         if numpy_ref:
