@@ -12,6 +12,11 @@ Usage::
     .venv/bin/python scripts/mixd_dmrg.py --workers 2              # on a local Dask cluster
     .venv/bin/python scripts/mixd_dmrg.py --scheduler tcp://host:8786   # on an existing cluster
 
+Every DMRG run also measures the energy variance of its final MPS (``variance``, V^2), and
+each write recomputes the error budget (``energy_error``, ``chi_sufficient``, ``meta.counts``;
+``mixd_exact.annotate_error_budget``).  The variance of runs stored before it was measured,
+and one chi doubling, come from ``scripts/mixd_error_budget.py``.
+
 Exit codes: 0 all points converged, 1 some points failed (not stored), 3 some DMRG runs
 did not converge: they are kept under "rejected" (with their energy, spread and truncation
 error), never under "points", which is all that ``mixd_exact.load_data`` and the chapters read.
@@ -93,9 +98,11 @@ def run_job(kind, L, nh, J, chi):
                    energy=r.energy, n_cc=r.n_cc, n_sc=r.n_sc, gap=r.gap,
                    cc_profile=[float(x) for x in r.cc_profile])
     else:
-        r = mx.dmrg_ground_state(L, nh, J, V, T_PAR, chi_max=chi, raise_on_fail=False, **DMRG_KW)
+        r = mx.dmrg_ground_state(L, nh, J, V, T_PAR, chi_max=chi, raise_on_fail=False, variance=True,
+                                 **DMRG_KW)
         rec = dict(kind="dmrg", L=L, n_holes=nh, J_perp=J, V=V, t_par=T_PAR, chi_max=chi,
                    chi=r.chi, energy=r.energy, n_cc=r.n_cc, n_sc=r.n_sc, converged=r.converged,
+                   variance=r.variance,
                    truncation_error=r.truncation_error, delta_E=r.delta_E, delta_S=r.delta_S,
                    E_spread_8=max(r.energies[-8:]) - min(r.energies[-8:]), sweeps=r.sweeps,
                    sweep_energies=list(r.energies),
@@ -118,8 +125,10 @@ def write(out: Path, meta: dict, records: list) -> None:
             r["min_sweeps"], r["max_sweeps"] = 30, (80 if r["chi_max"] == 64 and r["L"] <= 16 else 60)
     ok = [r for r in records if r["kind"] == "ed" or r["converged"]]
     bad = [r for r in records if r["kind"] == "dmrg" and not r["converged"]]
+    # the error budget (issue 24): energy_error, chi_sufficient, meta counts, from the records
+    content = mx.annotate_error_budget(dict(meta=meta, points=ok, rejected=bad))
     tmp = out.with_suffix(".tmp")
-    tmp.write_text(json.dumps(dict(meta=meta, points=ok, rejected=bad), indent=1))
+    tmp.write_text(json.dumps(content, indent=1))
     tmp.replace(out)
 
 

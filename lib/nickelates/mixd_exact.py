@@ -2022,7 +2022,8 @@ class EnergyErrorBudget:
         and an unconverged smaller one from the ``rejected`` records), or
         ``"calibrated_variance"`` / ``"calibrated_truncation_error"`` (the largest slope
         dE/dvar or dE/depsilon of the extrapolations at the same L times this run's
-        variance or truncation error).  Several apply -> the largest.
+        variance or truncation error), or ``"standard_deviation"`` (one run with a
+        variance and nothing to calibrate on: sqrt(variance)).  Several apply -> the largest.
     variance : float or None
         Variance of the best run's state (units of V^2), None if not measured.
     chi_sufficient : bool
@@ -2099,6 +2100,9 @@ def _group_budget(rows, rejected, calibration):
     if eps >= 1e-14 and calibration.get("truncation_error"):
         candidates.append((calibration["truncation_error"] * eps, None, None,
                            "calibrated_truncation_error", None))
+    if not candidates and var is not None:
+        # nothing to calibrate on: the energy's standard deviation, sqrt(var) >> b var near an eigenstate
+        candidates.append((math.sqrt(max(var, 0.0)), None, None, "standard_deviation", None))
     if not candidates:
         raise ValueError(f"L={best['L']}, n_holes={best['n_holes']}, J_perp={best['J_perp']}: no error "
                          "estimate possible (one run, no variance, no calibration)")
@@ -2232,6 +2236,8 @@ def annotate_error_budget(content: dict) -> dict:
     not the best gets ``energy_error = max(E_run - E_best, 0) + energy_error(best)``, and
     so does a rejected run of a point with a converged run; a rejected run without one
     gets its 8-sweep spread ``E_spread_8`` (it is never read by the chapters).
+    Every record (ED too) gets ``delta`` = N_h / L, the hole density per rung that chapter 7
+    calls delta (``doping`` = N_h / 2L in the balance-point files keeps its meaning).
     ``meta`` gains ``error_budget`` (the criteria in words and numbers) and ``counts``
     (points, DMRG, ED, rejected, with variance, chi_sufficient), recomputed from the records.
 
@@ -2269,6 +2275,7 @@ def annotate_error_budget(content: dict) -> dict:
         if isinstance(b, ValueError):
             raise b
     for p in points + rejected:
+        p["delta"] = p["n_holes"] / p["L"]         # chapter 7's delta = N_h / L (issue 24 item 6)
         if p["kind"] != "dmrg":
             continue
         p.setdefault("variance", None)
