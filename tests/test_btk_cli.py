@@ -32,7 +32,11 @@ def test_cli_fits_sample_and_refuses_overwrite(tmp_path, capsys):
     assert rc == 0, out
     res = json.loads((tmp_path / "spec_btk.json").read_text())
     assert set(res) == {"input", "n_points", "bias_unit_in_file", "bias_unit_source", "columns", "units",
-                        "normalization", "model", "fit", "input_file", "sigma", "status", "figure"}
+                        "normalization", "model", "fit", "input_file", "sigma", "status", "figure",
+                        "temperature", "lockin", "trust"}                # issue 22: new blocks, old ones unchanged
+    assert res["temperature"] == {"value_K": 3.0, "source": "flag", "header_K": None, "fitted": False}
+    assert res["trust"]["ok"] is True and res["trust"]["metrics"]["delta_bic"] > 100
+    assert res["lockin"]["used"] is False
     assert res["input"] == str(csv) and res["input_file"]["merged_points"] == 0
     assert res["fit"]["determined"] is True and res["fit"]["problems"] == []
     assert res["fit"]["sigma_source"] == "residuals" and res["sigma"]["source"] == "residuals"
@@ -292,7 +296,9 @@ def test_sigma_help_says_file_units():
                  "--bias-offset", "--bias-column", "--didv-column", "--normalize", "--bg-degree", "--bg-fraction",
                  "--starts", "--normal-incidence", "--output"):
         assert flag in text, flag
-    assert "{1,2,auto}" in text and "{btk,dynes}" in text
+    assert "{1,2,auto}" in text and "{btk,dynes,zeeman,sis}" in text       # issue 22: spin-split and SIS models
+    for flag in ("--from-current", "--no-lockin", "--tip-gap", "--sg-window"):
+        assert flag in text, flag
 
 
 def test_sigma_of_averaged_repeats(tmp_path, capsys):
@@ -555,3 +561,157 @@ def test_series_exit_3_and_sigma_passed_in_file_units(tmp_path, capsys, monkeypa
     assert res["status"]["exit_code"] == 3 and res["determined"] is False and not (tmp_path / "x.png").exists()
     assert seen["background_degree"] == 2 and seen["sigma"][0] == pytest.approx(0.006)
     assert res["sigma"]["source"] == "given" and res["sigma_source"] == "given"
+
+
+# ------------------------------------------------------------------ issue 22: header, lock-in, current, gates, models
+V22 = np.linspace(-4.0, 4.0, 321)       # mV
+
+
+def _nanonis_dat(path, columns, header=None):
+    """A Nanonis .dat point spectrum (key<TAB>value header, [DATA], tab-separated columns; bias in V)."""
+    head = {"Experiment": "bias spectroscopy", "Date": "01.12.2026 10:00:00", **(header or {})}
+    names = ["Bias calc (V)", *columns]
+    table = np.column_stack([V22 / 1e3, *columns.values()])
+    lines = [f"{k}\t{v}\t" for k, v in head.items()] + ["", "[DATA]", "\t".join(names)]
+    lines += ["\t".join(f"{v:.9E}" for v in row) for row in table]
+    path.write_text("\n".join(lines) + "\n")
+    return str(path)
+
+
+def _dynes(bias, delta=1.0, gamma=0.03, T=1.5):
+    return btk.conductance(bias, delta, 0.0, gamma, T, model="dynes", angle_resolved=False)
+
+
+def _lockin_smeared(delta, gamma, T, vm):
+    """Dynes spectrum convolved with W(v) = 2 sqrt(Vm^2 - v^2) / (pi Vm^2) by a plain midpoint rule (independent)."""
+    v = np.linspace(-vm, vm, 801)[:-1] + vm / 800
+    w = 2 * np.sqrt(vm ** 2 - v ** 2) / (np.pi * vm ** 2)
+    w /= w.sum()
+    fine = _dynes(np.add.outer(V22, v).ravel(), delta, gamma, T).reshape(V22.size, v.size)
+    return fine @ w
+
+
+def test_cli_header_temperature_and_running_lockin(tmp_path, capsys, rng):
+    g = _lockin_smeared(1.0, 0.03, 1.5, 0.4) + 0.003 * rng.standard_normal(V22.size)
+    head = {"Ext. VI 1>Microscope temperature (K)": "1.5", "Lock-in>Lock-in status": "OFF",
+            "Bias Spectroscopy>Lock-In run": "TRUE", "Lock-in>Modulated signal": "Bias (V)",
+            "Lock-in>Amplitude": "400E-6"}
+    path = _nanonis_dat(tmp_path / "li.dat", {"Current (A)": np.cumsum(g) * 1e-12, "LIX 1 omega (A)": g * 1e-12},
+                        head)
+    rc = cli_main(["fit-btk", path, "--model", "dynes", "--gaps", "1", "--starts", "2", "--no-figure"])
+    out = capsys.readouterr().out
+    assert rc == 0, out
+    assert "temperature: 1.5 K (from the file header)" in out
+    assert "0.4 mV peak, folded into the model" in out
+    res = json.loads((tmp_path / "li_btk.json").read_text())
+    assert res["temperature"]["source"] == "header" and res["temperature"]["value_K"] == 1.5
+    assert res["lockin"]["used"] is True and res["lockin"]["kind"] == "peak"
+    assert res["lockin"]["peak_mV"] == pytest.approx(0.4) and res["model"]["lockin_peak_mV"] == pytest.approx(0.4)
+    p = res["fit"]["parameters"]
+    assert p["delta1"]["value"] == pytest.approx(1.0, abs=0.01)
+    assert p["gamma1"]["value"] == pytest.approx(0.03, abs=0.01)            # lock-in not mistaken for broadening
+    # the flag wins over the header; --no-lockin: the modulation shows up as a broader Gamma
+    rc = cli_main(["fit-btk", path, "--model", "dynes", "--gaps", "1", "--starts", "2", "--no-figure", "--force",
+                   "-T", "1.5", "--no-lockin"])
+    out = capsys.readouterr().out
+    assert "from --temperature; the header states 1.5 K" in out and "not folded in: --no-lockin" in out
+    res2 = json.loads((tmp_path / "li_btk.json").read_text())
+    assert res2["temperature"]["source"] == "flag" and res2["lockin"]["used"] is False
+    assert res2["fit"]["parameters"]["gamma1"]["value"] > 0.06
+
+
+def test_cli_external_lockin_idle_settings_are_not_used(tmp_path, capsys, rng):
+    g = _dynes(V22) + 0.003 * rng.standard_normal(V22.size)
+    head = {"Lock-in>Lock-in status": "ON", "Lock-in>Modulated signal": "Bias (V)", "Lock-in>Amplitude": "1E-3"}
+    path = _nanonis_dat(tmp_path / "ext.dat", {"LockIn (V)": g}, head)
+    rc = cli_main(["fit-btk", path, "--model", "dynes", "--gaps", "1", "-T", "1.5", "--starts", "1", "--no-figure"])
+    out = capsys.readouterr().out
+    assert rc == 0, out
+    assert "not folded in: the lock-in producing the dI/dV channel was not running" in out
+
+
+def test_cli_current_needs_from_current(tmp_path, capsys):
+    g = _dynes(V22)
+    current = np.concatenate([[0.0], np.cumsum(0.5 * (g[1:] + g[:-1]) * np.diff(V22))]) * 1e-9   # I = int G dV
+    path = _nanonis_dat(tmp_path / "iv.dat", {"Current (A)": current})
+    rc = cli_main(["fit-btk", path, "-T", "1.5", "--model", "dynes", "--gaps", "1"])
+    err = capsys.readouterr().err
+    assert rc == 2 and err.startswith("error: ") and "--from-current" in err
+    assert not (tmp_path / "iv_btk.json").exists()
+    rc = cli_main(["fit-btk", path, "-T", "1.5", "--model", "dynes", "--gaps", "1", "--from-current", "--starts", "2",
+                   "--no-figure"])
+    out = capsys.readouterr().out
+    assert rc == 0, out
+    res = json.loads((tmp_path / "iv_btk.json").read_text())
+    assert res["input_file"]["from_current"] is True and res["input_file"]["didv_kind"] == "numerical_derivative"
+    assert res["fit"]["parameters"]["delta1"]["value"] == pytest.approx(1.0, abs=0.03)
+
+
+def test_cli_explicit_current_column_is_not_a_conductance(tmp_path, capsys):
+    b = np.linspace(-5, 5, 101)
+    path = _write(tmp_path / "cur.csv", "bias (mV),I (nA)\n" + "\n".join(f"{x:.3f},{1 + 0.01 * x:.5f}" for x in b))
+    rc = cli_main(["fit-btk", path, "-T", "2", "--didv-column", "2"])
+    err = capsys.readouterr().err
+    assert rc == 2 and "not a conductance" in err and "--from-current" in err
+
+
+def test_cli_gapless_and_clipped_spectra_are_not_determined(tmp_path, capsys, rng):
+    b = np.linspace(-10, 10, 201)
+    metal = 1 + 0.05 * (b / 10) - 0.08 * (b / 10) ** 2 + 0.02 * rng.standard_normal(b.size)
+    path = _write(tmp_path / "metal.csv", "bias (mV),dI/dV\n" + "\n".join(f"{x:.3f},{y:.6f}" for x, y in zip(b, metal)))
+    rc = cli_main(["fit-btk", path, "-T", "2", "--gaps", "1", "--starts", "2", "--no-figure"])
+    out = capsys.readouterr().out
+    assert rc == 3 and "no_gap" in out, out
+    res = json.loads((tmp_path / "metal_btk.json").read_text())
+    assert res["status"]["exit_code"] == 3 and not res["status"]["determined"]
+    assert "no_gap" in res["trust"]["reasons"] and any("no gap" in p for p in res["status"]["problems"])
+    # a lock-in saturated at 10 V: the coherence peaks are cut flat
+    g = np.minimum(9.0 * btk.conductance(b, 2.0, 0.0, 0.05, 2.0, model="dynes", angle_resolved=False), 10.0)
+    g = (g + 0.01 * rng.standard_normal(b.size)).clip(max=10.0)
+    path = _write(tmp_path / "sat.csv", "bias (mV),dI/dV (V)\n" + "\n".join(f"{x:.3f},{y:.9g}" for x, y in zip(b, g)))
+    rc = cli_main(["fit-btk", path, "-T", "2", "--gaps", "1", "--model", "dynes", "--starts", "2", "--no-figure"])
+    out = capsys.readouterr().out
+    assert rc == 3 and "clipped" in out, out
+
+
+def test_cli_zeeman_model_reports_delta_h_gamma(tmp_path, capsys, rng):
+    b = np.linspace(-1.0, 1.0, 241)
+    # spin-split tunnel DOS without depairing = mean of two Dynes DOS shifted by +-h (thermal smearing commutes)
+    g = 0.5 * (btk.conductance(b + 0.06, 0.2, 0.0, 0.02, 0.08, model="dynes", angle_resolved=False)
+               + btk.conductance(b - 0.06, 0.2, 0.0, 0.02, 0.08, model="dynes", angle_resolved=False))
+    g = g + 0.005 * rng.standard_normal(b.size)
+    path = _write(tmp_path / "ss.csv", "bias (mV),dI/dV\n" + "\n".join(f"{x:.5f},{y:.6f}" for x, y in zip(b, g)))
+    rc = cli_main(["fit-btk", path, "-T", "0.08", "--model", "zeeman", "--starts", "3", "--no-figure"])
+    out = capsys.readouterr().out
+    assert rc == 0, out
+    p = json.loads((tmp_path / "ss_btk.json").read_text())["fit"]["parameters"]
+    assert {"delta1", "h", "gamma1"} <= set(p) and all({"value", "stderr"} <= set(p[k]) for k in ("delta1", "h"))
+    assert p["delta1"]["value"] == pytest.approx(0.2, abs=0.005)
+    assert p["h"]["value"] == pytest.approx(0.06, abs=0.005)
+    rc = cli_main(["fit-btk", path, "-T", "0.08", "--model", "zeeman", "--gaps", "2", "--force"])
+    assert rc == 2 and "--gaps 1" in capsys.readouterr().err
+
+
+def test_cli_sis_needs_tip_gap_and_uses_it(tmp_path, capsys, rng):
+    b = np.linspace(-6.0, 6.0, 301)
+    g = btk.conductance(b, 1.0, 0.0, 0.05, 1.0, model="sis", tip_gap=1.4, angle_resolved=False)
+    g = g + 0.01 * rng.standard_normal(b.size)
+    path = _write(tmp_path / "sis.csv", "bias (mV),dI/dV\n" + "\n".join(f"{x:.4f},{y:.6f}" for x, y in zip(b, g)))
+    assert cli_main(["fit-btk", path, "-T", "1", "--model", "sis"]) == 2
+    assert "--tip-gap" in capsys.readouterr().err
+    assert cli_main(["fit-btk", path, "-T", "1", "--tip-gap", "1.4"]) == 2
+    assert "--model sis" in capsys.readouterr().err
+    rc = cli_main(["fit-btk", path, "-T", "1", "--model", "sis", "--tip-gap", "1.4", "--gaps", "1", "--starts", "2",
+                   "--no-figure"])
+    out = capsys.readouterr().out
+    assert rc == 0, out
+    res = json.loads((tmp_path / "sis_btk.json").read_text())
+    assert res["model"]["tip_gap_meV"] == 1.4
+    assert res["fit"]["parameters"]["delta1"]["value"] == pytest.approx(1.0, abs=0.02)
+
+
+def test_cli_temperature_needed_without_header(tmp_path, capsys):
+    b = np.linspace(-5, 5, 101)
+    path = _write(tmp_path / "n.csv", "\n".join(f"{x:.3f} {1 + 0.1 * np.exp(-x * x):.5f}" for x in b))
+    assert cli_main(["fit-btk", path]) == 2
+    assert "--temperature is needed" in capsys.readouterr().err

@@ -23,6 +23,26 @@ Input
 * dI/dV in any unit (it is normalized). Repeated bias values (up/down
   sweeps, repeats) are averaged, with a note; at least 20 distinct points.
 
+Header, lock-in, current
+------------------------
+--temperature may be left out when the file's header states the microscope
+temperature (Nanonis ``... temperature (K)``); the flag wins when both exist;
+the value used and its source are printed and stored (JSON "temperature").
+The lock-in modulation is folded into the model (the standard instrument
+function of a PEAK amplitude V_m) only when the header shows that the lock-in
+producing the dI/dV channel was running; the header's rms/peak convention is
+stated; --no-lockin switches it off. A current channel is not a conductance:
+it is refused unless --from-current (dI/dV = Savitzky-Golay derivative of the
+current, see ``nickelates.btk.read_spectrum``).
+
+Trust gates
+-----------
+After the fit, :mod:`nickelates.trust` judges it with the rule fit-map uses
+for every pixel: negative or clipped conductance, no gap (the gap model does
+not beat a gapless background by ΔBIC >= 10), a gap at the edge of the bias
+window, Γ >= Δ, or an rms residual above 10 % of the normal state make the
+result NOT DETERMINED (exit 3, reasons printed, JSON "trust").
+
 Uncertainties
 -------------
 With --sigma (the noise of one reading of the dI/dV column as given in the
@@ -37,8 +57,10 @@ Exit codes
 1  the fit ran but its output could not be written completely (disk, figure);
 2  bad input file or arguments (nothing written);
 3  fit made but parameters undetermined (uncertainties not estimable,
-   parameters at a bound, lmfit failure, or two gaps not determined): the
-   JSON and figure are still written and the reason is printed.
+   parameters at a bound, lmfit failure, two gaps not determined, or a trust
+   gate failed: no gap, gap at the edge, Γ >= Δ, high rms, negative or
+   clipped conductance): the JSON and figure are still written and the
+   reason is printed.
 
 Outputs are written atomically (temporary file in the output folder, then
 renamed); the folder's writability is checked before the fit; existing
@@ -59,7 +81,7 @@ import sys
 import tempfile
 
 __all__ = ["HELP", "DESCRIPTION", "add_arguments", "run", "EXIT_OK", "EXIT_OUTPUT", "EXIT_INPUT",
-           "EXIT_UNDETERMINED"]
+           "EXIT_UNDETERMINED", "MODEL_CHOICES"]
 
 HELP = "fit a point-contact Andreev (BTK) or tunnelling (Dynes) spectrum from a file"
 DESCRIPTION = __doc__.split("\n", 1)[1]
@@ -78,7 +100,12 @@ FLAGS = {"n_gaps": "--gaps", "T": "--temperature", "sigma": "--sigma", "starts":
          "bias_column": "--bias-column", "didv_column": "--didv-column", "select": "--select",
          "decimal_comma": "--decimal-comma", "model": "--model", "polarization": "--polarization",
          "fit_temperature": "--fit-temperature", "series_resistance": "--series-resistance",
-         "bias_offset": "--bias-offset", "temperatures": "--temperatures", "free_gaps": "--free-gaps"}
+         "bias_offset": "--bias-offset", "temperatures": "--temperatures", "free_gaps": "--free-gaps",
+         "tip_gap": "--tip-gap", "from_current": "--from-current", "sg_window_mV": "--sg-window",
+         "lockin_mV": "the lock-in amplitude"}
+
+#: models of ``--model`` (nickelates.btk.MODELS, spelled out so that building the parser loads no numba)
+MODEL_CHOICES = ("btk", "dynes", "zeeman", "sis")
 
 
 def __getattr__(name):
@@ -107,22 +134,35 @@ def add_input_arguments(p):
     p.add_argument("--select", action="append", default=None, metavar="COLUMN=VALUE",
                    help="long-format file: keep the lines whose COLUMN (name or number) equals VALUE "
                         "(numbers compared as numbers; VALUE '*' keeps all, averaged); repeatable")
+    p.add_argument("--from-current", action="store_true",
+                   help="the file has a current, not a dI/dV: differentiate it (Savitzky-Golay, scipy; "
+                        "window from --sg-window). Without it a current channel is refused")
+    p.add_argument("--sg-window", type=float, default=None, metavar="MV",
+                   help="with --from-current: width of the Savitzky-Golay window in mV (default: the reader's)")
+    p.add_argument("--no-lockin", action="store_true",
+                   help="do not fold the lock-in modulation stated in the header into the model")
 
 
 def add_arguments(p):
     """Add the ``fit-btk`` options to the argparse parser ``p``."""
     p.add_argument("csv", help="spectrum file: bias and dI/dV columns (text or Nanonis .dat)")
-    p.add_argument("--gaps", choices=("1", "2", "auto"), default="2",
-                   help="number of gaps; 'auto' fits both and keeps the lower BIC (default 2)")
-    p.add_argument("--model", choices=("btk", "dynes"), default="btk",
+    p.add_argument("--gaps", choices=("1", "2", "auto"), default=None,
+                   help="number of gaps; 'auto' fits one and two gaps (and the spin-split model) and keeps the "
+                        "lowest BIC (default 2; 1 with --model zeeman)")
+    p.add_argument("--model", choices=MODEL_CHOICES, default="btk",
                    help="'btk': Andreev reflection (BTK / Tanaka-Kashiwaya, Z free); 'dynes': tunnel junction, "
-                        "thermally smeared Dynes DOS (the Z -> infinity limit) (default btk)")
+                        "thermally smeared Dynes DOS (the Z -> infinity limit); 'zeeman': spin-split BCS tunnel "
+                        "DOS (delta1, exchange/Zeeman field h, gamma1, meV); 'sis': superconducting tip of gap "
+                        "--tip-gap on the sample's Dynes DOS (default btk)")
+    p.add_argument("--tip-gap", type=float, default=None, metavar="MEV",
+                   help="gap of the superconducting tip in meV (--model sis; fixed, not fitted)")
     p.add_argument("--symmetry", default=None,
                    help="gap symmetries, one per gap, e.g. 's,s', 's,d' or 's' (default all s)")
     p.add_argument("--polarization", action="store_true",
                    help="fit the spin polarization P in [0, 1] of the normal metal (BTK model only)")
-    p.add_argument("--temperature", "-T", type=float, required=True,
-                   help="temperature in K (with --fit-temperature the starting value)")
+    p.add_argument("--temperature", "-T", type=float, default=None,
+                   help="temperature in K (with --fit-temperature the starting value); default: the microscope "
+                        "temperature stated in the file's header (the flag wins when both exist)")
     p.add_argument("--fit-temperature", action="store_true",
                    help="fit an effective temperature T instead of holding --temperature fixed")
     p.add_argument("--series-resistance", action="store_true",
@@ -199,26 +239,116 @@ def parse_select(items):
 
 
 def read_input(btk, path, args):
-    """Read one spectrum file with the input flags of ``args`` (see :func:`add_input_arguments`)."""
-    return btk.read_spectrum(path, args.bias_column, args.didv_column, args.bias_unit,
-                             decimal_comma=args.decimal_comma, select=parse_select(args.select))
+    """Read one spectrum file with the input flags of ``args`` (see :func:`add_input_arguments`).
+
+    A current channel read without --from-current is refused (ValueError naming
+    the reason ``not_a_conductance`` and the flag).
+    """
+    from_current = bool(getattr(args, "from_current", False))
+    kw = {"from_current": True} if from_current else {}
+    if getattr(args, "sg_window", None) is not None:
+        if not from_current:
+            raise ValueError("--sg-window needs --from-current")
+        kw["sg_window_mV"] = check_number("--sg-window", args.sg_window, 0.0, lo_open=True)
+    spec = btk.read_spectrum(path, args.bias_column, args.didv_column, args.bias_unit,
+                             decimal_comma=args.decimal_comma, select=parse_select(args.select), **kw)
+    refuse_current(spec.columns[1], getattr(spec, "didv_kind", None), from_current, path)
+    return spec
+
+
+def refuse_current(channel, kind, from_current, path):
+    """ValueError (exit 2) when the dI/dV channel is a current and --from-current was not given."""
+    from .trust import is_current_channel
+    if from_current or kind in ("lockin", "conductance", "numerical_derivative"):
+        return
+    if kind == "current" or is_current_channel(str(channel)):
+        raise ValueError(f"{path}: channel {channel!r} is a current, not a conductance (not_a_conductance); "
+                         f"use --from-current to fit its numerical derivative dI/dV")
+
+
+def resolve_temperature(flag_value, header_value, flag="--temperature"):
+    """The temperature used and its source: the flag wins, else the header; ValueError when neither exists.
+
+    Returns
+    -------
+    (float, str)
+        Temperature in K and "flag" / "header".
+    """
+    if flag_value is not None:
+        return float(flag_value), "flag"
+    if header_value is not None and math.isfinite(header_value) and header_value > 0:
+        return float(header_value), "header"
+    raise ValueError(f"{flag} is needed: the file's header states no microscope temperature")
+
+
+def resolve_lockin(lockin, no_lockin):
+    """The lock-in amplitude folded into the model (PEAK mV or None) and its JSON description.
+
+    Folded in only when the header shows that the lock-in producing the dI/dV
+    channel was running, and --no-lockin was not given.
+    """
+    if lockin is None:
+        return None, {"used": False, "why": "the header states no lock-in modulation"}
+    info = {"amplitude_mV": float(lockin.amplitude_mV), "kind": str(lockin.kind), "peak_mV": float(lockin.peak_mV),
+            "running": bool(lockin.running), "source": str(lockin.source)}
+    if no_lockin:
+        return None, dict(info, used=False, why="--no-lockin")
+    if not lockin.running or not lockin.peak_mV > 0:
+        return None, dict(info, used=False, why="the lock-in producing the dI/dV channel was not running")
+    return float(lockin.peak_mV), dict(info, used=True, why="lock-in of the dI/dV channel running (header)")
+
+
+def lockin_line(info):
+    """One printed line on the lock-in modulation (peak vs rms stated)."""
+    if "amplitude_mV" not in info:
+        return "lock-in: " + info["why"]
+    stated = f"{info['amplitude_mV']:.4g} mV {info['kind']} (header: {info['source']})"
+    if info["used"]:
+        return (f"lock-in: modulation {stated} = {info['peak_mV']:.4g} mV peak, folded into the model "
+                f"(--no-lockin to switch off)")
+    return f"lock-in: modulation {stated} not folded in: {info['why']}"
 
 
 def print_input(spec):
-    """Print what was read (columns, units, notes)."""
+    """Print what was read (columns, units, kind of dI/dV, header temperature, notes)."""
+    kind = getattr(spec, "didv_kind", None)
     print(f"read {spec.path}: {spec.bias_mV.size} points, bias {spec.bias_mV.min():g} .. "
           f"{spec.bias_mV.max():g} mV (column {spec.columns[0]!r}, unit {spec.bias_unit} from "
-          f"{spec.bias_unit_source}); dI/dV column {spec.columns[1]!r} (arbitrary units)")
+          f"{spec.bias_unit_source}); dI/dV column {spec.columns[1]!r} (arbitrary units"
+          + (f", {kind}" if kind else "") + ")")
+    if getattr(spec, "temperature_K", None) is not None:
+        print(f"  header: microscope temperature {spec.temperature_K:g} K")
     for note in spec.notes:
         print(f"  note: {note}")
 
 
 def input_details(spec, args):
     """The ``input_file`` block of the JSON."""
-    return {"path": os.path.abspath(spec.path), "format": spec.format, "delimiter": spec.delimiter,
-            "decimal_comma": bool(args.decimal_comma), "select": spec.select,
-            "n_raw_points": int(spec.n_raw_points), "merged_points": int(spec.merged_points),
-            "notes": list(spec.notes), "metadata": dict(spec.metadata)}
+    out = {"path": os.path.abspath(spec.path), "format": spec.format, "delimiter": spec.delimiter,
+           "decimal_comma": bool(args.decimal_comma), "select": spec.select,
+           "n_raw_points": int(spec.n_raw_points), "merged_points": int(spec.merged_points),
+           "notes": list(spec.notes), "metadata": _jsonable(dict(spec.metadata))}
+    for key in ("didv_kind", "temperature_K", "sweep_signal", "fwd_bwd_rms", "didv_unit"):
+        if hasattr(spec, key):
+            out[key] = _jsonable(getattr(spec, key))
+    out["from_current"] = bool(getattr(args, "from_current", False))
+    return out
+
+
+def _jsonable(x):
+    if isinstance(x, dict):
+        return {str(k): _jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_jsonable(v) for v in x]
+    if isinstance(x, float):
+        return x if math.isfinite(x) else None
+    if isinstance(x, (str, int, bool)) or x is None:
+        return x
+    try:
+        v = float(x)
+        return v if math.isfinite(v) else None
+    except (TypeError, ValueError):
+        return str(x)
 
 
 def check_outputs(outs, force):
@@ -310,6 +440,15 @@ def use_agg():
     matplotlib.use("Agg", force=False)
 
 
+def gates_line(verdict):
+    """One printed line with the trust gates' verdict."""
+    m = verdict.metrics
+    nums = ", ".join(f"{k} {m[k]:.3g}" for k in ("delta_bic", "rms_norm", "edge_fraction", "gamma_ratio") if k in m)
+    if verdict.ok:
+        return f"trust gates: passed ({nums})"
+    return f"trust gates: NOT DETERMINED ({', '.join(verdict.reasons)}; {nums})"
+
+
 def undetermined_line(problems):
     """One line for exit code 3: the first reasons (all of them are in the JSON)."""
     more = f"; ... ({len(problems)} reasons in all, listed in the JSON)" if len(problems) > 3 else ""
@@ -379,16 +518,25 @@ def _symmetry(text, gaps):
 
 
 def _check_args(args):
+    if args.gaps is None:
+        args.gaps = "1" if args.model == "zeeman" else "2"
     gaps = "auto" if args.gaps == "auto" else int(args.gaps)
     symmetry = _symmetry(args.symmetry, gaps)
     check_number("--temperature", args.temperature, 0.0, 1e5)
+    check_number("--tip-gap", args.tip_gap, 0.0, lo_open=True)
+    if args.model == "sis" and args.tip_gap is None:
+        raise ValueError("--model sis needs --tip-gap MEV (the superconducting tip's gap)")
+    if args.tip_gap is not None and args.model != "sis":
+        raise ValueError("--tip-gap enters only --model sis")
+    if args.model == "zeeman" and gaps == 2:
+        raise ValueError("--model zeeman has one gap split by +-h: use --gaps 1 (or auto)")
     check_number("--sigma", args.sigma, 0.0, lo_open=True)
     check_number("--bg-fraction", args.bg_fraction, 0.0, 1.0, lo_open=True)
     if not 1 <= args.starts <= 200:
         raise ValueError(f"--starts must be in 1..200, got {args.starts}")
     if not 0 <= args.bg_degree <= 6:
         raise ValueError(f"--bg-degree must be in 0..6, got {args.bg_degree}")
-    if args.model == "dynes" and args.polarization:
+    if args.model != "btk" and args.polarization:
         raise ValueError("--polarization needs --model btk (a tunnel junction has no Andreev current)")
     return gaps, symmetry
 
@@ -401,11 +549,18 @@ def _run(args) -> int:
 
     import numpy as np
 
-    from . import btk
+    from . import btk, trust
     from .errors import ConvergenceError
 
     spec = read_input(btk, args.csv, args)
     print_input(spec)
+    T, t_source = resolve_temperature(args.temperature, getattr(spec, "temperature_K", None))
+    print(f"temperature: {T:g} K (from {'--temperature' if t_source == 'flag' else 'the file header'}"
+          + (f"; the header states {spec.temperature_K:g} K" if t_source == "flag"
+             and getattr(spec, "temperature_K", None) is not None else "") + ")")
+    lockin_mV, lockin_info = resolve_lockin(getattr(spec, "lockin", None), args.no_lockin)
+    print(lockin_line(lockin_info))
+    flags = trust.data_flags(spec.bias_mV, spec.didv)
     counts = spec.counts if spec.counts is not None else 1
     sigma = None
     if args.sigma is not None:     # noise of one reading in the file's unit -> noise of the fitted data
@@ -434,17 +589,24 @@ def _run(args) -> int:
     if sigma is not None and getattr(sigma, "ndim", 0) and sigma.size and (sigma == sigma.flat[0]).all():
         sigma = float(sigma.flat[0])
     if args.fit_temperature:
-        print(f"temperature: fitted (effective), starting at {args.temperature:g} K")
+        print(f"temperature: fitted (effective), starting at {T:g} K")
+    extra = {k: v for k, v in (("tip_gap", args.tip_gap), ("lockin_mV", lockin_mV)) if v is not None}
     try:
-        res = btk.fit(spec.bias_mV, G, n_gaps=gaps, symmetry=symmetry, T=args.temperature, sigma=sigma,
+        res = btk.fit(spec.bias_mV, G, n_gaps=gaps, symmetry=symmetry, T=T, sigma=sigma,
                       starts=args.starts, angle_resolved=not args.normal_incidence, background_degree=bgdeg,
                       bg_outer_fraction=args.bg_fraction, model=args.model, polarization=args.polarization,
                       fit_temperature=args.fit_temperature, series_resistance=args.series_resistance,
-                      bias_offset=args.bias_offset)
+                      bias_offset=args.bias_offset, **extra)
     except ConvergenceError as exc:
         print(f"error: the fit did not converge ({exc}); nothing written", file=sys.stderr)
         return EXIT_UNDETERMINED
-    determined, sigma_source = bool(res.determined), res.sigma_source
+    except ValueError as exc:
+        if flags.ok:
+            raise
+        raise ValueError(f"{exc} (the data: {'; '.join(flags.messages)})") from None
+    verdict = trust.assess_fit(res, channel=spec.columns[1], from_current=bool(args.from_current),
+                               tip_gap=args.tip_gap)
+    determined, sigma_source = bool(res.determined) and verdict.ok, res.sigma_source
     bics = res.bic_by_n_gaps or {len(res.gaps): res.bic}
 
     print(cli_words(res.report()))
@@ -456,7 +618,8 @@ def _run(args) -> int:
     print("BIC: " + ", ".join(f"{k} gap{'s' if str(k) != '1' else ''} = {v:.6g}" for k, v in bics.items())
           + (f" -> {len(res.gaps)} gap(s) chosen" if gaps == "auto" else ""))
     code = EXIT_OK if determined else EXIT_UNDETERMINED
-    problems = [cli_words(str(p)) for p in res.problems]
+    problems = [cli_words(str(p)) for p in res.problems] + list(verdict.messages)
+    print(gates_line(verdict))
     if not determined:
         print(undetermined_line(problems))
 
@@ -469,7 +632,13 @@ def _run(args) -> int:
            "model": {"name": args.model, "angle_resolved": not args.normal_incidence,
                      "dynes": "E + i*Gamma inside gamma_+-", "n_gaps_requested": str(gaps),
                      "polarization": args.polarization, "fit_temperature": args.fit_temperature,
-                     "series_resistance": args.series_resistance, "bias_offset": args.bias_offset},
+                     "series_resistance": args.series_resistance, "bias_offset": args.bias_offset,
+                     "tip_gap_meV": args.tip_gap, "lockin_peak_mV": lockin_mV},
+           "temperature": {"value_K": T, "source": t_source,
+                           "header_K": _jsonable(getattr(spec, "temperature_K", None)),
+                           "fitted": bool(args.fit_temperature)},
+           "lockin": lockin_info,
+           "trust": verdict.to_dict(),
            "fit": fitd,
            "input_file": input_details(spec, args),
            "sigma": {"source": sigma_source, "didv_noise_per_reading": args.sigma,
@@ -494,7 +663,7 @@ def _write_outputs(out, res, spec, symmetry, args, json_path, png_path, code):
             from .viz.btk import plot_fit
             quality = f"red. χ² = {res.redchi:.3g}" if res.sigma is not None else f"rms = {res.rms:.2g}"
             fig = plot_fit(res, title=f"{os.path.basename(spec.path)}: {'+'.join(symmetry)} fit, "
-                                      f"T = {args.temperature:g} K, {quality}")
+                                      f"T = {res.T:g} K, {quality}")
             buf = io.BytesIO()
             save_figure(fig, buf)
             png = buf.getvalue()
