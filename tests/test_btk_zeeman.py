@@ -244,3 +244,34 @@ def test_fit_zeeman_parameters_and_validation():
     assert r.values["delta1"] == pytest.approx(0.2, rel=1e-3)
     assert r.values["h"] == pytest.approx(0.07, rel=1e-3)
     assert btk.gaps_from_values(r.values, 1, "s", model="zeeman")[0].delta == r.values["delta1"]
+
+
+def test_auto_with_dynes_model_chooses_zeeman():
+    rng = np.random.default_rng(401)
+    b = np.linspace(-3, 3, 241)
+    y = btk.conductance(b, 1.0, 0.0, 0.03, 0.5, model="zeeman", h=0.35) + 0.01 * rng.standard_normal(b.size)
+    r = btk.fit(b, y, n_gaps="auto", T=0.5, model="dynes", starts=4)
+    assert r.model == "zeeman" and set(r.bic_by_model) == {"dynes:1", "dynes:2", "zeeman:1"}
+    assert r.values["delta1"] == pytest.approx(1.0, rel=0.01) and r.values["h"] == pytest.approx(0.35, rel=0.02)
+
+
+def test_auto_keeps_two_dynes_gaps_that_look_split():
+    # two tunnel gaps 1.0 and 0.6 meV (peaks where Delta +- h = 1.0, 0.6 would put them): still two gaps
+    rng = np.random.default_rng(300)
+    b = np.linspace(-3, 3, 241)
+    gaps = (btk.Gap(1.0, 0.0, 0.03, 0.5), btk.Gap(0.6, 0.0, 0.03, 0.5))
+    y = btk.conductance_multi(b, gaps, 0.3, model="dynes") + 0.01 * rng.standard_normal(b.size)
+    r = btk.fit(b, y, n_gaps="auto", T=0.3, model="dynes", starts=4)
+    assert r.model == "dynes" and len(r.gaps) == 2, r.bic_by_model
+    assert r.values["delta2"] == pytest.approx(0.6, rel=0.02)
+
+
+def test_real_al_eus_junction_at_zero_field_is_spin_split(real_files):
+    # Maiani et al. (arXiv:2404.17320): Al/EuS N-I-S junction, 40 mK, the exchange field of EuS splits the peaks
+    d = np.loadtxt(real_files / "maiani_NIS_Sample1_39.dat", skiprows=1)
+    zero = d[:, 0] == d[np.argmin(np.abs(d[:, 0])), 0]
+    b, g = d[zero, 1] * 1e3, d[zero, 2]
+    assert abs(d[zero, 0][0]) < 1e-9 and b.size == 201
+    r = btk.fit(b, g, n_gaps="auto", T=0.04, background_degree=2, starts=6)
+    assert r.model == "zeeman", r.bic_by_model
+    assert 0.15 < r.values["delta1"] < 0.4 and 0.05 < r.values["h"] < r.values["delta1"]
