@@ -5,7 +5,8 @@
 1. **bounds** (:func:`_bounds`): the allowed range of every parameter, from the
    bias range and spacing (gaps up to 1.2 max|V|, Gamma >= a quarter of the
    median bias step, Z in [0, 50], alpha in [0, pi/4], w1 in [0.02, 0.98],
-   P in [0, 1], T in [T/10, 10 T], Rs in [0, 5], V0 within +-0.1 max|V|);
+   P in [0, 1], T in [T/10, 10 T], Rs in [0, 5], V0 within +-0.1 max|V|,
+   h in [0, 1.2 max|V|], zeta in [0, 0.5]);
 2. **starts** (:func:`_start_values`, :func:`_start_variants`): the automatic
    guess (:func:`initial_guess`) and systematic and random variations of Z,
    Gamma and the gaps, turned into ``lmfit.Parameters`` by :func:`_parameters`

@@ -109,7 +109,8 @@ width) with Simpson's cumulative integral for I and cubic splines.
 Valid box
 ---------
 0 < delta <= 1e6 meV, 0 <= Z <= 1e6, 0 <= gamma <= 1e6 meV, 0 <= T <= 1e5 K,
-finite real bias, 0 <= P <= 1, 0 <= R_s / R_N <= 1e3, |V0| <= 1e6 mV; the smearing
+finite real bias, 0 <= P <= 1, 0 <= R_s / R_N <= 1e3, |V0| <= 1e6 mV, 0 <= h <= 1e6 meV,
+0 <= zeta <= 1, 0 < tip_gap <= 1e6 meV, 0 <= lockin_mV <= 1e6 mV; the smearing
 grid may hold at most 2,000,000 points.
 """
 from __future__ import annotations

@@ -383,8 +383,11 @@ def fit_spectrum(smodel, g, start=None):
         Measured conductance at ``smodel.bias`` (any units, positive normal state).
     start : array_like, optional
         Starting normalised parameters (e.g. a neighbour's result, ``scale``
-        relative to the normal state); default :func:`initial_guess`. If the
-        fit from ``start`` is not usable the fit is retried from the default guess.
+        relative to the normal state); default :func:`initial_guess` (with a
+        background: its coefficients from
+        :func:`nickelates.btk.fitting.background_start` on the outer 30 % of the
+        bias range, as :func:`nickelates.btk.fit` starts them). If the fit from
+        ``start`` is not usable the fit is retried from the default guess.
 
     Returns
     -------
@@ -552,5 +555,8 @@ def fit_rows(block, bias_mV, temperature, model="dynes", n_gaps=1, warm_start=Tr
             out["nfev"][iy, ix] = r.nfev
             if r.ok:
                 start = np.array([r.values[nm] for nm in names])
-                start[-1] = 1.0 if names[-1] == "scale" else start[-1]
+                if smodel.background_degree:       # scale relative to this pixel's outer level, as fitted
+                    start[-1] = r.values["scale"] / _normal_level(smodel.bias, block[iy, ix])
+                else:
+                    start[-1] = 1.0
     return out
