@@ -76,6 +76,7 @@ __all__ = [
     "pymablock_cluster",
     "cluster_check",
     "solve_mean_field_dense",
+    "solve_extended_mean_field",
     "MAX_LATTICE",
 ]
 
@@ -536,7 +537,7 @@ def solve_mean_field(shape=(30,), n_holes=8, J_perp=1.2, V=1.0, t_par=0.1,
         paper's model): the three-site pair hop, the sc-cc repulsion
         +(3/4) t^2/J_perp per bond, the Hartree-Fock contractions of Eq. (7)
         and the three-site terms with a cc
-        (see :func:`nickelates.mixd_clusters.solve_extended_mean_field`, which
+        (see :func:`solve_extended_mean_field`, which
         solves the model when any flag is set; ladders with eps_diag = 0 only;
         ``tol`` is then fixed at 1e-14).
 
@@ -570,7 +571,6 @@ def solve_mean_field(shape=(30,), n_holes=8, J_perp=1.2, V=1.0, t_par=0.1,
     T = check.nonnegative("temperature", temperature, 0.01)
     flags = _check_flags(three_site, sc_cc_repulsion, hartree, shape, eps, cc_three_site)
     if any(flags):
-        from .mixd_clusters import solve_extended_mean_field
         return solve_extended_mean_field(shape[0], n_holes, J, V, t, three_site=flags[0],
                                          sc_cc_repulsion=flags[1], hartree=flags[2],
                                          cc_three_site=flags[3],
@@ -1279,7 +1279,6 @@ def balance_point(L, n_holes, t_par=0.1, V=1.0, *, three_site=False, sc_cc_repul
     >>> round(balance_point(30, 8, three_site=True), 4)   # doctest: +NUMBER
     1.1018
     """
-    from .mixd_clusters import _balance_derivative
     L = check.integer("L", L, 2, MAX_LATTICE)
     n_holes = check.integer("n_holes", n_holes, 1, L)
     J0, Vv, t, _ = _check_couplings(1.0, V, t_par, 0.0, (L,))
@@ -2413,3 +2412,278 @@ def solve_mean_field_dense(shape=(30,), n_holes=8, J_perp=1.2, V=1.0, t_par=0.1,
         raise ConvergenceError("dense reference: no stationary point found", last=vals)
     _, G, beta, mu, delta = best
     return G, beta, mu, delta.reshape(shape)
+
+# --------------------------------------------------------------------------- the O(t^2)-complete ladder mean field
+# (moved here from mixd_clusters, which re-exports solve_extended_mean_field: mixd no longer imports mixd_clusters)
+class _Extended:
+    """Energy per rung P(g0, g1, g2, p1, beta, p2) of the extended ladder model and its derivatives.
+
+    The coefficients are those of :func:`nickelates.mixd_clusters.mean_field_energy_terms` (a test
+    asserts the equality); the paper's model keeps hopping, exchange,
+    recombination and the pairing part of the repulsion (7).
+    """
+
+    def __init__(self, L, n_holes, J, V, t, three_site, sc_cc_repulsion, hartree, cc_three_site=False,
+                 T=1e-5):
+        self.N, self.Nh = L, float(n_holes)
+        self.T = T                           # regularizing temperature, as in mixd.solve_mean_field
+        self.J, self.V, self.t = J, V, t
+        self.ts, self.sccc, self.h = float(three_site), float(sc_cc_repulsion), float(hartree)
+        self.cc3 = float(cc_three_site)
+        self.sB = t * t * (1.0 / J + 1.0 / V)   # unit of the sc,sc,sc <-> sc,cc conversion
+        self.k = _axis(L)
+        self.c1, self.c2 = np.cos(self.k), np.cos(2.0 * self.k)
+        self.e0 = J - 1.5 * t * t / J        # Eq. (5): two neighbours on the ladder
+        self.u = t * t / J
+        self.w = t * t / V
+
+    def P(self, g0, g1, g2, p1, beta, p2=0.0):
+        t, N, u, w, sB, rN = self.t, self.N, self.u, self.w, self.sB, np.sqrt(self.N)
+        return (4 * t * g1 - 8 * t * beta ** 2 * g1 / N - 8 * t * beta * p1 / rN
+                + 3 * u * p1 ** 2 * (1.0 - self.ts) + 6 * u * g0 * g2 * self.ts
+                + self.h * (24 * u * g0 ** 2 - 6 * u * g1 ** 2 - 12 * w * (g0 ** 2 + g1 ** 2))
+                + self.sccc * 6 * u * g0 * beta ** 2 / N
+                + self.cc3 * (-12 * w * beta ** 2 / N * (g0 * g2 + g1 ** 2)
+                              - 6 * sB * beta / rN * (g0 * p2 + g1 * p1)))
+
+    def grads(self, g0, g1, g2, p1, beta, p2=0.0):
+        t, N, u, w, sB, rN, c = self.t, self.N, self.u, self.w, self.sB, np.sqrt(self.N), self.cc3
+        Pg0 = (6 * u * g2 * self.ts + self.h * (48 * u - 24 * w) * g0 + self.sccc * 6 * u * beta ** 2 / N
+               + c * (-12 * w * beta ** 2 / N * g2 - 6 * sB * beta / rN * p2))
+        Pg1 = (4 * t - 8 * t * beta ** 2 / N - self.h * (12 * u + 24 * w) * g1
+               + c * (-24 * w * beta ** 2 / N * g1 - 6 * sB * beta / rN * p1))
+        Pg2 = 6 * u * g0 * self.ts + c * (-12 * w * beta ** 2 / N * g0)
+        Pp1 = -8 * t * beta / rN + 6 * u * p1 * (1.0 - self.ts) + c * (-6 * sB * beta / rN * g1)
+        Pb = (-16 * t * beta * g1 / N - 8 * t * p1 / rN + self.sccc * 12 * u * g0 * beta / N
+              + c * (-24 * w * beta / N * (g0 * g2 + g1 ** 2) - 6 * sB / rN * (g0 * p2 + g1 * p1)))
+        Pp2 = c * (-6 * sB * beta / rN * g0)
+        return Pg0, Pg1, Pg2, Pp1, Pb, Pp2
+
+    def fields(self, g0, g1, g2, p1, beta, p2=0.0):
+        Pg0, Pg1, Pg2, Pp1, _, Pp2 = self.grads(g0, g1, g2, p1, beta, p2)
+        xi0 = 0.25 * (Pg0 + Pg1 * self.c1 + Pg2 * self.c2) + self.e0
+        delta = -0.5 * (Pp1 * self.c1 + Pp2 * self.c2)
+        return xi0, delta, (0.25 * Pg1, 0.25 * Pg2)
+
+    def thermal(self, E):
+        if self.T <= 0.0:
+            return np.ones_like(E)
+        return np.tanh(np.minimum(E / (2.0 * self.T), 40.0))
+
+    def _map(self, x, g0, nsc, beta, mu0):
+        """(g1, g2, p1, p2) -> the same from the state they define; also mu and the fields."""
+        N = self.N
+        xi0, delta, _ = self.fields(g0, x[0], x[1], x[2], beta, x[3])
+
+        def nf(m):
+            xx = xi0 + m
+            e = np.sqrt(xx * xx + delta * delta)
+            return float(np.sum(1.0 - self.thermal(e) * np.divide(xx, e, out=np.zeros_like(xx),
+                                                                    where=e > 0))) - nsc
+
+        span = float(np.max(np.abs(xi0)) + np.max(np.abs(delta)) + 1.0)
+        lo, hi = -float(np.max(xi0)) - span, -float(np.min(xi0)) + span
+        while nf(lo) < 0.0:
+            lo -= span
+        while nf(hi) > 0.0:
+            hi += span
+        mu = brentq(nf, lo, hi, xtol=1e-15, rtol=1e-15, maxiter=500)
+        xx = xi0 + mu
+        E = np.sqrt(xx * xx + delta * delta)
+        th = self.thermal(E)
+        rho = 0.5 * (1.0 - th * np.divide(xx, E, out=np.zeros_like(xx), where=E > 0))
+        kap = 0.5 * th * np.divide(delta, E, out=np.zeros_like(xx), where=E > 0)
+        new = np.array([np.sum(0.5 * rho * self.c1), np.sum(0.5 * rho * self.c2),
+                        np.sum(kap * self.c1), np.sum(kap * self.c2)]) / N
+        return new, mu, xx, delta, E
+
+    def inner(self, beta, state, tol=1e-14):
+        """Self-consistent (g1, g2, p1, p2, mu) at fixed beta with N_sc = N_h - 2 beta^2.
+
+        A few plain iterations, then Powell's hybrid method (``scipy.optimize.root``)
+        on the fixed point, which also handles the near-critical pairing response
+        at a small condensate.
+        """
+        from scipy.optimize import root
+        nsc = self.Nh - 2.0 * beta * beta
+        g0 = nsc / (4.0 * self.N)
+        x = np.array(state[:4], dtype=float)
+        mu = state[4]
+        for _ in range(3):
+            x, mu = self._map(x, g0, nsc, beta, mu)[:2]
+        sol = root(lambda y: self._map(y, g0, nsc, beta, mu)[0] - y, x, method="hybr",
+                   options={"xtol": 1e-14})
+        x = sol.x
+        new, mu, xx, delta, E = self._map(x, g0, nsc, beta, mu)
+        err = float(np.max(np.abs(new - x)))
+        if not err < max(tol, 1e-12):
+            raise ConvergenceError(f"extended MixD mean field: self-consistency failed at "
+                                   f"beta={beta:.6g} (residual {err:.2e}; {sol.message})",
+                                   iterations=int(sol.nfev), residual=err, last=(*x, mu))
+        g1, g2, p1, p2 = (float(v) for v in new)
+        x, N = xx, self.N
+        Pb = self.grads(g0, g1, g2, p1, beta, p2)[4]
+        dG = N * Pb + 2.0 * (self.V + self.J) * beta + 4.0 * mu * beta
+        G = N * self.P(g0, g1, g2, p1, beta, p2) + self.e0 * nsc + (self.V + self.J) * beta * beta
+        return dict(beta=beta, g0=g0, g1=g1, g2=g2, p1=p1, p2=p2, mu=mu, dG=dG, G=G, xi=x, delta=delta,
+                    E=E, nsc=nsc, state=(g1, g2, p1, p2, mu))
+
+
+def solve_extended_mean_field(L, n_holes, J_perp, V=1.0, t_par=0.1, *, three_site=False,
+                              sc_cc_repulsion=False, hartree=False, cc_three_site=False, zscan=None,
+                              temperature=1e-5):
+    """Solve the BCS x BEC mean field of the MixD+V ladder with the O(t^2) terms the paper omits.
+
+    Minimises the variational energy N P(g, p, beta) + (J - 3t^2/2J) N_sc +
+    (V + J) N_cc (per-rung energy P from :func:`nickelates.mixd_clusters.mean_field_energy_terms`) at
+    fixed hole number: for each condensate amplitude the normal and anomalous
+    correlations (g1, g2, p1) and the chemical potential are iterated to
+    self-consistency, and dE/dbeta = 0 is solved with ``brentq`` in
+    z = logit(2 N_cc / N_h) (envelope theorem), keeping the lowest minimum.
+    With every flag False this is the paper's model and agrees with
+    :func:`solve_mean_field` to 1e-9 (an independent check of
+    both solvers).
+
+    Parameters
+    ----------
+    L : int
+        Number of rungs of the periodic ladder, in [2, 4096].
+    n_holes : int
+        Number of holes, in [1, L].
+    J_perp : float
+        Rung exchange, in (0, 1e6] (units of V).
+    V : float, optional
+        Rung repulsion, in (0, 1e6] (the unit of energy).
+    t_par : float, optional
+        Leg hopping, in (0, 1e3] (units of V).
+    three_site : bool, optional
+        Include the three-site pair hop (:func:`nickelates.mixd_clusters.three_site_tensor`): a
+        next-nearest-neighbour sc hopping 6 (t^2/J) g0 g2 and a pairing term
+        that cancels the sc-sc pairing repulsion of Eq. (7).
+    sc_cc_repulsion : bool, optional
+        Include +(3/4) t^2/J per sc-cc bond: (3/4)(t^2/J) 2 N_sc N_cc / N.
+    hartree : bool, optional
+        Include the Hartree-Fock (normal) contractions of Eq. (7), the
+        repulsion's (3/2)(t^2/J)(n_sc^2 - 4 g1^2) and the triplet term's
+        -(3/4)(t^2/V)(n_sc^2 + 16 g1^2) per bond, which the paper drops after (B7).
+    cc_three_site : bool, optional
+        Include the three-site terms with a cc (:func:`nickelates.mixd_clusters.cc_three_site_tensors`): per
+        rung -12 (t^2/V)(beta^2/N)(g0 g2 + g1^2) (a cc hopping across an sc pair) and
+        -6 t^2 (1/J + 1/V)(beta/sqrt N)(g0 p2 + g1 p1) (sc,sc,sc <-> sc,cc), which
+        adds a cos 2k harmonic to Delta_k.
+    zscan : array_like, optional
+        Increasing grid in z (2 to 1000 values in [-40, 40]) scanned for
+        minima; default -16..16 in steps of 2 (as
+        :func:`solve_mean_field`).
+    temperature : float, optional
+        Regularizing temperature in [0, 0.01] (units of V), as in
+        :func:`solve_mean_field` (factors tanh(E_k / 2T)).
+
+    Returns
+    -------
+    MeanFieldSolution
+        The lowest minimum (energies in units of V); ``pair_amplitudes`` holds
+        c = (1/N) sum (Delta_k/E_k) cos k.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If a value is out of range.
+    ConvergenceError
+        If the inner iteration fails or no minimum of E(beta) lies on the scan.
+
+    Examples
+    --------
+    >>> a = solve_extended_mean_field(30, 8, 1.2)
+    >>> b = solve_mean_field(shape=(30,), n_holes=8, J_perp=1.2)
+    >>> bool(abs(a.energy - b.energy) < 1e-9 and abs(a.imbalance - b.imbalance) < 1e-8)
+    True
+    >>> c = solve_extended_mean_field(30, 8, 1.2, three_site=True)
+    >>> bool(c.binding_energy > a.binding_energy)       # the pairing repulsion is gone
+    True
+    """
+    L = check.integer("L", L, 2, MAX_LATTICE)
+    n_holes = check.integer("n_holes", n_holes, 1, L)
+    J = check.positive("J_perp", J_perp, hi=1e6)
+    Vv = check.positive("V", V, hi=1e6)
+    t = check.positive("t_par", t_par, hi=1e3)
+    flags = [check.boolean(n, v) for n, v in (("three_site", three_site),
+                                             ("sc_cc_repulsion", sc_cc_repulsion), ("hartree", hartree),
+                                             ("cc_three_site", cc_three_site))]
+    if zscan is None:
+        zscan = np.linspace(-16.0, 16.0, 17)
+    else:
+        zscan = check.real_array("zscan", zscan, ndim=1, min_size=2, max_size=1000)
+        if np.any(np.diff(zscan) <= 0) or np.any(np.abs(zscan) > 40.0):
+            raise ValueError("zscan must be increasing and lie in [-40, 40]")
+    T = check.nonnegative("temperature", temperature, 0.01)
+    p = _Extended(L, n_holes, J, Vv, t, *flags, T=T)
+    nh = float(n_holes)
+
+    def beta_of(z):
+        return float(np.sqrt(0.5 * nh / (1.0 + np.exp(-z))))
+
+    state = [0.0, 0.0, 0.0, 0.0, -p.e0]
+    evals = [0]
+
+    def run(z):
+        r = p.inner(beta_of(z), tuple(state))
+        state[:] = r["state"]
+        evals[0] += 1
+        return r
+
+    vals = []
+    for z in zscan:
+        try:
+            vals.append(run(z)["dG"])
+        except ConvergenceError:
+            vals.append(np.nan)
+    vals = np.array(vals)
+    cands = []
+    for i in range(len(zscan) - 1):
+        if vals[i] < 0.0 <= vals[i + 1]:
+            run(zscan[i])
+            zr = brentq(lambda z: run(z)["dG"], zscan[i], zscan[i + 1], xtol=1e-13, rtol=1e-13, maxiter=200)
+            cands.append(run(zr))
+    if not cands and np.all(vals > 0.0) and zscan[0] <= -12.0:
+        # E rises with the condensate everywhere: a normal sc gas (as mixd.solve_mean_field)
+        state[:] = [0.0, 0.0, 0.0, 0.0, -p.e0]
+        cands = [run(zscan[0])]
+    if not cands:
+        raise ConvergenceError(f"extended MixD mean field: no minimum of E(beta) on the z scan "
+                               f"[{zscan[0]}, {zscan[-1]}]; dE/dbeta there: {vals}",
+                               iterations=len(zscan), last=vals)
+    r = min(cands, key=lambda c: c["G"])
+    return _as_solution(p, r, n_holes, evals[0])
+
+
+def _as_solution(p, r, n_holes, evaluations):
+    N = p.N
+    xi, delta, E = r["xi"], r["delta"], r["E"]
+    beta, mu = r["beta"], r["mu"]
+    _, _, (A, B) = p.fields(r["g0"], r["g1"], r["g2"], r["p1"], beta, r["p2"])
+    C = float(xi[0] - A * p.c1[0] - B * p.c2[0])          # constant part of xi_k
+    xs = [-1.0, 1.0] + ([-A / (4 * B)] if B != 0 and abs(A / (4 * B)) < 1 else [])
+    band_min = min(A * x + B * (2 * x * x - 1) + C for x in xs)
+    N_cc = beta * beta
+    N_sc = r["nsc"]
+    i = int(np.argmin(E))
+    return MeanFieldSolution(
+        shape=(N,), n_holes=n_holes, J_perp=p.J, V=p.V, t_par=p.t, eps_diag=0.0,
+        energy=float(r["G"]), energy_bg=float(p.J * N_sc + (p.V + p.J) * N_cc),
+        n_sc=float(N_sc / N), n_cc=float(N_cc / N), N_sc=float(N_sc), N_cc=float(N_cc),
+        imbalance=float((N_sc - 2.0 * N_cc) / n_holes),
+        order_bec=float(np.sqrt(N_cc / N)), order_bcs=float(np.sum(np.abs(delta) / E) / N),
+        gap=float(E[i]), binding_energy=2.0 * float(E[i]),
+        delta_k=delta, xi_k=xi, E_k=E, k=(p.k,), k_star=(abs(float(p.k[i])),),
+        delta_at_kstar=float(delta[i]), beta=float(beta), mu=float(mu),
+        pair_amplitudes=np.array([2.0 * r["p1"]]), evaluations=evaluations,
+        xi_band_min=float(band_min))
+
+
+def _balance_derivative(L, n_holes, J, V, t, flags, T=1e-5):
+    """dE/dbeta at the balance point beta^2 = N_h / 4 (N_sc = 2 N_cc) for rung exchange J."""
+    p = _Extended(L, n_holes, J, V, t, *flags, T=T)
+    return p.inner(float(np.sqrt(0.25 * n_holes)), (0.0, 0.0, 0.0, 0.0, -p.e0))["dG"]
