@@ -102,7 +102,9 @@ def test_zeeman_validation():
     with pytest.raises(ValueError, match="s-wave"):
         btk.conductance([0.0], 1.0, 0.0, 0.1, 1.0, "d", model="zeeman", h=0.2)
     with pytest.raises(ValueError, match="polarization"):
-        btk.conductance([0.0], 1.0, 0.0, 0.1, 1.0, model="zeeman", h=0.2, polarization=0.3)
+        btk.conductance([0.0], 1.0, 0.0, 0.1, 1.0, model="zeeman", h=0.2, polarization=1.3)
+    with pytest.raises(ValueError, match="polarization"):
+        btk.conductance([0.0], 1.0, 0.0, 0.1, 1.0, model="btk", polarization=-0.3)
     with pytest.raises(ValueError, match="zeta"):
         btk.spin_split_dos([0.0], 1.0, 0.1, 0.1, zeta=1.5)
     with pytest.raises(TypeError):
@@ -275,3 +277,40 @@ def test_real_al_eus_junction_at_zero_field_is_spin_split(real_files):
     r = btk.fit(b, g, n_gaps="auto", T=0.04, background_degree=2, starts=6)
     assert r.model == "zeeman", r.bic_by_model
     assert 0.15 < r.values["delta1"] < 0.4 and 0.05 < r.values["h"] < r.values["delta1"]
+
+
+@pytest.mark.parametrize("P", [0.4, -0.25])
+def test_meservey_tedrow_polarized_dos_and_smearing(P):
+    # spin-filtered N-I-S: G = (1 + P)/2 N_BCS(E + h) + (1 - P)/2 N_BCS(E - h), asymmetric in E
+    h = 0.3
+    e = np.array([-1.8, -1.1, -0.5, 0.5, 1.1, 1.8])
+    want = 0.5 * (1 + P) * bcs(e + h, 1.0) + 0.5 * (1 - P) * bcs(e - h, 1.0)
+    assert np.allclose(btk.spin_split_dos(e, 1.0, h, 1e-9, polarization=P), want, atol=1e-6)
+    assert np.allclose(btk.intrinsic_conductance(e, 1.0, 0.0, 1e-9, model="zeeman", h=h, polarization=P), want,
+                       atol=1e-6)
+    # thermally smeared (Gamma = 0: singularity-aware panels; Gamma > 0: uniform grid) against scipy.quad
+    T = 0.3
+    kt = K_B * T
+    for gamma in (0.0, 0.05):
+        v = np.array([-1.3, -0.7, 0.7, 1.3])
+        G = btk.conductance(v, 1.0, 0.0, gamma, T, model="zeeman", h=h, polarization=P)
+        for vi, gi in zip(v, G):
+            def integrand(x, vi=vi, gamma=gamma):
+                n = btk.spin_split_dos([x], 1.0, h, gamma, polarization=P)[0] if gamma else \
+                    0.5 * (1 + P) * bcs(x + h, 1.0) + 0.5 * (1 - P) * bcs(x - h, 1.0)
+                return float(n) / (4 * kt * math.cosh((x - vi) / (2 * kt)) ** 2)
+            pts = [p for p in (-1.3, -0.7, 0.7, 1.3) if abs(p - vi) < 40 * kt]
+            val = quad(integrand, vi - 40 * kt, vi + 40 * kt, points=pts, limit=400, epsabs=1e-10)[0]
+            assert gi == pytest.approx(val, abs=5e-5)
+    with pytest.raises(ValueError, match="polarization"):
+        btk.conductance([0.0], 1.0, 0.0, 0.1, 1.0, model="sis", tip_gap=0.5, polarization=0.2)
+
+
+def test_fit_zeeman_with_spin_polarization():
+    rng = np.random.default_rng(7)
+    b = np.linspace(-0.8, 0.8, 201)
+    y = btk.conductance(b, 0.2, 0.0, 0.01, 0.04, model="zeeman", h=0.06, polarization=0.3) \
+        + 0.01 * rng.standard_normal(b.size)
+    r = btk.fit(b, y, n_gaps=1, T=0.04, model="zeeman", polarization=True, starts=4)
+    assert r.values["P"] == pytest.approx(0.3, abs=0.05)
+    assert r.values["h"] == pytest.approx(0.06, rel=0.03) and r.values["delta1"] == pytest.approx(0.2, rel=0.01)

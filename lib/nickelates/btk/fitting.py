@@ -344,7 +344,8 @@ def parameter_names(n_gaps, symmetry, *, model="btk", polarization=False, fit_te
         "dynes" (tunnel limit) and "sis" have no barrier strengths Z_i and no polarization;
         "zeeman" (one gap) has ``delta1, h, gamma1`` (meV).
     polarization : bool, optional
-        Add the spin polarization ``P`` (dimensionless, shared by the bands).
+        Add the spin polarization ``P`` (dimensionless, shared by the bands; with "zeeman" the
+        Meservey-Tedrow tunnelling polarization in [-1, 1]).
     fit_temperature : bool, optional
         Add the effective temperature ``T`` (K).
     series_resistance : bool, optional
@@ -381,8 +382,9 @@ def parameter_names(n_gaps, symmetry, *, model="btk", polarization=False, fit_te
     flags = {k: check.boolean(k, v) for k, v in zip(_OPTIONS, (polarization, fit_temperature,
                                                                 series_resistance, bias_offset))}
     depairing = check.boolean("depairing", depairing)
-    if model != "btk" and flags["polarization"]:
-        raise ValueError(f"polarization does not enter model={model!r} (a tunnel model): use model='btk'")
+    if model not in ("btk", "zeeman") and flags["polarization"]:
+        raise ValueError(f"polarization does not enter model={model!r} (a tunnel model): use model='btk' "
+                         "(Andreev) or 'zeeman' (Meservey-Tedrow)")
     if model in ("zeeman", "sis") and any(s != "s" for s in symmetry):
         raise ValueError(f"model={model!r} is an s-wave model: use symmetry 's'")
     if model == "zeeman" and n_gaps != 1:
@@ -730,7 +732,7 @@ def _bounds(problem, bounds):
     lo_hi["h"] = (0.0, 1.2 * vmax)
     lo_hi["zeta"] = (0.0, 0.5)
     lo_hi["w1"] = (0.02, 0.98)
-    lo_hi["P"] = (0.0, 1.0)
+    lo_hi["P"] = (-1.0, 1.0) if problem.model == "zeeman" else (0.0, 1.0)
     lo_hi["T"] = (problem.T / 10.0, min(10.0 * problem.T, T_MAX))
     lo_hi["Rs"] = (0.0, 5.0)
     lo_hi["V0"] = (-0.1 * vmax, 0.1 * vmax)
@@ -767,7 +769,7 @@ def _start_values(problem, initial):
         for i in range(problem.n_gaps):
             base[f"gamma{i + 1}"] = max(0.05 * guess_d[i], 1.5 * gmin)
     base["w1"] = 0.5
-    base["P"] = 0.3
+    base["P"] = 0.0 if problem.model == "zeeman" else 0.3
     base["T"] = problem.T
     base["Rs"] = 0.05
     base["V0"] = _estimate_offset(problem.bias, yn) if problem.options.get("bias_offset") else 0.0
@@ -1184,7 +1186,8 @@ def fit(bias_mV, G, *, n_gaps=2, symmetry="s", T=3.0, sigma=None, starts=6,
         ``gamma1``; :func:`nickelates.btk.spin_split_dos`); "sis": superconducting tip of gap
         ``tip_gap`` on the sample's Dynes DOS (parameters delta_i, gamma_i).
     polarization : bool, optional
-        Fit the spin polarization ``P`` in [0, 1] of the normal electrode (btk model only).
+        Fit the spin polarization ``P`` in [0, 1] of the normal electrode ("btk"), or the
+        Meservey-Tedrow tunnelling polarization in [-1, 1] ("zeeman").
     fit_temperature : bool, optional
         Fit an effective temperature ``T`` (K) in [T/10, 10 T], started at ``T``.
     series_resistance : bool, optional
@@ -1303,7 +1306,9 @@ def _extra_variants(problem, base):
                        outer_fraction=problem.bg_outer_fraction).G
     if problem.model == "btk" and _looks_like_tunnel(problem.bias, yn):
         extra += [{"Z": 3.0, "g": 0.05}, {"Z": 10.0, "g": 0.05}]
-    if problem.options.get("polarization"):
+    if problem.options.get("polarization") and problem.model == "zeeman":
+        extra += [{"P": 0.3}, {"P": -0.3}]
+    elif problem.options.get("polarization"):
         extra += [{"P": 0.6, "Z": 0.2, "g": 0.05}, {"P": 0.1, "Z": 0.5}]
     if problem.options.get("series_resistance"):
         extra += [{"Rs": 0.5, "d": 0.8}]

@@ -461,7 +461,8 @@ def intrinsic_conductance(energy_meV, delta, Z, gamma, symmetry="s", alpha=0.0,
     n_angles : int, optional
         Gauss-Legendre nodes (dimensionless count, 2..4096; see :func:`conductance`).
     polarization : float, optional
-        Spin polarization P of the normal electrode, in [0, 1] (dimensionless; see :func:`conductance`).
+        Spin polarization P of the normal electrode, in [0, 1] (dimensionless; see :func:`conductance`;
+        in [-1, 1], the Meservey-Tedrow tunnelling polarization, with ``model="zeeman"``).
     model : {"btk", "dynes", "zeeman"}, optional
         "btk": the BTK / Tanaka-Kashiwaya conductance; "dynes": its tunnel limit Z -> infinity.
 
@@ -498,6 +499,8 @@ def intrinsic_conductance(energy_meV, delta, Z, gamma, symmetry="s", alpha=0.0,
         raise ValueError("model='sis' has no temperature-independent conductance: use conductance(..., T > 0)")
     opts = _model_options(model, P, (gap,), 1.0, h, zeta)
     g = _g_one(np.abs(e.ravel()), gap, angle_resolved, n_angles, P, model, opts)
+    if model == "zeeman" and P != 0.0:
+        g = g + P * _zeeman_odd(e.ravel(), gap, opts)
     return _finite_or_raise(g, "intrinsic_conductance").reshape(e.shape)
 
 
@@ -797,6 +800,12 @@ def _smeared(bias, gaps, T, angle_resolved, n_angles, points_per_width, componen
     vb = np.abs(bias)
     base = _g_one_numpy if numpy_ref else _g_one
     opts = opts or {}
+    if model == "zeeman" and polarization != 0.0:   # Meservey-Tedrow: even part + P x odd part
+        ge, pe = _smeared(bias, gaps, T, angle_resolved, n_angles, points_per_width, components, numpy_ref,
+                          0.0, model, opts)
+        go, po = _smeared_odd(bias, gaps, T, points_per_width, components, numpy_ref, opts)
+        parts = [a + polarization * b for a, b in zip(pe, po)] if components else None
+        return ge + polarization * go, parts
     if model == "sis":
         parts = [_sis_conductance(bias, g, T, opts["tip_gap"], opts["tip_gamma"], points_per_width, numpy_ref)
                  for g in gaps]
@@ -842,6 +851,69 @@ def _smeared(bias, gaps, T, angle_resolved, n_angles, points_per_width, componen
         parts = [smear(p) for p in parts_grid]
     total = sum(g.weight * p for g, p in zip(gaps, parts))
     return total, parts
+
+
+def _zeeman_odd(e, gap, opts, numpy_ref=False):
+    """Odd part (N_0(E + h) - N_0(E - h)) / 2 of the spin-split DOS at signed energies ``e``."""
+    h, zeta = opts.get("h", 0.0), opts.get("zeta", 0.0)
+    e = np.ascontiguousarray(e, dtype=float)
+    if numpy_ref and zeta == 0.0:
+        z1, z2 = np.abs(e + h) + 1j * gap.gamma, np.abs(e - h) + 1j * gap.gamma
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return 0.5 * np.real(z1 / (np.sqrt(z1 - gap.delta) * np.sqrt(z1 + gap.delta))
+                                 - z2 / (np.sqrt(z2 - gap.delta) * np.sqrt(z2 + gap.delta)))
+    out, worst = kernels.dos_zeeman_odd(e, gap.delta, gap.gamma, h, zeta)
+    if worst > 1e-8:
+        from ..errors import ConvergenceError
+        raise ConvergenceError(f"the Maki/Abrikosov-Gor'kov equation did not converge (relative residual "
+                               f"{worst:.2g})", iterations=200, residual=float(worst))
+    return out
+
+
+def _smeared_odd(bias, gaps, T, points_per_width, components, numpy_ref, opts):
+    """The odd (spin-polarization) part of the spin-split conductance, thermally smeared, at signed bias."""
+    vb = np.abs(bias)
+
+    def odd(e, g):
+        return _zeeman_odd(e, g, opts, numpy_ref)
+
+    if T == 0.0:
+        parts = [odd(bias, g) for g in gaps]
+    elif any(g.gamma == 0.0 for g in gaps):
+        kt = K_B_MEV_PER_K * T
+        cutoff = _CUTOFF_KT * kt
+        pos = [g.gamma for g in gaps if g.gamma > 0]
+        hz = opts.get("h", 0.0)
+        nodes, weights = _bcs_nodes(float(vb.max()) + cutoff, kt,
+                                    [d for g in gaps if g.gamma == 0 for d in (g.delta + hz, abs(g.delta - hz))],
+                                    min(pos) if pos else None)
+        if numpy_ref:
+            def smear(gg):
+                def k(x):
+                    ex = np.exp(-x / kt)
+                    return np.where(x <= cutoff, ex / (1 + ex) ** 2, 0.0)
+                v, e = bias[:, None], nodes[None, :]
+                return (k(np.abs(e - v)) - k(np.abs(e + v))) @ (weights * gg) / kt
+        else:
+            def smear(gg):
+                return kernels.thermal_smear_nodes_odd(bias, nodes, weights, np.ascontiguousarray(gg), kt, cutoff)
+        parts = [smear(odd(nodes, g)) for g in gaps]
+    else:
+        egrid, h, kt, cutoff = smearing_grid(float(vb.max()), T, [g.gamma for g in gaps], points_per_width)
+        if numpy_ref:
+            def smear(gg):
+                out = np.empty(bias.shape)
+                for i, v in enumerate(bias):
+                    j = np.arange(math.ceil((v - cutoff) / h), math.floor((v + cutoff) / h) + 1)
+                    ex = np.exp(-np.abs(j * h - v) / kt)
+                    out[i] = np.sum(np.sign(j) * gg[np.minimum(np.abs(j), egrid.size - 1)] * ex / (1 + ex) ** 2) * h / kt
+                return out
+        else:
+            def smear(gg):
+                return kernels.thermal_smear_odd(bias, h, np.ascontiguousarray(gg), kt, cutoff)
+        parts = [smear(odd(egrid, g)) for g in gaps]
+    total = sum(g.weight * p for g, p in zip(gaps, parts))
+    return total, (parts if components else None)
 
 
 _RS_MAX_POINTS = 20001   # junction-voltage grid of the series-resistance correction
@@ -994,12 +1066,14 @@ def _measured(bias, gaps, T, angle_resolved, n_angles, ppw, components, numpy_re
     if lattice:
         from scipy.interpolate import CubicSpline
 
-        vl = np.arange(int(math.ceil(vmax / step)) + 4) * step
+        even = not (model == "zeeman" and polarization != 0.0)
+        nl = int(math.ceil(vmax / step)) + 4
+        vl = (np.arange(nl) if even else np.arange(-nl, nl + 1)) * step
         gl, pl = _smeared(vl, gaps, T, angle_resolved, n_angles, ppw, components, False, polarization, model, opts)
-        x = np.abs(bb - bias_offset)
+        x = np.abs(bb - bias_offset) if even else bb - bias_offset
 
         def at(y):
-            return CubicSpline(vl, y, bc_type=((1, 0.0), "not-a-knot"))(x)
+            return CubicSpline(vl, y, bc_type=((1, 0.0), "not-a-knot") if even else "not-a-knot")(x)
         g, parts = at(gl), (None if pl is None else [at(p) for p in pl])
     else:
         g, parts = _measured_core(bb, gaps, T, angle_resolved, n_angles, ppw, components, numpy_ref, polarization,
@@ -1050,8 +1124,8 @@ def _validate_common(bias_mV, T, angle_resolved, points_per_width, n_angles):
 
 
 def _validate_extras(polarization, model, series_resistance, bias_offset, gaps=()):
-    P = check.in_range("polarization", polarization, 0.0, 1.0)
     model = check.choice("model", model, _MODELS)
+    P = check.in_range("polarization", polarization, -1.0 if model == "zeeman" else 0.0, 1.0)
     rs = check.nonnegative("series_resistance", series_resistance, RS_MAX)
     v0 = check.in_range("bias_offset", bias_offset, -DELTA_MAX, DELTA_MAX)
     if model == "dynes" and any(g.symmetry == "d" and g.gamma == 0 for g in gaps):
@@ -1071,8 +1145,8 @@ def _model_options(model, P, gaps, T, h=0.0, zeta=0.0, tip_gap=None, tip_gamma=N
     if model in ("zeeman", "sis"):
         if any(g.symmetry != "s" for g in gaps):
             raise ValueError(f"model={model!r} is an s-wave tunnel model: every gap must have symmetry 's'")
-        if P > 0.0:
-            raise ValueError(f"polarization does not enter model={model!r} (a tunnel model): use model='btk'")
+        if P != 0.0 and model == "sis":
+            raise ValueError("polarization does not enter model='sis': use model='btk' or 'zeeman'")
     opts = {"h": h, "zeta": zeta, "lockin": 0.0}
     if model == "sis":
         if tip_gap is None:
@@ -1123,7 +1197,9 @@ def conductance(bias_mV, delta, Z, gamma, T, symmetry="s", alpha=0.0, angle_reso
         Spin polarization P of the normal electrode, in [0, 1] (dimensionless): the current
         is (1 - P) unpolarized plus P fully polarized (Mazin / Strijkers decomposition; the
         polarized part has an evanescent Andreev hole and carries no Andreev current).
-        Shared by all bands (it is a property of the normal metal). P = 0 is BTK.
+        Shared by all bands (it is a property of the normal metal). P = 0 is BTK. With
+        ``model="zeeman"``: the tunnelling spin polarization P in [-1, 1] (Meservey-Tedrow, e.g. a
+        spin-filter barrier): G = (1 + P)/2 N_0(E + h) + (1 - P)/2 N_0(E - h), thermally smeared.
     model : {"btk", "dynes", "zeeman", "sis"}, optional
         "btk" (default) or "dynes": the tunnel limit Z -> infinity, i.e. the Dynes density
         of states (angle-averaged surface DOS with weight cos^3 theta for d-wave); Z and
@@ -1215,7 +1291,9 @@ def conductance_multi(bias_mV, gaps, T, angle_resolved=True, *, return_component
         Spin polarization P of the normal electrode, in [0, 1] (dimensionless): the current
         is (1 - P) unpolarized plus P fully polarized (Mazin / Strijkers decomposition; the
         polarized part has an evanescent Andreev hole and carries no Andreev current).
-        Shared by all bands (it is a property of the normal metal). P = 0 is BTK.
+        Shared by all bands (it is a property of the normal metal). P = 0 is BTK. With
+        ``model="zeeman"``: the tunnelling spin polarization P in [-1, 1] (Meservey-Tedrow, e.g. a
+        spin-filter barrier): G = (1 + P)/2 N_0(E + h) + (1 - P)/2 N_0(E - h), thermally smeared.
     model : {"btk", "dynes", "zeeman", "sis"}, optional
         "btk" (default) or "dynes": the tunnel limit Z -> infinity, i.e. the Dynes density
         of states (angle-averaged surface DOS with weight cos^3 theta for d-wave); Z and
@@ -1305,7 +1383,9 @@ def conductance_reference(bias_mV, gaps, T, angle_resolved=True, *, n_angles=Non
         Spin polarization P of the normal electrode, in [0, 1] (dimensionless): the current
         is (1 - P) unpolarized plus P fully polarized (Mazin / Strijkers decomposition; the
         polarized part has an evanescent Andreev hole and carries no Andreev current).
-        Shared by all bands (it is a property of the normal metal). P = 0 is BTK.
+        Shared by all bands (it is a property of the normal metal). P = 0 is BTK. With
+        ``model="zeeman"``: the tunnelling spin polarization P in [-1, 1] (Meservey-Tedrow, e.g. a
+        spin-filter barrier): G = (1 + P)/2 N_0(E + h) + (1 - P)/2 N_0(E - h), thermally smeared.
     model : {"btk", "dynes", "zeeman", "sis"}, optional
         "btk" (default) or "dynes": the tunnel limit Z -> infinity, i.e. the Dynes density
         of states (angle-averaged surface DOS with weight cos^3 theta for d-wave); Z and
@@ -1494,7 +1574,7 @@ def dynes_dos(energy_meV, delta, gamma):
 
 
 @renamed_keywords(energy_mV="energy_meV")
-def spin_split_dos(energy_meV, delta, h, gamma, zeta=0.0):
+def spin_split_dos(energy_meV, delta, h, gamma, zeta=0.0, polarization=0.0):
     """Spin-split BCS density of states with Dynes broadening and orbital depairing (Maki).
 
     Derivation. A Zeeman or exchange field h (meV; h = mu_B B for a field, the exchange
@@ -1504,7 +1584,8 @@ def spin_split_dos(energy_meV, delta, h, gamma, zeta=0.0):
         N(E) = [N_0(E + h) + N_0(E - h)] / 2,
 
     (Meservey and Tedrow; in a normal-metal/insulator/superconductor junction without spin
-    filtering the two spins add). Orbital depairing (a field in the film plane, magnetic
+    filtering the two spins add; a barrier or counter-electrode with tunnelling spin polarization
+    P weights them (1 +- P)/2, which makes the spectrum asymmetric). Orbital depairing (a field in the film plane, magnetic
     impurities) enters through the Abrikosov-Gor'kov / Maki parameter zeta = Gamma_pb / Delta:
     with u = E_tilde / Delta_tilde the ratio of the renormalized frequency and gap, the
     Green functions obey E/Delta = u - zeta u / sqrt(1 - u^2), and N_0 = Re[u / sqrt(u^2 - 1)].
@@ -1533,11 +1614,14 @@ def spin_split_dos(energy_meV, delta, h, gamma, zeta=0.0):
         Dynes broadening in meV, in [0, 1e6].
     zeta : float, optional
         Orbital depairing parameter (dimensionless), in [0, 1].
+    polarization : float, optional
+        Tunnelling spin polarization P in [-1, 1] (dimensionless; Meservey-Tedrow): the spin
+        with DOS N_0(E + h) carries the weight (1 + P)/2, the other (1 - P)/2.
 
     Returns
     -------
     numpy.ndarray
-        N(E) / N_0 (dimensionless), even in E, shape of ``energy_meV``.
+        N(E) / N_0 (dimensionless), even in E for P = 0, shape of ``energy_meV``.
 
     Raises
     ------
@@ -1563,8 +1647,12 @@ def spin_split_dos(energy_meV, delta, h, gamma, zeta=0.0):
     if gamma == 0.0 and zeta == 0.0 and np.any((np.abs(e) == delta + h) | (np.abs(e) == abs(delta - h))):
         raise ValueError("spin_split_dos: with gamma = zeta = 0 the DOS is infinite at |E| = |delta +- h|; "
                          "use gamma > 0 meV or other energies")
+    P = check.in_range("polarization", polarization, -1.0, 1.0)
     gap = Gap(delta, 0.0, gamma)
-    dos = _g_one(np.abs(e.ravel()), gap, model="zeeman", opts={"h": h, "zeta": zeta})
+    opts = {"h": h, "zeta": zeta}
+    dos = _g_one(np.abs(e.ravel()), gap, model="zeeman", opts=opts)
+    if P != 0.0:
+        dos = dos + P * _zeeman_odd(e.ravel(), gap, opts)
     return _finite_or_raise(dos, "spin_split_dos").reshape(e.shape)
 
 

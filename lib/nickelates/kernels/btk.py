@@ -394,3 +394,76 @@ def lockin_average(values, weights, n_bias):
             acc += weights[k] * values[i * m + k]
         out[i] = acc
     return out
+
+
+@njit(cache=True)
+def dos_zeeman_odd(energy, delta, gamma, h, zeta):
+    """Odd part (N_0(E + h) - N_0(E - h)) / 2 of the spin-split DOS (Meservey-Tedrow polarization term).
+
+    Returns (odd part, worst relative residual of the AG roots).
+    """
+    n = energy.shape[0]
+    ep = np.empty(n)
+    em = np.empty(n)
+    for i in range(n):
+        ep[i] = energy[i] + h
+        em[i] = energy[i] - h
+    a, ra = dos_depaired(ep, delta, gamma, zeta)
+    b, rb = dos_depaired(em, delta, gamma, zeta)
+    out = np.empty(n)
+    for i in range(n):
+        out[i] = 0.5 * (a[i] - b[i])
+    return out, max(ra, rb)
+
+
+@njit(cache=True)
+def thermal_smear_odd(bias, h, g_grid, kt, cutoff):
+    """:func:`thermal_smear` for an odd G(E) tabulated at E_j = j*h (j >= 0): G(-E) = -G(E)."""
+    n = bias.shape[0]
+    ng = g_grid.shape[0]
+    out = np.empty(n)
+    inv = 1.0 / kt
+    for i in range(n):
+        v = bias[i]
+        jlo = int(math.ceil((v - cutoff) / h))
+        jhi = int(math.floor((v + cutoff) / h))
+        acc = 0.0
+        for j in range(jlo, jhi + 1):
+            x = abs(j * h - v) * inv
+            ex = math.exp(-x)
+            kern = ex / ((1.0 + ex) * (1.0 + ex))
+            jj = j if j >= 0 else -j
+            if jj >= ng:
+                jj = ng - 1
+            if j >= 0:
+                acc += g_grid[jj] * kern
+            else:
+                acc -= g_grid[jj] * kern
+        out[i] = acc * h * inv
+    return out
+
+
+@njit(cache=True)
+def thermal_smear_nodes_odd(bias, nodes, weights, g_nodes, kt, cutoff):
+    """:func:`thermal_smear_nodes` for an odd G(E) given at nodes E_n >= 0: sum w_n G(E_n) [k(E_n - V) - k(E_n + V)]."""
+    n = bias.shape[0]
+    m = nodes.shape[0]
+    out = np.empty(n)
+    inv = 1.0 / kt
+    for i in range(n):
+        v = bias[i]
+        acc = 0.0
+        for j in range(m):
+            e = nodes[j]
+            s = 0.0
+            x = abs(e - v)
+            if x <= cutoff:
+                ex = math.exp(-x * inv)
+                s += ex / ((1.0 + ex) * (1.0 + ex))
+            x = abs(e + v)
+            if x <= cutoff:
+                ex = math.exp(-x * inv)
+                s -= ex / ((1.0 + ex) * (1.0 + ex))
+            acc += weights[j] * g_nodes[j] * s
+        out[i] = acc * inv
+    return out
