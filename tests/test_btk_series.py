@@ -111,3 +111,42 @@ def test_series_bad_input(args, kwargs, exc, word):
         a = [good, kwargs.pop("temperatures")]
     with pytest.raises(exc, match=word):
         btk.fit_series(*a, **kwargs)
+
+
+# ------------------------------------------------------------------ the CLI (issue 22): header temperatures, gates
+def _dat(path, bias, g, T):
+    """A Nanonis .dat spectrum whose header states the microscope temperature."""
+    head = ["Experiment\tbias spectroscopy\t", f"Ext. VI 1>Microscope temperature (K)\t{T}\t", "", "[DATA]",
+            "Bias calc (V)\tdI/dV (S)"]
+    path.write_text("\n".join(head + [f"{x / 1e3:.9E}\t{y:.9E}" for x, y in zip(bias, g)]) + "\n")
+    return str(path)
+
+
+@pytest.mark.slow
+def test_series_cli_temperatures_from_headers_and_gates(tmp_path, capsys):
+    from nickelates.__main__ import main as cli_main
+    import json
+    b = np.linspace(-8, 8, 161)
+    rng = np.random.default_rng(11)
+    temps = [2.0, 5.0, 7.0]
+    files = []
+    for T in temps:
+        gap = float(btk.gap_bcs(T, 1.5, 9.0))
+        g = btk.conductance(b, gap, 0.5, 0.2, T) * 1e-6 + rng.normal(0, 0.002e-6, b.size)
+        files.append(_dat(tmp_path / f"T{T:g}.dat", b, g, T))
+    rc = cli_main(["fit-btk-series", *files, "--gaps", "1", "--no-figure", "-o", str(tmp_path / "ser")])
+    out = capsys.readouterr().out
+    assert rc == 0, out
+    assert "temperatures: 2 K, 5 K, 7 K (from the headers)" in out and "trust gates: passed" in out
+    res = json.loads((tmp_path / "ser.json").read_text())
+    assert [i["T_source"] for i in res["inputs"]] == ["header"] * 3 and res["temperatures_K"] == temps
+    assert res["delta1_0"]["value"] == pytest.approx(1.5, abs=0.05) and len(res["trust"]) == 3
+    # the same files without a gap (a metal): exit 3, the base temperature's spectrum has no gap
+    files = [_dat(tmp_path / f"m{T:g}.dat", b, (1 + 0.03 * (b / 8) ** 2 + rng.normal(0, 0.002, b.size)) * 1e-6, T)
+             for T in temps]
+    rc = cli_main(["fit-btk-series", *files, "--gaps", "1", "--no-figure", "-o", str(tmp_path / "metal")])
+    out = capsys.readouterr().out
+    res = json.loads((tmp_path / "metal.json").read_text())
+    assert rc == 3 and res["status"]["exit_code"] == 3, out
+    assert any(p.startswith("m2.dat (T = 2 K): ") for p in res["status"]["problems"])     # a gate's reason
+    assert not res["trust"][0]["ok"] and res["trust"][0]["counts"]

@@ -14,6 +14,19 @@ temperature with --free-gaps). Writes ``PREFIX.json`` (``delta1_0``,
 --sigma is the noise of one reading of the dI/dV columns as given in the
 files (their unit); without it the uncertainties are scaled by the residuals.
 
+--temperatures may be left out when every file's header states the
+microscope temperature (stored with its source in the JSON "inputs").
+A current channel is refused unless --from-current (the dI/dV is then the
+Savitzky-Golay derivative of the current). The joint model has no lock-in
+instrument function: a running lock-in stated in a header is reported, not
+folded in (fit single spectra with fit-btk for that).
+
+Trust gates (:mod:`nickelates.trust`, fit-btk's rule) judge each spectrum at
+the joint solution: negative or clipped conductance, a gap at the edge of the
+bias window or a high rms on any spectrum, or no gap / Γ >= Δ at the lowest
+temperature, make the series NOT DETERMINED (exit 3); spectra above the
+lowest temperature may lose their gap (the gap closes towards Tc).
+
 Exit codes: 0 all parameters determined; 1 output not completely written;
 2 bad input or arguments (nothing written); 3 fit made but parameters
 undetermined (JSON and figure still written, the reason printed). Outputs are
@@ -28,7 +41,7 @@ import sys
 
 from .cli_btk import (EXIT_OK, EXIT_OUTPUT, EXIT_UNDETERMINED, add_input_arguments, guarded,
                       check_number, check_outputs, cli_words, input_details, print_input, read_input,
-                      save_figure, undetermined_line, use_agg, write_outputs)
+                      resolve_lockin, save_figure, undetermined_line, use_agg, write_outputs)
 
 __all__ = ["HELP", "DESCRIPTION", "add_arguments", "run", "FIGURE_FUNCTION"]
 
@@ -42,8 +55,9 @@ FIGURE_FUNCTION = "figure_series"
 def add_arguments(p):
     """Add the ``fit-btk-series`` options to the argparse parser ``p``."""
     p.add_argument("files", nargs="+", metavar="FILE", help="spectrum files, one per temperature")
-    p.add_argument("--temperatures", required=True, metavar="T1,T2,...",
-                   help="temperature of each file in K, comma separated, in the order of the files")
+    p.add_argument("--temperatures", default=None, metavar="T1,T2,...",
+                   help="temperature of each file in K, comma separated, in the order of the files (default: "
+                        "each file's header)")
     p.add_argument("--gaps", choices=("1", "2"), default="2", help="number of gaps (default 2)")
     p.add_argument("--symmetry", default="s", help="gap symmetries, e.g. 's', 's,s' or 's,d' (default s)")
     p.add_argument("--free-gaps", action="store_true",
@@ -91,7 +105,7 @@ def parse_temperatures(text, n_files):
 
 
 def _check_args(args):
-    temps = parse_temperatures(args.temperatures, len(args.files))
+    temps = None if args.temperatures is None else parse_temperatures(args.temperatures, len(args.files))
     n_gaps = int(args.gaps)
     sym = tuple(s.strip() for s in args.symmetry.split(","))
     if len(sym) == 1:
@@ -122,10 +136,33 @@ def _run(args) -> int:
     from . import btk
     from .errors import ConvergenceError
 
-    spectra, sigmas, inputs, norms = [], [], [], []
-    for path, T in zip(args.files, temps):
+    from . import trust
+
+    spectra, sigmas, inputs, norms, specs = [], [], [], [], []
+    sources = []
+    for path in args.files:
         spec = read_input(btk, path, args)
         print_input(spec)
+        specs.append(spec)
+    if temps is None:
+        missing = [p for p, sp in zip(args.files, specs) if getattr(sp, "temperature_K", None) is None]
+        if missing:
+            raise ValueError(f"--temperatures is needed: no microscope temperature in the header of {missing[0]}")
+        temps = [float(sp.temperature_K) for sp in specs]
+        for t in temps:
+            check_number("--temperatures", t, 0.0, 1e5, lo_open=True)
+        sources = ["header"] * len(temps)
+    else:
+        sources = ["flag"] * len(temps)
+    print("temperatures: " + ", ".join(f"{t:g} K" for t in temps)
+          + (" (from the headers)" if sources[0] == "header" else " (from --temperatures)"))
+    for path, spec in zip(args.files, specs):
+        _, li = resolve_lockin(getattr(spec, "lockin", None), args.no_lockin)
+        if li.get("used"):
+            print(f"lock-in: {path}: modulation {li['amplitude_mV']:.4g} mV {li['kind']} "
+                  f"({li['peak_mV']:.4g} mV peak) running, NOT folded in: the joint series model has no lock-in "
+                  f"instrument function (fit-btk has)")
+    for T, spec, src in zip(temps, specs, sources):
         sig = None if args.sigma is None else args.sigma / np.sqrt(spec.counts)
         if args.normalize == "outer":
             ns = btk.normalize(spec.bias_mV, spec.didv, degree=args.bg_degree, outer_fraction=args.bg_fraction)
@@ -137,7 +174,8 @@ def _run(args) -> int:
             G = spec.didv
         spectra.append((spec.bias_mV, G))
         sigmas.append(sig)
-        inputs.append({"T_K": T, "n_points": int(spec.bias_mV.size), "bias_unit_in_file": spec.bias_unit,
+        inputs.append({"T_K": T, "T_source": src, "n_points": int(spec.bias_mV.size),
+                       "bias_unit_in_file": spec.bias_unit,
                        "bias_unit_source": spec.bias_unit_source, "columns": list(spec.columns),
                        **input_details(spec, args)})
     kw = {}
@@ -158,7 +196,19 @@ def _run(args) -> int:
         print(f"error: the series fit did not converge ({exc}); nothing written", file=sys.stderr)
         return EXIT_UNDETERMINED
     determined, problems = bool(res.determined), [cli_words(str(p)) for p in res.problems]
+    verdicts = [trust.assess_fit(f, channel=sp.columns[1], from_current=bool(args.from_current))
+                for f, sp in zip(res.fits, specs)]
+    base = min(range(len(temps)), key=lambda k: temps[k])
+    always = {"negative_conductance", "clipped", "gap_at_edge", "high_rms", "not_a_conductance"}
+    gate_problems = []
+    for k, (path, v) in enumerate(zip(args.files, verdicts)):
+        counted = [(r, m) for r, m in zip(v.reasons, v.messages) if k == base or r in always]
+        gate_problems += [f"{os.path.basename(path)} (T = {temps[k]:g} K): {m}" for _, m in counted]
+    problems += gate_problems
+    determined = determined and not gate_problems
     print(cli_words(res.report()))
+    print("trust gates: " + ("passed" if not gate_problems else "NOT DETERMINED") + "; "
+          + "; ".join(f"T = {temps[k]:g} K: {'ok' if v.ok else ','.join(v.reasons)}" for k, v in enumerate(verdicts)))
     summary = res.to_dict()
     print("uncertainties: " + ("from --sigma (files' dI/dV unit), not rescaled" if args.sigma is not None
                                else "scaled by the fit residuals (no --sigma given)"))
@@ -176,6 +226,9 @@ def _run(args) -> int:
            "sigma": {"source": "given" if args.sigma is not None else "residuals",
                      "didv_noise_per_reading": args.sigma},
            "inputs": inputs,
+           "trust": [dict(v.to_dict(), file=os.path.abspath(p), T_K=t, counts=(k == base or
+                                                                                   bool(set(v.reasons) & always)))
+                     for k, (v, p, t) in enumerate(zip(verdicts, args.files, temps))],
            "status": {"exit_code": code, "determined": determined, "problems": problems},
            "figure": None}
     png = None

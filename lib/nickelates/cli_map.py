@@ -14,6 +14,26 @@ By default a LocalCluster with one single-threaded worker process per core
 (--workers N to choose); --scheduler tcp://host:8786 uses a running cluster
 (for instance one started by dask-jobqueue). --workers 0 fits in this process.
 
+Header, lock-in, background, current
+------------------------------------
+--temperature may be left out when the grid's header states the microscope
+temperature (the flag wins; the value used and its source are printed and
+stored in the NetCDF attributes ``temperature_K``/``temperature_source``);
+down to 10 mK. The lock-in modulation (PEAK amplitude) is folded into the
+model only when the header shows that the lock-in producing the dI/dV channel
+was running (--no-lockin to switch off). Each pixel has the same polynomial
+normal-state background as fit-btk (--bg-degree, default 2; 0 = a scale
+only). A current channel is refused unless --from-current (the dI/dV is then
+the Savitzky-Golay derivative of the current).
+
+Trust gates
+-----------
+Every pixel the fit calls usable passes the gates of :mod:`nickelates.trust`
+(fit-btk's rule): reason codes 5 no_gap, 7 not_measured (aborted grid),
+8 gap_at_edge, 9 gamma_exceeds_gap, 10 high_rms, 11 negative_conductance,
+12 clipped, 13 not_a_conductance. A grid without gaps ends with exit 3 and
+every pixel flagged.
+
 Robustness
 ----------
 A pixel whose fit fails is flagged (ok = False and a reason code), the map
@@ -25,8 +45,8 @@ Exit codes
 ----------
 0  map written, every pixel ok;
 1  the map could not be written (disk), or the cluster failed;
-2  bad input file or arguments (nothing written);
-3  map written, but some pixels are flagged (the count is printed).
+2  bad input file or arguments (nothing written; "error: " names the format or the reason);
+3  map written, but some pixels are flagged (the counts per reason are printed).
 """
 from __future__ import annotations
 
@@ -44,7 +64,8 @@ EXIT_INPUT = 2      #: bad input or arguments
 EXIT_FLAGGED = 3    #: map written, some pixels flagged
 
 _FLAGS = {"temperature": "--temperature", "n_gaps": "--gaps", "workers": "--workers", "model": "--model",
-          "scheduler": "--scheduler", "channel": "--channel"}
+          "scheduler": "--scheduler", "channel": "--channel", "background": "--bg-degree",
+          "lockin_mV": "the lock-in amplitude", "sg_window_mV": "--sg-window"}
 
 
 def add_arguments(p):
@@ -69,10 +90,21 @@ def add_arguments(p):
     """
     p.add_argument("grid", metavar="GRID", help="Nanonis .3ds file or NetCDF/HDF5 cube (y, x, bias in mV)")
     p.add_argument("--model", choices=("dynes", "btk"), default="dynes", help="spectrum model (default dynes)")
-    p.add_argument("--temperature", type=float, required=True, metavar="T", help="temperature in K")
+    p.add_argument("--temperature", type=float, default=None, metavar="T",
+                   help="temperature in K, 0.01..300 (default: the microscope temperature in the grid's header; "
+                        "the flag wins when both exist)")
     p.add_argument("--channel", metavar="NAME", default=None,
                    help="dI/dV channel (.3ds) or variable (cube); default the lock-in X channel")
     p.add_argument("--gaps", type=int, default=1, metavar="N", help="number of gaps, 1 or 2 (default 1)")
+    p.add_argument("--bg-degree", type=int, default=2, metavar="D",
+                   help="degree of the polynomial normal-state background of each pixel, as fit-btk's (default 2; "
+                        "0 = a scale only)")
+    p.add_argument("--from-current", action="store_true",
+                   help="the channel is a current: fit its Savitzky-Golay derivative (refused otherwise)")
+    p.add_argument("--sg-window", type=float, default=None, metavar="MV",
+                   help="with --from-current: Savitzky-Golay window in mV (default: the reader's)")
+    p.add_argument("--no-lockin", action="store_true",
+                   help="do not fold the header's lock-in modulation into the model")
     eng = p.add_mutually_exclusive_group()
     eng.add_argument("--workers", type=int, default=None, metavar="N",
                      help="worker processes of a local cluster (default one per core; 0 = no Dask)")
@@ -112,37 +144,68 @@ def run(args) -> int:
     import numpy as np
 
     from nickelates import gapmap
+    from nickelates.cli_btk import refuse_current
     out = Path(args.out)
+    t_min = 0.01
     try:
         if not out.parent.is_dir():
             raise ValueError(f"--out: folder {out.parent} does not exist")
         if out.exists() and not args.force:
             raise ValueError(f"--out: {out} exists; add --force to replace it")
-        if args.temperature is None or not 0.05 < args.temperature <= 300.0:
-            raise ValueError(f"--temperature must lie in (0.05, 300] K, got {args.temperature}")
+        if args.temperature is not None and not t_min <= args.temperature <= 300.0:
+            raise ValueError(f"--temperature must lie in [{t_min}, 300] K, got {args.temperature}")
         if args.gaps not in (1, 2):
             raise ValueError(f"--gaps must be 1 or 2, got {args.gaps}")
+        if not 0 <= args.bg_degree <= 6:
+            raise ValueError(f"--bg-degree must be in 0..6, got {args.bg_degree}")
         if args.workers is not None and not 0 <= args.workers <= 1024:
             raise ValueError(f"--workers must lie in 0..1024, got {args.workers}")
         if not 1 <= args.rows_per_chunk <= 10**6:
             raise ValueError(f"--rows-per-chunk must be a positive integer, got {args.rows_per_chunk}")
-        grid = gapmap.read_grid(args.grid, args.channel)
+        if args.sg_window is not None and not args.from_current:
+            raise ValueError("--sg-window needs --from-current")
+        kw = {"from_current": True} if args.from_current else {}
+        if args.sg_window is not None:
+            kw["sg_window_mV"] = args.sg_window
+        grid = gapmap.read_grid(args.grid, args.channel, **kw)
+        refuse_current(grid.attrs.get("channel", grid.name or ""), grid.attrs.get("didv_kind"), args.from_current,
+                       args.grid)
+        header_T = grid.attrs.get("temperature_K")
+        if args.temperature is not None:
+            temperature, t_source = float(args.temperature), "flag"
+        elif header_T is not None and t_min <= float(header_T) <= 300.0:
+            temperature, t_source = float(header_T), "header"
+        else:
+            raise ValueError("--temperature is needed: the grid's header states no microscope temperature"
+                             + (f" in [{t_min}, 300] K (it states {header_T} K)" if header_T is not None else ""))
     except (ValueError, TypeError) as exc:
         print(f"error: {_flagged(str(exc))}", file=sys.stderr)
         return EXIT_INPUT
     ny, nx, nb = grid.shape
     print(f"{args.grid}: {ny} x {nx} spectra, {nb} bias points in [{float(grid.bias.min()):.3g}, "
-          f"{float(grid.bias.max()):.3g}] mV, channel {grid.attrs.get('channel')}")
+          f"{float(grid.bias.max()):.3g}] mV, channel {grid.attrs.get('channel')}"
+          + (f" ({grid.attrs['didv_kind']})" if grid.attrs.get("didv_kind") else ""))
+    if grid.attrs.get("notes"):
+        print(f"  note: {grid.attrs['notes']}")
+    print(f"temperature: {temperature:g} K (from {'--temperature' if t_source == 'flag' else 'the grid header'}"
+          + (f"; the header states {float(header_T):g} K" if t_source == "flag" and header_T is not None else "")
+          + ")")
+    lockin_mV, lockin_msg = _lockin(grid.attrs, args.no_lockin)
+    print(lockin_msg)
     try:
-        maps = gapmap.fit_map(grid, model=args.model, temperature=args.temperature, n_gaps=args.gaps,
+        maps = gapmap.fit_map(grid, model=args.model, temperature=temperature, n_gaps=args.gaps,
                               workers=args.workers, scheduler=args.scheduler, rows_per_chunk=args.rows_per_chunk,
-                              scratch=out.with_name(out.name + ".partial"), progress=not args.no_progress)
+                              scratch=out.with_name(out.name + ".partial"), progress=not args.no_progress,
+                              background=args.bg_degree if args.bg_degree else False, lockin_mV=lockin_mV,
+                              from_current=bool(args.from_current))
     except (ValueError, TypeError) as exc:
         print(f"error: {_flagged(str(exc))}", file=sys.stderr)
         return EXIT_INPUT
     except (OSError, RuntimeError, TimeoutError) as exc:
         print(f"error: the cluster failed ({exc}); finished chunks are kept for a rerun", file=sys.stderr)
         return EXIT_OUTPUT
+    maps.attrs.update(temperature_source=t_source, from_current=int(bool(args.from_current)),
+                      lockin=lockin_msg, didv_kind=str(grid.attrs.get("didv_kind", "")))
     try:
         gapmap.write_maps(maps, out, force=args.force)
     except OSError as exc:
@@ -157,5 +220,21 @@ def run(args) -> int:
     if not ok.all():
         codes, counts = np.unique(maps["reason"].values[~ok], return_counts=True)
         print("flagged pixels: " + ", ".join(f"{gapmap.REASONS[int(c)]} {n}" for c, n in zip(codes, counts)))
+        if not ok.any():
+            print("no pixel has a determined gap (exit code 3)")
         return EXIT_FLAGGED
     return EXIT_OK
+
+
+def _lockin(attrs, no_lockin):
+    """(PEAK mV or None, printed line) from the grid's lock-in attributes."""
+    if "lockin_peak_mV" not in attrs:
+        return None, "lock-in: the header states no lock-in modulation"
+    stated = (f"{float(attrs.get('lockin_amplitude_mV', attrs['lockin_peak_mV'])):.4g} mV "
+              f"{attrs.get('lockin_kind', 'peak')}")
+    peak = float(attrs["lockin_peak_mV"])
+    if no_lockin:
+        return None, f"lock-in: modulation {stated} not folded in: --no-lockin"
+    if not int(attrs.get("lockin_running", 0)) or not peak > 0:
+        return None, f"lock-in: modulation {stated} not folded in: the lock-in producing the dI/dV was not running"
+    return peak, f"lock-in: modulation {stated} = {peak:.4g} mV peak, folded into the model (--no-lockin to switch off)"
