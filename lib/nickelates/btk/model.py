@@ -1250,6 +1250,12 @@ def conductance(bias_mV, delta, Z, gamma, T, symmetry="s", alpha=0.0, angle_reso
     array([1.026, 1.05 , 1.026])
     >>> conductance([0.0, 5.0], 1.5, 0.0, 0.01, 0.0, polarization=0.5).round(3)   # 50 %: (1 - P) 2 + P 0
     array([1.007, 1.012])
+    >>> conductance([0.7, 1.3], 1.0, 0.0, 0.02, 0.1, model="zeeman", h=0.3).round(2)   # peaks at Delta -+ h
+    array([1.61, 2.24])
+    >>> conductance([1.6, 3.0], 1.0, 0.0, 0.02, 0.3, model="sis", tip_gap=0.6).round(2)   # peak at 1 + 0.6
+    array([15.5 ,  1.07])
+    >>> conductance([1.0], 1.0, 0.0, 0.02, 0.3, model="dynes", lockin_mV=0.5).round(3)   # 2.472 without
+    array([1.198])
     """
     b, shape, T, angle_resolved, ppw = _validate_common(bias_mV, T, angle_resolved, points_per_width, n_angles)
     gap = Gap(delta, Z, gamma, 1.0, symmetry, alpha)
