@@ -409,3 +409,16 @@ def test_new_result_fields_and_names():
     assert d["parameters"]["P"]["value"] == pytest.approx(0.3, abs=1e-3) and d["model"] == "btk"
     assert d["options"]["polarization"] and d["sigma_source"] == "residuals" and d["n_gaps"] == 1
     assert "Z1" not in "".join(r.problems)          # a fixed parameter is not a free one
+
+
+def test_background_start_is_normalize_in_reduced_bias():
+    # the one background of btk.fit and gapmap: normalize()'s polynomial, expressed in x = V / max|V|
+    rng = np.random.default_rng(4)
+    b = np.linspace(-30.0, 25.0, 301)
+    y = 2.0 + 0.01 * b + 1e-3 * b ** 2 + rng.normal(0, 0.01, b.size)
+    c, gn = btk.background_start(b, y, 2, 0.3)
+    ns = btk.normalize(b, y, degree=2, outer_fraction=0.3)
+    assert np.allclose(gn, ns.G, atol=1e-12)
+    assert np.allclose(c, np.asarray(ns.coefficients) * 30.0 ** np.arange(3), rtol=1e-10)
+    with pytest.raises(ValueError, match="degree"):
+        btk.background_start(b, y, 7)
