@@ -81,3 +81,44 @@ def test_figures_and_pixel_view(small_map):
     ex = vg.PixelExplorer(grid, maps)
     ex.sliders["ix"].value = 2
     assert ex.data["values"]["delta1"] == pytest.approx(1.1, abs=1e-4)
+
+
+def test_lockin_film_is_the_plain_film_convolved_with_the_lockin_kernel():
+    # independent route: the film without lock-in on a fine bias grid, convolved numerically with
+    # W(v) = 2 sqrt(Vm^2 - v^2) / (pi Vm^2) and read at the coarse bias points
+    vm, step = 4.0, 0.02
+    fine = np.arange(-130.0, 130.0 + step / 2, step)
+    coarse = np.linspace(-100.0, 100.0, 41)
+    ncm = np.full((1, 1), 0.45)
+    plain = synthetic.synthetic_film(ncm, fine, noise=0.0).grid.values[0, 0]
+    v = np.arange(-vm, vm + step / 2, step)
+    w = 2 * np.sqrt(np.clip(vm**2 - v**2, 0, None)) / (np.pi * vm**2)
+    smeared = np.convolve(plain, w / w.sum(), mode="same")
+    expected = np.interp(coarse, fine, smeared)
+    film = synthetic.synthetic_film(ncm, coarse, noise=0.0, lockin_mV=vm)
+    assert film.settings["lockin_mV"] == vm
+    # each film is normalised by its own far-bias mean (which depends on the bias range):
+    # compare the shapes, i.e. a ratio constant across the bias to 2e-3
+    ratio = film.grid.values[0, 0] / expected
+    assert np.ptp(ratio) / ratio.mean() < 2e-3
+    # and the lock-in visibly lowers the coherence peak (more than the 2e-3 above)
+    no_lockin = synthetic.synthetic_film(ncm, coarse, noise=0.0).grid.values[0, 0]
+    assert no_lockin.max() - film.grid.values[0, 0].max() > 0.02
+
+
+def test_broadening_maps_give_each_pixel_its_own_gamma():
+    bias = np.linspace(-120, 120, 61)
+    ncm = np.full((1, 2), 0.45)
+    ga = np.array([[1.5, 3.02]])                           # rounded to the 0.05 meV step: 3.0
+    film = synthetic.synthetic_film(ncm, bias, noise=0.0, gamma_alpha=ga, gamma_beta=1.0)
+    assert film.truth["gamma_alpha"].values.tolist() == [[1.5, 3.0]]
+    assert film.settings["gamma_alpha"] == "map" and film.settings["gamma_beta"] == 1.0
+    for j, g in enumerate((1.5, 3.0)):
+        one = synthetic.synthetic_film(np.full((1, 1), 0.45), bias, noise=0.0, gamma_alpha=g)
+        assert np.allclose(film.grid.values[0, j], one.grid.values[0, 0], atol=1e-12)
+    # the two broadenings give visibly different spectra
+    assert np.max(np.abs(film.grid.values[0, 1] - film.grid.values[0, 0])) > 0.01
+    with pytest.raises(ValueError, match="gamma_alpha"):
+        synthetic.synthetic_film(ncm, bias, gamma_alpha=np.ones((2, 2)))
+    with pytest.raises(ValueError, match="lockin_mV"):
+        synthetic.synthetic_film(ncm, bias, lockin_mV=-1.0)

@@ -4,9 +4,12 @@ A smooth map of the local filling n_c(r) is turned into a grid of STM spectra:
 at each pixel the model's anisotropic s+- gaps (:func:`nickelates.tunneling.triplon_gaps`)
 give the Fermi-surface averaged Dynes conductance of Fig. 5
 (:func:`nickelates.tunneling.stm_spectrum`), convolved with the Fermi window
-at the measurement temperature and given multiplicative noise. The filling is
-rounded to a step (``n_c_step``) so that pixels of equal n_c share one model
-solution; the truth maps use the rounded values, so they are exact for the grid.
+at the measurement temperature (and, with ``lockin_mV``, with the lock-in
+instrument function, as :func:`nickelates.gapmap.spectrum_model` does) and given
+multiplicative noise. The Dynes broadenings may vary from pixel to pixel (maps
+instead of numbers). The filling is rounded to a step (``n_c_step``) and the
+broadenings to ``gamma_step`` so that equal pixels share one model solution; the
+truth maps use the rounded values, so they are exact for the grid.
 
 Units: bias in mV, gaps in meV, T in K, coordinates in m.
 """
@@ -71,9 +74,11 @@ class SyntheticFilm:
         (dimensionless), bias in mV, x/y in m.
     truth : xarray.Dataset
         dims (y, x): ``n_c`` (rounded), ``delta_alpha_max``, ``delta_alpha_min``,
-        ``delta_beta_max``, ``delta_beta_min`` (meV, |Delta| on the sheets).
+        ``delta_beta_max``, ``delta_beta_min`` (meV, |Delta| on the sheets),
+        ``gamma_alpha``, ``gamma_beta`` (meV, rounded, the broadening of each pixel).
     settings : dict
-        lam, kappa, Omega (eV), source, r, gamma_alpha, gamma_beta (meV), T (K), noise.
+        lam, kappa, Omega (eV), source, r, gamma_alpha, gamma_beta (meV; "map" when they
+        vary), T (K), noise, lockin_mV (peak mV or None).
 
     Examples
     --------
@@ -90,7 +95,7 @@ class SyntheticFilm:
 
 def synthetic_film(n_c_map, bias_mV, *, lam=0.4, kappa=0.3, Omega=0.3, source="eq18", r=0.7,
                    gamma_alpha=2.0, gamma_beta=1.0, T=4.0, noise=0.01, seed=0, n_c_step=0.005,
-                   pixel_m=1e-9):
+                   pixel_m=1e-9, lockin_mV=None, gamma_step=0.05):
     """STM grid of a film whose filling varies in space, from the triplon model's gaps.
 
     Parameters
@@ -106,8 +111,9 @@ def synthetic_film(n_c_map, bias_mV, *, lam=0.4, kappa=0.3, Omega=0.3, source="e
         Gap source (default the analytic Eq. 18 gaps, fast).
     r : float
         Relative tunnelling weight of the planar orbital, in [0, 1].
-    gamma_alpha, gamma_beta : float
-        Dynes broadenings of the two bands (meV).
+    gamma_alpha, gamma_beta : float or array_like
+        Dynes broadenings of the two bands (meV), in (0, 100]: one number, or a map of the
+        shape of ``n_c_map`` (a spatially varying broadening).
     T : float
         Temperature of the Fermi-window smearing (K), in (0.05, 300].
     noise : float
@@ -118,6 +124,11 @@ def synthetic_film(n_c_map, bias_mV, *, lam=0.4, kappa=0.3, Omega=0.3, source="e
         Rounding step of n_c (pixels of equal rounded n_c share a model solution), in (0, 0.1].
     pixel_m : float
         Pixel size (m).
+    lockin_mV : float, optional
+        PEAK lock-in modulation amplitude (mV), in [0, 100]; the spectra are convolved with
+        W(v) = 2 sqrt(V_m^2 - v^2) / (pi V_m^2) besides the Fermi window. None or 0: none.
+    gamma_step : float
+        Rounding step of the broadenings (meV), in (0, 1].
 
     Returns
     -------
@@ -130,6 +141,11 @@ def synthetic_film(n_c_map, bias_mV, *, lam=0.4, kappa=0.3, Omega=0.3, source="e
     >>> film = synthetic_film(np.full((1, 2), 0.45), np.linspace(-120, 120, 49), noise=0.0)
     >>> film.grid.shape, round(float(film.truth["delta_beta_max"][0, 0]), 1)
     ((1, 2, 49), 41.0)
+    >>> g = np.array([[1.5, 3.0]])                 # a broadening that varies, with lock-in
+    >>> film = synthetic_film(np.full((1, 2), 0.45), np.linspace(-120, 120, 49), noise=0.0,
+    ...                       gamma_alpha=g, gamma_beta=g / 2, lockin_mV=4.0)
+    >>> [float(x) for x in film.truth["gamma_alpha"][0]], film.settings["lockin_mV"]
+    ([1.5, 3.0], 4.0)
     """
     import xarray as xr
 
@@ -145,23 +161,46 @@ def synthetic_film(n_c_map, bias_mV, *, lam=0.4, kappa=0.3, Omega=0.3, source="e
     n_c_step = check.in_range("n_c_step", n_c_step, 0.0, 0.1, lo_open=True)
     pixel_m = check.in_range("pixel_m", pixel_m, 0.0, 1.0, lo_open=True)
     seed = check.integer("seed", seed, 0, 2**32 - 1)
+    vm = 0.0 if lockin_mV is None else check.nonnegative("lockin_mV", lockin_mV, 100.0)
+    gamma_step = check.in_range("gamma_step", gamma_step, 0.0, 1.0, lo_open=True)
     q = np.round(ncm / n_c_step) * n_c_step
+    gmaps = []
+    for name, val in (("gamma_alpha", gamma_alpha), ("gamma_beta", gamma_beta)):
+        arr = check.finite_array(name, val)
+        if arr.ndim == 0:
+            arr = np.full(q.shape, float(arr))
+        elif arr.shape != q.shape:
+            raise ValueError(f"{name} must be a number or a map of shape {q.shape}, got shape {arr.shape}")
+        arr = np.maximum(np.round(arr / gamma_step), 1.0) * gamma_step
+        if np.any(arr <= 0.0) or np.any(arr > 100.0):
+            raise ValueError(f"{name} must lie in (0, 100] meV")
+        gmaps.append(arr)
     kt = K_B_MEV_PER_K * T
     h = min(kt / 4.0, 0.25)
-    emax = float(np.max(np.abs(bias))) + 14 * kt
+    emax = float(np.max(np.abs(bias))) + vm + 14 * kt
     egrid = np.linspace(-emax, emax, int(np.ceil(2 * emax / h)) + 1)
-    window = kern.fermi_window(bias, egrid, kt)
-    spectra, extrema = {}, {}
+    if vm > 0.0:
+        from .fit import _Y_NODES, WINDOW_KT
+        xq, wq = np.polynomial.legendre.leggauss(_Y_NODES)
+        y = WINDOW_KT * kt * xq
+        fw = wq / np.cosh(y / (2.0 * kt)) ** 2
+        window = kern.lockin_window(bias, egrid, kt, vm, y, fw / fw.sum())
+    else:
+        window = kern.fermi_window(bias, egrid, kt)
+    far = np.abs(egrid) > 0.9 * emax
+    gaps, spectra, extrema = {}, {}, {}
     for nc in np.unique(q):
-        mg = tunneling.triplon_gaps(float(nc), lam, kappa, Omega, source=source)
-        s = tunneling.stm_spectrum(egrid, mg.p, mg.delta_alpha, mg.delta_beta, r=r, gamma_alpha=gamma_alpha,
-                                   gamma_beta=gamma_beta)
-        g = np.asarray(s.total, float)
-        far = np.abs(egrid) > 0.9 * emax
-        spectra[nc] = window @ (g / np.mean(g[far]))
+        gaps[nc] = mg = tunneling.triplon_gaps(float(nc), lam, kappa, Omega, source=source)
         extrema[nc] = (*mg.extrema["alpha"], *mg.extrema["beta"])
+    keys = np.stack([q, *gmaps], axis=-1)
+    for key in {tuple(k) for k in keys.reshape(-1, 3)}:
+        mg = gaps[key[0]]
+        s = tunneling.stm_spectrum(egrid, mg.p, mg.delta_alpha, mg.delta_beta, r=r, gamma_alpha=key[1],
+                                   gamma_beta=key[2])
+        g = np.asarray(s.total, float)
+        spectra[key] = window @ (g / np.mean(g[far]))
     ny, nx = q.shape
-    cube = np.stack([np.stack([spectra[q[i, j]] for j in range(nx)]) for i in range(ny)])
+    cube = np.stack([np.stack([spectra[tuple(keys[i, j])] for j in range(nx)]) for i in range(ny)])
     cube = cube * (1.0 + noise * np.random.default_rng(seed).standard_normal(cube.shape))
     x = (np.arange(nx) + 0.5) * pixel_m
     y = (np.arange(ny) + 0.5) * pixel_m
@@ -173,7 +212,14 @@ def synthetic_film(n_c_map, bias_mV, *, lam=0.4, kappa=0.3, Omega=0.3, source="e
                         "delta_alpha_min": (("y", "x"), ex[..., 0], {"units": "meV"}),
                         "delta_alpha_max": (("y", "x"), ex[..., 1], {"units": "meV"}),
                         "delta_beta_min": (("y", "x"), ex[..., 2], {"units": "meV"}),
-                        "delta_beta_max": (("y", "x"), ex[..., 3], {"units": "meV"})}, coords=coords)
-    settings = {"lam": lam, "kappa": kappa, "Omega": Omega, "source": source, "r": r, "gamma_alpha": gamma_alpha,
-                "gamma_beta": gamma_beta, "T": T, "noise": noise}
+                        "delta_beta_max": (("y", "x"), ex[..., 3], {"units": "meV"}),
+                        "gamma_alpha": (("y", "x"), gmaps[0], {"units": "meV"}),
+                        "gamma_beta": (("y", "x"), gmaps[1], {"units": "meV"})}, coords=coords)
+
+    def _setting(arr):
+        return float(arr.flat[0]) if np.all(arr == arr.flat[0]) else "map"
+
+    settings = {"lam": lam, "kappa": kappa, "Omega": Omega, "source": source, "r": r,
+                "gamma_alpha": _setting(gmaps[0]), "gamma_beta": _setting(gmaps[1]), "T": T, "noise": noise,
+                "lockin_mV": vm or None}
     return SyntheticFilm(grid, truth, settings)
