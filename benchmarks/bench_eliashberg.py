@@ -10,15 +10,21 @@ non-symmetric linearized matrix (``numpy.linalg.eigvals``) built with NumPy.
 Problem: the triplon s+- couplings at lambda = 0.4, N_beta/N_alpha = 2.5, omega_t = 1; last, the
 separable kappa anisotropy (``critical_temperature_separable``: matrix-free Lanczos on the
 symmetrized kernel) against a dense NumPy build of the same kernel with ``numpy.linalg.eigvals``.
-Prints times, agreement and ratios. Run:
+Prints times, agreement and ratios and writes them to ``data/bench_eliashberg.json`` (chapter 8 glues
+its performance prose from that file; ``--no-write`` leaves it alone). Run:
     .venv/bin/python benchmarks/bench_eliashberg.py
 """
+import datetime
+import json
 import math
+import platform
+import sys
 import time
 
 import numpy as np
 
 from nickelates import eliashberg as E
+from nickelates import paths
 
 NA, NB = 0.28597, 0.71560
 LZ, LD = E.triplon_coupling_matrices(0.4 / math.sqrt(NA * NB), NA, NB)
@@ -65,10 +71,16 @@ def numpy_tc(lo=0.005, hi=0.1, rtol=1e-7):
     return math.sqrt(lo * hi)
 
 
+def row(t_lib, t_np, diff):
+    return {"library_s": t_lib, "numpy_s": t_np, "ratio": t_np / t_lib, "rel_diff": abs(diff)}
+
+
 def main():
+    out = {}
     print("two-band triplon Eliashberg, lambda = 0.4, omega_t = 1 (one core of a shared machine)")
     t_lib, tc = best_of(lambda: E.critical_temperature(LZ, LD, 1.0))
     t_np, tc_np = best_of(numpy_tc, repeat=1)
+    out["tc"] = row(t_lib, t_np, tc_np / tc - 1)
     print(f"T_c:  library {1e3 * t_lib:7.1f} ms (T_c = {tc:.8f})   NumPy {1e3 * t_np:8.1f} ms "
           f"(T_c = {tc_np:.8f}, rel. diff {tc_np / tc - 1:+.1e})   ratio {t_np / t_lib:5.1f}x")
     T = tc / 5
@@ -76,6 +88,7 @@ def main():
     N = s.wn.size
     t_np, (wn, Z, D) = best_of(lambda: E.solve_reference(LZ, LD, 1.0, T, n_matsubara=N), repeat=1)
     dev = float(np.max(np.abs(D[:, :50] - s.delta[:, :50])) / np.max(np.abs(s.delta)))
+    out["solve"] = row(t_lib, t_np, dev)
     print(f"solve at T_c/5 (N = {N}): library {1e3 * t_lib:7.1f} ms ({s.iterations} it, both cutoffs)   "
           f"NumPy {1e3 * t_np:8.1f} ms (rel. diff {dev:.1e})   ratio {t_np / t_lib:5.1f}x")
     Ts = tc * np.linspace(0.1, 0.98, 12)
@@ -91,9 +104,19 @@ def main():
     for x in Ts[::4]:
         E.solve_reference(LZ, LD, 1.0, x, n_matsubara=max(int(math.ceil(WC / (2 * math.pi * x) - 0.5)), 8))
     t_np = (time.perf_counter() - t0) * len(Ts) / len(Ts[::4])
+    out["scan"] = row(t_lib, t_np, 0.0)
     print(f"T scan, 12 temperatures: library {t_lib:6.2f} s   NumPy {t_np:7.2f} s (3 of 12 timed, scaled)   "
           f"ratio {t_np / t_lib:5.1f}x")
-    separable()
+    out["separable"] = separable()
+    out["real_axis"] = real_axis()
+    out["note"] = ("seconds on one core of a shared machine; ratio = NumPy / library; rel_diff = relative "
+                   "difference of the results (T_c, Delta, DOS)")
+    out["date"] = datetime.date.today().isoformat()
+    out["python"] = platform.python_version()
+    if "--no-write" not in sys.argv:
+        path = paths.data_dir() / "bench_eliashberg.json"
+        path.write_text(json.dumps(out, indent=1) + "\n")
+        print(f"wrote {path}")
 
 
 def numpy_separable_eigenvalue(T, an):
@@ -135,6 +158,22 @@ def separable():
     tc_np = math.sqrt(lo * hi)
     print(f"separable T_c (kappa = 0.75): library {1e3 * t_lib:7.1f} ms (T_c = {tc:.8f})   NumPy {1e3 * t_np:8.1f} "
           f"ms (bisection from a 25 % bracket, rel. diff {tc_np / tc - 1:+.1e})   ratio {t_np / t_lib:5.1f}x")
+    return row(t_lib, t_np, tc_np / tc - 1)
+
+
+def real_axis():
+    """Real-axis DOS at lambda = 1: numba MSC iteration (Matsubara input) vs the dense NumPy T = 0 reference."""
+    w = np.unique(np.concatenate([np.arange(0.0025, 0.2, 0.005), np.arange(0.2, 0.32, 2e-4),
+                                  np.arange(0.32, 1.1, 0.004), np.arange(1.1, 1.4, 0.001),
+                                  np.arange(1.4, 3.0, 0.004)]))
+    s = E.solve(1.0, 1.0, 1.0, 0.01)
+    t_lib, r = best_of(lambda: E.solve_real_axis(1.0, 1.0, 1.0, 0.01, w, solution=s, eta=1e-3, n_grid=12001))
+    t_np, ref = best_of(lambda: E.real_axis_reference(1.0, 1.0, w, eta=1e-3), repeat=1)
+    win = (w > 0.3) & (w < 1.0)
+    dev = float(np.max(np.abs(r.dos(1e-3)[0, win] - ref.dos(1e-3)[0, win])))
+    print(f"real-axis DOS (lambda = 1, {w.size} points): library {1e3 * t_lib:7.1f} ms   NumPy (T = 0 real-axis "
+          f"equations) {1e3 * t_np:8.1f} ms (max DOS diff {dev:.1e} at 0.3-1 omega)   ratio {t_np / t_lib:5.1f}x")
+    return row(t_lib, t_np, dev)
 
 
 if __name__ == "__main__":

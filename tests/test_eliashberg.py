@@ -521,3 +521,26 @@ def test_setting_matches_the_fig5_constant():
     from nickelates import tunneling
     assert E.SETTINGS["kappa"] == tunneling.FIG5["kappa"] and E.SETTINGS["n_c"] == tunneling.FIG5["n_c"]
     assert E.SETTINGS["lam"] == tunneling.FIG5["lam"]
+
+
+@pytest.mark.slow
+def test_stm_script_small_and_the_stored_file(tmp_path):
+    """scripts/eliashberg_stm.py --small runs; the stored file holds the chapter's setting and ranges:
+    the dispersive triplon shrinks the 260-400 mV structure well below the Einstein one."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    out = tmp_path / "stm.json"
+    r = subprocess.run([sys.executable, str(root / "scripts" / "eliashberg_stm.py"), str(out), "--small"],
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    small = json.loads(out.read_text())
+    assert small["settings"]["small"] and len(small["einstein"]["didv"]) == len(small["bias_mV"])
+    d = json.loads((root / "data" / "eliashberg_stm.json").read_text())
+    assert not d["settings"]["small"] and d["settings"]["lam"] == E.SETTINGS["lam"]
+    e_lo, e_hi = d["einstein"]["range"]
+    s_lo, s_hi = d["dispersive"]["range"]
+    assert 0.93 < e_lo < 0.95 and 1.06 < e_hi < 1.08 and s_hi - s_lo < 0.3 * (e_hi - e_lo)

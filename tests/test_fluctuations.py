@@ -28,7 +28,10 @@ def test_mass_renormalization_hand_values():
 
 def test_allen_dynes_hand_value_and_threshold():
     # (omega / 1.2 k_B) exp(-1.04 (1 + lam) / lam), lam = 0.5, omega = 0.1 eV
-    assert F.allen_dynes_tc(0.5, 0.1) == pytest.approx(0.1 / 1.2 / K_B * math.exp(-1.04 * 3.0), rel=1e-12)
+    mcm = 0.1 / 1.2 / K_B * math.exp(-1.04 * 3.0)
+    assert F.allen_dynes_tc(0.5, 0.1, corrections=False) == pytest.approx(mcm, rel=1e-12)
+    f1 = (1 + (0.5 / 2.46) ** 1.5) ** (1 / 3)                   # Allen-Dynes strong-coupling factor, mu* = 0
+    assert F.allen_dynes_tc(0.5, 0.1) == pytest.approx(f1 * mcm, rel=1e-12)
     assert F.allen_dynes_tc(0.1, 0.1, mu_star=0.2) == 0.0        # lam below mu* (1 + 0.62 lam)
     assert F.allen_dynes_tc(0.5, 0.1, 0.1) < F.allen_dynes_tc(0.5, 0.1)
 
@@ -156,6 +159,17 @@ def test_stiffness_falls_with_T_and_scattering(bands_045, sol075):
     assert F.superfluid_stiffness(hot).rho_bilayer < st0.rho_bilayer
     dirty = F.superfluid_stiffness(sol075, Gamma=0.5)
     assert dirty.rho_alpha < st0.rho_alpha and dirty.rho_layer == pytest.approx(dirty.rho_bilayer / 2)
+
+
+def test_dirty_stiffness_scales_with_the_gap(bands_045, sol075):
+    """Dirty limit: n_s/n -> pi Delta / 2 Gamma, so halving the gaps at 2 Gamma leaves rho unchanged."""
+    a = F.superfluid_stiffness(sol075, Gamma=2.0, n_theta=256)
+    b = F.superfluid_stiffness(sol075, Gamma=1.0, n_theta=256, gap_scale=(0.5, 0.5))
+    assert b.rho_bilayer == pytest.approx(a.rho_bilayer, rel=0.01)
+    c = F.superfluid_stiffness(sol075, Gamma=2.0, n_theta=256, gap_scale=(1.0, 0.0))
+    assert c.rho_beta == 0.0 and c.rho_alpha == pytest.approx(a.rho_alpha, rel=1e-12)
+    with pytest.raises(ValueError, match="gap_scale"):
+        F.superfluid_stiffness(sol075, gap_scale=(1.0, -1.0))
 
 
 def test_bkt_temperature(bands_045):

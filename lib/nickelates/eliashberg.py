@@ -649,6 +649,11 @@ def _similarity(prob):
     return d
 
 
+def _start_vector(n):
+    """A fixed Lanczos/Arnoldi start vector (ARPACK's default is random: runs would differ at 1e-12)."""
+    return np.random.default_rng(12345).uniform(0.5, 1.5, n)
+
+
 def _leading(A, wcol, d, N):
     """Largest real eigenvalue and eigenvector of A = K W (W = diag(wcol))."""
     n = A.shape[0]
@@ -667,7 +672,7 @@ def _leading(A, wcol, d, N):
         else:
             from scipy.sparse.linalg import ArpackError, eigsh
             try:
-                ev, vec = eigsh(S, k=1, which="LA", tol=1e-12, maxiter=50 * n)
+                ev, vec = eigsh(S, k=1, which="LA", tol=1e-12, maxiter=50 * n, v0=_start_vector(n))
             except ArpackError as exc:
                 raise ConvergenceError(f"leading eigenvalue of the {n} x {n} linearized kernel: ARPACK (Lanczos) "
                                        "did not converge", iterations=50 * n, residual=None, last=None) from exc
@@ -677,7 +682,7 @@ def _leading(A, wcol, d, N):
     else:
         from scipy.sparse.linalg import ArpackError, eigs
         try:
-            ev, vec = eigs(A, k=2, which="LR", tol=1e-12, maxiter=50 * n)
+            ev, vec = eigs(A, k=2, which="LR", tol=1e-12, maxiter=50 * n, v0=_start_vector(n))
         except ArpackError as exc:
             raise ConvergenceError(f"leading eigenvalue of the {n} x {n} linearized kernel: ARPACK did not "
                                    "converge", iterations=50 * n, residual=None, last=None) from exc
@@ -2459,10 +2464,10 @@ def _sep_linearized(prob, an, T):
         op = LinearOperator((size, size), matvec=mv, dtype=float)
         try:
             if d is not None:
-                ev, vec = eigsh(op, k=1, which="LA", tol=1e-13, maxiter=50 * size)
+                ev, vec = eigsh(op, k=1, which="LA", tol=1e-13, maxiter=50 * size, v0=_start_vector(size))
                 k = 0
             else:
-                ev, vec = eigs(op, k=2, which="LR", tol=1e-12, maxiter=50 * size)
+                ev, vec = eigs(op, k=2, which="LR", tol=1e-12, maxiter=50 * size, v0=_start_vector(size))
                 k = int(np.argmax(ev.real))
         except ArpackError as exc:
             raise ConvergenceError(f"leading eigenvalue of the {size} x {size} separable kernel: ARPACK did not "

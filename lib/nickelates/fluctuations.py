@@ -7,7 +7,8 @@ simple, separately testable corrections, each an *estimate* and not a full theor
 * **mass renormalization and retardation** -- :func:`mass_renormalization` (the interband
   Z_alpha = 1 + V N_beta, Z_beta = 1 + V N_alpha of a boson-exchange interaction whose
   normal self-energy has the size of its pairing vertex; lambda -> lambda / sqrt(Z_alpha Z_beta)),
-  and the Allen-Dynes form of McMillan's T_c for an Einstein mode, :func:`allen_dynes_tc`;
+  and the Allen-Dynes T_c for an Einstein mode, :func:`allen_dynes_tc` (chapter 8's
+  :func:`nickelates.eliashberg.allen_dynes` in K);
   the full Eliashberg treatment is chapter 8;
 * **interband impurity pair breaking** -- no Anderson theorem for s+-:
   :func:`abrikosov_gorkov_tc` (equal DOS, equal and opposite gaps: ln(T_c0/T_c) =
@@ -135,12 +136,14 @@ def mass_renormalization(N_alpha, N_beta, V) -> MassRenormalization:
     return MassRenormalization(Za, Zb, lam, lam / math.sqrt(Za * Zb))
 
 
-def allen_dynes_tc(lam, omega_log, mu_star=0.0) -> float:
-    """McMillan's T_c in the Allen-Dynes form, T_c = (omega_log / 1.2) exp[-1.04 (1 + lam) / (lam - mu*(1 + 0.62 lam))].
+def allen_dynes_tc(lam, omega_log, mu_star=0.0, *, corrections: bool = True) -> float:
+    """Allen-Dynes T_c in K for an Einstein mode at omega_log (eV): :func:`nickelates.eliashberg.allen_dynes`.
 
-    The (1 + lam) in the exponent is the mass renormalization, the prefactor omega_log / 1.2
-    (instead of the BCS 1.13 Omega) the retardation of an exchanged mode of energy
-    omega_log (an Einstein mode: omega_log is its energy) (Allen & Dynes 1975).
+    T_c = f1 (omega_log / 1.2) exp[-1.04 (1 + lam) / (lam - mu*(1 + 0.62 lam))] with the strong-coupling
+    factor f1 = [1 + (lam / L1)^(3/2)]^(1/3), L1 = 2.46 (1 + 3.8 mu*) (f2 = 1 for one mode); the
+    (1 + lam) in the exponent is the mass renormalization, the prefactor omega_log / 1.2 (instead of the
+    BCS 1.13 Omega) the retardation (Allen & Dynes 1975). One formula for the book: this is chapter 8's
+    function in chapter 3's units; ``corrections=False`` is McMillan's form (f1 = 1).
 
     Parameters
     ----------
@@ -150,6 +153,8 @@ def allen_dynes_tc(lam, omega_log, mu_star=0.0) -> float:
         Logarithmic average boson energy (eV), in (0, 10].
     mu_star : float, optional
         Coulomb pseudopotential (dimensionless), in [0, 0.5]; default 0.
+    corrections : bool, optional
+        Include f1 (default); False gives McMillan's form.
 
     Returns
     -------
@@ -165,16 +170,17 @@ def allen_dynes_tc(lam, omega_log, mu_star=0.0) -> float:
 
     Examples
     --------
-    >>> round(allen_dynes_tc(1.0, 0.01, 0.1), 2)          # a lead-like coupling, omega_log = 10 meV
+    >>> round(allen_dynes_tc(1.0, 0.01, 0.1, corrections=False), 2)   # a lead-like coupling, 10 meV
     8.08
+    >>> round(allen_dynes_tc(1.0, 0.01, 0.1), 2)
+    8.49
     """
+    from .eliashberg import allen_dynes
+
     lam = check.positive("lam", lam, _LAM_MAX)
     w = check.positive("omega_log", omega_log, 10.0)
     mu = check.in_range("mu_star", mu_star, 0.0, 0.5)
-    den = lam - mu * (1 + 0.62 * lam)
-    if den <= 0:
-        return 0.0
-    return float(w / 1.2 / K_B * math.exp(-1.04 * (1 + lam) / den))
+    return float(allen_dynes(lam, w, mu, corrections=check.boolean("corrections", corrections)) / K_B)
 
 
 # --------------------------------------------------------------------------- (ii) impurities
@@ -494,7 +500,7 @@ class Stiffness:
         return 0.5 * self.rho_bilayer
 
 
-def superfluid_stiffness(sol, *, Gamma=0.0, n_theta: int = 720) -> Stiffness:
+def superfluid_stiffness(sol, *, Gamma=0.0, n_theta: int = 720, gap_scale=None) -> Stiffness:
     """2D phase stiffness rho_s of a gap solution from the bands and gaps on the Fermi sheets.
 
     rho_s = (hbar^2/4)(n_s/m) with, per sheet, n_s/m = 2 sum_FS w v_x^2 (n_s/n)(Delta_k) (spin sum,
@@ -514,6 +520,9 @@ def superfluid_stiffness(sol, *, Gamma=0.0, n_theta: int = 720) -> Stiffness:
         Intraband scattering rate hbar / 2 tau (eV), in [0, 100].
     n_theta : int, optional
         Points per Fermi sheet (8 to 10**6).
+    gap_scale : tuple of float, optional
+        Factors (s_alpha, s_beta) in [0, 100] multiplying the gaps of ``sol`` on each sheet (e.g. the
+        Eliashberg over the BCS gap of chapter 8); default (1, 1).
 
     Returns
     -------
@@ -541,12 +550,16 @@ def superfluid_stiffness(sol, *, Gamma=0.0, n_theta: int = 720) -> Stiffness:
         raise ValueError(f"sol must be an s-channel solution, got channel {sol.channel!r}")
     G = check.nonnegative("Gamma", Gamma, _RATE_MAX)
     n_theta = check.integer("n_theta", n_theta, 8, 10 ** 6)
+    scale = (1.0, 1.0) if gap_scale is None else check.real_array("gap_scale", gap_scale, ndim=1, max_size=2)
+    if len(scale) != 2 or np.any(np.asarray(scale) < 0) or np.any(np.asarray(scale) > 100):
+        raise ValueError(f"gap_scale must be two factors in [0, 100], got {list(np.ravel(scale))}")
     rho, rho_n = {}, 0.0
     for band in bands.BAND_NAMES:
         fs = bands.fermi_surface(sol.p, band, n_theta=n_theta)
         vx, vy = bands.velocity(fs.kx, fs.ky, sol.p, band)
         v2 = 0.5 * (vx ** 2 + vy ** 2)
         gap = (sol.delta_alpha if band == "alpha" else sol.delta_beta)(fs.kx, fs.ky)
+        gap = gap * float(scale[0] if band == "alpha" else scale[1])
         frac = superfluid_fraction(gap, sol.T, G)
         rho[band] = float(0.25 * 2.0 * np.sum(fs.weight * v2 * frac))
         rho_n += float(0.25 * 2.0 * np.sum(fs.weight * v2))

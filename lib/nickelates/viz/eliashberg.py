@@ -57,13 +57,15 @@ def figure_tc_comparison(lams, tc_bcs, tc_eliashberg):
     return fig
 
 
-def figure_gap_functions(state):
+def figure_gap_functions(state, direct=None):
     """Delta_i(i w_n), Z_i(i w_n) on the Matsubara axis and Delta_i(w) on the real axis.
 
     Parameters
     ----------
     state : nickelates.eliashberg.TriplonState
-        A solved state.
+        A solved state (its Pade continuation ``state.real``).
+    direct : nickelates.eliashberg.RealAxisGap, optional
+        The direct real-axis solution; drawn solid, Pade then thin grey.
 
     Returns
     -------
@@ -82,8 +84,15 @@ def figure_gap_functions(state):
     for b in range(2):
         axs[0].plot(1e3 * s.wn[m], 1e3 * s.delta[b, m], ".-", ms=2, color=COLORS[b], label=f"Δ_{_BANDS[b]}")
         axs[1].plot(1e3 * s.wn[m], s.Z[b, m], ".-", ms=2, color=COLORS[b], label=f"Z_{_BANDS[b]}")
-        axs[2].plot(1e3 * r.omega, 1e3 * r.delta[b].real, color=COLORS[b], label=f"Re Δ_{_BANDS[b]}")
-        axs[2].plot(1e3 * r.omega, 1e3 * r.delta[b].imag, "--", color=COLORS[b], label=f"Im Δ_{_BANDS[b]}")
+        if direct is None:
+            axs[2].plot(1e3 * r.omega, 1e3 * r.delta[b].real, color=COLORS[b], label=f"Re Δ_{_BANDS[b]}")
+            axs[2].plot(1e3 * r.omega, 1e3 * r.delta[b].imag, "--", color=COLORS[b], label=f"Im Δ_{_BANDS[b]}")
+            continue
+        axs[2].plot(1e3 * r.omega, 1e3 * r.delta[b].real, color="0.6", lw=0.7,
+                    label="Padé" if b == 0 else None)
+        axs[2].plot(1e3 * direct.omega, 1e3 * direct.delta[b].real, color=COLORS[b], label=f"Re Δ_{_BANDS[b]}")
+        axs[2].plot(1e3 * direct.omega, 1e3 * direct.delta[b].imag, "--", color=COLORS[b],
+                    label=f"Im Δ_{_BANDS[b]}")
     for ax in axs[:2]:
         ax.set_xlabel("$\\omega_n$ (meV)")
         ax.axvline(1e3 * state.omega_t, color="0.6", lw=0.8, ls=":")
@@ -98,7 +107,7 @@ def figure_gap_functions(state):
     return fig
 
 
-def figure_stm(state, bias_meV, conductance, fig5=None):
+def figure_stm(state, bias_meV, conductance, fig5=None, zoom=None):
     """Predicted STM spectrum with the boson features, next to the static Fig. 5 spectrum.
 
     Parameters
@@ -107,15 +116,18 @@ def figure_stm(state, bias_meV, conductance, fig5=None):
         The solved state (marks at Delta_i and Delta_i + omega_t).
     bias_meV : array_like of float
         Bias (mV) of ``conductance``.
-    conductance : array_like of float
-        Normalized dI/dV of the Eliashberg state.
+    conductance : array_like of float or dict
+        Normalized dI/dV of the Eliashberg state, or label -> dI/dV for several curves (the first is drawn
+        black and solid).
     fig5 : nickelates.tunneling.STMSpectrum, optional
         The static (BCS) spectrum of the paper's Fig. 5 for the left panel.
+    zoom : tuple of float, optional
+        (lo, hi) bias window (mV, positive) of an extra panel that magnifies the boson structure.
 
     Returns
     -------
     matplotlib.figure.Figure
-        Two panels (or one without ``fig5``).
+        One to three panels.
 
     Examples
     --------
@@ -123,25 +135,45 @@ def figure_stm(state, bias_meV, conductance, fig5=None):
     >>> v = np.linspace(-400, 400, 81)
     >>> len(figure_stm(st, v, E.tunneling_conductance(st.real, 1e-3 * v, 1e-4)).axes)
     1
+    >>> g = E.tunneling_conductance(st.real, 1e-3 * v, 1e-4)
+    >>> len(figure_stm(st, v, {"a": g, "b": g}, zoom=(250, 400)).axes)
+    2
     """
-    n = 2 if fig5 is not None else 1
-    fig, axs = plt.subplots(1, n, figsize=(5.2 * n, 3.6), squeeze=False)
+    curves = conductance if isinstance(conductance, dict) else {None: conductance}
+    n = 1 + (fig5 is not None) + (zoom is not None)
+    fig, axs = plt.subplots(1, n, figsize=(4.6 * n, 3.6), squeeze=False)
     axs = axs[0]
     if fig5 is not None:
         axs[0].plot(fig5.omega_meV, fig5.total, "k")
         axs[0].set_title("static gaps (Fig. 5 setting, chapter 5)", fontsize=9)
         axs[0].set_xlabel("bias (mV)")
         axs[0].set_ylabel("dI/dV (normalized)")
-    ax = axs[-1]
-    ax.plot(bias_meV, conductance, "k")
-    for b in range(2):
-        for x in (state.gaps[b], state.gaps[b] + state.omega_t):
-            ax.axvline(1e3 * x, color=COLORS[b], lw=0.8, ls=":")
-            ax.axvline(-1e3 * x, color=COLORS[b], lw=0.8, ls=":")
+    ax = axs[1] if fig5 is not None else axs[0]
+    styles = [dict(color="k", lw=1.2), dict(color="tab:green", lw=1.0, ls="--"),
+              dict(color="tab:orange", lw=1.0, ls="-."), dict(color="tab:purple", lw=0.9, ls=":")]
+    targets = [ax] + ([axs[-1]] if zoom is not None else [])
+    for k, (label, g) in enumerate(curves.items()):
+        for a in targets:
+            a.plot(bias_meV, g, label=label, **styles[k % len(styles)])
+    for a in targets:
+        for b in range(2):
+            for x in (state.gaps[b], state.gaps[b] + state.omega_t):
+                a.axvline(1e3 * x, color=COLORS[b], lw=0.8, ls=":")
+                a.axvline(-1e3 * x, color=COLORS[b], lw=0.8, ls=":")
+        a.set_xlabel("bias (mV)")
+        a.set_ylabel("dI/dV (normalized)")
     ax.set_title(f"Eliashberg, λ = {state.lam:.2f}, ω_t = {1e3 * state.omega_t:.0f} meV "
                  "(dotted: Δ_i, Δ_i + ω_t)", fontsize=9)
-    ax.set_xlabel("bias (mV)")
-    ax.set_ylabel("dI/dV (normalized)")
+    if zoom is not None:
+        lo, hi = zoom
+        z = axs[-1]
+        sel = (np.asarray(bias_meV) >= lo) & (np.asarray(bias_meV) <= hi)
+        vals = np.concatenate([np.asarray(g)[sel] for g in curves.values()])
+        z.set_xlim(lo, hi)
+        z.set_ylim(vals.min() - 0.02, vals.max() + 0.02)
+        z.set_title(f"zoom {lo:.0f}–{hi:.0f} mV", fontsize=9)
+    if None not in curves:
+        ax.legend(fontsize=7)
     for a in axs:
         a.grid(alpha=0.3)
     fig.tight_layout()
