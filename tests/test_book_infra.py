@@ -325,3 +325,26 @@ def test_api_summaries_do_not_stop_at_an_abbreviation():
         if re.search(r"\b(Eqs?|Figs?|Refs?|Sec|Tab)\.$", summary):
             cut.append(f"{exported}: {summary!r}")
     assert not cut, "summaries cut at an abbreviation:\n" + "\n".join(cut)
+
+
+def test_every_public_constant_has_a_doc_comment():
+    """Issue 26: a public constant's API entry shows its own ``#:`` comment, not its type's docstring."""
+    import importlib
+    import inspect
+
+    from sphinx.pycode import ModuleAnalyzer
+
+    documented = set()            # names with a doc comment in some public module (re-exports included)
+    for modname in apiref.public_modules():
+        found = ModuleAnalyzer.for_module(modname).find_attr_docs()
+        documented |= {name for (_cls, name), lines in found.items() if any(x.strip() for x in lines)}
+    missing = []
+    for modname in apiref.public_modules():
+        mod = importlib.import_module(modname)
+        for name in getattr(mod, "__all__", None) or []:
+            obj = getattr(mod, name)
+            if inspect.ismodule(obj) or inspect.isclass(obj) or callable(obj):
+                continue
+            if name not in documented:
+                missing.append(f"{modname}.{name}")
+    assert not missing, f"public constants without a '#:' doc comment: {missing}"

@@ -61,6 +61,7 @@ __all__ = [
     "residue_factor", "DOSSweep", "dos_vs_filling",
 ]
 
+#: names of the two conduction bands, in the order of every (alpha, beta) pair the module returns
 BAND_NAMES = ("alpha", "beta")
 #: largest |parameter| (eV) a :class:`BandParams` may hold
 MAX_ENERGY_EV = 1e4

@@ -42,16 +42,18 @@ __all__ = [
     "from_microscopic", "from_band_shifts", "chain_summary", "chain_gap",
 ]
 
-#: Paper's scales (eV): interlayer hopping, Hubbard U, interorbital hopping sqrt(3)/4 t_c.
+#: the paper's interlayer hopping t_c of the z orbitals (eV)
 T_C = 0.6
+#: the paper's Hubbard U of the z orbitals (eV)
 U_PAPER = 5.0
+#: the paper's interorbital hopping t_xz = sqrt(3)/4 t_c (eV)
 T_XZ_PAPER = math.sqrt(3.0) / 4.0 * T_C
 #: electrons per Ni held fixed when the band shifts change (Fig. 2 of the paper)
 N_C = 0.45
 
-#: smallest and largest magnitude (eV, or 1/eV for densities of states) an
-#: energy argument may have: products of four of them stay finite
+#: smallest magnitude (eV, or 1/eV for densities of states) an energy argument may have
 ENERGY_MIN_EV = 1e-30
+#: largest magnitude (eV, or 1/eV) an energy argument may have: products of four of them stay finite
 ENERGY_MAX_EV = 1e30
 
 

@@ -507,6 +507,7 @@ def slope_maxima(omega_meV, g, *, min_prominence: float = 0.002) -> list:
 
 
 # --------------------------------------------------------------------------- Andreev reflection
+#: interfaces of the Andreev conductance: current along (100), along (110), or along c
 INTERFACES = ("100", "110", "c")
 #: Extended Data Table 3 of Guo et al., T = 3 K row (T in K, Z dimensionless, gamma and delta in meV),
 #: larger gap -> alpha, smaller -> beta.
@@ -768,6 +769,7 @@ def andreev_spectrum(bias_mV, p: bands.BandParams, delta_alpha, delta_beta, *, T
 
 
 # --------------------------------------------------------------------------- model gaps
+#: where the model gaps come from: the exact gap equations, or the paper's Eq. (18) / Eq. (17) forms
 GAP_SOURCES = ("exact", "eq18", "eq17")
 
 

@@ -65,11 +65,17 @@ def _exact(x: float) -> sp.Expr:
 
 
 # ---------------------------------------------------------------- symbols
+#: SymPy symbols: interlayer hopping t_c, Hubbard U, interorbital hopping t_xz, hybridization g = 2 t_xz eta_k
 t_c, U, t_xz, g = sp.symbols("t_c U t_xz g", positive=True)
+#: SymPy symbols: excitation energies of the dimer states that hybridize with alpha and beta
 E_a, E_b = sp.symbols("E_a E_b", positive=True)
+#: SymPy symbols: removal (E^-) and addition (E^+) energies of the a and b dimer channels
 E_rem_a, E_rem_b, E_add_a, E_add_b = sp.symbols("E^-_a E^-_b E^+_a E^+_b", positive=True)
+#: SymPy symbols: Hund coupling J_H and interlayer exchange J_c
 J_H, J_c = sp.symbols("J_H J_c", positive=True)
+#: SymPy symbols: occupations n_a, n_b of the dimer's bonding/antibonding orbitals
 n_a, n_b = sp.symbols("n_a n_b", positive=True)
+#: SymPy symbols: vertex form factors f^a, f^b, Kondo-to-Hund ratios kappa_a, kappa_b, form factors eta_k, eta_k'
 f_a, f_b, kappa_a, kappa_b, eta_k, eta_kp = sp.symbols("f^a f^b kappa_a kappa_b eta_k eta_k'", real=True)
 
 
