@@ -6,6 +6,8 @@ Energies are drawn in meV, temperatures in K.
 """
 from __future__ import annotations
 
+import dataclasses
+
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -276,7 +278,7 @@ def figure_anisotropy(kappas, tc_bcs, tc_eliashberg, sheets, kappa_label=0.75):
     return fig
 
 
-def figure_state(state, bias_meV, conductance, bcs=None):
+def figure_state(state, bias_meV, conductance, bcs=None, omega_max_meV=None):
     """One explorer/frame view: STM spectrum (left) and Re Delta_i(w) (right), with the numbers in the title.
 
     Parameters
@@ -289,6 +291,9 @@ def figure_state(state, bias_meV, conductance, bcs=None):
         Normalized dI/dV.
     bcs : dict, optional
         {"Tc": K, "ratio": Delta_alpha/Delta_beta} of static BCS for the title.
+    omega_max_meV : float, optional
+        Draw Delta(w) only up to this frequency (meV), e.g. below the boson threshold where a Pade
+        continuation is reliable; default the whole grid of ``state.real``.
 
     Returns
     -------
@@ -299,7 +304,7 @@ def figure_state(state, bias_meV, conductance, bcs=None):
     --------
     >>> st = E.triplon_state(0.4, 0.288, 0.286, 0.716, n_omega=201)
     >>> v = np.linspace(-400, 400, 81)
-    >>> len(figure_state(st, v, E.tunneling_conductance(st.real, 1e-3 * v, 1e-4)).axes)
+    >>> len(figure_state(st, v, E.tunneling_conductance(st.real, 1e-3 * v, 1e-4), omega_max_meV=250).axes)
     2
     """
     fig, axs = plt.subplots(1, 2, figsize=(10, 3.5))
@@ -308,10 +313,14 @@ def figure_state(state, bias_meV, conductance, bcs=None):
     axs[0].set_ylabel("dI/dV (normalized)")
     axs[0].set_ylim(0, max(3.0, float(np.max(conductance)) * 1.05))
     r = state.real
+    keep = np.ones(r.omega.size, bool) if omega_max_meV is None else 1e3 * r.omega <= omega_max_meV
     for b in range(2):
-        axs[1].plot(1e3 * r.omega, 1e3 * r.delta[b].real, color=COLORS[b], label=f"Re Δ_{_BANDS[b]}(ω)")
-        axs[1].plot(1e3 * r.omega, 1e3 * r.delta[b].imag, "--", color=COLORS[b], label=f"Im Δ_{_BANDS[b]}(ω)")
-        axs[0].axvline(1e3 * (state.gaps[b] + state.omega_t), color=COLORS[b], lw=0.8, ls=":")
+        axs[1].plot(1e3 * r.omega[keep], 1e3 * r.delta[b].real[keep], color=COLORS[b],
+                    label=f"Re Δ_{_BANDS[b]}(ω)")
+        axs[1].plot(1e3 * r.omega[keep], 1e3 * r.delta[b].imag[keep], "--", color=COLORS[b],
+                    label=f"Im Δ_{_BANDS[b]}(ω)")
+        if 1e3 * (state.gaps[b] + state.omega_t) <= float(np.max(np.abs(bias_meV))):
+            axs[0].axvline(1e3 * (state.gaps[b] + state.omega_t), color=COLORS[b], lw=0.8, ls=":")
     axs[1].set_xlabel("ω (meV)")
     axs[1].set_ylabel("Δ(ω) (meV)")
     axs[1].legend(fontsize=7)
@@ -329,7 +338,7 @@ def figure_state(state, bias_meV, conductance, bcs=None):
 
 
 class EliashbergExplorer(Explorer):
-    """ipywidgets explorer: lambda and omega_t (meV) -> T_c, gaps, STM spectrum and Delta(w).
+    """ipywidgets explorer: lambda and omega_t (meV) -> T_c, gaps, STM spectrum and Delta(w) (real-axis equations).
 
     Parameters
     ----------
@@ -375,6 +384,9 @@ class EliashbergExplorer(Explorer):
         v = self.values()
         w = 1e-3 * v["omega_t"]
         st = E.triplon_state(v["lam"], w, *self.N, omega_max=max(0.6, 2.2 * w), n_omega=1501)
+        lz, ld = E.triplon_coupling_matrices(v["lam"] / np.sqrt(self.N[0] * self.N[1]), *self.N)
+        direct = E.solve_real_axis(lz, ld, w, st.solution.T, st.real.omega, solution=st.solution, n_grid=4001)
+        st = dataclasses.replace(st, real=direct)          # real-axis equations, no Pade
         bias = np.linspace(-1e3 * (st.gaps.max() + 1.4 * w), 1e3 * (st.gaps.max() + 1.4 * w), 401)
         didv = E.tunneling_conductance(st.real, 1e-3 * bias, self.T_smear, weights=self.N)
         return {"state": st, "Tc_K": st.Tc / K_B, "gaps_meV": 1e3 * st.gaps, "gap_ratios": st.gap_ratios,
