@@ -122,3 +122,28 @@ def test_broadening_maps_give_each_pixel_its_own_gamma():
         synthetic.synthetic_film(ncm, bias, gamma_alpha=np.ones((2, 2)))
     with pytest.raises(ValueError, match="lockin_mV"):
         synthetic.synthetic_film(ncm, bias, lockin_mV=-1.0)
+
+
+def test_gap_recovery_against_maxima_and_minima_by_hand():
+    # truth: minima linear in the maxima, min = 2 max - 80, so a fit equal to the maxima has slope 1
+    # against the maxima and slope 1/2 against the minima; offsets are the mean of max - min = 80 - max
+    mx = np.array([[70.0, 71.0, 72.5], [73.0, 74.0, 76.0]])
+    truth = xr.Dataset({"delta_alpha_max": (("y", "x"), mx), "delta_alpha_min": (("y", "x"), 2 * mx - 80),
+                        "delta_beta_max": (("y", "x"), mx - 30), "delta_beta_min": (("y", "x"), mx - 34)})
+    ok = np.ones(mx.shape, bool)
+    ok[1, 2] = False                                   # a flagged pixel is left out
+    maps = xr.Dataset({"delta1": (("y", "x"), mx - 29.0), "delta2": (("y", "x"), mx.copy()),
+                       "ok": (("y", "x"), ok)})
+    rec = synthetic.gap_recovery(maps, truth)
+    large, small = rec["large"], rec["small"]
+    used = mx[ok]
+    assert large.pixels == 5
+    assert large.slope_max == pytest.approx(1.0) and large.offset_max == pytest.approx(0.0, abs=1e-12)
+    assert large.slope_min == pytest.approx(0.5) and large.offset_min == pytest.approx(np.mean(80 - used))
+    assert large.corr_min == pytest.approx(1.0) and large.spread_min == pytest.approx(2 * used.std())
+    assert large.anisotropy == pytest.approx((80 - used.max(), 80 - used.min()))
+    assert small.offset_max == pytest.approx(1.0) and small.offset_min == pytest.approx(5.0)
+    with pytest.raises(ValueError, match="lacks"):
+        synthetic.gap_recovery(maps.drop_vars("ok"), truth)
+    with pytest.raises(ValueError, match="same"):
+        synthetic.gap_recovery(maps.isel(x=slice(0, 2)), truth)

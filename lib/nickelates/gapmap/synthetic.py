@@ -21,7 +21,7 @@ import numpy as np
 
 from .. import _validate as check
 
-__all__ = ["smooth_field", "SyntheticFilm", "synthetic_film"]
+__all__ = ["smooth_field", "SyntheticFilm", "synthetic_film", "GapRecovery", "gap_recovery"]
 
 
 def smooth_field(ny, nx, lo, hi, *, length=3.0, seed=0):
@@ -223,3 +223,132 @@ def synthetic_film(n_c_map, bias_mV, *, lam=0.4, kappa=0.3, Omega=0.3, source="e
                 "gamma_alpha": _setting(gmaps[0]), "gamma_beta": _setting(gmaps[1]), "T": T, "noise": noise,
                 "lockin_mV": vm or None}
     return SyntheticFilm(grid, truth, settings)
+
+
+@dataclass(frozen=True)
+class GapRecovery:
+    """How one fitted gap map follows the model's gaps (result of :func:`gap_recovery`).
+
+    The reference matters: an isotropic fit of an anisotropic gap sits between the
+    gap's minimum and maximum on the sheet, so the slope, the correlation and the
+    mean offset are given against both. All energies in meV.
+
+    Attributes
+    ----------
+    gap : str
+        "large" (compared with the alpha band's gap) or "small" (beta).
+    pixels : int
+        Number of usable (``ok``) pixels compared.
+    fit_mean : float
+        Mean of the fitted gap.
+    fit_std : float
+        Spatial spread (standard deviation) of the fitted gap.
+    slope_max : float
+        Least-squares slope of the fitted gap against the gap maxima (dimensionless).
+    corr_max : float
+        Correlation of the fitted gap with the gap maxima.
+    offset_max : float
+        Mean of fitted - maximum.
+    slope_min : float
+        Slope against the gap minima.
+    corr_min : float
+        Correlation with the gap minima.
+    offset_min : float
+        Mean of fitted - minimum.
+    spread_max : float
+        Spatial spread (standard deviation) of the gap maxima.
+    spread_min : float
+        Spatial spread of the gap minima.
+    anisotropy : tuple of float
+        Smallest and largest max - min over the pixels (the gap's anisotropy on the sheet).
+
+    Examples
+    --------
+    >>> r = GapRecovery("large", 4, 70.0, 1.0, 1.0, 1.0, -3.0, 0.9, 1.0, 3.0, 1.0, 1.1, (6.0, 7.0))
+    >>> r.slope_max, r.anisotropy
+    (1.0, (6.0, 7.0))
+    """
+
+    gap: str
+    pixels: int
+    fit_mean: float
+    fit_std: float
+    slope_max: float
+    corr_max: float
+    offset_max: float
+    slope_min: float
+    corr_min: float
+    offset_min: float
+    spread_max: float
+    spread_min: float
+    anisotropy: tuple
+
+
+def _line(t, f):
+    """Least-squares slope of f against t and their correlation (NaN for a constant t)."""
+    if np.ptp(t) == 0.0:
+        return float("nan"), float("nan")
+    return float(np.polyfit(t, f, 1)[0]), float(np.corrcoef(t, f)[0, 1])
+
+
+def gap_recovery(maps, truth):
+    """Compare a two-gap map fit with the truth of a synthetic film, against the gap maxima and minima.
+
+    The larger fitted gap of each pixel is compared with the alpha band's gap, the smaller
+    with the beta band's (the fitter returns the two gaps in either order).
+
+    Parameters
+    ----------
+    maps : xarray.Dataset
+        Two-gap maps with ``delta1``, ``delta2`` (meV) and ``ok`` on dims (y, x), e.g. from
+        :func:`nickelates.gapmap.fit_map` with ``n_gaps=2``.
+    truth : xarray.Dataset
+        The film's truth (:attr:`SyntheticFilm.truth`) on the same (y, x) grid: ``delta_alpha_max``,
+        ``delta_alpha_min``, ``delta_beta_max``, ``delta_beta_min`` (meV).
+
+    Returns
+    -------
+    dict
+        ``{"large": GapRecovery, "small": GapRecovery}``.
+
+    Raises
+    ------
+    ValueError
+        If the shapes differ, a variable is missing, or fewer than 3 pixels are usable.
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr
+    >>> mx = np.array([[70.0, 71.0], [72.0, 73.0]])
+    >>> truth = xr.Dataset({"delta_alpha_max": (("y", "x"), mx), "delta_alpha_min": (("y", "x"), mx - 6),
+    ...                     "delta_beta_max": (("y", "x"), mx - 30), "delta_beta_min": (("y", "x"), mx - 33)})
+    >>> maps = xr.Dataset({"delta1": (("y", "x"), mx - 3), "delta2": (("y", "x"), mx - 31),
+    ...                    "ok": (("y", "x"), np.ones((2, 2), bool))})
+    >>> r = gap_recovery(maps, truth)["large"]
+    >>> round(r.slope_max, 6), round(r.offset_max, 6), round(r.offset_min, 6)
+    (1.0, -3.0, 3.0)
+    """
+    need_m = ("delta1", "delta2", "ok")
+    need_t = ("delta_alpha_max", "delta_alpha_min", "delta_beta_max", "delta_beta_min")
+    for name, ds, need in (("maps", maps, need_m), ("truth", truth, need_t)):
+        missing = [v for v in need if v not in getattr(ds, "data_vars", {})]
+        if missing:
+            raise ValueError(f"{name} lacks {', '.join(missing)}")
+    d1, d2 = np.asarray(maps["delta1"].values, float), np.asarray(maps["delta2"].values, float)
+    if d1.shape != truth["delta_alpha_max"].shape:
+        raise ValueError(f"maps and truth must have the same (y, x) shape, got {d1.shape} and "
+                         f"{truth['delta_alpha_max'].shape}")
+    ok = np.asarray(maps["ok"].values, bool) & np.isfinite(d1) & np.isfinite(d2)
+    if ok.sum() < 3:
+        raise ValueError(f"at least 3 usable pixels are needed, got {int(ok.sum())}")
+    out = {}
+    for label, fitted, band in (("large", np.fmax(d1, d2), "alpha"), ("small", np.fmin(d1, d2), "beta")):
+        f = fitted[ok]
+        tmax = np.asarray(truth[f"delta_{band}_max"].values, float)[ok]
+        tmin = np.asarray(truth[f"delta_{band}_min"].values, float)[ok]
+        (smax, cmax), (smin, cmin) = _line(tmax, f), _line(tmin, f)
+        aniso = tmax - tmin
+        out[label] = GapRecovery(label, int(ok.sum()), float(f.mean()), float(f.std()), smax, cmax,
+                                 float(np.mean(f - tmax)), smin, cmin, float(np.mean(f - tmin)),
+                                 float(tmax.std()), float(tmin.std()), (float(aniso.min()), float(aniso.max())))
+    return out
