@@ -197,8 +197,8 @@ class Gapless:
     --------
     >>> import numpy as np
     >>> b = np.linspace(-5, 5, 41)
-    >>> gl = gapless_fit(b, 2 + np.abs(b))
-    >>> gl.n_params, bool(gl.chisqr < 1e-20)
+    >>> gl = gapless_fit(b, 2 + np.abs(b) + 1e-3 * np.cos(7 * b))     # a V and a small ripple
+    >>> gl.n_params, bool(gl.chisqr < 41 * 1e-6)
     (2, True)
     """
 
@@ -419,11 +419,12 @@ def gapless_fit(bias_mV, g, degree=GAPLESS_DEGREE):
     bias, g = _arrays(bias_mV, g)
     degree = check.integer("degree", degree, 0, 8)
     n = bias.size
+    floor = float(g @ g) * 1e-24          # round-off: perfect fits tie, and the fewest coefficients win
     best = None
     for _j, _vee, q in _gapless_bases(bias, degree):
         c = q.T @ g
         r = g - q @ c
-        chi = float(r @ r)
+        chi = max(float(r @ r), floor)
         k = q.shape[1]
         crit = bic(chi, n, k)
         if best is None or crit < best[0]:
@@ -497,7 +498,9 @@ def assess(bias_mV, g, *, gaps, gammas=(), chisqr, n_params, edge_mV=None, chann
     -------
     Verdict
         ``ok`` and the failed gates; ``metrics`` with ``level``, ``noise``,
-        ``rms_norm``, ``delta_bic``, ``edge_fraction``, ``gamma_ratio``.
+        ``rms_norm``, ``delta_bic``, ``edge_fraction``, ``gamma_ratio``, ``background_ratio`` and
+        ``misfit_ratio`` (rms residual / point-to-point noise: near 1 for a fit limited by the noise;
+        reported, not a gate, since smoothed or correlated data lower the noise estimate).
 
     Raises
     ------
@@ -544,6 +547,8 @@ def assess(bias_mV, g, *, gaps, gammas=(), chisqr, n_params, edge_mV=None, chann
     gl = gapless_fit(bias, g)
     dbic = bic(gl.chisqr, n, gl.n_params) - bic(chisqr, n, n_params)
     metrics.update(rms_norm=rms_norm, delta_bic=dbic)
+    if metrics["noise"] > 0:             # information, not a gate: residual / point-to-point noise (~1: noise-limited)
+        metrics["misfit_ratio"] = math.sqrt(chisqr / n) / metrics["noise"]
     if not dbic >= DBIC_MIN:
         reasons.append("no_gap")
         msgs.append(f"no gap: the gap model beats a gapless background (best polynomial +- |V|) by ΔBIC = "
