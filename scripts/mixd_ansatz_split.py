@@ -12,9 +12,10 @@ small enough for ED) it computes, with ``nickelates.mixd_effective``:
 * J_mf_paper: the paper's mean field (periodic, no O(t^2) completion), for reference;
 
 and the split model = J_effective - J_exact, ansatz = J_mf_open - J_effective,
-boundary = J_mf_periodic - J_mf_open (sum: J_mf_periodic - J_exact).  Writes
+boundary = J_mf_periodic - J_mf_open (sum: J_mf_periodic - J_exact).  A mean-field-only
+series (``boundary_series``) follows the boundary error to L = 32 at delta = 1/4 and 1/2.  Writes
 ``data/mixd_ansatz_split.json`` with the settings; ``doping`` = N_h / 2L (as every
-data file), ``delta`` = N_h / L (chapter 7's doping).  Runs in a few minutes on one core.
+data file), ``delta`` = N_h / L (chapter 7's doping).  Runs in about ten minutes on one core.
 
     python scripts/mixd_ansatz_split.py              # every stored point
     python scripts/mixd_ansatz_split.py --small      # L = 4 only (seconds), for the tests
@@ -37,6 +38,18 @@ SOURCES = ("mixd_balance_points_small.json", "mixd_balance_points.json", "mixd_b
 MAX_DIM = 100_000
 #: (L, N_h) whose microscopic balance point this script computes itself (ED, about a minute)
 EXTRA = ()
+#: mean field only, open vs periodic, at delta = 1/4 and 1/2: the boundary error's L dependence
+SERIES = ((8, 2), (16, 4), (32, 8), (8, 4), (16, 8), (32, 16))
+FULL = dict(three_site=True, sc_cc_repulsion=True, hartree=True, cc_three_site=True)
+
+
+def boundary_row(L, nh):
+    """Open (real space) and periodic (momentum space) mean-field J_c of the complete model."""
+    t0 = time.perf_counter()
+    Jo = me.real_space_balance_point(L, nh, T_PAR, V, bracket=(0.8, 1.3), xtol=1e-8)
+    Jp = mixd.balance_point(L, nh, T_PAR, V, xtol=1e-10, **FULL)
+    return {"L": L, "n_holes": nh, "doping": nh / (2 * L), "delta": nh / L, "J_mf_open": Jo,
+            "J_mf_periodic": Jp, "boundary_error": Jp - Jo, "seconds": time.perf_counter() - t0}
 
 
 def exact_points(small=False):
@@ -117,6 +130,12 @@ def main(argv=None):
               f"MF open {r['J_mf_open']:.5f} periodic {r['J_mf_periodic']:.5f} | model {r['model_error']:+.4f} "
               f"ansatz {r['ansatz_error']:+.4f} boundary {r['boundary_error']:+.4f} ({r['seconds']:.0f} s)",
               flush=True)
+    series = []
+    for L, nh in ([] if a.small else SERIES):
+        series.append(boundary_row(L, nh))
+        s = series[-1]
+        print(f"boundary series L={L:2d} N_h={nh:2d}: MF open {s['J_mf_open']:.6f} periodic "
+              f"{s['J_mf_periodic']:.6f} -> {s['boundary_error']:+.5f} ({s['seconds']:.0f} s)", flush=True)
     meta = {"script": "scripts/mixd_ansatz_split.py", "argv": list(argv if argv is not None else sys.argv[1:]),
             "t_par": T_PAR, "V": V, "xtol": XTOL, "extra_exact_points": [list(k) for k in EXTRA], "max_effective_dim": MAX_DIM,
             "model": "effective sc/cc ladder complete to O(t^2): paper's Eqs. (4)-(8) + three_site + "
@@ -128,10 +147,12 @@ def main(argv=None):
                      "boundary = J_mf_periodic - J_mf_open; total = J_mf_periodic - J_exact",
             "doping": "N_h / (2 L), holes per site (as in every data file)",
             "delta": "N_h / L, holes per rung (chapter 7's delta)",
+            "boundary_series": "mean field only (complete model): open vs periodic J_c at delta = 1/4, 1/2 "
+                               "for L = 8, 16, 32 (real-space xtol 1e-8)",
             "nickelates": __version__, "python": platform.python_version()}
     tmp = out + ".tmp"
     with open(tmp, "w") as fh:
-        json.dump({"meta": meta, "points": rows}, fh, indent=1)
+        json.dump({"meta": meta, "points": rows, "boundary_series": series}, fh, indent=1)
     os.replace(tmp, out)
     print(f"wrote {out}")
 

@@ -187,6 +187,12 @@ def test_split_per_length(split):
     assert 1.6 < by[8, 2]["boundary_error"] / by[16, 4]["boundary_error"] < 2.4     # a surface term
     p = by[8, 4]
     assert abs(mixd.balance_point(8, 4, **FULL) - p["J_mf_periodic"]) < 1e-7
+    # the mean-field boundary error to L = 32 falls like 1/L (a surface term)
+    bs = {(q["L"], q["n_holes"]): q for q in split["boundary_series"]}
+    for frac in (4, 2):
+        lb = np.array([L * bs[L, L // frac]["boundary_error"] for L in (8, 16, 32)])
+        assert np.ptp(lb) < 0.1 * lb.mean() and 0.08 < lb.mean() < 0.13
+    assert abs(bs[8, 2]["boundary_error"] - by[8, 2]["boundary_error"]) < 1e-6
 
 
 @pytest.mark.slow
