@@ -9,7 +9,10 @@ of inter-layer singlet sc pairs times a coherent state of zero-momentum cc's.
 Units: every energy (``J_perp``, ``V``, ``t_par`` and all outputs) is in the
 units of the inputs; the book uses V = 1 ("energies in units of V").  Momenta
 are in units of the inverse lattice constant.  ``shape=(L,)`` is a ladder of L
-rungs, ``shape=(Lx, Ly)`` a periodic square bilayer of Lx*Ly rungs.
+rungs, ``shape=(Lx, Ly)`` a periodic square bilayer of Lx*Ly rungs.  Doping: every
+``doping`` of this module is delta = N_h / N, holes per rung (the chapters' delta); the
+JSON field ``doping`` of the exact data files (``data/mixd_balance_points*.json``,
+``data/mixd_dmrg.json``) is N_h / 2L, holes per site, and their field ``delta`` is N_h / L.
 
 Mean-field equations (derived in the chapter; they differ from the printed
 (B11), (B20) by factors noted there). With N rungs, beta = <b_{k=0}> real,
