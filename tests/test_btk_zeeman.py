@@ -1,6 +1,8 @@
 """Spin-split (Zeeman / exchange field, Maki depairing) and SIS models of nickelates.btk (issue 22)."""
 import math
 
+import re
+
 import numpy as np
 import pytest
 from scipy.integrate import quad
@@ -314,3 +316,28 @@ def test_fit_zeeman_with_spin_polarization():
     r = btk.fit(b, y, n_gaps=1, T=0.04, model="zeeman", polarization=True, starts=4)
     assert r.values["P"] == pytest.approx(0.3, abs=0.05)
     assert r.values["h"] == pytest.approx(0.06, rel=0.03) and r.values["delta1"] == pytest.approx(0.2, rel=0.01)
+
+
+def test_auto_does_not_report_delta_pm_h_as_two_gaps_on_the_real_junction(real_files):
+    """Issue 22: on the Al/EuS junction two Dynes gaps beat the spin-split model by BIC, but at
+    Delta +- h of the spin-split fit and with residuals far above the noise: not determined (exit 3),
+    never "two gaps" with confidence."""
+    from nickelates.btk.fitting import SPLIT_MISFIT
+
+    s = btk.read_spectrum(real_files / "maiani_NIS_Sample1_39.dat", select={"magnet_bpar": "0"}, bias_unit="V")
+    r = btk.fit(s.bias_mV, s.didv, n_gaps="auto", T=0.04, model="dynes", bias_offset=True, background_degree=2,
+                starts=6)
+    assert r.bic_by_model["dynes:2"] < r.bic_by_model["zeeman:1"]          # the BIC alone would say two gaps
+    assert not r.determined and "spin-split gap" in r.problems[0] and SPLIT_MISFIT == 3.0
+    m = re.search(r"rms residual ([0-9.]+) x the noise", r.problems[0])
+    assert float(m.group(1)) > 10                                          # far from a close call
+
+
+def test_clean_two_gap_tunnel_spectrum_stays_determined():
+    """The same rule leaves clean synthetic two-gap spectra alone (residuals at the noise level)."""
+    rng = np.random.default_rng(301)
+    b = np.linspace(-3, 3, 241)
+    gaps = (btk.Gap(1.0, 0.0, 0.03, 0.5), btk.Gap(0.6, 0.0, 0.03, 0.5))
+    y = btk.conductance_multi(b, gaps, 0.3, model="dynes") + 0.01 * rng.standard_normal(b.size)
+    r = btk.fit(b, y, n_gaps="auto", T=0.3, model="dynes", starts=4)
+    assert r.model == "dynes" and len(r.gaps) == 2 and r.determined, r.problems

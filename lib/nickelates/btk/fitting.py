@@ -1294,7 +1294,53 @@ def _fit_auto(bias_mV, G, kw):
     by_n = {n: f.bic for (m, n), f in fits.items() if m == model}
     order = {c: i for i, c in enumerate(candidates)}
     best = min(fits, key=lambda c: (fits[c].bic, order[c]))
-    return replace(fits[best], bic_by_n_gaps=by_n, bic_by_model=by_model)
+    out = replace(fits[best], bic_by_n_gaps=by_n, bic_by_model=by_model)
+    why = _split_or_two_gaps(fits[best], fits.get(("zeeman", 1)))
+    if why:
+        out = replace(out, determined=False, problems=(why, *out.problems))
+    return out
+
+
+#: a two-gap winner whose gaps lie within this relative distance of a spin-split fit's Delta +- h
+SPLIT_MATCH = 0.10
+#: ... is undetermined between the two pictures when its rms residual exceeds the noise this many times
+SPLIT_MISFIT = 3.0
+
+
+def _split_or_two_gaps(best, zeeman):
+    """Why "two gaps" cannot be told from "one spin-split gap" here, or "" when it can.
+
+    The peaks of a tunnel spectrum sit at the two gaps of a two-band superconductor,
+    or at Delta - h and Delta + h of one spin-split gap (an exchange or Zeeman field):
+    the positions cannot tell them apart, only the line shapes can. The BIC compares
+    the shapes fairly only where a model describes the data to their noise; where the
+    better fit still leaves residuals of several times the noise (:data:`SPLIT_MISFIT`),
+    both models miss physics of the junction (spin-orbit scattering, an inhomogeneous
+    field, a second channel ...) and the choice between them is not made by the data.
+    Point-contact (Andreev) fits with a finite barrier are not affected: the spin-split
+    model is a tunnel model.
+    """
+    if zeeman is None or len(best.gaps) != 2 or best.model == "zeeman":
+        return ""
+    tunnel = best.model == "dynes" or all(g.Z >= 5.0 for g in best.gaps)
+    if not tunnel:
+        return ""
+    d, h = zeeman.values["delta1"], zeeman.values["h"]
+    big, small = sorted((best.values["delta1"], best.values["delta2"]), reverse=True)
+    if h <= 0 or abs(big - (d + h)) > SPLIT_MATCH * (d + h) or abs(small - (d - h)) > SPLIT_MATCH * (d + h):
+        return ""
+    from ..trust import noise_level
+
+    y = np.asarray(best.data, float)
+    resid = y - np.asarray(best.best_fit, float)
+    noise = noise_level(y)
+    rms = float(np.sqrt(np.mean(resid ** 2)))
+    if noise <= 0 or rms <= SPLIT_MISFIT * noise:
+        return ""
+    return (f"two gaps ({big:.4g}, {small:.4g} meV) or one spin-split gap (delta = {d:.4g} meV, h = {h:.4g} meV: "
+            f"peaks at delta +- h in the same places): neither model fits to the noise (rms residual "
+            f"{rms / noise:.1f} x the noise), so the BIC does not decide; choose the physics: --model zeeman for a "
+            f"junction with an exchange or Zeeman field, --gaps 2 for a two-band superconductor")
 
 
 def _extra_variants(problem, base):
