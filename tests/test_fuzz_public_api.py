@@ -28,7 +28,8 @@ import pytest
 
 from nickelates.errors import ConvergenceError
 
-MODULES = ["bands", "couplings", "clusters", "pairing", "btk", "tunneling", "mixd", "mixd_exact", "mixd_clusters", "eliashberg"]
+MODULES = ["bands", "couplings", "clusters", "pairing", "btk", "tunneling", "mixd", "mixd_exact", "mixd_clusters", "eliashberg",
+           "trust", "mixd_effective", "readers", "fluctuations"]
 
 #: functions not fuzzed, with the reason
 SKIP = {
