@@ -287,5 +287,5 @@ def static_frames(E_a_values=None, **kw):
     base = dict(t_c=couplings.T_C, U=couplings.U_PAPER, t_xz=couplings.T_XZ_PAPER, J_H=0.4)
     base.update(kw)
     return slider_frames(lambda e: figure_chain(couplings.from_microscopic(E_a=float(e), **base)), vals,
-                         label="E_a = {:.2f} eV (E_b = E_a + 2 t_c)",
-                         title="Couplings and band splitting vs the channel energy E_a")
+                         label="channel energy Eₐ = {:.2f} eV (channel b 2tc higher)",
+                         title="Couplings and band splitting vs the channel energy Eₐ")
