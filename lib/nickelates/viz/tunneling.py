@@ -146,7 +146,7 @@ def plot_gap_map(gap_map, key="ratio", ax=None, target=None, title=None, mark_in
     Points that failed (``gap_map.ok`` False) are left blank and marked with a
     red cross, and the legend counts them, so no unconverged point is shown silently.
     With ``mark_invalid`` the points outside the validity cut
-    (:meth:`tunneling.ApparentGapMap.valid`: gaps above Omega/2 or a two-gap fit with
+    (:meth:`nickelates.tunneling.ApparentGapMap.valid`: gaps above Omega/2 or a two-gap fit with
     rms >= 1e-3) carry a white circle, counted in the legend.
 
     Parameters
