@@ -17,6 +17,7 @@ them).  Exit code: 0 clean, 1 findings.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -72,6 +73,22 @@ def trailing_glue(md: Path, nb) -> list[str]:
     return found
 
 
+def bare_widget(md: Path, nb) -> list[str]:
+    """Code cells whose last line displays an explorer's ``.widget`` instead of the explorer.
+
+    The explorer itself knows where it is shown: live in Jupyter, a one-line note in the
+    static HTML book (where its widgets would be dead and cost the widget manager).
+    """
+    found = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        lines = [line for line in cell.source.splitlines() if line.strip()]
+        if lines and re.fullmatch(r"(display\()?\w+\.widget\)?;?", lines[-1].strip()):
+            found.append(f"{md.name}: code cell {i}: shows '{lines[-1].strip()}'; display the explorer itself")
+    return found
+
+
 def main(argv=None) -> int:
     args = sys.argv[1:] if argv is None else argv
     update = "--update-ratchet" in args
@@ -87,6 +104,7 @@ def main(argv=None) -> int:
             continue
         nb = jupytext.reads(text, fmt="md:myst")
         problems += trailing_glue(md, nb)
+        problems += bare_widget(md, nb)
         counts[md.name] = long_lines(nb)
         target = OUT / (md.stem + ".ipynb")
         jupytext.write(nb, target, fmt="ipynb")
