@@ -82,9 +82,9 @@ def plan(content, *, max_chi=512):
         if L == 30 and len(rows) == 1:
             if k not in done_double and 2 * best["chi_max"] <= max_chi:
                 first.append((best["truncation_error"], (L, nh, J, best["chi_max"], True)))
-            elif "variance" not in best:
+            elif best.get("variance") is None:
                 first.append((best["truncation_error"], (L, nh, J, best["chi_max"], False)))
-        elif "variance" not in best:
+        elif best.get("variance") is None:
             rest.append((L != 30, -best["truncation_error"], (L, nh, J, best["chi_max"], False)))
     first.sort(key=lambda t: -t[0])
     rest.sort(key=lambda t: t[:2])
