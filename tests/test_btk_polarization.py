@@ -108,7 +108,7 @@ def test_profile_interval_matches_covariance_for_a_quadratic_valley():
 
 @pytest.mark.slow
 def test_profile_with_estimated_sigma_and_open_side():
-    y = _spectrum(P=0.02, noise=0.003)
+    y = _spectrum(P=0.0, noise=0.003)          # P at its bound: the lower side is open
     pr = profile_likelihood(B6, y, "P", np.linspace(0.0, 0.3, 7), T=4.2, superconductor="Nb")
     assert pr.sigma_source == "residuals" and 0.001 < pr.sigma < 0.01
     assert "lower68" in pr.open_sides and pr.interval68[0] == 0.0

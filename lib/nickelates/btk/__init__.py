@@ -36,6 +36,11 @@ Submodules
     :func:`read_spectrum` of text files (:class:`Spectrum`, :class:`SpectrumFileError`).
 ``estimates``
     SI side estimates: coherence length, mean free path, Sharvin resistance/radius.
+``polarization``
+    Spin polarization of real point contacts: known superconductors
+    (:data:`SUPERCONDUCTORS`, BCS-like Delta(T)), constrained polarized fits
+    (:func:`fit_contact`), :func:`profile_likelihood`, the Z -> 0
+    :func:`extrapolate_polarization`, emcee posteriors (:func:`sample_posterior`).
 
 Every name is importable from ``nickelates.btk`` itself (the import paths of
 the former single module keep working).
@@ -60,6 +65,9 @@ from .model import (DELTA_MAX, GAMMA_MAX, H_MAX, K_B_MEV_PER_K, LOCKIN_MAX, MAX_
 from .normalization import NormalizedSpectrum, normalize
 from .paper import (NB_CALIBRATION, TABLE3, NbCalibration, Table3Refits, nb_calibration_spectra,
                     table3_gap_temperature, table3_gaps, table3_refits)
+from .polarization import (POLARIZED_PARAMETERS, SUPERCONDUCTORS, PosteriorSample, Profile, Superconductor,
+                           ZExtrapolation, extrapolate_polarization, fit_contact, profile_likelihood,
+                           sample_posterior, superconductor, synthetic_contacts)
 from .series import SeriesFit, fit_series
 from .temperature import GapTemperatureFit, fit_gap_temperature, gap_bcs
 
@@ -86,4 +94,8 @@ __all__ = [
     "read_spectrum", "Spectrum", "SpectrumFileError", "BIAS_UNITS", "MIN_PLAUSIBLE_MV",
     # estimates
     "coherence_length_from_hc2", "mean_free_path", "sharvin_radius", "sharvin_resistance",
+    # polarization
+    "Superconductor", "SUPERCONDUCTORS", "superconductor", "fit_contact", "Profile", "profile_likelihood",
+    "ZExtrapolation", "extrapolate_polarization", "synthetic_contacts", "PosteriorSample", "sample_posterior",
+    "POLARIZED_PARAMETERS",
 ]

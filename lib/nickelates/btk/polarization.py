@@ -101,6 +101,7 @@ class Superconductor:
         return float(gap_bcs([T], self.delta0_meV, self.Tc_K)[0])
 
 
+#: known superconductors: name -> :class:`Superconductor` (T_c in K, Delta(0) in meV, with sources)
 SUPERCONDUCTORS = {
     "Nb": Superconductor("Nb", 9.25, 1.50,
                          "T_c 9.25 K (elemental Nb); Delta(0) ~ 1.5 meV from tunnelling and "
