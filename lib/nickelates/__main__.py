@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import signal
 import sys
 
 SUBCOMMANDS = {
@@ -41,9 +42,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: exit code after Ctrl-C (128 + SIGINT, the shell's convention)
+EXIT_INTERRUPTED = 130
+
+
 def main(argv=None) -> int:
+    """Parse ``argv`` and run the subcommand; return its exit code (130 after Ctrl-C).
+
+    SIGXFSZ (a file-size limit, ``ulimit -f``) is ignored, so that a write past
+    the limit fails with ``OSError(EFBIG)`` like a full disk, and the command
+    reports it (exit 1) instead of being killed.
+    """
+    if hasattr(signal, "SIGXFSZ"):
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     args = build_parser().parse_args(argv)
-    return int(args._run(args) or 0)
+    try:
+        return int(args._run(args) or 0)
+    except KeyboardInterrupt:
+        print(f"\ninterrupted: {args.command} stopped; files being written were discarded, "
+              "earlier outputs are unchanged", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

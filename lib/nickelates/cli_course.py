@@ -6,8 +6,11 @@ solutions, executed) and ``DIR/README.md`` (the index), one pair per chapter.
 Exercises are numbered per chapter ("Exercise 3.2"), as in the HTML book.
 Executing every instructor notebook takes a few minutes.
 
-Exit codes: 0 written; 2 bad options, existing notebooks without ``--force``, or a
-chapter that fails to execute.
+Exit codes: 0 written; 1 a chapter failed to execute (the message names the
+chapter file, the cell's index and first line, and the error; the chapters
+before it are written) or a file could not be written (full disk: no temporary
+left, earlier files unchanged); 2 bad options, an output folder that cannot be
+written, or existing notebooks or README.md without ``--force``; 130 Ctrl-C.
 
 Examples
 --------
@@ -62,25 +65,30 @@ def _select(only):
 
 
 def run(args) -> int:
-    """Run the command; return the exit code (0 written, 2 bad options, files or a failing chapter)."""
+    """Run the command; return the exit code (0 written, 1 a failing chapter or a full disk, 2 bad options)."""
     from . import course
 
     if not args.timeout > 0:
-        print(f"--timeout must be > 0 seconds, got {args.timeout}", file=sys.stderr)
+        print(f"error: --timeout must be > 0 seconds, got {args.timeout}", file=sys.stderr)
         return 2
     try:
         files = _select(args.only)
         res = course.export_course(args.out, chapters=files, execute=not args.no_execute, force=args.force,
                                    timeout=args.timeout, progress=lambda m: print(m, flush=True))
     except FileExistsError as exc:
-        print(f"--out {args.out}: {exc}", file=sys.stderr)
+        print(f"error: --out {args.out}: {exc}", file=sys.stderr)
         return 2
+    except course.ChapterExecutionError as exc:
+        print(f"error: a chapter failed to execute: {exc}", file=sys.stderr)
+        return 1
     except (ValueError, TypeError) as exc:
-        print(str(exc), file=sys.stderr)
+        print(f"error: {str(exc).replace('out: folder', '--out: folder', 1)}", file=sys.stderr)
         return 2
-    except Exception as exc:  # a chapter that fails to execute (nbclient's CellExecutionError, a dead kernel)
-        print(f"a chapter failed to execute: {type(exc).__name__}: {str(exc)[:2000]}", file=sys.stderr)
-        return 2
+    except OSError as exc:
+        from ._atomic import describe
+
+        print(f"error: {describe(exc)}", file=sys.stderr)
+        return 1
     n_ex = sum(c.exercises for c in res.chapters)
     print(f"wrote {len(res.chapters)} chapters ({n_ex} exercises) to {res.out}: student/, instructor/, "
           f"{res.index.name}")

@@ -7,6 +7,11 @@ progress bar. ``--list`` shows the names, the source each reproduces and a
 description. Figures that read data files (``data/*.json``, ``*.npz``, written
 by ``scripts/``) need a repository checkout.
 
+Exit codes: 0 written; 1 a file could not be written (full disk: no temporary
+left, an earlier file unchanged, the figures before it written); 2 bad options,
+a missing or read-only DIR, existing files without --force, missing data;
+130 Ctrl-C.
+
 Examples
 --------
   python -m nickelates figures --out figs
@@ -37,7 +42,7 @@ def add_arguments(p):
 
 
 def run(args) -> int:
-    """Run the command; return the exit code (0 written, 2 bad options or files)."""
+    """Run the command; return the exit code (0 written, 1 full disk, 2 bad options or files, 130 Ctrl-C)."""
     from . import figures
 
     try:
@@ -61,8 +66,16 @@ def run(args) -> int:
     try:
         done = figures.write_figures(specs, args.out, formats, fast=args.fast, force=args.force,
                                      dpi=args.dpi, progress=not args.no_progress)
-    except (ValueError, OSError) as exc:     # bad options, existing files, missing data, unwritable DIR
+    except ValueError as exc:               # bad options, existing files, unwritable DIR: before any work
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        from ._atomic import describe, is_disk_error
+
+        if is_disk_error(exc):              # full disk while writing: the figures written before stay
+            print(f"error: {describe(exc)}", file=sys.stderr)
+            return 1
+        print(f"error: {exc}", file=sys.stderr)   # e.g. a missing data file
         return 2
     total = sum(dt for _, dt in done.values())
     print(f"wrote {sum(len(p) for p, _ in done.values())} files for {len(done)} figures into "

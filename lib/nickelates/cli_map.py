@@ -46,14 +46,23 @@ Exit codes
 0  map written, every pixel ok;
 1  the map could not be written (disk), or the cluster failed;
 2  bad input file or arguments (nothing written; "error: " names the format or the reason);
-3  map written, but some pixels are flagged (the counts per reason are printed).
+3  map written, but some pixels are flagged (the counts per reason are printed);
+130  interrupted (Ctrl-C): the finished chunks stay in ``MAPS.nc.partial/``, the
+     message says how to resume.
+
+A scheduler that does not answer within --scheduler-timeout seconds (default 5)
+gives exit 1 and leaves no ``MAPS.nc.partial/`` (it is created with the first
+finished chunk). A missing or read-only output folder is exit 2 before any work;
+a full disk while writing is exit 1 with the earlier map unchanged.
 """
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
-__all__ = ["HELP", "DESCRIPTION", "add_arguments", "run", "EXIT_OK", "EXIT_OUTPUT", "EXIT_INPUT", "EXIT_FLAGGED"]
+__all__ = ["HELP", "DESCRIPTION", "add_arguments", "run", "EXIT_OK", "EXIT_OUTPUT", "EXIT_INPUT", "EXIT_FLAGGED",
+           "EXIT_INTERRUPTED"]
 
 HELP = "fit a grid of spectra (Nanonis .3ds or NetCDF cube) into gap maps, on Dask"
 DESCRIPTION = __doc__.split("\n", 1)[1]
@@ -62,10 +71,12 @@ EXIT_OK = 0         #: map written, all pixels ok
 EXIT_OUTPUT = 1     #: output not written / cluster failure
 EXIT_INPUT = 2      #: bad input or arguments
 EXIT_FLAGGED = 3    #: map written, some pixels flagged
+EXIT_INTERRUPTED = 130  #: Ctrl-C (128 + SIGINT); finished chunks are kept for a rerun
 
 _FLAGS = {"temperature": "--temperature", "n_gaps": "--gaps", "workers": "--workers", "model": "--model",
           "scheduler": "--scheduler", "channel": "--channel", "background": "--bg-degree",
-          "lockin_mV": "the lock-in amplitude", "sg_window_mV": "--sg-window"}
+          "lockin_mV": "the lock-in amplitude", "sg_window_mV": "--sg-window",
+          "scheduler_timeout": "--scheduler-timeout"}
 
 
 def add_arguments(p):
@@ -109,6 +120,8 @@ def add_arguments(p):
     eng.add_argument("--workers", type=int, default=None, metavar="N",
                      help="worker processes of a local cluster (default one per core; 0 = no Dask)")
     eng.add_argument("--scheduler", default=None, metavar="ADDRESS", help="address of a running Dask scheduler")
+    p.add_argument("--scheduler-timeout", type=float, default=None, metavar="S",
+                   help="seconds to wait for --scheduler to answer (default 5; then exit 1)")
     p.add_argument("--out", required=True, metavar="MAPS.nc", help="output NetCDF file")
     p.add_argument("--force", action="store_true", help="replace an existing output")
     p.add_argument("--rows-per-chunk", type=int, default=2, metavar="R", help="grid rows per task (default 2)")
@@ -144,14 +157,16 @@ def run(args) -> int:
     import numpy as np
 
     from nickelates import gapmap
+    from nickelates._atomic import check_targets, describe
     from nickelates.cli_btk import refuse_current
     out = Path(args.out)
     t_min = 0.01
     try:
-        if not out.parent.is_dir():
-            raise ValueError(f"--out: folder {out.parent} does not exist")
-        if out.exists() and not args.force:
-            raise ValueError(f"--out: {out} exists; add --force to replace it")
+        check_targets([out], bool(args.force), flag="--out")
+        if args.scheduler_timeout is not None and not 0 < args.scheduler_timeout <= 3600:
+            raise ValueError(f"--scheduler-timeout must lie in (0, 3600] s, got {args.scheduler_timeout}")
+        if args.scheduler_timeout is not None and args.scheduler is None:
+            raise ValueError("--scheduler-timeout needs --scheduler")
         if args.temperature is not None and not t_min <= args.temperature <= 300.0:
             raise ValueError(f"--temperature must lie in [{t_min}, 300] K, got {args.temperature}")
         if args.gaps not in (1, 2):
@@ -192,28 +207,51 @@ def run(args) -> int:
           + ")")
     lockin_mV, lockin_msg = _lockin(grid.attrs, args.no_lockin)
     print(lockin_msg)
+    scratch = out.with_name(out.name + ".partial")
     try:
         maps = gapmap.fit_map(grid, model=args.model, temperature=temperature, n_gaps=args.gaps,
                               workers=args.workers, scheduler=args.scheduler, rows_per_chunk=args.rows_per_chunk,
-                              scratch=out.with_name(out.name + ".partial"), progress=not args.no_progress,
+                              scratch=scratch, progress=not args.no_progress,
                               background=args.bg_degree if args.bg_degree else False, lockin_mV=lockin_mV,
-                              from_current=bool(args.from_current))
+                              from_current=bool(args.from_current), scheduler_timeout=args.scheduler_timeout,
+                              keep_scratch=True)
+    except KeyboardInterrupt:
+        print(f"\ninterrupted: {_resume_hint(scratch)}", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except (ValueError, TypeError) as exc:
         print(f"error: {_flagged(str(exc))}", file=sys.stderr)
         return EXIT_INPUT
-    except (OSError, RuntimeError, TimeoutError) as exc:
-        print(f"error: the cluster failed ({exc}); finished chunks are kept for a rerun", file=sys.stderr)
+    except ConnectionError as exc:          # the scheduler did not answer (engine.dask_client)
+        print(f"error: {exc}{' (--scheduler-timeout to wait longer)' if args.scheduler else ''}", file=sys.stderr)
+        return EXIT_OUTPUT
+    except OSError as exc:
+        if exc.filename is not None or exc.errno is not None:   # the scratch store could not be written
+            print(f"error: {describe(exc)}; {_resume_hint(scratch)}", file=sys.stderr)
+        else:
+            print(f"error: the cluster failed ({exc}); {_resume_hint(scratch)}", file=sys.stderr)
+        return EXIT_OUTPUT
+    except (RuntimeError, TimeoutError) as exc:
+        print(f"error: the cluster failed ({exc}); {_resume_hint(scratch)}", file=sys.stderr)
         return EXIT_OUTPUT
     maps.attrs.update(temperature_source=t_source, from_current=int(bool(args.from_current)),
                       lockin=lockin_msg, didv_kind=str(grid.attrs.get("didv_kind", "")))
     try:
-        gapmap.write_maps(maps, out, force=args.force)
-    except OSError as exc:
-        print(f"error: cannot write {out}: {exc}", file=sys.stderr)
+        gapmap.write_maps(maps, out, force=bool(args.force))
+    except FileExistsError as exc:          # created by someone else while the map was fitted
+        print(f"error: --out: {exc}; {_resume_hint(scratch)} (add --force)", file=sys.stderr)
         return EXIT_OUTPUT
+    except OSError as exc:
+        print(f"error: {describe(exc, out)}; {_resume_hint(scratch)} without refitting", file=sys.stderr)
+        return EXIT_OUTPUT
+    except KeyboardInterrupt:
+        print(f"\ninterrupted while writing {out} (not written); {_resume_hint(scratch)}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    shutil.rmtree(scratch, ignore_errors=True)      # the map is written: the chunks are no longer needed
     ok = maps["ok"].values
     good = maps["delta1"].values[ok]
-    print(f"wrote {out}: {int(ok.sum())}/{ok.size} pixels ok, {maps.attrs['spectra_per_second']:.1f} spectra/s")
+    rate = float(maps.attrs["spectra_per_second"])
+    print(f"wrote {out}: {int(ok.sum())}/{ok.size} pixels ok, "
+          + (f"{rate:.1f} spectra/s" if np.isfinite(rate) else "every chunk from the earlier run"))
     if good.size:
         print(f"delta1 = {good.mean():.4f} +- {good.std():.4f} meV (mean +- spread over ok pixels), "
               f"range [{good.min():.4f}, {good.max():.4f}] meV")
@@ -224,6 +262,14 @@ def run(args) -> int:
             print("no pixel has a determined gap (exit code 3)")
         return EXIT_FLAGGED
     return EXIT_OK
+
+
+def _resume_hint(scratch):
+    """How to resume: the finished chunks kept in the scratch folder, or none yet."""
+    n = len(list(scratch.glob("chunk_*.npz"))) if scratch.is_dir() else 0
+    if n:
+        return f"{n} finished chunk(s) are kept in {scratch}/; rerun the same command to resume"
+    return "no chunk had finished, nothing is kept; rerun the same command to start again"
 
 
 def _lockin(attrs, no_lockin):

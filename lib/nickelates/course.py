@@ -23,15 +23,15 @@ from __future__ import annotations
 import copy
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import _atomic
 from . import _validate as check
 from . import paths
 
-__all__ = ["ChapterExport", "CourseExport", "chapter_files", "split_exercises", "student_notebook",
-           "instructor_notebook", "export_course", "fill_glue"]
+__all__ = ["ChapterExport", "CourseExport", "ChapterExecutionError", "chapter_files", "split_exercises",
+           "student_notebook", "instructor_notebook", "export_course", "fill_glue"]
 
 _FENCE = r"(?P<fence>`{3,}|:{3,})"
 _EXERCISE = re.compile(_FENCE + r"\{exercise\}[ \t]*(?P<title>[^\n]*)\n(?P<body>.*?)^(?P=fence)[ \t]*$",
@@ -48,6 +48,37 @@ _ANY = re.compile("|".join(f"(?P<{k}>{r.pattern.replace('(?P<fence>', f'(?P<f_{k
                            .replace("(?P<label>", f"(?P<label_{k}>")
                            for k, r in (("ex", _EXERCISE), ("sol", _SOLUTION), ("start", _SOL_START),
                                         ("end", _SOL_END))), re.S | re.M)
+
+
+class ChapterExecutionError(RuntimeError):
+    """A cell of a chapter failed while its instructor notebook was executed.
+
+    The message names the chapter file, the cell (its index among the
+    notebook's cells, counted from 0, and its first source line) and the error,
+    so that a bare ``AssertionError`` says where it came from.
+
+    Parameters
+    ----------
+    chapter : str or pathlib.Path
+        The chapter file ``NN-slug.md``.
+    cell : int or None
+        Index of the failing cell in the notebook (None if it is not known, e.g. a dead kernel).
+    line : str
+        First source line of that cell.
+    error : str
+        ``"ExceptionType: message"`` of the error raised in the cell.
+
+    Examples
+    --------
+    >>> err = ChapterExecutionError("book/08-eliashberg.md", 41, "assert t_tc < 1.0", "AssertionError: ")
+    >>> print(err)
+    book/08-eliashberg.md: cell 41 (first line 'assert t_tc < 1.0') failed: AssertionError
+    """
+
+    def __init__(self, chapter, cell, line, error):
+        self.chapter, self.cell, self.line, self.error = str(chapter), cell, str(line), str(error)
+        where = f"cell {cell} (first line {self.line!r})" if cell is not None else "a cell"
+        super().__init__(f"{self.chapter}: {where} failed: {self.error.rstrip(': ')}")
 
 
 @dataclass(frozen=True)
@@ -414,8 +445,9 @@ def instructor_notebook(path, *, execute: bool = True, timeout: float = 900.0):
     ------
     ValueError
         If ``path`` is not a chapter file or ``timeout`` is out of range.
-    nbclient.exceptions.CellExecutionError
-        If a cell fails.
+    ChapterExecutionError
+        If a cell fails (or the kernel dies): the message names the chapter, the cell
+        (index and first source line) and the error.
 
     Examples
     --------
@@ -433,10 +465,29 @@ def instructor_notebook(path, *, execute: bool = True, timeout: float = 900.0):
         try:
             NotebookClient(nb, timeout=timeout, kernel_name="python3",
                            resources={"metadata": {"path": str(path.parent)}}).execute()
+        except Exception as exc:  # CellExecutionError, a timeout, a dead kernel: say where
+            raise _where(path, nb, exc) from exc
         finally:
             if env_backend is not None:
                 os.environ["MPLBACKEND"] = env_backend
     return fill_glue(nb)
+
+
+def _where(path, nb, exc) -> ChapterExecutionError:
+    """The failing cell of an executed notebook: the first code cell with an error output."""
+    for k, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                first = next((ln for ln in cell.source.splitlines() if ln.strip()), "")
+                return ChapterExecutionError(path, k, first[:120], f"{out.get('ename', '')}: {out.get('evalue', '')}")
+    cell = getattr(exc, "cell", None)              # nbclient's CellTimeoutError / DeadKernelError keep no output
+    if cell is not None and cell in nb.cells:
+        first = next((ln for ln in cell.source.splitlines() if ln.strip()), "")
+        return ChapterExecutionError(path, nb.cells.index(cell), first[:120], f"{type(exc).__name__}: "
+                                     f"{str(exc).splitlines()[0] if str(exc) else ''}")
+    return ChapterExecutionError(path, None, "", f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
 
 
 def _timeout(timeout) -> float:
@@ -456,16 +507,9 @@ def _chapter_path(path) -> Path:
     return path
 
 
-def _write_atomic(path: Path, text: str) -> None:
+def _write_atomic(path: Path, text: str, force: bool) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    _atomic.write_text(path, text, force=force)
 
 
 def _index(out: Path, chapters: list[ChapterExport]) -> str:
@@ -512,7 +556,14 @@ def export_course(out, *, chapters=None, execute: bool = True, force: bool = Fal
     TypeError
         If ``execute`` or ``force`` is not a bool.
     ValueError
-        If a chapter path is not a chapter file or ``timeout`` is out of range.
+        If a chapter path is not a chapter file, ``timeout`` is out of range or ``out``
+        cannot be written (checked before any chapter is executed).
+    ChapterExecutionError
+        If a cell of a chapter fails (the message names the chapter and the cell);
+        the chapters before it are written.
+    OSError
+        If a notebook cannot be written (full disk): no temporary file is left, an
+        earlier file of the same name is unchanged.
 
     Examples
     --------
@@ -539,6 +590,12 @@ def export_course(out, *, chapters=None, execute: bool = True, force: bool = Fal
     if existing and not force:
         raise FileExistsError(f"{len(existing)} file(s) exist already (e.g. {existing[0]}); "
                               "pass force=True (--force) to replace them")
+    try:                                     # a read-only folder is refused before hours of execution
+        for d in (out / "student", out / "instructor"):
+            d.mkdir(parents=True, exist_ok=True)
+            os.unlink(_atomic._new_temp(d / "write-test"))
+    except OSError as exc:
+        raise ValueError(f"out: folder {out} cannot be written ({exc.strerror or exc})") from None
     done = []
     for p, (s_path, i_path) in zip(files, targets):
         if progress is not None:
@@ -548,9 +605,9 @@ def export_course(out, *, chapters=None, execute: bool = True, force: bool = Fal
         n_ex = len(split_exercises(nb, n)["exercises"])
         student = fill_glue(_transform(nb, n, keep_solutions=False), {})
         instructor = instructor_notebook(p, execute=execute, timeout=timeout)
-        _write_atomic(s_path, nbformat.writes(student))
-        _write_atomic(i_path, nbformat.writes(instructor))
+        _write_atomic(s_path, nbformat.writes(student), force)
+        _write_atomic(i_path, nbformat.writes(instructor), force)
         done.append(ChapterExport(p.name, n, _title(nb), n_ex, s_path, i_path))
     index = out / "README.md"
-    _write_atomic(index, _index(out, done))
+    _write_atomic(index, _index(out, done), force)
     return CourseExport(out, tuple(done), index)

@@ -125,14 +125,39 @@ def dask_client(workers=None, scheduler=None, *, timeout=SCHEDULER_TIMEOUT):
     n = (os.cpu_count() or 1) if workers is None else check.integer("workers", workers, 1, 256)
     # no dashboard; the scheduler's small HTTP server (health, metrics) on a free localhost port,
     # so that two clusters on one machine (a background script and a test) never compete for 8787
-    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
-                           scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"})
-    client = Client(cluster)
+    with _sigint_deferred():        # Ctrl-C while the workers start would leave a half-built cluster
+        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+                               scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"})
+        try:
+            client = Client(cluster)
+        except BaseException:
+            cluster.close()
+            raise
     try:
         yield client
     finally:
-        client.close()
-        cluster.close()
+        with _sigint_deferred():    # a second Ctrl-C must not break the shutdown
+            client.close()
+            cluster.close()
+
+
+@contextlib.contextmanager
+def _sigint_deferred():
+    """Hold SIGINT (Ctrl-C) until the block ends, then raise ``KeyboardInterrupt`` (main thread only)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    got = []
+    old = signal.signal(signal.SIGINT, lambda signum, frame: got.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+    if got and callable(old):
+        old(signal.SIGINT, None)         # the default handler raises KeyboardInterrupt here
 
 
 def _call(func, item):

@@ -14,7 +14,6 @@ uses coarser grids (same physics, fewer points) for thumbnails and tests.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -410,7 +409,10 @@ def write_figures(specs, out, formats=("png", "pdf"), *, fast=False, force=False
         Before building anything: unknown format, files that exist without
         ``force``, an output directory that cannot be written, a bad ``dpi``.
     TypeError
-        If ``fast`` or ``force`` is not a bool.
+        If ``fast``, ``force`` or ``progress`` is not a bool.
+    OSError
+        If a file cannot be written (full disk): its temporary is removed, an
+        earlier file of that name is unchanged, the files written before stay.
 
     Examples
     --------
@@ -420,11 +422,13 @@ def write_figures(specs, out, formats=("png", "pdf"), *, fast=False, force=False
     ...     sorted(p.name for p in done["btk-classic"][0])
     ['btk-classic.png']
     """
+    from . import _atomic
     from . import _validate as check
 
     dpi = check.integer("dpi", dpi, 10, 1200)
     fast = check.boolean("fast", fast)
     force = check.boolean("force", force)
+    progress = check.boolean("progress", progress)
     import time
 
     import matplotlib.pyplot as plt
@@ -440,8 +444,10 @@ def write_figures(specs, out, formats=("png", "pdf"), *, fast=False, force=False
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ValueError(f"cannot create the output directory {out}: {exc}") from exc
-    if not os.access(out, os.W_OK | os.X_OK):
-        raise ValueError(f"the output directory {out} is not writable")
+    try:                                   # a real probe: os.access is wrong for root and on some mounts
+        _atomic.check_targets([out / "probe"], True, flag="--out")
+    except ValueError:
+        raise ValueError(f"the output directory {out} is not writable") from None
     it = specs
     bar = None
     if progress:
@@ -457,12 +463,8 @@ def write_figures(specs, out, formats=("png", "pdf"), *, fast=False, force=False
         try:
             for fmt in formats:
                 path = out / f"{spec.name}.{fmt}"
-                tmp = out / f".{spec.name}.{os.getpid()}.tmp.{fmt}"
-                try:
+                with _atomic.atomic_path(path, force=force) as tmp:    # a full disk leaves no temporary
                     fig.savefig(tmp, dpi=dpi, bbox_inches="tight", format=fmt)
-                    os.replace(tmp, path)
-                finally:
-                    tmp.unlink(missing_ok=True)
                 written.append(path)
         finally:
             plt.close(fig)

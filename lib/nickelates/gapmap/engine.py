@@ -19,8 +19,8 @@ the bias window, Γ ≳ Δ or a high rms residual is flagged with its reason cod
 from __future__ import annotations
 
 import contextlib
-
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import _atomic
 from .. import _validate as check
 from . import fit as _fit
 
@@ -145,16 +146,22 @@ def _scratch_load(scratch, i):
         return None
 
 
+def _scratch_open(scratch, key):
+    """Create the scratch folder and its key with the first finished chunk (never left empty)."""
+    if not (scratch / "key.txt").is_file():
+        scratch.mkdir(parents=True, exist_ok=True)
+        _atomic.write_text(scratch / "key.txt", key, force=True)
+
+
 def _scratch_save(scratch, i, out):
-    f = scratch / f"chunk_{i:05d}.npz"
-    tmp = scratch / f".chunk_{i:05d}.tmp.npz"
-    np.savez(tmp, **out)
-    os.replace(tmp, f)
+    buf = io.BytesIO()
+    np.savez(buf, **out)
+    _atomic.write_bytes(scratch / f"chunk_{i:05d}.npz", buf.getvalue(), force=True)
 
 
 def fit_map(grid, *, model="dynes", temperature, n_gaps=1, workers=None, scheduler=None, client=None,
             rows_per_chunk=ROWS_PER_CHUNK, scratch=None, progress=False, background=False, lockin_mV=None,
-            gates=True, from_current=False):
+            gates=True, from_current=False, scheduler_timeout=None, keep_scratch=False):
     """Fit every spectrum of a grid; failed pixels are flagged, never fatal.
 
     Parameters
@@ -172,13 +179,20 @@ def fit_map(grid, *, model="dynes", temperature, n_gaps=1, workers=None, schedul
         0 fits in this process without Dask.
     scheduler : str, optional
         Address of a running Dask scheduler (``tcp://host:8786``); excludes ``workers``.
+    scheduler_timeout : float, optional
+        Seconds to wait for that scheduler to answer, in (0, 3600] (default
+        :data:`nickelates.engine.SCHEDULER_TIMEOUT`); a ``ConnectionError`` after that.
     client : distributed.Client, optional
         An existing client (used as is; excludes ``workers`` and ``scheduler``).
     rows_per_chunk : int
         Rows of the grid per task (default 2).
     scratch : str or Path, optional
-        Folder for finished chunks (resume after an interruption); removed
-        after a complete run. Default: no scratch store.
+        Folder for finished chunks (resume after an interruption); created with
+        the first finished chunk (never left empty, e.g. when the scheduler does
+        not answer), removed after a complete run. Default: no scratch store.
+    keep_scratch : bool
+        Keep the scratch folder after a complete run (the caller removes it once
+        the maps are safely written; ``fit-map`` does).
     progress : bool
         Print a tqdm progress bar with spectra/s to stderr.
     background : bool or int
@@ -227,6 +241,14 @@ def fit_map(grid, *, model="dynes", temperature, n_gaps=1, workers=None, schedul
     if workers is not None:
         workers = check.integer("workers", workers, 0, 1024)
     gates = check.boolean("gates", gates)
+    progress = check.boolean("progress", progress)
+    keep_scratch = check.boolean("keep_scratch", keep_scratch)
+    if scheduler_timeout is not None:
+        scheduler_timeout = check.in_range("scheduler_timeout", scheduler_timeout, 0.0, 3600.0, lo_open=True)
+    if client is not None:
+        from distributed import Client
+
+        check.instance("client", client, Client, "a distributed.Client")
     from_current = check.boolean("from_current", from_current)
     bias = np.asarray(grid["bias"].values, dtype=float)
     kw = {k: v for k, v in (("background", background), ("lockin_mV", lockin_mV)) if v not in (None, False)}
@@ -241,19 +263,18 @@ def fit_map(grid, *, model="dynes", temperature, n_gaps=1, workers=None, schedul
     ny, nx, _ = data.shape
     starts = list(range(0, ny, rows))
     results = {}
+    key = None
     if scratch is not None:
         scratch = Path(scratch)
-        scratch.mkdir(parents=True, exist_ok=True)
         key = _key(grid, model, temperature, n_gaps, rows, options)
         stamp = scratch / "key.txt"
-        if stamp.is_file() and stamp.read_text().strip() != key:
-            shutil.rmtree(scratch)
-            scratch.mkdir(parents=True)
-        stamp.write_text(key)
-        for i, _s in enumerate(starts):
-            got = _scratch_load(scratch, i)
-            if got is not None:
-                results[i] = got
+        if scratch.is_dir() and not (stamp.is_file() and stamp.read_text().strip() == key):
+            shutil.rmtree(scratch)              # another input or other settings (or no key): start afresh
+        elif scratch.is_dir():
+            for i, _s in enumerate(starts):
+                got = _scratch_load(scratch, i)
+                if got is not None:
+                    results[i] = got
     todo = [i for i in range(len(starts)) if i not in results]
     bar = None
     if progress:
@@ -268,6 +289,7 @@ def fit_map(grid, *, model="dynes", temperature, n_gaps=1, workers=None, schedul
         results[i] = out
         fitted += out["ok"].size
         if scratch is not None:
+            _scratch_open(scratch, key)
             _scratch_save(scratch, i, out)
         if bar is not None:
             bar.update(out["ok"].size)
@@ -281,7 +303,7 @@ def fit_map(grid, *, model="dynes", temperature, n_gaps=1, workers=None, schedul
                                 _chunk_options(options, measured, starts[i], rows)))
     elif todo:
         _run_dask(data, bias, starts, rows, todo, (temperature, model, n_gaps), done, workers, scheduler, client,
-                  clock, options, measured)
+                  clock, options, measured, scheduler_timeout)
     elapsed = clock.get("end", time.perf_counter()) - clock["t0"]
     if bar is not None:
         bar.close()
@@ -294,7 +316,7 @@ def fit_map(grid, *, model="dynes", temperature, n_gaps=1, workers=None, schedul
     else:
         ds.attrs["gates"] = ""
     ds.attrs["spectra_per_second"] = float(fitted / elapsed) if fitted and elapsed > 0 else float("nan")
-    if scratch is not None:
+    if scratch is not None and not keep_scratch:
         shutil.rmtree(scratch, ignore_errors=True)
     return ds
 
@@ -306,14 +328,15 @@ def _chunk_options(options, measured, start, rows):
 
 
 def _run_dask(data, bias, starts, rows, todo, settings, done, workers, scheduler, client, clock, options=None,
-              measured=None):
+              measured=None, scheduler_timeout=None):
     from distributed import as_completed
 
-    from ..engine import dask_client
+    from ..engine import SCHEDULER_TIMEOUT, dask_client
 
     with contextlib.ExitStack() as stack:
         if client is None:
-            client = stack.enter_context(dask_client(workers=workers, scheduler=scheduler))
+            timeout = SCHEDULER_TIMEOUT if scheduler_timeout is None else scheduler_timeout
+            client = stack.enter_context(dask_client(workers=workers, scheduler=scheduler, timeout=timeout))
         from ._plugin import WarmKernels
         client.register_plugin(WarmKernels(), name=WarmKernels.name)
         bias_f = client.scatter(bias, broadcast=True)
@@ -388,6 +411,16 @@ def write_maps(maps, path, force=False):
     Path
         The written file.
 
+    Raises
+    ------
+    FileExistsError
+        If ``path`` exists and ``force`` is False.
+    TypeError
+        If ``maps`` is not a Dataset, ``path`` not a path or ``force`` not a bool.
+    OSError
+        If the file cannot be written (missing or read-only folder, full disk): the
+        temporary file is removed and an earlier ``path`` is unchanged.
+
     Examples
     --------
     >>> import numpy as np, xarray as xr, tempfile, os
@@ -398,17 +431,19 @@ def write_maps(maps, path, force=False):
     >>> float(xr.load_dataset(p)["delta1"].sum())
     4.0
     """
+    import xarray as xr
+
+    check.instance("maps", maps, xr.Dataset, "an xarray.Dataset")
+    if isinstance(path, bool) or not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or path, got {type(path).__name__}")
     path = Path(path)
     force = check.boolean("force", force)
     if path.exists() and not force:
         raise FileExistsError(f"{path} exists; pass force=True (--force) to replace it")
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        maps.to_netcdf(tmp, engine="h5netcdf")
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    # HDF5 builds the file in memory, and plain Python writes the bytes: a full disk then raises
+    # OSError cleanly (HDF5 writing to a file that stops growing leaves objects that crash at exit)
+    payload = maps.to_netcdf(engine="h5netcdf")
+    _atomic.write_bytes(path, payload, force=force)
     return path
 
 

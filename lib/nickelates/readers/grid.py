@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -276,7 +275,7 @@ def read_3ds(path, channel=None, *, from_current=False, sg_window_mV=None):
 
 def write_3ds(path, data, bias_mV, *, size_m=(1e-8, 1e-8), center_m=(0.0, 0.0),
               channels=("Current (A)", "LI Demod 1 X (A)"), channel="LI Demod 1 X (A)", comment="",
-              extra=None, header=None, legacy_header=False, n_measured=None, sweep_signal="Bias (V)"):
+              extra=None, header=None, legacy_header=False, n_measured=None, sweep_signal="Bias (V)", force=False):
     """Write a grid as a Nanonis ``.3ds`` file (header + big-endian float32 payload).
 
     For synthetic grids and tests. Each pixel holds the fixed parameters
@@ -293,7 +292,7 @@ def write_3ds(path, data, bias_mV, *, size_m=(1e-8, 1e-8), center_m=(0.0, 0.0),
     bias_mV : array_like
         Bias points (mV), uniformly spaced as Nanonis sweeps are.
     size_m, center_m : tuple of float
-        Frame size and centre (m).
+        Frame size (two positive lengths) and centre (two finite coordinates), in m.
     channels : sequence of str
         Channel names of the header.
     channel : str
@@ -311,10 +310,23 @@ def write_3ds(path, data, bias_mV, *, size_m=(1e-8, 1e-8), center_m=(0.0, 0.0),
         Write only the first ``n_measured`` pixels (an aborted grid).
     sweep_signal : str, optional
         The sweep signal's name (``"Bias (V)"``; ``"Z (m)"`` for a Z grid).
+    force : bool, optional
+        Replace an existing ``path`` (default False).
 
     Returns
     -------
     None
+
+    Raises
+    ------
+    FileExistsError
+        If ``path`` exists and ``force`` is False.
+    TypeError
+        If ``size_m`` or ``center_m`` is not a pair of real numbers, or ``force`` not a bool.
+    ValueError
+        If a size is not positive and finite, a centre not finite, or the data do not fit.
+    OSError
+        If the file cannot be written (full disk): no temporary is left, an earlier file is unchanged.
 
     Examples
     --------
@@ -324,6 +336,9 @@ def write_3ds(path, data, bias_mV, *, size_m=(1e-8, 1e-8), center_m=(0.0, 0.0),
     >>> os.path.getsize(p) > 8 * 4
     True
     """
+    force = check.boolean("force", force)
+    size_m = _pair("size_m", size_m, positive=True)
+    center_m = _pair("center_m", center_m, positive=False)
     data = check.finite_array("data", data, ndim=3)
     bias = check.finite_array("bias_mV", bias_mV, ndim=1)
     if data.shape[2] != bias.size:
@@ -369,11 +384,22 @@ def write_3ds(path, data, bias_mV, *, size_m=(1e-8, 1e-8), center_m=(0.0, 0.0),
     flat = pix.reshape(nx * ny, -1)
     if n_measured is not None:
         flat = flat[:n_measured]
-    atomic_write_bytes(path, text.encode() + flat.tobytes())
+    atomic_write_bytes(path, text.encode() + flat.tobytes(), force=force)
 
 
-def atomic_write_bytes(path, payload):
-    """Write bytes to ``path`` through a temporary file in the same folder and an atomic rename.
+def _pair(name, value, *, positive):
+    """Two finite real numbers (lengths in m); ``positive`` asks for sizes > 0."""
+    if isinstance(value, (str, bytes, dict, set)) or value is None or not hasattr(value, "__len__"):
+        raise TypeError(f"{name} must be a pair of real numbers (m), got {type(value).__name__} {value!r:.60}")
+    if len(value) != 2:
+        raise ValueError(f"{name} must be a pair of real numbers (m), got {len(value)} entries")
+    if positive:
+        return tuple(check.positive(f"{name}[{k}]", v) for k, v in enumerate(value))
+    return tuple(check.finite(f"{name}[{k}]", v) for k, v in enumerate(value))
+
+
+def atomic_write_bytes(path, payload, *, force=False):
+    """Write bytes to ``path`` through a fsync-ed temporary file in the same folder and an atomic rename.
 
     Parameters
     ----------
@@ -381,10 +407,19 @@ def atomic_write_bytes(path, payload):
         Destination.
     payload : bytes
         Content.
+    force : bool, optional
+        Replace an existing ``path`` (default False).
 
     Returns
     -------
     None
+
+    Raises
+    ------
+    FileExistsError
+        If ``path`` exists and ``force`` is False.
+    OSError
+        If it cannot be written (full disk): the temporary is removed, an earlier file is unchanged.
 
     Examples
     --------
@@ -392,19 +427,12 @@ def atomic_write_bytes(path, payload):
     >>> p = os.path.join(tempfile.mkdtemp(), "a.bin")
     >>> atomic_write_bytes(p, b"abc"); open(p, "rb").read()
     b'abc'
+    >>> atomic_write_bytes(p, b"xyz", force=True); open(p, "rb").read()
+    b'xyz'
     """
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)           # mkstemp makes 0600; give the file the usual mode
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from .. import _atomic
+
+    _atomic.write_bytes(path, payload, force=force)
 
 
 _NOT_GRIDS = {"nanonis-sxm": "a Nanonis .sxm image, not a grid of spectra",

@@ -19,10 +19,10 @@ Where the frames go:
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import html
 import io
-import os
 import uuid
 
 import matplotlib.pyplot as plt
@@ -138,12 +138,10 @@ def _png(fig, dpi) -> str:
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / name
     if not target.exists():                 # content-addressed: an existing file is this frame
-        tmp = target.with_name(f".{name}.{os.getpid()}.tmp")
-        try:
-            tmp.write_bytes(data)
-            os.replace(tmp, target)
-        finally:
-            tmp.unlink(missing_ok=True)
+        from .. import _atomic
+
+        with contextlib.suppress(FileExistsError):      # written meanwhile by another kernel: the same bytes
+            _atomic.write_bytes(target, data, force=False)
     return BOOK_FRAMES_URL + name
 
 
