@@ -6,6 +6,7 @@
 # make lab  : JupyterLab on book/ at 127.0.0.1 (prints the URL with its token); the chapters
 #             (*.md) open as notebooks (jupytext) with live ipywidgets explorers
 # make course: student/instructor notebooks of every chapter into _build/course
+# make determinism: chapters 2, 4, 5b, 6, 7, 8 run twice (once under CPU load), glued numbers compared
 # make test : lint (ruff) + doctests + unit tests + execution of every chapter (strict book build)
 #             + the built book in headless Chromium and the chapters live in JupyterLab (browser-test)
 # Both create .venv and install the pinned requirements on a fresh machine.
@@ -23,7 +24,7 @@ export NUMBA_NUM_THREADS ?= 2
 export PYDEVD_DISABLE_FILE_VALIDATION = 1
 
 .PHONY: book test unit lint doctest bench clean venv assets equation-map gallery browser-test \
-        api-reference lab lab-test course
+        api-reference lab lab-test course determinism
 
 venv: $(STAMP)
 
@@ -85,6 +86,11 @@ course: $(STAMP)
 	$(PY) -m nickelates.cli_course --out _build/course --force
 
 test: lint unit book browser-test
+
+# the chapters with fits, root finds and iterative eigensolvers, executed twice (the second
+# time with a busy loop on every core): every glued number must come out the same
+determinism: $(STAMP)
+	MPLBACKEND=Agg $(PY) tools/determinism.py
 
 bench: $(STAMP)
 	for f in benchmarks/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done

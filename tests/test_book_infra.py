@@ -348,3 +348,29 @@ def test_every_public_constant_has_a_doc_comment():
             if name not in documented:
                 missing.append(f"{modname}.{name}")
     assert not missing, f"public constants without a '#:' doc comment: {missing}"
+
+
+@pytest.mark.slow
+def test_failing_assert_names_chapter_and_cell(monkeypatch):
+    """Issue 25 item 2: a bare failing assert in a chapter says which chapter and cell."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("from nickelates import book\nch = book.setup(inline=False)"),
+                nbformat.v4.new_code_cell("x = 1"),
+                nbformat.v4.new_code_cell("# the check\nassert x == 2")]
+    monkeypatch.setenv("NICKELATES_CHAPTER", "book/99-example.md")
+    with pytest.raises(CellExecutionError) as info:
+        NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    text = str(info.value)
+    assert "AssertionError in chapter 99-example.md, cell In [3] (first line: 'assert x == 2')" in text
+
+
+def test_first_code_line_skips_comments_and_magics():
+    from nickelates.book import _first_code_line
+
+    assert _first_code_line("\n# c\n%matplotlib inline\n  assert a < b  \n") == "assert a < b"
+    assert _first_code_line("# only a comment") == ""
+    assert _first_code_line("x = " + "1" * 100).endswith("...")

@@ -269,6 +269,51 @@ class Chapter:
         return md_table(header, rows, fmt)
 
 
+def _first_code_line(source: str) -> str:
+    """The first line of a cell that is neither blank, a comment nor a magic."""
+    for line in source.splitlines():
+        line = line.strip()
+        if line and not line.startswith(("#", "%")):
+            return line if len(line) <= 80 else line[:77] + "..."
+    return ""
+
+
+def _assert_handler(shell, etype, value, tb, tb_offset=None):
+    """IPython handler: a failing assert names its chapter (when known) and its cell."""
+    import os
+
+    source = (shell.user_ns.get("In") or [""])[-1]
+    where = os.environ.get("NICKELATES_CHAPTER") or shell.user_ns.get("__session__") or ""
+    where = f"chapter {Path(where).name}, " if where else ""
+    count = "?"  # the execution count IPython shows as In [n]: from the cell's compiled name
+    names = getattr(getattr(shell, "compile", None), "_filename_map", {})
+    frame = tb
+    while frame is not None:  # the innermost frame that is a notebook cell
+        count = names.get(frame.tb_frame.f_code.co_filename, count)
+        frame = frame.tb_next
+    header = (f"AssertionError in {where}cell In [{count}] "
+              f"(first line: {_first_code_line(source)!r})")
+    stb = [header, *shell.InteractiveTB.structured_traceback(etype, value, tb, tb_offset=tb_offset)]
+    shell._showtraceback(etype, value, stb)  # a custom handler displays its own traceback
+    return stb
+
+
+def _name_failing_asserts():
+    """Under IPython, make a failing assert say which cell (and chapter) it is in.
+
+    The chapter is the ``NICKELATES_CHAPTER`` environment variable (set by the
+    course export and the determinism check) or the notebook path JupyterLab
+    gives the kernel; the cell is its execution count and first code line.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover
+        return
+    ip = get_ipython()
+    if ip is not None and hasattr(ip, "set_custom_exc"):
+        ip.set_custom_exc((AssertionError,), _assert_handler)
+
+
 def setup(*, font_size=10, inline=True) -> Chapter:
     """Prepare a chapter: matplotlib defaults, inline figures, timer, data path.
 
@@ -308,5 +353,6 @@ def setup(*, font_size=10, inline=True) -> Chapter:
         ip = get_ipython() if get_ipython else None
         if ip is not None:
             ip.run_line_magic("matplotlib", "inline")
+    _name_failing_asserts()
     plt.rcParams.update({**RC_PARAMS, "font.size": font_size})
     return Chapter(root=paths.repo_root(), data=paths.data_dir())
