@@ -71,7 +71,6 @@ JSON.
 """
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 import math
@@ -79,6 +78,8 @@ import os
 import re
 import sys
 import tempfile
+
+from ._atomic import Staged, describe
 
 __all__ = ["HELP", "DESCRIPTION", "add_arguments", "run", "EXIT_OK", "EXIT_OUTPUT", "EXIT_INPUT",
            "EXIT_UNDETERMINED", "MODEL_CHOICES"]
@@ -376,47 +377,8 @@ def check_outputs(outs, force):
         raise ValueError(f"refusing to overwrite {', '.join(existing)} (use --force)")
 
 
-class Outputs:
-    """Files staged as temporaries in the output folder, then renamed into place together.
-
-    ``stage(path, write, binary)`` writes a temporary beside ``path``;
-    ``commit(remove)`` deletes the stale files ``remove`` first, then renames
-    the temporaries (so an interruption never leaves a stale figure beside a
-    new JSON); ``discard()`` deletes temporaries left by a failure.
-    """
-
-    def __init__(self):
-        self._staged = []
-
-    def stage(self, path, write, binary=False):
-        """Write ``write(fh)`` to a temporary file beside ``path`` (fsynced, usual permissions)."""
-        d = os.path.dirname(os.path.abspath(path))
-        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=d)
-        self._staged.append((tmp, path))
-        with os.fdopen(fd, "wb" if binary else "w") as fh:
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-
-    def commit(self, remove=()):
-        """Remove the stale files ``remove``, then rename every staged file into place."""
-        for path in remove:
-            with contextlib.suppress(FileNotFoundError):
-                os.remove(path)
-        while self._staged:
-            tmp, path = self._staged[0]
-            os.replace(tmp, path)
-            self._staged.pop(0)
-
-    def discard(self):
-        """Delete the temporaries not renamed."""
-        for tmp, _ in self._staged:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-        self._staged = []
+#: files staged as temporaries in the output folder, then renamed into place together (the shared helper)
+Outputs = Staged
 
 
 def write_json(fh, data):
@@ -488,8 +450,10 @@ def write_outputs(json_path, out, png_path, png, code) -> int:
         step = "renaming"
         staged.commit(remove=[png_path])
     except OSError as exc:
-        print(f"error: cannot write the output ({exc})"
-              + ("; the earlier files, if any, are unchanged" if step == "writing" else ""), file=sys.stderr)
+        if step == "writing":               # nothing renamed yet: the earlier files are unchanged
+            print(f"error: {describe(exc, json_path)}", file=sys.stderr)
+        else:
+            print(f"error: cannot rename the output into place ({exc})", file=sys.stderr)
         return EXIT_OUTPUT
     finally:
         staged.discard()
