@@ -230,8 +230,8 @@ def figure_correlations(records):
     matplotlib.figure.Figure
         Four panels: |P_cc(r)| and |P_sc2(r)| on log-log axes, pi N(q)/q against q
         (its q -> 0 limit is K_rho), and the spin gap (units of V) against J_perp / V:
-        filled where the S^z = 1 run converged (``converged_S1``), open (an upper bound:
-        the DMRG energy is variational) where it did not.
+        filled where the S^z = 1 run converged (``converged_S1``), open where it did not
+        (an estimate only); with error bars where a record has ``spin_gap_error`` (V).
 
     Raises
     ------
@@ -275,11 +275,12 @@ def figure_correlations(records):
     axes[2].set_xlim(0, 1.6)
     axes[0].legend(frameon=False, fontsize=7)
     for conv, style in ((True, dict(mfc="k", label="converged")),
-                        (False, dict(mfc="none", label="upper bound"))):
-        pts = [(r["J_perp"], r["spin_gap"]) for r in recs
+                        (False, dict(mfc="none", label="$S^z=1$ not converged"))):
+        pts = [(r["J_perp"], r["spin_gap"], r.get("spin_gap_error") or 0.0) for r in recs
                if r.get("spin_gap") is not None and (r.get("converged_S1", True) is True) == conv]
         if pts:
-            axes[3].plot(*zip(*pts), "o", color="k", **style)
+            J, gap, err = zip(*pts)
+            axes[3].errorbar(J, gap, yerr=err, fmt="o", color="k", capsize=2, **style)
     axes[3].legend(frameon=False, fontsize=7)
     axes[3].set_xlabel(r"$J_\perp/V$")
     axes[3].set_title(r"spin gap $E(S{=}1)-E(S{=}0)$ / V", fontsize=9)
