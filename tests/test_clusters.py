@@ -33,6 +33,7 @@ def test_fermion_operators_anticommute():
 @pytest.mark.parametrize("n, exc, message", [
     (0, ValueError, r"n_modes must be an integer in \[1, None\]"),
     (11, ValueError, "at most 10 modes"),
+    (2**40, ValueError, r"n_modes must be an integer in \[1, 10\]"),     # bounded before n 4^n is computed
     (2.0, TypeError, "n_modes must be an integer"),
     (True, TypeError, "n_modes must be an integer"),
 ])

@@ -78,11 +78,20 @@ def test_tolerance(bad):
     (np.array([True, False]), "boolean"),
     (np.array(["1", "2"]), "dtype <U1"),
     ("1,2,3", "array of real numbers"),
-    ([object(), 1.0], "dtype object"),
+    ([object(), 1.0], "element object"),
+    (None, "array of real numbers, got NoneType"),
+    ([1.0, None], "element NoneType"),
+    ({}, "got dict"),
+    ({1.0, 2.0}, "got set"),
 ])
 def test_real_array_rejects_wrong_types(bad, match):
     with pytest.raises(TypeError, match=match):
         check.real_array("bias_mV", bad)
+
+
+def test_real_array_accepts_object_arrays_of_numbers():
+    a = check.real_array("bias_mV", np.array([1, 2.5, np.float32(3)], dtype=object))
+    assert a.dtype == float and a.tolist() == [1.0, 2.5, 3.0]
 
 
 def test_real_array_rejects_bad_values():

@@ -42,6 +42,15 @@ def _reject_type(name: str, value, what: str):
     raise TypeError(f"{name} must be {what}, got {_type_name(value)} {value!r:.80}")
 
 
+def _is_real_scalar(item) -> bool:
+    """A real number (not bool), or a 0-d real array."""
+    if isinstance(item, (bool, np.bool_)):
+        return False
+    if isinstance(item, numbers.Real):
+        return True
+    return isinstance(item, np.ndarray) and item.ndim == 0 and item.dtype.kind in "iuf"
+
+
 def finite(name: str, value) -> float:
     """Return ``value`` as float.
 
@@ -111,12 +120,12 @@ def tolerance(name: str, value, hi=1.0) -> float:
 def real_array(name: str, value, *, ndim=None, min_size=1, max_size=MAX_ELEMENTS) -> np.ndarray:
     """A float64 array of finite real numbers.
 
-    Rejects (``TypeError``) strings, booleans, complex numbers and objects,
-    and (``ValueError``) non-finite entries, the wrong number of dimensions,
+    Rejects (``TypeError``) None, strings, dicts, sets, booleans, complex numbers and
+    other objects (also as elements of a list), and (``ValueError``) non-finite entries, the wrong number of dimensions,
     fewer than ``min_size`` or more than ``max_size`` entries.  Scalars are
     allowed unless ``ndim`` says otherwise.
     """
-    if isinstance(value, (str, bytes)):
+    if value is None or isinstance(value, (str, bytes, dict, set, frozenset)):
         _reject_type(name, value, "an array of real numbers")
     try:
         raw = np.asarray(value)
@@ -129,6 +138,10 @@ def real_array(name: str, value, *, ndim=None, min_size=1, max_size=MAX_ELEMENTS
         raise TypeError(f"{name} must be an array of real numbers, got a boolean array")
     if kind not in "iuf":
         if kind == "O":
+            for item in raw.ravel()[:100_000]:      # None or an object where a number belongs: a wrong type
+                if not _is_real_scalar(item):
+                    raise TypeError(f"{name} must be an array of real numbers, got an element "
+                                    f"{_type_name(item)} {item!r:.80}")
             try:
                 raw = np.asarray(value, dtype=float)
             except (TypeError, ValueError) as exc:

@@ -68,6 +68,7 @@ MAX_ENERGY_EV = 1e4
 #: smallest band scale max(|t1|, |t2|, |t3|, |eps_a|, |eps_b|) in eV
 MIN_BAND_SCALE_EV = 1e-6
 _MAX_ANGLES = 2 ** 16
+_W_REM_MIN = 1e-12      # smallest removal weight of channel_admixture (below: E_rem^2 underflows)
 _MAX_THETA = 10 ** 7          # Fermi-surface points per sheet (a few 100 MB of arrays)
 
 
@@ -175,8 +176,13 @@ def check_params(p) -> BandParams:
 
 
 def _momenta(kx, ky):
-    """Validated float arrays of kx, ky (1/a)."""
-    return check.real_array("kx", kx), check.real_array("ky", ky)
+    """Validated float arrays of kx, ky (1/a), broadcastable against each other."""
+    kx, ky = check.real_array("kx", kx), check.real_array("ky", ky)
+    try:
+        np.broadcast_shapes(kx.shape, ky.shape)
+    except ValueError:
+        raise ValueError(f"kx and ky must have broadcastable shapes, got kx {kx.shape} and ky {ky.shape}") from None
+    return kx, ky
 
 
 def eta(kx, ky):
@@ -1094,7 +1100,8 @@ def channel_admixture(eps: float, t_xz: float, w_rem: float, w_add: float, U: fl
     t_xz : float
         Interorbital hopping in eV, > 0.
     w_rem : float
-        Removal weight, in (0, 1].
+        Removal weight, in [1e-12, 1] (a smaller weight puts E_rem below the
+        resolution of a float and R beyond its range).
     w_add : float
         Addition weight, in [0, 1].
     U : float
@@ -1122,7 +1129,7 @@ def channel_admixture(eps: float, t_xz: float, w_rem: float, w_add: float, U: fl
     """
     eps = check.positive("eps", eps, MAX_ENERGY_EV)
     t_xz = check.positive("t_xz", t_xz, MAX_ENERGY_EV)
-    w_rem = check.in_range("w_rem", w_rem, 0.0, 1.0, lo_open=True)
+    w_rem = check.in_range("w_rem", w_rem, _W_REM_MIN, 1.0)
     w_add = check.in_range("w_add", w_add, 0.0, 1.0)
     U = check.positive("U", U, MAX_ENERGY_EV)
     g2 = 4.0 * t_xz ** 2

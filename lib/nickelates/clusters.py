@@ -107,8 +107,9 @@ def fermion_creation_operators(n_modes: int) -> tuple:
     False
     """
     n_modes = check.integer("n_modes", n_modes, 1, None)
-    check.size_limit("n_modes", n_modes * 4**n_modes, MAX_MODES * 4**MAX_MODES,
-                     what=f"matrix entries ({n_modes} modes; at most {MAX_MODES} modes)")
+    if n_modes > MAX_MODES:             # bound n before computing n 4^n (a huge n would hang here)
+        raise ValueError(f"n_modes must be an integer in [1, {MAX_MODES}]: {n_modes} matrices of 4^n_modes entries "
+                         f"would exceed the memory allowed (at most {MAX_MODES} modes), got {n_modes}")
     eye, zsign = np.eye(2), np.diag([1.0, -1.0])
     cdag = np.array([[0.0, 0.0], [1.0, 0.0]])
     ops = []

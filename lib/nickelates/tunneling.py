@@ -850,9 +850,9 @@ def triplon_gaps(n_c: float = 0.45, lam: float = 0.4, kappa: float = 0.3, Omega:
     base : bands.BandParams
         Band parameters (eV) whose mu is replaced (``bands.with_density``).
     T : float
-        Temperature (K), only for "exact".
+        Temperature (K), in [0, 5000], used only by "exact" (checked for every source).
     n_k : int
-        Momentum grid of ``pairing.solve_gap``, only for "exact".
+        Momentum grid of ``pairing.solve_gap`` (even, 16..4096), used only by "exact" (checked always).
 
     Returns
     -------
@@ -875,6 +875,7 @@ def triplon_gaps(n_c: float = 0.45, lam: float = 0.4, kappa: float = 0.3, Omega:
     [37.0, 41.0]
     """
     n_c, lam, kappa, Omega, source = _check_model_point(n_c, lam, kappa, Omega, source)
+    T, n_k = pairing._check_T(T), pairing._check_nk(n_k)     # checked for every source (only "exact" uses them)
     p = bands.with_density(bands.check_params(base), n_c)
     coupling = pairing.V_for_lambda(p, lam)
     if source == "exact":
@@ -1618,6 +1619,7 @@ def apparent_gap_map(n_c_values, kappa_values, *, lam: float | None = None, targ
         check.in_range(f"n_c_values[{i}]", nc, 0.0, 2.0, lo_open=True, hi_open=True)
     for j, kap in enumerate(ks):
         check.in_range(f"kappa_values[{j}]", kap, 0.0, 3.0)
+    bounds = _lam_bounds(lam_bounds)           # checked even when lam is fixed (then unused)
     if target_meV is None:
         lam = check.in_range("lam", 0.4 if lam is None else lam, 0.0, 2.0, lo_open=True, hi_open=True)
         target = None
@@ -1626,7 +1628,6 @@ def apparent_gap_map(n_c_values, kappa_values, *, lam: float | None = None, targ
     else:
         t = _pair("target_meV", target_meV)
         target = (check.positive("target_meV[0]", t[0], hi=1e4), check.positive("target_meV[1]", t[1], hi=1e4))
-        bounds = _lam_bounds(lam_bounds)
     Omega = check.in_range("Omega", Omega, 1e-3, 2.0)
     check.choice("source", source, GAP_SOURCES)
     starts = check.integer("starts", starts, 1, 200)

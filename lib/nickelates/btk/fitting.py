@@ -66,6 +66,9 @@ _SYMMETRIES = ("s", "d")
 _SEARCH_POINTS = 201       # points of the search phase
 _SEARCH_N_ANGLES = 12      # quadrature of the search phase (errors ~1e-4, refined in the polish)
 _SEARCH_PPW = 2.0
+_G_NORMALIZED_MAX = 1e3            # largest |G| of a normalized conductance (order 1)
+_G_RAW_RANGE = (1e-12, 1e12)       # median |G| of a raw dI/dV (background fitted): chi^2 stays finite
+_SIGMA_RELATIVE = (1e-12, 1e3)     # sigma relative to the scale of G (1, or the raw median |G|)
 
 
 def _unit(name):
@@ -624,14 +627,28 @@ def _problem(bias_mV, G, n_gaps, symmetry, T, sigma, angle_resolved, n_angles, p
         raise ValueError(f"bias_mV has {b.size} points; a {n_gaps}-gap fit needs at least {need}")
     if not np.any(b != 0):
         raise ValueError("bias_mV must not be all zero")
+    # G is normalized (order 1) or, with a background, raw in any unit: its scale must leave chi^2 finite
+    scale = float(np.median(np.abs(y)))
+    if background_degree is None:
+        if float(np.max(np.abs(y))) > _G_NORMALIZED_MAX:
+            raise ValueError(f"G is the normalized conductance (order 1), got max|G| = {np.max(np.abs(y)):.3g} "
+                             f"(> {_G_NORMALIZED_MAX:g}): normalize it (btk.normalize) or fit the raw dI/dV "
+                             "with background_degree")
+        scale = 1.0
+    elif not _G_RAW_RANGE[0] <= scale <= _G_RAW_RANGE[1]:
+        raise ValueError(f"G (raw, with background_degree) has a median |G| of {scale:.3g}, outside "
+                         f"[{_G_RAW_RANGE[0]:g}, {_G_RAW_RANGE[1]:g}]: rescale it (the fit is scale-free)")
     sig = None
     if sigma is not None:
         s = check.real_array("sigma", sigma)
         if s.size not in (1, b.size):
             raise ValueError(f"sigma must be a number or have one value per bias point ({b.size}), got {s.size}")
         sig = np.broadcast_to(s.ravel(), b.shape).astype(float)
-        if np.any(sig <= 0):
-            raise ValueError("sigma must be positive")
+        lo, hi = _SIGMA_RELATIVE[0] * scale, _SIGMA_RELATIVE[1] * scale
+        if np.any(sig < lo) or np.any(sig > hi):
+            raise ValueError(f"sigma must be positive and lie in [{lo:.3g}, {hi:.3g}] (units of G: "
+                             f"[{_SIGMA_RELATIVE[0]:g}, {_SIGMA_RELATIVE[1]:g}] x the scale of G), got "
+                             f"[{sig.min():.3g}, {sig.max():.3g}]")
     return _Problem(b, y, sig, n_gaps, symmetry, T, names, angle_resolved, n_angles, ppw,
                     background_degree, frac, model, {k: bool(v) for k, v in options.items()}, settings)
 
@@ -1218,7 +1235,9 @@ def fit(bias_mV, G, *, n_gaps=2, symmetry="s", T=3.0, sigma=None, starts=6,
         For arrays or arguments of the wrong type (complex bias, float ``starts`` ...).
     ValueError
         For mismatched lengths, too few points, unknown parameter names,
-        ``starts`` outside 1..200, non-positive sigma, or a fitted background
+        ``starts`` outside 1..200, sigma outside [1e-12, 1e3] x the scale of G (1 for a
+        normalized G, its median |G| when raw), a normalized G above 1e3 or a raw one (with
+        ``background_degree``) whose median |G| is outside [1e-12, 1e12] (rescale it), or a fitted background
         that is not positive.
 
     Examples

@@ -21,6 +21,7 @@ Units: bias in mV, gaps and broadenings in meV, temperatures in K.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -62,7 +63,9 @@ class SeriesFit:
         ratio2 and the shared barrier / weight parameters (|c| >= 0.1).
     fits : tuple of BTKFit
         One per spectrum: that spectrum's parameters at the joint solution
-        (stderr propagated from the joint covariance), data, model, residuals.
+        (stderr propagated from the joint covariance), data, model, residuals; its ``nvarys``
+        counts the free parameters entering that spectrum (its own and the shared ones), and
+        ``aic``/``bic`` follow lmfit's definitions with that chi^2, ndata and nvarys.
     chisqr : float
         chi^2 of all spectra (weighted with ``sigma``; otherwise of the bare residuals).
     redchi : float
@@ -261,12 +264,13 @@ class _Series:
     """Parameter layout and residual of the joint fit."""
 
     def __init__(self, spectra, T, sig, n_gaps, symmetry, model, free_gaps, shared_barrier, polarization,
-                 background_degree, a, angle_resolved):
+                 background_degree, a, angle_resolved, lockin=None):
         self.spectra, self.T, self.sig = spectra, T, sig
         self.n_gaps, self.symmetry, self.model = n_gaps, symmetry, model
         self.free_gaps, self.shared_barrier, self.polarization = free_gaps, shared_barrier, polarization
         self.deg, self.a, self.angle_resolved = background_degree, a, angle_resolved
         self.vmax = [float(np.max(np.abs(b))) for b, _ in spectra]
+        self.lockin = [None] * len(spectra) if lockin is None else list(lockin)
 
     def z_name(self, i, k):
         return f"Z{i + 1}" if self.shared_barrier else f"Z{i + 1}_t{k}"
@@ -309,7 +313,7 @@ class _Series:
         gaps = tuple(Gap(bv[f"delta{i + 1}"], bv.get(f"Z{i + 1}", 0.0), bv[f"gamma{i + 1}"], ws[i],
                          self.symmetry[i], bv.get(f"alpha{i + 1}", 0.0)) for i in range(self.n_gaps))
         out = conductance_multi(b, gaps, float(self.T[k]), self.angle_resolved, return_components=components,
-                                polarization=bv.get("P", 0.0), model=self.model)
+                                polarization=bv.get("P", 0.0), model=self.model, lockin_mV=self.lockin[k])
         bg = 1.0
         if self.deg is not None:
             bg = np.polynomial.polynomial.polyval(b / self.vmax[k], [bv[f"bg{j}"] for j in range(self.deg + 1)])
@@ -359,7 +363,7 @@ def _propagate(func, x0, names, C, steps):
 # ------------------------------------------------------------------ the fit
 def fit_series(spectra, temperatures, *, n_gaps=2, symmetry="s", free_gaps=False, sigma=None, starts=4,
                model="btk", polarization=False, shared_barrier=True, background_degree=None, a=1.74,
-               angle_resolved=True, seed=0):
+               angle_resolved=True, seed=0, lockin_mV=None):
     """Fit a temperature series of spectra jointly (shared barrier and weights, BCS-like or free gaps).
 
     Parameters
@@ -397,6 +401,11 @@ def fit_series(spectra, temperatures, *, n_gaps=2, symmetry="s", free_gaps=False
         Angle-resolved (Tanaka-Kashiwaya) or normal-incidence model.
     seed : int, optional
         Seed (>= 0) of the random starts of the seeding fit.
+    lockin_mV : float or sequence of float, optional
+        PEAK lock-in modulation amplitude in mV (rms setting A: V_m = sqrt(2) A), one number for
+        all spectra or one per spectrum (None: none): every model, of the seeding fits
+        (:func:`nickelates.btk.fit`) and of the joint fit, is convolved with the lock-in
+        instrument function (:func:`nickelates.btk.lockin_nodes`).
 
     Returns
     -------
@@ -441,8 +450,9 @@ def fit_series(spectra, temperatures, *, n_gaps=2, symmetry="s", free_gaps=False
         background_degree = check.integer("background_degree", background_degree, 0, 6)
     if model == "dynes" and polarization:
         raise ValueError("polarization does not enter model='dynes': use model='btk'")
+    lockin = _check_lockin(lockin_mV, len(spec))
     series = _Series(spec, T, sig, n_gaps, symmetry, model, free_gaps, shared_barrier, polarization,
-                     background_degree, a, angle_resolved)
+                     background_degree, a, angle_resolved, lockin)
 
     seeds = _seed_fits(series, starts, seed)
     params, bounds = _joint_parameters(series, seeds)
@@ -453,6 +463,37 @@ def fit_series(spectra, temperatures, *, n_gaps=2, symmetry="s", free_gaps=False
         raise ConvergenceError("the joint series fit returned non-finite parameters", iterations=final.nfev,
                                residual=float(final.chisqr), last=vals)
     return _series_result(series, final, bounds, sigma is None)
+
+
+def _check_lockin(lockin_mV, n):
+    """Peak lock-in amplitudes (mV, None for none) per spectrum, from one value or one per spectrum."""
+    from .model import LOCKIN_MAX
+
+    if lockin_mV is None:
+        return [None] * n
+    if isinstance(lockin_mV, (list, tuple, np.ndarray)):
+        if len(lockin_mV) != n:
+            raise ValueError(f"lockin_mV must be one number or one per spectrum ({n}), got {len(lockin_mV)}")
+        return [None if v is None else (check.nonnegative("lockin_mV", v, LOCKIN_MAX) or None) for v in lockin_mV]
+    return [check.nonnegative("lockin_mV", lockin_mV, LOCKIN_MAX) or None] * n
+
+
+def _nvarys_of(final, k):
+    """Free parameters that enter spectrum k: its own (``*_t{k}``) and the shared ones."""
+    own = re.compile(r"_t(\d+)$")
+    n = 0
+    for nm, par in final.params.items():
+        if not par.vary or par.expr is not None:
+            continue
+        m = own.search(nm)
+        n += m is None or int(m.group(1)) == k
+    return n
+
+
+def _information_criteria(chisqr, ndata, nvarys):
+    """AIC and BIC of one spectrum as lmfit defines them: n ln(chi^2/n) + 2 k and n ln(chi^2/n) + k ln n."""
+    lnl = ndata * math.log(max(chisqr, 1e-250) / ndata)
+    return float(lnl + 2.0 * nvarys), float(lnl + math.log(ndata) * nvarys)
 
 
 def _seed_fits(series, starts, seed):
@@ -469,7 +510,8 @@ def _seed_fits(series, starts, seed):
         fits[int(k)] = fit(b, y, n_gaps=series.n_gaps, symmetry=series.symmetry, T=float(series.T[k]),
                            sigma=sk, starts=starts if prev is None else 1, initial=init,
                            angle_resolved=series.angle_resolved, seed=seed, model=series.model,
-                           polarization=series.polarization, background_degree=series.deg)
+                           polarization=series.polarization, background_degree=series.deg,
+                           lockin_mV=series.lockin[k])
         prev = fits[int(k)]
     return fits
 
@@ -680,9 +722,11 @@ def _series_result(series, final, bounds, scaled):
         bgv = np.broadcast_to(np.asarray(bg, dtype=float), b.shape).copy()
         r = bgv * g - y if series.sig[k] is None else (bgv * g - y) / series.sig[k]
         chik = float(np.sum(r ** 2))
+        nk = _nvarys_of(final, k)
+        aic_k, bic_k = _information_criteria(chik, int(b.size), nk)
         fits.append(BTKFit(symmetry=series.symmetry, T=float(series.T[k]), values=bv, stderr=sv, correlations={},
-                           chisqr=chik, redchi=chik / max(b.size, 1), ndata=int(b.size), nvarys=0,
-                           aic=float("nan"), bic=float("nan"), success=bool(final.success), n_starts=1,
+                           chisqr=chik, redchi=chik / max(b.size - nk, 1), ndata=int(b.size), nvarys=nk,
+                           aic=aic_k, bic=bic_k, success=bool(final.success), n_starts=1,
                            gaps=gaps, bias=b, data=y / bgv, sigma=series.sig[k], best_fit=g,
                            components=tuple(comps), message="one spectrum of a joint series fit",
                            background=bgv, model=series.model, determined=not probs, problems=tuple(probs),

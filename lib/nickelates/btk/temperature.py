@@ -14,6 +14,8 @@ from .. import _validate as check
 from ..errors import ConvergenceError
 from .model import DELTA_MAX, K_B_MEV_PER_K, T_MAX
 
+_SIGMA_RANGE = (1e-9, 1e6)     # gap uncertainties accepted by fit_gap_temperature (meV)
+
 __all__ = ["gap_bcs", "GapTemperatureFit", "fit_gap_temperature"]
 
 
@@ -111,7 +113,8 @@ def fit_gap_temperature(T, delta, sigma=None, a=1.74, Tc_guess=None):
     delta : array_like of float
         Gaps in meV (positive), same length.
     sigma : float or array_like of float, optional
-        Uncertainties of the gaps in meV (> 0); if None the errors are scaled by the residuals.
+        Uncertainties of the gaps in meV, in [1e-9, 1e6] (a number or one per point); if None
+        the errors are scaled by the residuals.
     a : float, optional
         Dimensionless shape constant of :func:`gap_bcs`.
     Tc_guess : float, optional
@@ -127,9 +130,9 @@ def fit_gap_temperature(T, delta, sigma=None, a=1.74, Tc_guess=None):
     TypeError
         For arrays of the wrong type.
     ValueError
-        For mismatched lengths, fewer than 3 points, non-positive data or sigma.
+        For mismatched lengths, fewer than 3 points, non-positive data or sigma outside [1e-9, 1e6] meV.
     nickelates.errors.ConvergenceError
-        If the fit gives no covariance (with the values reached).
+        If the fit gives no finite covariance (with the values reached).
 
     Examples
     --------
@@ -149,8 +152,9 @@ def fit_gap_temperature(T, delta, sigma=None, a=1.74, Tc_guess=None):
     s = None
     if sigma is not None:
         s = check.real_array("sigma", sigma)
-        if s.size not in (1, t.size) or np.any(s <= 0):
-            raise ValueError(f"sigma must be positive, a number or one value per point ({t.size})")
+        if s.size not in (1, t.size) or np.any(s < _SIGMA_RANGE[0]) or np.any(s > _SIGMA_RANGE[1]):
+            raise ValueError(f"sigma must lie in [{_SIGMA_RANGE[0]:g}, {_SIGMA_RANGE[1]:g}] meV, a number or one "
+                             f"value per point ({t.size}), got {s.size} values in [{s.min():.3g}, {s.max():.3g}]")
         s = np.broadcast_to(s.ravel(), t.shape)
     tc0 = 1.6 * float(t.max()) if Tc_guess is None else check.positive("Tc_guess", Tc_guess, T_MAX)
     if tc0 <= t.max():
@@ -166,7 +170,7 @@ def fit_gap_temperature(T, delta, sigma=None, a=1.74, Tc_guess=None):
     r = lmfit.minimize(resid, p, method="leastsq", scale_covar=sigma is None)
     d0, tc = r.params["delta0"].value, r.params["Tc"].value
     e0, etc = r.params["delta0"].stderr, r.params["Tc"].stderr
-    if e0 is None or etc is None:
+    if e0 is None or etc is None or not (math.isfinite(e0) and math.isfinite(etc)):
         raise ConvergenceError(f"gap(T) fit gave no covariance (reached delta0={d0}, Tc={tc})",
                                iterations=r.nfev, residual=r.chisqr, last=(d0, tc))
     c = (r.params["delta0"].correl or {}).get("Tc", 0.0)

@@ -33,7 +33,7 @@ from scipy.optimize import least_squares
 from .. import _validate as check
 from ..btk.model import K_B_MEV_PER_K
 
-__all__ = ["MODELS", "REASONS", "T_MIN", "BACKGROUND_DEGREE", "POINTS_PER_KT", "POINTS_PER_BIAS_STEP", "WINDOW_KT", "MAX_ENERGY_POINTS", "parameter_names",
+__all__ = ["MODELS", "REASONS", "T_MIN", "BACKGROUND_DEGREE", "POINTS_PER_KT", "POINTS_PER_BIAS_STEP", "WINDOW_KT", "MAX_ENERGY_POINTS", "MAX_BIAS_MV", "LEVEL_RANGE", "parameter_names",
            "SpectrumModel", "spectrum_model", "PixelFit", "initial_guess", "fit_spectrum", "fit_rows"]
 
 #: model names accepted by :func:`fit_spectrum` and the map fitter
@@ -48,6 +48,11 @@ REASONS = {0: "ok", 1: "bad_data", 2: "fit_error", 3: "not_converged", 4: "at_bo
 T_MIN = 0.01
 #: degree of the polynomial background with ``background=True`` (fit-btk's default ``--bg-degree``)
 BACKGROUND_DEGREE = 2
+#: range of the normal-state level of a spectrum that :func:`fit_spectrum` accepts (data units; the
+#: reduced chi-square is reported in data units squared, which must stay inside the float range)
+LEVEL_RANGE = (1e-150, 1e150)
+#: largest |bias| accepted (mV): beyond it the convolution grid overflows
+MAX_BIAS_MV = 1e6
 _BG_BOUND = 5.0     # |bg_k| bound (relative change of the background over the bias window)
 _Y_NODES = 48       # Gauss-Legendre nodes of the Fermi window in the lock-in window
 
@@ -183,7 +188,8 @@ def spectrum_model(bias_mV, temperature, model="dynes", n_gaps=1, *, background=
     Parameters
     ----------
     bias_mV : array_like
-        Bias points (mV), at least 8, finite.
+        Bias points (mV), at least 8, finite, |bias| <= :data:`MAX_BIAS_MV`, max|bias| above the
+        convolution step (k_B T / :data:`POINTS_PER_KT`).
     temperature : float
         Temperature (K), in [0.01, 300] (10 mK and up).
     model : {"dynes", "btk"}
@@ -203,6 +209,14 @@ def spectrum_model(bias_mV, temperature, model="dynes", n_gaps=1, *, background=
         Callable on a parameter vector. The convolution grid step is
         max(k_B T / POINTS_PER_KT, bias step / POINTS_PER_BIAS_STEP); bounds: gaps in [0, 1.5 max|V|],
         broadenings in [grid step, max|V|], ``z`` in [0, 10], ``weight2`` in [0, 1], ``bg_k`` in [-5, 5].
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type (``bias_mV`` not a real array, ``temperature`` not a number).
+    ValueError
+        If ``bias_mV`` has fewer than 8 points, is all zero, exceeds :data:`MAX_BIAS_MV` or spans less
+        than the convolution step, or another argument is outside its range.
 
     Examples
     --------
@@ -224,6 +238,8 @@ def spectrum_model(bias_mV, temperature, model="dynes", n_gaps=1, *, background=
     vmax = float(np.max(np.abs(bias)))
     if vmax <= 0.0:
         raise ValueError("bias_mV must not be all zero")
+    if vmax > MAX_BIAS_MV:
+        raise ValueError(f"bias_mV must lie in [-{MAX_BIAS_MV:g}, {MAX_BIAS_MV:g}] mV, got max|bias| = {vmax:.3g} mV")
     kt = K_B_MEV_PER_K * temperature
     dv = float(np.median(np.diff(np.unique(bias)))) if np.unique(bias).size > 1 else vmax
     h = max(kt / POINTS_PER_KT, dv / POINTS_PER_BIAS_STEP)    # finer than kT and than the data's own spacing
@@ -246,6 +262,9 @@ def spectrum_model(bias_mV, temperature, model="dynes", n_gaps=1, *, background=
     window = window_full[:, mid:].copy()
     window[:, 1:] += window_full[:, mid - 1::-1]
     h = float(egrid[1] - egrid[0])
+    if not h < vmax:
+        raise ValueError(f"bias_mV spans max|bias| = {vmax:.3g} mV, not more than the convolution step "
+                         f"{h:.3g} mV (k_B T / {POINTS_PER_KT:g} at {temperature} K): widen the bias range")
     lo, hi = [], []
     for name in names:
         if name.startswith("delta"):
@@ -319,6 +338,13 @@ def initial_guess(smodel, g_norm):
         bias range without a peak), gamma1 = delta1 / 10, z = 1, a second gap at
         half the first with weight 0.3, background coefficients 0, scale 1.
 
+    Raises
+    ------
+    TypeError
+        If ``smodel`` is not a :class:`SpectrumModel` or ``g_norm`` is not a real array.
+    ValueError
+        If ``g_norm`` is not finite or does not have the shape of the bias axis.
+
     Examples
     --------
     >>> import numpy as np
@@ -327,8 +353,11 @@ def initial_guess(smodel, g_norm):
     >>> bool(abs(p0[0] - 1.2) < 0.3)
     True
     """
+    check.instance("smodel", smodel, SpectrumModel, "a SpectrumModel (from spectrum_model)")
     bias = smodel.bias
-    g = np.asarray(g_norm, float)
+    g = check.real_array("g_norm", g_norm, ndim=1)
+    if g.shape != bias.shape:
+        raise ValueError(f"g_norm must have the shape of the bias axis {bias.shape}, got {g.shape}")
     vmax = float(np.max(np.abs(bias)))
     kt = K_B_MEV_PER_K * smodel.temperature
     inner = np.abs(bias) < 0.9 * vmax
@@ -343,6 +372,16 @@ def initial_guess(smodel, g_norm):
     p0 = np.array([p[n] for n in smodel.names])
     span = smodel.upper - smodel.lower
     return np.clip(p0, smodel.lower + 1e-3 * span, smodel.upper - 1e-3 * span)
+
+
+def _conductance_array(name, g):
+    """A real float array; NaN/inf are allowed (flagged per pixel as bad data), wrong types are not."""
+    if g is None or isinstance(g, (str, bytes, dict, set)):
+        raise TypeError(f"{name} must be an array of real numbers, got {type(g).__name__}")
+    a = np.asarray(g)
+    if a.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must be an array of real numbers, got dtype {a.dtype}")
+    return a.astype(float)
 
 
 def _normal_level(bias, g):
@@ -395,6 +434,14 @@ def fit_spectrum(smodel, g, start=None):
         Values, errors (from the Jacobian at the solution, scaled by the
         reduced chi-square), ``ok`` and the reason code.
 
+    Raises
+    ------
+    TypeError
+        If ``smodel`` is not a :class:`SpectrumModel` or ``g``/``start`` are not real arrays.
+    ValueError
+        If ``g`` does not have the shape of the bias axis, or its normal-state level lies outside
+        :data:`LEVEL_RANGE` (rescale it: the fit is scale-free).
+
     Examples
     --------
     >>> import numpy as np
@@ -403,15 +450,21 @@ def fit_spectrum(smodel, g, start=None):
     >>> r.ok, round(r.values["delta1"], 4), round(r.values["scale"] * 1e9, 4)
     (True, 1.1, 3.0)
     """
+    check.instance("smodel", smodel, SpectrumModel, "a SpectrumModel (from spectrum_model)")
     names = smodel.names
-    g = np.asarray(g, dtype=float)
+    g = _conductance_array("g", g)
     if g.shape != smodel.bias.shape:
         raise ValueError(f"g must have the shape of the bias axis {smodel.bias.shape}, got {g.shape}")
+    if start is not None:
+        start = check.real_array("start", start, ndim=1)
     if not np.all(np.isfinite(g)):
         return _nan_fit(names, 1)
     level = _normal_level(smodel.bias, g)
     if not level > 0.0 or np.ptp(g) == 0.0:
         return _nan_fit(names, 1)
+    if not LEVEL_RANGE[0] <= level <= LEVEL_RANGE[1]:
+        raise ValueError(f"g has a normal-state level {level:.3g}, outside [{LEVEL_RANGE[0]:g}, {LEVEL_RANGE[1]:g}]: "
+                         "rescale g (the fit is scale-free; its redchi is in the units of g squared)")
     gn = g / level
     deg = smodel.background_degree
     if deg:
@@ -512,6 +565,14 @@ def fit_rows(block, bias_mV, temperature, model="dynes", n_gaps=1, warm_start=Tr
     dict
         ``<name>`` and ``<name>_stderr`` arrays of shape (rows, x) for each
         parameter, ``redchi``, ``ok`` (bool), ``reason`` (int8) and ``nfev``.
+        A pixel whose normal-state level lies outside :data:`LEVEL_RANGE` gets reason 1 (bad data).
+
+    Raises
+    ------
+    TypeError
+        If ``block`` is not a real array or ``warm_start`` is not a bool.
+    ValueError
+        If ``block`` is not 3-dimensional or does not match the bias axis, or as :func:`spectrum_model`.
 
     Examples
     --------
@@ -522,7 +583,8 @@ def fit_rows(block, bias_mV, temperature, model="dynes", n_gaps=1, warm_start=Tr
     >>> np.round(out["delta1"], 3).tolist(), out["ok"].tolist()
     ([[0.8, 1.0]], [[True, True]])
     """
-    block = np.asarray(block)
+    warm_start = check.boolean("warm_start", warm_start)
+    block = _conductance_array("block", block)
     if block.dtype.kind not in "iuf":
         raise TypeError(f"block must be an array of real numbers, got dtype {block.dtype}")
     block = block.astype(float)                 # non-finite spectra are flagged per pixel, not refused
@@ -545,6 +607,10 @@ def fit_rows(block, bias_mV, temperature, model="dynes", n_gaps=1, warm_start=Tr
     for iy in range(ny):
         cols = range(nx) if iy % 2 == 0 else range(nx - 1, -1, -1)
         for ix in cols:
+            level = _normal_level(smodel.bias, block[iy, ix])
+            if not LEVEL_RANGE[0] <= abs(level) <= LEVEL_RANGE[1]:     # zero, NaN or beyond float range: bad data
+                out["reason"][iy, ix] = 1
+                continue
             r = fit_spectrum(smodel, block[iy, ix], start if warm_start else None)
             for nm in names:
                 out[nm][iy, ix] = r.values[nm]
