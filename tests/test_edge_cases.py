@@ -1,0 +1,182 @@
+"""Issue 25's library defects, each pinned: a named error or a correct finite result.
+
+Every case came from a fuzz of the public API (a hang, a ZeroDivisionError, an
+OverflowError, an AttributeError, a silent inf/NaN, a raw NumPy error or a
+ValueError for a wrong type); the expected answer is stated next to each.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from nickelates import bands, btk, clusters, gapmap, mixd_exact, tunneling
+
+
+# ---------------------------------------------------------------- clusters, bands
+def test_fermion_operators_huge_n_is_refused_at_once():
+    # the size check used to compute n 4^n for n = 2^40 (a hang); n is bounded first
+    with pytest.raises(ValueError, match=r"n_modes must be an integer in \[1, 10\]"):
+        clusters.fermion_creation_operators(2**40)
+
+
+def test_channel_admixture_subnormal_weight_is_refused():
+    with pytest.raises(ValueError, match=r"w_rem must lie in \[1e-12, 1.0\]"):
+        bands.channel_admixture(0.4, 0.2598, 5e-324, 1.0, 5.0)
+
+
+def test_channel_admixture_small_weight_is_finite_and_analytic():
+    # small w_rem: E_rem -> g^2 w_rem U / (eps U + g^2 w_add) (the quadratic's small root), R -> w_rem / E_rem^2 / (eps/g^2)^2
+    eps, txz, w, U = 0.4, 0.2598, 1e-12, 5.0
+    g2 = 4 * txz**2
+    c = bands.channel_admixture(eps, txz, w, 1.0, U)
+    E = g2 * w * U / (eps * U + g2)
+    assert c.E_rem == pytest.approx(E, rel=1e-6)
+    assert math.isfinite(c.residue_factor)
+    assert c.residue_factor == pytest.approx(w / E**2 / (eps / g2) ** 2, rel=1e-6)
+
+
+def test_band_energy_mismatched_momenta_name_both_shapes():
+    with pytest.raises(ValueError, match=r"kx and ky .* kx \(3,\) and ky \(4,\)"):
+        bands.band_energy(np.zeros(3), np.zeros(4), bands.PAPER_V3, "alpha")
+    # broadcastable shapes still work: a column against a row
+    e = bands.band_energy(np.zeros((3, 1)), np.zeros((1, 4)), bands.PAPER_V3, "alpha")
+    assert e.shape == (3, 4) and np.allclose(e, -0.51)
+
+
+# ---------------------------------------------------------------- gapmap
+BIAS = np.linspace(-5, 5, 121)
+
+
+def test_spectrum_model_huge_bias_is_refused():
+    with pytest.raises(ValueError, match=r"bias_mV must lie in \[-1e\+06, 1e\+06\] mV"):
+        gapmap.spectrum_model(BIAS * 1e300, 2.0)
+
+
+def test_spectrum_model_bias_below_the_grid_step_is_refused():
+    with pytest.raises(ValueError, match="bias_mV spans"):
+        gapmap.spectrum_model(BIAS * 1e-300, 2.0)
+
+
+def test_fit_spectrum_huge_scale_is_refused_and_moderate_scale_is_fitted():
+    m = gapmap.spectrum_model(BIAS, 2.0)
+    g = m([1.1, 0.08, 1.0])
+    with pytest.raises(ValueError, match="g has a normal-state level .* rescale g"):
+        gapmap.fit_spectrum(m, g * 1e300)
+    r = gapmap.fit_spectrum(m, g * 1e100)           # inside LEVEL_RANGE: scale-free, the same gap
+    assert r.ok and r.values["delta1"] == pytest.approx(1.1, abs=1e-4)
+    assert r.values["scale"] == pytest.approx(1e100, rel=1e-4)
+
+
+def test_fit_rows_flags_an_out_of_range_pixel_as_bad_data():
+    m = gapmap.spectrum_model(BIAS, 2.0)
+    g = m([1.1, 0.08, 1.0])
+    out = gapmap.fit_rows(np.stack([[g, g * 1e300]]), BIAS, 2.0)
+    assert out["reason"].tolist() == [[0, 1]]
+    assert out["delta1"][0, 0] == pytest.approx(1.1, abs=1e-4)
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda m, g: gapmap.initial_guess(m, None), "g_norm must be an array of real numbers"),
+    (lambda m, g: gapmap.initial_guess({}, g), "smodel must be a SpectrumModel"),
+    (lambda m, g: gapmap.fit_spectrum({}, g), "smodel must be a SpectrumModel"),
+    (lambda m, g: gapmap.fit_spectrum(m, None), "g must be an array of real numbers"),
+    (lambda m, g: gapmap.fit_rows(np.stack([[g]]), BIAS, 2.0, warm_start="False"), "warm_start must be True or False"),
+])
+def test_gapmap_wrong_types_are_type_errors(call, match):
+    m = gapmap.spectrum_model(BIAS, 2.0)
+    with pytest.raises(TypeError, match=match):
+        call(m, m([1.1, 0.08, 1.0]))
+
+
+# ---------------------------------------------------------------- btk
+T_SERIES = np.array([3, 5, 10, 14, 20, 26, 30, 35, 40.0])
+D_SERIES = np.array([23.0, 22.9, 23.0, 22.8, 22.9, 22.2, 22.1, 21.5, 20.5])
+
+
+def test_fit_gap_temperature_huge_sigma_is_refused():
+    with pytest.raises(ValueError, match=r"sigma must lie in \[1e-09, 1e\+06\] meV"):
+        btk.fit_gap_temperature(T_SERIES, D_SERIES, sigma=1e300)
+
+
+def test_fit_gap_temperature_large_sigma_gives_finite_errors():
+    # errors scale with sigma when the covariance is not rescaled: sigma x 1e4 -> stderr x 1e4
+    r1 = btk.fit_gap_temperature(T_SERIES, D_SERIES, sigma=0.1)
+    r2 = btk.fit_gap_temperature(T_SERIES, D_SERIES, sigma=1e3)
+    assert math.isfinite(r2.Tc_err) and r2.Tc_err == pytest.approx(1e4 * r1.Tc_err, rel=1e-3)
+
+
+def _one_gap_spectrum():
+    b = np.linspace(-80, 80, 321)
+    return b, btk.conductance_multi(b, (btk.Gap(23.0, 0.58, 6.6, 1.0),), 3.0)
+
+
+def test_fit_huge_normalized_conductance_is_refused():
+    b, y = _one_gap_spectrum()
+    with pytest.raises(ValueError, match="G is the normalized conductance"):
+        btk.fit(b, y * 1e300, n_gaps=1, starts=1)
+    with pytest.raises(ValueError, match=r"median \|G\| .* outside \[1e-12, 1e\+12\]"):
+        btk.fit(b, y * 1e300, n_gaps=1, starts=1, background_degree=2)
+    with pytest.raises(ValueError, match="sigma must be positive and lie in"):
+        btk.fit(b, y, n_gaps=1, starts=1, sigma=1e300)
+
+
+@pytest.mark.slow
+def test_fit_raw_conductance_in_siemens_is_scale_free():
+    b, y = _one_gap_spectrum()
+    r = btk.fit(b, y * 1e-9, n_gaps=1, starts=1, background_degree=2)
+    assert r.values["delta1"] == pytest.approx(23.0, abs=1e-3)
+    assert r.values["bg0"] == pytest.approx(1e-9, rel=1e-4)
+
+
+@pytest.mark.slow
+def test_fit_series_per_spectrum_information_criteria_are_finite():
+    T = np.array([3.0, 30.0, 45.0])
+    b = np.linspace(-60, 60, 121)
+    spectra = [(b, btk.conductance_multi(b, (btk.Gap(float(btk.gap_bcs([t], 20.0, 60.0)[0]), 0.5, 5.0),), t))
+               for t in T]
+    r = btk.fit_series(spectra, T, n_gaps=1, starts=1)
+    for f in r.fits:
+        # lmfit's definitions with this spectrum's chi^2, n and the free parameters entering it
+        n, k = f.ndata, f.nvarys
+        lnl = n * math.log(max(f.chisqr, 1e-250) / n)
+        assert k >= 3
+        assert f.aic == pytest.approx(lnl + 2 * k, rel=1e-12)
+        assert f.bic == pytest.approx(lnl + math.log(n) * k, rel=1e-12)
+
+
+@pytest.mark.slow
+def test_fit_series_lockin_is_folded_into_every_model():
+    # spectra broadened by a 2 mV peak lock-in; the joint fit with lockin_mV=2 recovers the gap
+    T = np.array([3.0, 30.0, 45.0])
+    b = np.linspace(-60, 60, 121)
+    spectra = [(b, btk.conductance_multi(b, (btk.Gap(float(btk.gap_bcs([t], 20.0, 60.0)[0]), 0.5, 2.0),), t,
+                                         lockin_mV=2.0)) for t in T]
+    r = btk.fit_series(spectra, T, n_gaps=1, starts=1, lockin_mV=2.0)
+    assert r.values["delta1_0"] == pytest.approx(20.0, abs=0.05)
+    with pytest.raises(ValueError, match="lockin_mV must be one number or one per spectrum"):
+        btk.fit_series(spectra, T, n_gaps=1, starts=1, lockin_mV=[1.0, 2.0])
+    with pytest.raises(TypeError, match="lockin_mV"):
+        btk.fit_series(spectra, T, n_gaps=1, starts=1, lockin_mV="2")
+
+
+# ---------------------------------------------------------------- tunneling, mixd_exact
+def test_triplon_gaps_checks_T_and_n_k_for_every_source():
+    with pytest.raises(ValueError, match="T must be a finite real number"):
+        tunneling.triplon_gaps(0.45, 0.4, 0.3, 0.3, source="eq18", T=math.nan)
+    with pytest.raises(TypeError, match="n_k must be an integer"):
+        tunneling.triplon_gaps(0.45, 0.4, 0.3, 0.3, source="eq18", n_k={})
+
+
+def test_apparent_gap_map_checks_lam_bounds_with_a_fixed_lam():
+    with pytest.raises(TypeError, match="lam_bounds must be an array of real numbers"):
+        tunneling.apparent_gap_map([0.45], [0.0], lam=0.4, lam_bounds="abc", source="eq18")
+
+
+def test_binding_energies_checks_chi_max_for_ed():
+    pts = mixd_exact.load_data()
+    with pytest.raises(TypeError, match="chi_max must be an integer"):
+        mixd_exact.binding_energies(pts, kind="ed", L=8, n_holes=4, chi_max={})
+    with pytest.raises(ValueError, match="kind must be one of"):
+        mixd_exact.binding_energies(pts, kind="exact", L=8, n_holes=4)
