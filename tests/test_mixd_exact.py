@@ -403,6 +403,51 @@ def test_lanczos_is_bounded():
     assert time.perf_counter() - t0 < 30
 
 
+def test_lanczos_tolerance_is_relative_to_the_spectral_width():
+    """Issue 25: a large V against a tiny J (low levels ~2e-3 apart under a width of 53) at L = 5, the small
+    analogue of ground_state(8, 7, 0.04, 51.3, -0.32): the two lowest levels agree with dense eigvalsh."""
+    H, _ = mx.hamiltonian(5, 3, 0.04, 51.3, -0.32)
+    ref = np.linalg.eigvalsh(H.toarray())[:2]
+    r = mx.ground_state(5, 3, 0.04, 51.3, -0.32)
+    assert r.dim == 1750
+    assert r.energy == pytest.approx(ref[0], abs=1e-10)
+    assert r.gap == pytest.approx(ref[1] - ref[0], abs=1e-9)
+
+
+def test_lanczos_gives_up_with_the_best_ritz_values():
+    """A budget too small for Lanczos: the ConvergenceError carries the best Ritz values (a preconditioned
+    LOBPCG run after Lanczos) and their residual; Ritz values lie above the exact levels (variational)."""
+    H, _ = mx.hamiltonian(5, 3, 0.04, 51.3, -0.32)
+    ref = np.linalg.eigvalsh(H.toarray())[:2]
+    try:
+        r = mx.ground_state(5, 3, 0.04, 51.3, -0.32, ncv=4, maxiter=1, tol=1e-13)
+    except ConvergenceError as exc:
+        last = np.asarray(exc.last)
+        assert last.size == 2 and np.all(np.isfinite(last)) and math.isfinite(exc.residual)
+        assert np.all(last >= ref - 1e-12)
+        assert last[0] - ref[0] <= exc.residual**2 / 1e-4 + 1e-12 or last[0] - ref[0] < 1e-6
+        assert "best Ritz values" in str(exc) and exc.iterations <= 40
+    else:                                    # the preconditioned fallback met the tolerance itself
+        assert r.energy == pytest.approx(ref[0], abs=1e-10)
+
+
+@pytest.mark.slow
+def test_lanczos_full_stiff_case_converges_or_reports_what_it_reached():
+    """The issue's case (dimension 493,920): converges, or gives up within ED_SECONDS with finite Ritz values
+    above the L = 8 ground state's lower bound -sum_i |H_ii| ... i.e. within the Gershgorin interval."""
+    H, _ = mx.hamiltonian(8, 7, 0.04, 51.3, -0.32)
+    bound = mx._spectral_bound(H)
+    lo = float(np.min(H.diagonal() - (abs(H).sum(axis=1).A1 - abs(H.diagonal()))))     # Gershgorin lower bound
+    try:
+        r = mx.ground_state(8, 7, 0.04, 51.3, -0.32)
+        values = np.array([r.energy, r.energy + r.gap])
+    except ConvergenceError as exc:
+        values = np.asarray(exc.last)
+        assert math.isfinite(exc.residual) and exc.residual < bound
+    assert values.size == 2 and np.all(np.isfinite(values)) and np.all(values >= lo)
+    assert mx.ED_SECONDS == 30.0
+
+
 def test_bad_input_helpers(tmp_path):
     with pytest.raises(ValueError, match="chi_max"):
         mx.dmrg_ground_state(4, 2, 1.0, chi_max=2)

@@ -74,6 +74,7 @@ __all__ = [
     "ED_MAX_L",
     "ED_NCV",
     "ED_MATVECS",
+    "ED_SECONDS",
     "DMRG_MAX_L",
     "DATA_FILE",
     "load_data",
@@ -106,6 +107,8 @@ ED_MAX_L = 14
 ED_NCV = 48
 #: Matrix-vector products allowed per Lanczos attempt by default (two attempts at most).
 ED_MATVECS = 2000
+#: wall-clock budget of one Lanczos diagonalization in :func:`ground_state` (s); then ConvergenceError
+ED_SECONDS = 30.0
 #: Largest ladder length accepted by the DMRG and by :func:`MixDLadderModel`.
 DMRG_MAX_L = 1000
 #: Largest ladder length of :func:`sector_dimension` (a pure count, no allocation).
@@ -547,25 +550,82 @@ class DMRGResult(_LadderState):
 
 
 # --------------------------------------------------------------------------- ED
-def _lanczos_lowest_two(H, *, tol, ncv, maxiter, v0, label):
+class _OutOfTime(Exception):
+    """Raised inside a matrix-vector product once the Lanczos time budget is spent."""
+
+
+def _spectral_bound(H) -> float:
+    """max_i sum_j |H_ij| (>= the spectral radius of the symmetric H), at least 1e-300."""
+    return max(float(abs(H).sum(axis=1).max()), 1e-300)
+
+
+def _ritz_fallback(H, start, shift, seconds, per_product):
+    """Best two Ritz pairs reachable in ``seconds``: block LOBPCG with a Jacobi preconditioner.
+
+    Used only after Lanczos failed, to report what was reached (values and the
+    largest residual ||H v - lambda v||); never raises except for LAPACK failures.
+    """
+    import warnings
+
+    from scipy.sparse.linalg import lobpcg
+
+    dim = H.shape[0]
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((dim, 2))
+    if start is not None:
+        X[:, 0] = start
+    d = H.diagonal() - float(np.min(H.diagonal())) + 1e-2 * shift
+
+    def prec(x):
+        return x / (d[:, None] if x.ndim == 2 else d)
+
+    iters = int(max(5, min(400, seconds / max(3.0 * per_product * 2, 1e-9))))
+    op = LinearOperator(H.shape, matvec=lambda x: H @ x, matmat=lambda x: H @ x, dtype=float)
+    M = LinearOperator(H.shape, matvec=prec, matmat=prec, dtype=float)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        w, v = lobpcg(op, X, M=M, largest=False, tol=1e-12 * shift, maxiter=iters)
+    order = np.argsort(w)
+    w, v = w[order], v[:, order]
+    res = np.linalg.norm(H @ v - v * w, axis=0)
+    return w, v, float(np.max(res))
+
+
+def _lanczos_lowest_two(H, *, tol, ncv, maxiter, v0, label, max_seconds=None):
     """Two lowest eigenpairs of the sparse symmetric ``H`` by ARPACK, bounded.
 
-    First attempt: Krylov dimension ``ncv`` and ``maxiter`` restarts.  On no
-    convergence a second attempt doubles the Krylov dimension (halving the
-    restarts, so it costs about as many products) and starts from the best
-    Ritz vector reached.  Then :class:`ConvergenceError` reports what was
-    reached (Ritz values and their residuals, products used).
+    ARPACK stops when a Ritz pair's residual is below ``tol`` times |Ritz value|;
+    the operator is ``H + c`` with c = max row sum of |H| (the spectral bound), so
+    the test is a residual ||H v - lambda v|| <= ``tol`` c relative to the
+    spectral width -- not to |lambda|, which may be tiny and ask for more digits
+    than the products carry.  First attempt: Krylov dimension ``ncv`` and
+    ``maxiter`` restarts.  On no convergence a second attempt doubles the Krylov
+    dimension (halving the restarts, so it costs about as many products) and
+    starts from the best Ritz vector reached.  Both together stop after
+    ``max_seconds`` (default :data:`ED_SECONDS`).  Then
+    :class:`ConvergenceError` reports what was reached: the converged Ritz values,
+    or else the best two Ritz values of a short preconditioned LOBPCG run (returned
+    instead when it meets the tolerance), with their largest residual and the
+    products used.
     """
+    import time
+
+    max_seconds = ED_SECONDS if max_seconds is None else max_seconds
     dim = H.shape[0]
     count = [0]
+    shift = _spectral_bound(H)
+    t0 = time.monotonic()
+    deadline = t0 + 0.8 * max_seconds
 
     def matvec(x):
+        if time.monotonic() > deadline:
+            raise _OutOfTime
         count[0] += 1
-        return H @ x
+        return H @ x + shift * x
 
     op = LinearOperator(H.shape, matvec=matvec, dtype=float)
     attempts = [(min(dim - 1, ncv), maxiter), (min(dim - 1, 2 * ncv), max(1, maxiter // 2))]
-    reached, start = None, v0
+    reached, start, why = None, v0, "restarts"
     for n_krylov, n_restart in attempts:
         try:
             w, vecs = eigsh(op, k=2, which="SA", tol=tol, v0=start, ncv=n_krylov, maxiter=n_restart)
@@ -574,17 +634,31 @@ def _lanczos_lowest_two(H, *, tol, ncv, maxiter, v0, label):
             if exc.eigenvectors is not None and exc.eigenvectors.shape[1] > 0:
                 start = exc.eigenvectors[:, int(np.argmin(exc.eigenvalues))]
             continue
+        except _OutOfTime:
+            why = f"time ({max_seconds:g} s)"
+            break
         order = np.argsort(w)
-        return w[order], vecs[:, order], count[0]
-    values = np.asarray(reached.eigenvalues) if reached is not None else np.array([])
+        return w[order] - shift, vecs[:, order], count[0]
+    spent = time.monotonic() - t0
+    values = np.array([])
     residual = math.inf
-    if values.size:
-        res = np.linalg.norm(H @ reached.eigenvectors - reached.eigenvectors * values, axis=0)
+    if reached is not None and reached.eigenvalues is not None and np.size(reached.eigenvalues):
+        values = np.sort(np.asarray(reached.eigenvalues) - shift)
+        vecs = reached.eigenvectors
+        res = np.linalg.norm(H @ vecs - vecs * (np.asarray(reached.eigenvalues) - shift), axis=0)
         residual = float(np.max(res))
+        what = "converged Ritz values"
+    else:
+        per = spent / max(count[0], 1)
+        values, vecs, residual = _ritz_fallback(H, start if start is not v0 else None, shift,
+                                                max(0.15 * max_seconds, max_seconds - spent), per)
+        if residual <= tol * shift:             # the preconditioned run converged where Lanczos did not
+            return values, vecs, count[0]
+        what = "best Ritz values (preconditioned LOBPCG after Lanczos)"
     raise ConvergenceError(
-        f"Lanczos did not converge for {label} (dim={dim}) after {count[0]} matrix-vector products "
-        f"(ncv {attempts[0][0]} then {attempts[1][0]}, tol {tol:g}); converged Ritz values "
-        f"{values.tolist()} with largest residual {residual:.2e}. Raise maxiter or loosen tol.",
+        f"Lanczos did not converge for {label} (dim={dim}) within its {why} after {count[0]} matrix-vector "
+        f"products (ncv {attempts[0][0]} then {attempts[1][0]}, tol {tol:g} of the spectral bound {shift:.4g}); "
+        f"{what} {values.tolist()} with largest residual {residual:.2e}. Raise maxiter or loosen tol.",
         iterations=count[0], residual=residual, last=values)
 
 
@@ -596,8 +670,10 @@ def ground_state(L: int, n_holes: int, J_perp: float, V: float = 1.0, t_par: flo
     Sectors of at most 600 states are diagonalized densely; larger ones with
     Lanczos (:func:`scipy.sparse.linalg.eigsh`, two lowest eigenpairs),
     bounded: ``maxiter`` restarts of a Krylov space of ``ncv`` vectors, then
-    one fallback attempt with ``2 ncv`` vectors, then
-    :class:`~nickelates.errors.ConvergenceError`.
+    one fallback attempt with ``2 ncv`` vectors, all within :data:`ED_SECONDS`
+    of wall time (the matrix build included), then
+    :class:`~nickelates.errors.ConvergenceError` carrying the best Ritz values
+    reached and their residual.
 
     Parameters
     ----------
@@ -618,7 +694,10 @@ def ground_state(L: int, n_holes: int, J_perp: float, V: float = 1.0, t_par: flo
     holes_leg : tuple of int, optional
         ``(h0, h1)`` summing to ``n_holes``.
     tol : float, optional
-        Relative Lanczos tolerance of the eigenvalues, in (0, 1e-3].
+        Lanczos tolerance, in (0, 1e-3]: a Ritz pair is converged when its residual
+        ||H v - E v|| is below ``tol`` times the spectral bound max_i sum_j |H_ij| (relative
+        to the spectral width, not to |E|, which may be tiny; the energy error is of order
+        residual^2 / gap).
     seed : int, optional
         Seed (>= 0) of the random Lanczos start vector.
     ncv : int, optional
@@ -639,8 +718,10 @@ def ground_state(L: int, n_holes: int, J_perp: float, V: float = 1.0, t_par: flo
     ValueError
         If a value is out of range or the sector exceeds ``ED_MAX_DIM``.
     ConvergenceError
-        If Lanczos does not converge in both attempts (the message gives the
-        Ritz values reached, their residual and the products used).
+        If Lanczos does not converge in both attempts or within :data:`ED_SECONDS`
+        (``last``: the Ritz values reached, converged ones or else those of a short
+        preconditioned LOBPCG run; ``residual``: their largest ||H v - E v||;
+        ``iterations``: the Lanczos products used).
 
     Examples
     --------
@@ -648,6 +729,9 @@ def ground_state(L: int, n_holes: int, J_perp: float, V: float = 1.0, t_par: flo
     >>> round(r.energy, 12)                                            # V - t_par
     0.9
     """
+    import time
+
+    t_start = time.monotonic()
     L, n_holes = _check_L_holes(L, n_holes, ED_MAX_L)
     tol = check.tolerance("tol", tol, hi=1e-3)
     seed = check.integer("seed", seed, 0, 2**63 - 1)
@@ -661,7 +745,8 @@ def ground_state(L: int, n_holes: int, J_perp: float, V: float = 1.0, t_par: flo
         w, vecs = np.linalg.eigh(H.toarray())
     else:
         v0 = np.random.default_rng(seed).standard_normal(dim)
-        w, vecs, _ = _lanczos_lowest_two(H, tol=tol, ncv=ncv, maxiter=maxiter, v0=v0,
+        budget = max(0.25 * ED_SECONDS, ED_SECONDS - (time.monotonic() - t_start))     # the build counts too
+        w, vecs, _ = _lanczos_lowest_two(H, tol=tol, ncv=ncv, maxiter=maxiter, v0=v0, max_seconds=budget,
                                          label=f"L={L}, n_holes={n_holes}, J_perp={J_perp}, V={V}, t_par={t_par}")
     E0 = float(w[0])
     gap = float(w[1] - w[0]) if dim > 1 else math.inf
@@ -2362,10 +2447,14 @@ def binding_energies(points, *, kind: str, L: int, n_holes: int, chi_max: int | 
     (7, True)
     """
     n_holes = check.integer("n_holes", n_holes, 2, None)
+    check.choice("kind", kind, ("ed", "dmrg"))
+    if isinstance(chi_max, str):
+        check.choice("chi_max", chi_max, ("best",))
+    elif chi_max is not None:
+        chi_max = check.integer("chi_max", chi_max, 1)
     Js, EB = [], []
     rows = {}
     if kind == "dmrg" and isinstance(chi_max, str):
-        check.choice("chi_max", chi_max, ("best",))
         rows_in = select_best(points, L=L)
     else:
         rows_in = select(points, kind=kind, L=L, chi_max=chi_max if kind == "dmrg" else None)
