@@ -1,4 +1,4 @@
-"""SymPy derivations for chapter 3: from the pair hopping (12) to the gap equations (14) and Eq. (15)-(18).
+"""SymPy derivations for chapter 3: from the pair hopping, paper Eq. (12), to the gap equations, paper Eqs. (14)-(18).
 
 Each function derives one step and returns a dict of SymPy expressions; the
 derivation asserts its own consistency (``assert sp.simplify(...) == 0``), and

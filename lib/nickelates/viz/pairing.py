@@ -82,7 +82,7 @@ def plot_fs_gaps(exact, analytic=None, ax=None, *, n_theta: int = 360, normalize
     _gap_lines(ax, cur, cur["alpha"][1][0] if normalize else 1.0, "-", r"$\Delta_\{band}$ exact")
     if analytic is not None:
         acur = pairing.fermi_surface_gaps(analytic, n_theta)
-        _gap_lines(ax, acur, acur["alpha"][1][0] if normalize else 1.0, "--", r"$\Delta_\{band}$ Eq. (16)")
+        _gap_lines(ax, acur, acur["alpha"][1][0] if normalize else 1.0, "--", r"$\Delta_\{band}$ paper Eq. (16)")
     ax.axvline(math.pi / 4, color="0.7", lw=0.6)
     ax.set_xticks([0, math.pi / 8, math.pi / 4, 3 * math.pi / 8, math.pi / 2],
                   ["0", r"$\pi/8$", r"$\pi/4$", r"$3\pi/8$", r"$\pi/2$"])
@@ -131,7 +131,7 @@ def plot_ratio_vs_dos(sweep=None, ax=None, lams=(0.6, 0.3), x=None):
     styles = {0.6: "tab:purple", 0.3: "tab:green"}
     for lam in lams:
         c = styles.get(lam)
-        ax.plot(x, pairing.gap_ratio_eq18(x, lam), color=c, label=rf"Eq. (18), $\lambda={lam}$")
+        ax.plot(x, pairing.gap_ratio_eq18(x, lam), color=c, label=rf"paper Eq. (18), $\lambda={lam}$")
         if sweep is not None and lam in sweep.lams:
             xr, yr = sweep.curve(lam)
             ax.plot(xr, yr, "o", ms=4, color=c, mfc="none", label=rf"exact, $\lambda={lam}$")
@@ -446,7 +446,7 @@ def figure_gap_state(comparison, title=""):
     fig, ax = plt.subplots(figsize=(5.2, 3.4))
     if comparison.channel == "s":
         _gap_lines(ax, pairing.fermi_surface_gaps(comparison.exact, 180), 1e-3, "-", r"$|\Delta_\{band}|$ exact")
-        _gap_lines(ax, pairing.fermi_surface_gaps(comparison.analytic, 180), 1e-3, "--", "Eq. (16)+(18)")
+        _gap_lines(ax, pairing.fermi_surface_gaps(comparison.analytic, 180), 1e-3, "--", "paper Eqs. (16)+(18)")
         ax.set_xticks([0, math.pi / 4, math.pi / 2], ["0", r"$\pi/4$", r"$\pi/2$"])
         ax.set_xlim(0, math.pi / 2)
         ax.set_xlabel(r"$\theta$")
@@ -463,7 +463,7 @@ def figure_gap_state(comparison, title=""):
 
 #: explorer sliders: name -> (min, max, step, description)
 _SLIDERS = {"lam": (0.15, 0.7, 0.01, "λ"), "kappa_a": (0.0, 1.5, 0.05, "κa"),
-            "kappa_b": (0.0, 1.5, 0.05, "κb"), "n_c": (0.2, 0.9, 0.01, "n_c"), "Omega": (0.05, 0.6, 0.01, "Ω")}
+            "kappa_b": (0.0, 1.5, 0.05, "κb"), "n_c": (0.2, 0.9, 0.01, "filling"), "Omega": (0.05, 0.6, 0.01, "Ω")}
 
 
 class PairingExplorer(Explorer):
