@@ -131,9 +131,11 @@ def atomic_path(path, *, force=False):
         _usual_mode(tmp)
         _refuse_existing(path, force)       # created meanwhile by someone else: still not replaced
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and exc.filename in (None, tmp, Path(tmp)):
+            exc.filename = str(path)        # name the destination, not the temporary that is gone
         raise
     _fsync_dir(path.parent)
 
@@ -232,11 +234,16 @@ class Staged:
         path = _path("path", path)
         tmp = _new_temp(path)
         self._staged.append((tmp, path))
-        with open(tmp, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8"})) as fh:
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        _usual_mode(tmp)
+        try:
+            with open(tmp, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8"})) as fh:
+                write(fh)
+                fh.flush()
+                os.fsync(fh.fileno())
+            _usual_mode(tmp)
+        except OSError as exc:
+            if exc.filename in (None, tmp):
+                exc.filename = str(path)
+            raise
 
     def commit(self, remove=()):
         """Remove the stale files ``remove``, then rename every staged file into place."""

@@ -451,7 +451,7 @@ def write_outputs(json_path, out, png_path, png, code) -> int:
         staged.commit(remove=[png_path])
     except OSError as exc:
         if step == "writing":               # nothing renamed yet: the earlier files are unchanged
-            print(f"error: {describe(exc, json_path)}", file=sys.stderr)
+            print(f"error: {describe(exc, exc.filename or json_path)}", file=sys.stderr)
         else:
             print(f"error: cannot rename the output into place ({exc})", file=sys.stderr)
         return EXIT_OUTPUT

@@ -591,7 +591,7 @@ def export_course(out, *, chapters=None, execute: bool = True, force: bool = Fal
         raise FileExistsError(f"{len(existing)} file(s) exist already (e.g. {existing[0]}); "
                               "pass force=True (--force) to replace them")
     try:                                     # a read-only folder is refused before hours of execution
-        for d in (out / "student", out / "instructor"):
+        for d in (out / "student", out / "instructor", out):
             d.mkdir(parents=True, exist_ok=True)
             os.unlink(_atomic._new_temp(d / "write-test"))
     except OSError as exc:

@@ -149,8 +149,14 @@ def _scratch_load(scratch, i):
 def _scratch_open(scratch, key):
     """Create the scratch folder and its key with the first finished chunk (never left empty)."""
     if not (scratch / "key.txt").is_file():
+        created = not scratch.exists()
         scratch.mkdir(parents=True, exist_ok=True)
-        _atomic.write_text(scratch / "key.txt", key, force=True)
+        try:
+            _atomic.write_text(scratch / "key.txt", key, force=True)
+        except BaseException:               # full disk or Ctrl-C: no empty folder left behind
+            if created:
+                shutil.rmtree(scratch, ignore_errors=True)
+            raise
 
 
 def _scratch_save(scratch, i, out):
