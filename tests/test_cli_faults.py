@@ -435,6 +435,7 @@ def test_course_names_the_failing_chapter_and_cell(tmp_path, monkeypatch, capsys
     assert err.chapter == str(chapter) and err.line == "# a check" and err.error.startswith("AssertionError")
     assert err.cell == 3                    # cells: title, code, text, code (0-based)
     assert "98-failing.md: cell 3 (first line '# a check') failed: AssertionError" in str(err)
+    assert str(err).endswith("at line 21 of the file")      # the cell's first line in the .md (counted by hand)
     monkeypatch.setattr(course, "chapter_files", lambda *a, **k: [chapter])
     out = tmp_path / "out"
     rc = cli_course.run(cli_course.parser().parse_args(["--out", str(out)]))

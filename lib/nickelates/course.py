@@ -481,7 +481,11 @@ def _where(path, nb, exc) -> ChapterExecutionError:
         for out in cell.get("outputs", []):
             if out.get("output_type") == "error":
                 first = next((ln for ln in cell.source.splitlines() if ln.strip()), "")
-                return ChapterExecutionError(path, k, first[:120], f"{out.get('ename', '')}: {out.get('evalue', '')}")
+                text = path.read_text(encoding="utf-8")
+                at = text.find(cell.source) if cell.source.strip() else -1
+                where = f" at line {text.count(chr(10), 0, at) + 1} of the file" if at >= 0 else ""
+                return ChapterExecutionError(path, k, first[:120],
+                                             f"{out.get('ename', '')}: {out.get('evalue', '')}".rstrip(": ") + where)
     cell = getattr(exc, "cell", None)              # nbclient's CellTimeoutError / DeadKernelError keep no output
     if cell is not None and cell in nb.cells:
         first = next((ln for ln in cell.source.splitlines() if ln.strip()), "")
