@@ -485,7 +485,7 @@ def figure_finite_size(results):
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.3))
     for (key, r), col in zip(rows.items(), ("C0", "C3", "C2", "C1")):
         a1.plot(1 / r[:, 0], r[:, 1], "o-", color=col, label=f"{key}: imbalance = 0")
-        a1.plot(1 / r[:, 0], r[:, 2], "s--", color=col, label=f"{key}: O_BEC = O_BCS")
+        a1.plot(1 / r[:, 0], r[:, 2], "s--", color=col, label=f"{key}: " + r"$\mathcal{O}_{BEC} = \mathcal{O}_{BCS}$")
         a2.loglog(1 / r[:-1, 0], abs(r[:-1, 3] - r[-1, 3]), "o-", color=col, label=key)
     a1.set_xlabel("1/L")
     a1.set_ylabel(r"$J_\perp/V$")
