@@ -60,7 +60,8 @@ Exit codes
    parameters at a bound, lmfit failure, two gaps not determined, or a trust
    gate failed: no gap, gap at the edge, Γ >= Δ, high rms, negative or
    clipped conductance): the JSON and figure are still written and the
-   reason is printed.
+   reason is printed;
+130  interrupted (Ctrl-C): temporaries removed, earlier outputs unchanged.
 
 Outputs are written atomically (temporary file in the output folder, then
 renamed); the folder's writability is checked before the fit; existing

@@ -29,7 +29,8 @@ lowest temperature may lose their gap (the gap closes towards Tc).
 
 Exit codes: 0 all parameters determined; 1 output not completely written;
 2 bad input or arguments (nothing written); 3 fit made but parameters
-undetermined (JSON and figure still written, the reason printed). Outputs are
+undetermined (JSON and figure still written, the reason printed); 130 Ctrl-C
+(temporaries removed, earlier outputs unchanged). Outputs are
 written atomically, the folder's writability is checked before the fit,
 --force is needed to replace, and no stale PREFIX.png is left behind.
 """

@@ -300,19 +300,21 @@ def fit_map(grid, *, model="dynes", temperature, n_gaps=1, workers=None, schedul
         if bar is not None:
             bar.update(out["ok"].size)
 
-    if todo and workers == 0:
-        from ..kernels import gapmap as kern
-        kern.warm()
-        clock["t0"] = time.perf_counter()
-        for i in todo:
-            done(i, _chunk_task(data[starts[i]:starts[i] + rows], bias, temperature, model, n_gaps,
-                                _chunk_options(options, measured, starts[i], rows)))
-    elif todo:
-        _run_dask(data, bias, starts, rows, todo, (temperature, model, n_gaps), done, workers, scheduler, client,
-                  clock, options, measured, scheduler_timeout)
+    try:
+        if todo and workers == 0:
+            from ..kernels import gapmap as kern
+            kern.warm()
+            clock["t0"] = time.perf_counter()
+            for i in todo:
+                done(i, _chunk_task(data[starts[i]:starts[i] + rows], bias, temperature, model, n_gaps,
+                                    _chunk_options(options, measured, starts[i], rows)))
+        elif todo:
+            _run_dask(data, bias, starts, rows, todo, (temperature, model, n_gaps), done, workers, scheduler,
+                      client, clock, options, measured, scheduler_timeout)
+    finally:                                # the bar is closed before any message of the caller
+        if bar is not None:
+            bar.close()
     elapsed = clock.get("end", time.perf_counter()) - clock["t0"]
-    if bar is not None:
-        bar.close()
     ds = _assemble(grid, results, starts, model, temperature, n_gaps)
     ds.attrs["background_degree"] = int(smodel.background_degree) if hasattr(smodel, "background_degree") else 0
     ds.attrs["lockin_peak_mV_used"] = float(lockin_mV or 0.0)
