@@ -73,3 +73,20 @@ def test_missing_scheduler_fails_within_the_timeout():
         with engine.dask_client(scheduler="tcp://127.0.0.1:1", timeout=1.0):
             pass
     assert time.perf_counter() - t0 < 20          # not the 30 s of distributed's default
+
+
+def test_ctrl_c_is_held_while_a_cluster_starts_or_stops():
+    """Issue 25: SIGINT inside the guarded block is raised only when it ends (no half-built cluster)."""
+    import os
+    import signal
+
+    reached = []
+    with pytest.raises(KeyboardInterrupt):
+        with engine._sigint_deferred():
+            os.kill(os.getpid(), signal.SIGINT)
+            reached.append("after the signal")          # still running: the signal was held
+    assert reached == ["after the signal"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    with engine._sigint_deferred():                      # no signal: nothing raised
+        reached.append("quiet")
+    assert reached[-1] == "quiet"

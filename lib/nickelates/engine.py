@@ -86,7 +86,9 @@ def dask_client(workers=None, scheduler=None, *, timeout=SCHEDULER_TIMEOUT):
     Yields
     ------
     distributed.Client
-        Closed (and the local cluster shut down) on exit.
+        Closed (and the local cluster shut down) on exit. Ctrl-C while the local
+        cluster starts or shuts down is held until that is done, then raised as
+        ``KeyboardInterrupt`` (no half-built cluster is left to the exit handlers).
 
     Raises
     ------
