@@ -249,6 +249,18 @@ def test_full_disk(cli, earlier):
 
 
 @pytest.mark.slow
+def test_fit_map_full_disk_while_fitting(earlier):
+    """The disk fills before the first chunk is kept: exit 1, no partial folder, the earlier map intact."""
+    out, argv, files = earlier("fit-map")
+    before = _digest(files)
+    rc, so, se, _ = _run(argv + ["--force"], fsize=1024)
+    msg = _message(se)
+    _report("fit-map", "full disk while fitting (scratch)", rc, msg)
+    assert rc == 1 and "maps.nc.partial/chunk_00000.npz" in msg and "nothing is kept" in msg, se
+    assert _digest(files) == before and _leftovers(out) == [] and not (out / "maps.nc.partial").exists()
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("cli", CLIS)
 def test_read_only_folder(cli, earlier):
     """An output folder that cannot be written: exit 2 before any work, the folder named, nothing changed."""

@@ -265,10 +265,11 @@ def run(args) -> int:
 
 
 def _resume_hint(scratch):
-    """How to resume: the finished chunks kept in the scratch folder, or none yet."""
+    """How to resume: the finished chunks kept in the scratch folder, or none (then no folder is left)."""
     n = len(list(scratch.glob("chunk_*.npz"))) if scratch.is_dir() else 0
     if n:
         return f"{n} finished chunk(s) are kept in {scratch}/; rerun the same command to resume"
+    shutil.rmtree(scratch, ignore_errors=True)      # a key without chunks resumes nothing
     return "no chunk had finished, nothing is kept; rerun the same command to start again"
 
 
