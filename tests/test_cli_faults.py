@@ -428,6 +428,13 @@ def test_atomic_write_interrupted_leaves_nothing(tmp_path):
         _atomic.write_text(p, "x")
     with pytest.raises(ValueError, match="--out"):
         _atomic.check_targets([tmp_path / "missing" / "x"], False)
+    for bad, word in ((dict(payload=None), "payload"), (dict(payload="text"), "payload"),
+                      (dict(payload=b"x", force="no"), "force")):
+        with pytest.raises(TypeError, match=word):
+            gapmap.atomic_write_bytes(tmp_path / "b.bin", **bad)
+    with pytest.raises(TypeError, match="path"):
+        gapmap.atomic_write_bytes(None, b"x")
+    assert sorted(f.name for f in tmp_path.iterdir()) == ["a.json"]
 
 
 @pytest.mark.slow

@@ -196,6 +196,8 @@ def write_bytes(path, data, *, force=False) -> None:
     >>> write_bytes(p, b"abc"); open(p, "rb").read()
     b'abc'
     """
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TypeError(f"data must be bytes, got {type(data).__name__}")
     with atomic_write(path, "wb", force=force) as fh:
         fh.write(data)
 

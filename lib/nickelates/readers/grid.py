@@ -418,6 +418,8 @@ def atomic_write_bytes(path, payload, *, force=False):
     ------
     FileExistsError
         If ``path`` exists and ``force`` is False.
+    TypeError
+        If ``payload`` is not bytes, ``path`` not a path or ``force`` not a bool.
     OSError
         If it cannot be written (full disk): the temporary is removed, an earlier file is unchanged.
 
@@ -432,6 +434,8 @@ def atomic_write_bytes(path, payload, *, force=False):
     """
     from .. import _atomic
 
+    if not isinstance(payload, (bytes, bytearray, memoryview)):
+        raise TypeError(f"payload must be bytes, got {type(payload).__name__}")
     _atomic.write_bytes(path, payload, force=force)
 
 
