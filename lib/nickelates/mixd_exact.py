@@ -74,7 +74,7 @@ __all__ = [
     "ED_MAX_L",
     "ED_NCV",
     "ED_MATVECS",
-    "ED_SECONDS",
+    "ED_WORK",
     "DMRG_MAX_L",
     "DATA_FILE",
     "load_data",
@@ -107,8 +107,12 @@ ED_MAX_L = 14
 ED_NCV = 48
 #: Matrix-vector products allowed per Lanczos attempt by default (two attempts at most).
 ED_MATVECS = 2000
-#: wall-clock budget of one Lanczos diagonalization in :func:`ground_state` (s); then ConvergenceError
-ED_SECONDS = 30.0
+#: Work budget of one Lanczos diagonalization in :func:`ground_state`, in (nonzeros of H) x (matrix-vector
+#: products): a count, so the same input always gives the same answer or the same error on any machine load.
+#: Calibration: issue 25's case (dimension 493,920, 5.0e6 nonzeros) took 3,912 products in 122 s, 31 ms
+#: each, so 4.5e9 is ~900 products there, ~28 s of products (plus ~8 s of matrix build) on this machine
+#: idle; the hardest stored ED point, L = 8, N_h = 4, J = 0.6 (6.8e6 nonzeros), converges in 502 of its 591.
+ED_WORK = 4_500_000_000
 #: Largest ladder length accepted by the DMRG and by :func:`MixDLadderModel`.
 DMRG_MAX_L = 1000
 #: Largest ladder length of :func:`sector_dimension` (a pure count, no allocation).
@@ -550,8 +554,8 @@ class DMRGResult(_LadderState):
 
 
 # --------------------------------------------------------------------------- ED
-class _OutOfTime(Exception):
-    """Raised inside a matrix-vector product once the Lanczos time budget is spent."""
+class _OutOfBudget(Exception):
+    """Raised inside a matrix-vector product once the Lanczos work budget is spent."""
 
 
 def _spectral_bound(H) -> float:
@@ -559,8 +563,8 @@ def _spectral_bound(H) -> float:
     return max(float(abs(H).sum(axis=1).max()), 1e-300)
 
 
-def _ritz_fallback(H, start, shift, seconds, per_product):
-    """Best two Ritz pairs reachable in ``seconds``: block LOBPCG with a Jacobi preconditioner.
+def _ritz_fallback(H, start, shift, products):
+    """Best two Ritz pairs reachable in about ``products`` products: block LOBPCG, Jacobi preconditioner.
 
     Used only after Lanczos failed, to report what was reached (values and the
     largest residual ||H v - lambda v||); never raises except for LAPACK failures.
@@ -579,7 +583,7 @@ def _ritz_fallback(H, start, shift, seconds, per_product):
     def prec(x):
         return x / (d[:, None] if x.ndim == 2 else d)
 
-    iters = int(max(5, min(400, seconds / max(3.0 * per_product * 2, 1e-9))))
+    iters = int(max(5, min(400, products // 6)))      # block of 2, ~3 products of the block per iteration
     op = LinearOperator(H.shape, matvec=lambda x: H @ x, matmat=lambda x: H @ x, dtype=float)
     M = LinearOperator(H.shape, matvec=prec, matmat=prec, dtype=float)
     with warnings.catch_warnings():
@@ -591,7 +595,7 @@ def _ritz_fallback(H, start, shift, seconds, per_product):
     return w, v, float(np.max(res))
 
 
-def _lanczos_lowest_two(H, *, tol, ncv, maxiter, v0, label, max_seconds=None):
+def _lanczos_lowest_two(H, *, tol, ncv, maxiter, v0, label, max_products=None):
     """Two lowest eigenpairs of the sparse symmetric ``H`` by ARPACK, bounded.
 
     ARPACK stops when a Ritz pair's residual is below ``tol`` times |Ritz value|;
@@ -601,25 +605,22 @@ def _lanczos_lowest_two(H, *, tol, ncv, maxiter, v0, label, max_seconds=None):
     than the products carry.  First attempt: Krylov dimension ``ncv`` and
     ``maxiter`` restarts.  On no convergence a second attempt doubles the Krylov
     dimension (halving the restarts, so it costs about as many products) and
-    starts from the best Ritz vector reached.  Both together stop after
-    ``max_seconds`` (default :data:`ED_SECONDS`).  Then
+    starts from the best Ritz vector reached.  Both together stop after 90 % of
+    ``max_products`` products (default :data:`ED_WORK` / nonzeros of H).  Then
     :class:`ConvergenceError` reports what was reached: the converged Ritz values,
     or else the best two Ritz values of a short preconditioned LOBPCG run (returned
     instead when it meets the tolerance), with their largest residual and the
     products used.
     """
-    import time
-
-    max_seconds = ED_SECONDS if max_seconds is None else max_seconds
+    budget = max(50, ED_WORK // max(H.nnz, 1)) if max_products is None else int(max_products)
     dim = H.shape[0]
     count = [0]
     shift = _spectral_bound(H)
-    t0 = time.monotonic()
-    deadline = t0 + 0.8 * max_seconds
+    lanczos_budget = int(0.9 * budget)
 
     def matvec(x):
-        if time.monotonic() > deadline:
-            raise _OutOfTime
+        if count[0] >= lanczos_budget:
+            raise _OutOfBudget
         count[0] += 1
         return H @ x + shift * x
 
@@ -634,12 +635,11 @@ def _lanczos_lowest_two(H, *, tol, ncv, maxiter, v0, label, max_seconds=None):
             if exc.eigenvectors is not None and exc.eigenvectors.shape[1] > 0:
                 start = exc.eigenvectors[:, int(np.argmin(exc.eigenvalues))]
             continue
-        except _OutOfTime:
-            why = f"time ({max_seconds:g} s)"
+        except _OutOfBudget:
+            why = f"work budget ({lanczos_budget} products, ED_WORK = {ED_WORK:.3g} nonzero-products)"
             break
         order = np.argsort(w)
         return w[order] - shift, vecs[:, order], count[0]
-    spent = time.monotonic() - t0
     values = np.array([])
     residual = math.inf
     if reached is not None and reached.eigenvalues is not None and np.size(reached.eigenvalues):
@@ -649,9 +649,8 @@ def _lanczos_lowest_two(H, *, tol, ncv, maxiter, v0, label, max_seconds=None):
         residual = float(np.max(res))
         what = "converged Ritz values"
     else:
-        per = spent / max(count[0], 1)
         values, vecs, residual = _ritz_fallback(H, start if start is not v0 else None, shift,
-                                                max(0.15 * max_seconds, max_seconds - spent), per)
+                                                max(budget - count[0], budget // 10))
         if residual <= tol * shift:             # the preconditioned run converged where Lanczos did not
             return values, vecs, count[0]
         what = "best Ritz values (preconditioned LOBPCG after Lanczos)"
@@ -670,8 +669,8 @@ def ground_state(L: int, n_holes: int, J_perp: float, V: float = 1.0, t_par: flo
     Sectors of at most 600 states are diagonalized densely; larger ones with
     Lanczos (:func:`scipy.sparse.linalg.eigsh`, two lowest eigenpairs),
     bounded: ``maxiter`` restarts of a Krylov space of ``ncv`` vectors, then
-    one fallback attempt with ``2 ncv`` vectors, all within :data:`ED_SECONDS`
-    of wall time (the matrix build included), then
+    one fallback attempt with ``2 ncv`` vectors, all within the work budget
+    :data:`ED_WORK` (a product count, independent of machine load), then
     :class:`~nickelates.errors.ConvergenceError` carrying the best Ritz values
     reached and their residual.
 
@@ -718,7 +717,7 @@ def ground_state(L: int, n_holes: int, J_perp: float, V: float = 1.0, t_par: flo
     ValueError
         If a value is out of range or the sector exceeds ``ED_MAX_DIM``.
     ConvergenceError
-        If Lanczos does not converge in both attempts or within :data:`ED_SECONDS`
+        If Lanczos does not converge in both attempts or within :data:`ED_WORK`
         (``last``: the Ritz values reached, converged ones or else those of a short
         preconditioned LOBPCG run; ``residual``: their largest ||H v - E v||;
         ``iterations``: the Lanczos products used).
@@ -729,9 +728,6 @@ def ground_state(L: int, n_holes: int, J_perp: float, V: float = 1.0, t_par: flo
     >>> round(r.energy, 12)                                            # V - t_par
     0.9
     """
-    import time
-
-    t_start = time.monotonic()
     L, n_holes = _check_L_holes(L, n_holes, ED_MAX_L)
     tol = check.tolerance("tol", tol, hi=1e-3)
     seed = check.integer("seed", seed, 0, 2**63 - 1)
@@ -745,8 +741,7 @@ def ground_state(L: int, n_holes: int, J_perp: float, V: float = 1.0, t_par: flo
         w, vecs = np.linalg.eigh(H.toarray())
     else:
         v0 = np.random.default_rng(seed).standard_normal(dim)
-        budget = max(0.25 * ED_SECONDS, ED_SECONDS - (time.monotonic() - t_start))     # the build counts too
-        w, vecs, _ = _lanczos_lowest_two(H, tol=tol, ncv=ncv, maxiter=maxiter, v0=v0, max_seconds=budget,
+        w, vecs, _ = _lanczos_lowest_two(H, tol=tol, ncv=ncv, maxiter=maxiter, v0=v0,
                                          label=f"L={L}, n_holes={n_holes}, J_perp={J_perp}, V={V}, t_par={t_par}")
     E0 = float(w[0])
     gap = float(w[1] - w[0]) if dim > 1 else math.inf
