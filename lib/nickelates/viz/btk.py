@@ -71,9 +71,9 @@ def plot_classic_btk(Zs=(0.0, 0.3, 1.0, 3.0), emax=3.0, n=601):
 
 
 def _draw_spectrum(ax, bias, G, comps, gaps, title=None):
-    ax.plot(bias, G, "k", lw=2, label="G = Σ w_i G_i")
+    ax.plot(bias, G, "k", lw=2, label=r"$G = \sum_i w_i G_i$")
     for i, (g, c) in enumerate(zip(gaps, comps)):
-        ax.plot(bias, c, "--", lw=1, label=f"G_{i + 1}: {g.symmetry}, Δ={g.delta:.3g} meV, w={g.weight:.2f}")
+        ax.plot(bias, c, "--", lw=1, label=f"$G_{{{i + 1}}}$: {g.symmetry}, Δ={g.delta:.3g} meV, w={g.weight:.2f}")
     ax.set_xlabel("bias (mV)")
     ax.set_ylabel("normalized dI/dV")
     if title:
@@ -521,7 +521,8 @@ def figure_model_comparison(mc):
     return fig
 
 
-_FIT_LABELS = {"free": "free Δ", "delta_bcs": "Δ = Δ_BCS(T)", "delta_bcs_rs": "Δ = Δ_BCS(T), R_s free"}
+_FIT_LABELS = {"free": "free Δ", "delta_bcs": r"$\Delta = \Delta_{\rm BCS}(T)$",
+               "delta_bcs_rs": r"$\Delta = \Delta_{\rm BCS}(T)$, $R_s$ free"}
 
 
 def figure_polarization_contact(contact, literature_P=None):
