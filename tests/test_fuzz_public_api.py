@@ -1,35 +1,138 @@
-"""Fuzz every public function of the library with malformed numbers.
+"""Fuzz the public API: cases generated from every public callable's signature and docstring.
 
-For each public function (names in ``__all__`` of the science modules) and
-each of its parameters whose default is a real number, the default is
-replaced, one parameter at a time, by a malformed value: a string, a complex
-number, a bool, NaN, ±inf, a subnormal number, a huge number.  The call must
-either
+The generator is ``tools/fuzz.py`` (``make fuzz`` runs all of it): the baseline of a
+callable is the first call in its docstring's Examples; then one argument at a time is
+replaced by NaN, ±inf, 0, its negative, 1e300, 5e-324, None, ``'abc'``, ``{}``,
+``object()``, an empty and a 2-D array. Every call runs in a worker process with a
+timeout. A new public function is fuzzed without anyone writing its cases.
 
-* raise ``TypeError`` / ``ValueError`` (bad input, with a message that names
-  the parameter) or ``ConvergenceError``, or
-* return a result without a NaN or inf in any of its floating-point parts
-  (the malformed value happened to be valid, e.g. a subnormal rounded to 0).
+Here a seeded sample of those cases (fixed callables and cases, ~1.5 min on two busy
+cores) must show no hang, no crash, no exception other than ``TypeError`` /
+``ValueError`` / ``ConvergenceError`` or one listed in the callable's ``Raises`` section,
+and no silent NaN/inf from finite input. Defects not fixed yet are listed in ``KNOWN``
+with their finding id (``F-NN``); remove an entry when its fix lands.
 
-Any other exception (``OverflowError``, ``ZeroDivisionError``, ``IndexError``,
-numba's errors ...) or a silent NaN fails the test.  Functions whose defaults
-are expensive (DMRG, full sweeps) are listed in ``SKIP`` with the reason.
+The older, cheaper test below (malformed real-number defaults of functions callable
+without arguments) stays: it also checks that the error message names the parameter.
 """
 from __future__ import annotations
 
 import dataclasses
 import importlib
+import importlib.util
 import inspect
 import math
 import numbers
+import sys
 
 import numpy as np
 import pytest
 
+from nickelates import paths
 from nickelates.errors import ConvergenceError
 
-MODULES = ["bands", "couplings", "clusters", "pairing", "btk", "tunneling", "mixd", "mixd_exact", "mixd_clusters", "eliashberg",
-           "trust", "mixd_effective", "readers", "fluctuations"]
+
+def _load_fuzz():
+    name = "nickelates_tools_fuzz"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, paths.repo_root() / "tools" / "fuzz.py")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+fuzz = _load_fuzz()
+
+#: the seeded sample run by ``make test``
+SEED = 0
+SAMPLE_CALLABLES = 130
+PER_CALLABLE = 6
+TIMEOUT = 20.0
+
+#: defects found by the fuzz and hit by the sample, not fixed yet: (callable, argument) -> finding id
+#: in /work/notes/fuzz-findings.md (the full list there; ``make fuzz`` shows them all)
+KNOWN: dict[tuple[str, str | None], str] = {
+    ("nickelates.engine.add_arguments", "parser"): "F-12",
+    ("nickelates.readers.channels.savgol_derivative", "current"): "F-28",
+    ("nickelates.readers.metadata.temperature_from_header", "meta"): "F-32",
+    ("nickelates.readers.nanonis.mls_segments", "meta"): "F-37",
+    ("nickelates.viz.mixd_exact.plot_profiles", "ax"): "F-107",
+    ("nickelates.viz.tunneling.figure_kappa_scan", "windows"): "F-119",
+}
+
+
+@pytest.fixture(scope="module")
+def sample():
+    groups = fuzz.sample_groups(SAMPLE_CALLABLES, PER_CALLABLE, SEED)
+    records, baselines = fuzz.run(groups, timeout=TIMEOUT, workers=2)
+    return groups, records, baselines
+
+
+@pytest.mark.slow
+def test_generated_sample_has_no_defects(sample):
+    _, records, baselines = sample
+    bad = [fuzz.describe(r) for r in fuzz.defects(records) if (r["callable"], r["param"]) not in KNOWN]
+    bad += [f"{q}: {b['status']} ({b.get('detail', '')})" for q, b in baselines.items()
+            if b["status"] in ("baseline-hang", "baseline-crash")]
+    assert not bad, f"{len(bad)} defects in the fuzz sample:\n" + "\n".join(bad)
+
+
+@pytest.mark.slow
+def test_generated_sample_covers_the_api(sample):
+    groups, records, baselines = sample
+    ok = [q for q, b in baselines.items() if b["status"] == "ok"]
+    # most sampled callables get a baseline from their Examples, and every module family is reached
+    assert len(groups) == SAMPLE_CALLABLES
+    assert len(ok) >= 0.8 * len(groups), {q: b["status"] for q, b in baselines.items() if b["status"] != "ok"}
+    assert len(records) >= 0.6 * len(ok) * PER_CALLABLE
+    families = {q.split(".")[1] for q in ok}
+    assert len(families) >= 10, families
+    # each outcome class the fuzz is for shows up: refusals and valid results
+    outcomes = {r["outcome"] for r in records}
+    assert {"clean", "finite"} <= outcomes
+
+
+def test_baseline_is_the_first_call_of_the_examples():
+    # bands.band_energy's docstring calls it with (p, 0.3, 0.1) (hand-read from the docstring)
+    worker = fuzz.Worker(".")
+    info = worker.baseline("nickelates.bands.band_energy")
+    assert info["status"] == "ok"
+    bound = worker.baselines["nickelates.bands.band_energy"]["bound"]
+    doc = worker.baselines["nickelates.bands.band_energy"]["obj"].__doc__
+    first_call = next(line for line in doc.splitlines() if "band_energy(" in line and ">>>" in line)
+    for name, value in bound.arguments.items():
+        if isinstance(value, float):
+            assert repr(value) in first_call or f"{value:g}" in first_call, (name, value, first_call)
+    names = [p for p, _ in info["params"]]
+    assert names == list(inspect.signature(worker.baselines["nickelates.bands.band_energy"]["obj"]).parameters)
+
+
+def test_mutations_of_an_array_and_a_scalar():
+    arr = np.array([1.0, -2.0, 3.0])
+    assert math.isnan(fuzz.mutate(arr, "nan")[0]) and fuzz.mutate(arr, "nan")[1] == -2.0
+    assert fuzz.mutate(arr, "huge").tolist() == [1e300, -2e300, 3e300]
+    assert fuzz.mutate(arr, "empty").shape == (0,)
+    assert fuzz.mutate(arr, "2d").shape == (2, 3)
+    assert fuzz.mutate([1, 2], "neg") == [-1.0, -2.0]
+    assert fuzz.mutate(2.5, "neg") == -2.5 and fuzz.mutate(0, "neg") == -1
+    assert fuzz.mutate(2.5, "tiny") == 5e-324 and fuzz.mutate(2.5, "2d").shape == (2, 2)
+    assert fuzz.mutate(None, "none") is NotImplemented
+    assert fuzz.nonfinite_count({"a": np.array([1.0, np.inf]), "b": (np.nan, 1.0)}) == 2
+
+
+def test_raises_section_is_read():
+    from nickelates import bands
+
+    assert {"TypeError", "ValueError"} <= fuzz.raises_section(bands.band_energy)
+
+
+# ------------------------------------------------------------------------------------------
+# the older test: malformed real-number defaults, the message names the parameter
+
+MODULES = ["bands", "couplings", "clusters", "pairing", "btk", "tunneling", "mixd", "mixd_exact", "mixd_clusters",
+           "eliashberg", "trust", "mixd_effective", "readers", "fluctuations"]
 
 #: functions not fuzzed, with the reason
 SKIP = {
@@ -65,7 +168,7 @@ def _cases():
             params = list(sig.parameters.values())
             if any(p.default is p.empty and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY, p.POSITIONAL_ONLY)
                    for p in params):
-                continue          # needs arguments we cannot invent generically
+                continue          # the generated fuzz above covers these
             for p in params:
                 d = p.default
                 if isinstance(d, bool) or not isinstance(d, numbers.Real):
