@@ -125,13 +125,16 @@ def _resolve(qual):
 def _target_code(obj):
     """The code object whose frame a call of ``obj`` creates, and whether it has ``self``."""
     if inspect.isclass(obj):
-        init = obj.__dict__.get("__init__") or getattr(obj, "__init__", None)
-        for cls in obj.__mro__:
-            if "__init__" in cls.__dict__:
-                init = cls.__dict__["__init__"]
-                break
-        code = getattr(init, "__code__", None)
-        return code, True
+        for attr in ("__init__", "__new__"):     # a NamedTuple has only a Python __new__
+            for cls in obj.__mro__:
+                if attr in cls.__dict__:
+                    func = cls.__dict__[attr]
+                    func = getattr(func, "__func__", func)
+                    code = getattr(func, "__code__", None)
+                    if code is not None:
+                        return code, True
+                    break
+        return None, True
     code = getattr(obj, "__code__", None)
     if code is None:
         code = getattr(inspect.unwrap(obj), "__code__", None)
