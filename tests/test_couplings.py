@@ -190,7 +190,7 @@ def test_wrong_types(call):
     (lambda: couplings.kappas(0.5, 0.2, 0.0), "J_H must lie"),
     (lambda: couplings.from_microscopic(J_H=-1.0), "J_H must lie"),
     (lambda: couplings.from_microscopic(dos=(0.3,)), "dos must hold at least"),
-    (lambda: couplings.from_microscopic(dos=(0.3, 0.0)), r"N_beta must lie in \[1e-30, 1e\+30\] 1/eV"),
+    (lambda: couplings.from_microscopic(dos=(0.3, 0.0)), r"N_beta \(dos\[1\]\) must lie in \[1e-30, 1e\+30\] 1/eV"),
     (lambda: couplings.E_a_for_eps_alpha(0.0, 0.26, 5.0), "eps_alpha must lie"),
     (lambda: couplings.form_factors([3.0], 1.0, 1.0, 1.0), r"eta_k must lie in \[-2, 2\]"),
     (lambda: couplings.form_factors([], 1.0, 1.0, 1.0), "eta_k must have at least 1"),

@@ -180,3 +180,72 @@ def test_binding_energies_checks_chi_max_for_ed():
         mixd_exact.binding_energies(pts, kind="ed", L=8, n_holes=4, chi_max={})
     with pytest.raises(ValueError, match="kind must be one of"):
         mixd_exact.binding_energies(pts, kind="exact", L=8, n_holes=4)
+
+
+# ---------------------------------------------------------------- wrong types are TypeErrors naming the argument
+def _trust_assess(**bad):
+    from nickelates import trust
+    b = np.linspace(-4, 4, 81)
+    kw = dict(gaps=[1.0], gammas=[0.05], chisqr=b.size * 0.02**2, n_params=3) | bad
+    return trust.assess(b, np.ones_like(b), **kw)
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: __import__("nickelates.eliashberg").eliashberg.pade(None, [1.0], [2.0]), "z_in must be an array of complex"),
+    (lambda: __import__("nickelates.eliashberg").eliashberg.pade([1j, 2j], [1.0, None], [2.0]),
+     "f_in must be an array of complex numbers, got an element NoneType"),
+    (lambda: __import__("nickelates.eliashberg").eliashberg.einstein_normal_self_energy([None], 1.0, 1.0, 0.1),
+     "z must be an array of complex"),
+    (lambda: _trust_assess(gaps=None), "gaps must be an array of real numbers"),
+    (lambda: _trust_assess(gammas={}), "gammas must be an array of real numbers"),
+    (lambda: __import__("nickelates.pairing").pairing.compare_gap_cases(None), "cases must be a sequence"),
+    (lambda: tunneling.fig5_spectra(np.linspace(-100, 100, 41), sources={}), "sources must be a tuple"),
+    (lambda: clusters.effective_channel_couplings(None), "h_eff must be a numeric 64x64 array"),
+    (lambda: clusters.channel_relative_deviation([0.1], {}), "cluster_args must be a sequence"),
+    (lambda: clusters.channel_relative_deviation([0.1], (0.6, None, 6.8, 5.6)), r"E_rem_b \(cluster_args\[1\]\)"),
+    (lambda: __import__("nickelates.couplings").couplings.from_microscopic(dos={}), "dos must be None or a sequence"),
+    (lambda: __import__("nickelates.mixd").mixd.brillouin_zone({}), "shape must be"),
+    (lambda: __import__("nickelates.mixd").mixd.a1g_content(None), "sol_or_delta must be an array"),
+])
+def test_wrong_types_are_type_errors_naming_the_argument(call, match):
+    with pytest.raises(TypeError, match=match):
+        call()
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: btk.conductance_multi(np.linspace(-5, 5, 11), {}, 3.0), "gaps must be a sequence of Gap"),
+    (lambda: btk.multistart(lambda p: np.zeros(2), None), "starts must be a sequence of lmfit.Parameters"),
+    (lambda: btk.parameter_names(2, {}), "symmetry must be a string like"),
+    (lambda: btk.parameter_names(2, [None, None]), "symmetry must be one of"),
+    (lambda: btk.fit_series({}, [3.0, 4.0]), "spectra must be a sequence"),
+    (lambda: btk.fit_series([None, None], [3.0, 4.0]), r"spectra\[0\] must be a pair"),
+    (lambda: btk.table3_refits(rows={}), "rows must be a sequence of row indices"),
+    (lambda: btk.fit_contact(np.linspace(-5, 5, 41), np.ones(41), T=4.2, superconductor={}),
+     "superconductor must be one of"),
+])
+def test_btk_wrong_types_are_type_errors_naming_the_argument(call, match):
+    with pytest.raises(TypeError, match=match):
+        call()
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda r: r.read_grid(None), "path must be a file path"),
+    (lambda r: r.read_3ds({}), "path must be a file path"),
+    (lambda r: r.default_channel(None), "channels must be a sequence of channel names"),
+    (lambda r: r.default_channel([None]), r"channels\[i\] must be a channel name"),
+    (lambda r: r.savgol_derivative(None, np.zeros(11)), "bias_mV must be an array of real numbers"),
+    (lambda r: r.savgol_derivative(np.linspace(-1, 1, 11), None), "current must be an array of currents"),
+    (lambda r: r.temperature_from_header(None), "meta must be a header dict"),
+    (lambda r: r.lockin_from_header([], "LI Demod 1 X (A)"), "meta must be a header dict"),
+    (lambda r: r.lockin_from_header({}, {}), "channel must be a channel name"),
+])
+def test_readers_wrong_types_are_type_errors_naming_the_argument(call, match):
+    from nickelates import readers
+    with pytest.raises(TypeError, match=match):
+        call(readers)
+
+
+def test_savgol_derivative_mismatched_axis_is_a_named_value_error():
+    from nickelates import readers
+    with pytest.raises(ValueError, match="current must have the 11 bias points"):
+        readers.savgol_derivative(np.linspace(-1, 1, 11), np.zeros(12))

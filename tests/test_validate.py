@@ -176,3 +176,15 @@ def test_setup_and_best_of():
         book.best_of(3)
     with pytest.raises(ValueError, match="font_size"):
         book.setup(font_size=0)
+
+
+def test_not_missing_and_complex_array():
+    for bad in (None, "1,2", {}, {1.0}):
+        with pytest.raises(TypeError, match="dos must be a sequence"):
+            check.not_missing("dos", bad, "a sequence")
+    assert check.not_missing("dos", (0.2, 0.7), "a sequence") == (0.2, 0.7)
+    assert check.complex_array("z", [1, 2.5, 3j]).tolist() == [1 + 0j, 2.5 + 0j, 3j]
+    for bad, match in ((None, "NoneType"), ("1j", "str"), ([True], "boolean"), ([1j, None], "element NoneType"),
+                       (np.array(["a"]), "dtype <U1")):
+        with pytest.raises(TypeError, match=match):
+            check.complex_array("z", bad)

@@ -160,6 +160,29 @@ def real_array(name: str, value, *, ndim=None, min_size=1, max_size=MAX_ELEMENTS
     return a
 
 
+def complex_array(name: str, value) -> np.ndarray:
+    """A complex128 array from numbers (real or complex; not bool, str, None or other objects).
+
+    ``TypeError`` names the argument for a wrong type; values (finiteness, size) are the caller's.
+
+    >>> complex_array("z", [1, 2j]).tolist()
+    [(1+0j), 2j]
+    """
+    if value is None or isinstance(value, (str, bytes, dict, set, frozenset)):
+        _reject_type(name, value, "an array of complex numbers")
+    raw = np.asarray(value) if not isinstance(value, np.ndarray) else value
+    if raw.dtype.kind == "b":
+        raise TypeError(f"{name} must be an array of complex numbers, got a boolean array")
+    if raw.dtype.kind == "O":
+        for item in raw.ravel()[:100_000]:
+            if isinstance(item, (bool, np.bool_)) or not isinstance(item, numbers.Number):
+                raise TypeError(f"{name} must be an array of complex numbers, got an element "
+                                f"{_type_name(item)} {item!r:.80}")
+    elif raw.dtype.kind not in "iufc":
+        raise TypeError(f"{name} must be an array of complex numbers, got dtype {raw.dtype}")
+    return np.asarray(raw, dtype=complex)
+
+
 def finite_array(name: str, value, *, ndim=None) -> np.ndarray:
     """Alias of :func:`real_array` kept for the modules that use it (non-empty, finite, real)."""
     return real_array(name, value, ndim=ndim)
@@ -212,6 +235,22 @@ def instance(name: str, value, cls, what: str | None = None):
     if not isinstance(value, cls) or (isinstance(value, bool) and bool not in classes):
         names = " or ".join(c.__name__ for c in classes)
         _reject_type(name, value, what or f"a {names}")
+    return value
+
+
+def not_missing(name: str, value, what: str):
+    """``TypeError`` for None, a string, a dict or a set where ``what`` (a sequence, an array) belongs.
+
+    The first line of a hand-made check of a container argument, so that a wrong
+    type is a ``TypeError`` naming the argument, not a ``ValueError`` about its length.
+
+    >>> not_missing("dos", {}, "a sequence (N_alpha, N_beta)")
+    Traceback (most recent call last):
+    ...
+    TypeError: dos must be a sequence (N_alpha, N_beta), got dict {}
+    """
+    if value is None or isinstance(value, (str, bytes, dict, set, frozenset)):
+        _reject_type(name, value, what)
     return value
 
 

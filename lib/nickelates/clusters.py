@@ -517,10 +517,11 @@ def effective_channel_couplings(h_eff) -> ChannelCouplings:
     >>> round(c.J_K_a, 6) == round(1 / 0.6 + 1 / 5.6, 6)
     True
     """
-    if isinstance(h_eff, (str, bytes)):
-        raise TypeError(f"h_eff must be a numeric 64x64 array, got {type(h_eff).__name__}")
+    check.not_missing("h_eff", h_eff, "a numeric 64x64 array")
     h = np.asarray(h_eff)
     if h.dtype.kind == "O":
+        if any(x is None or isinstance(x, (bool, str, bytes)) for x in h.ravel()[:10_000]):
+            raise TypeError("h_eff must be a numeric 64x64 array, got an element that is not a number")
         try:
             h = h.astype(complex)
         except (TypeError, ValueError) as exc:
@@ -742,14 +743,14 @@ def _sweep_values(name, values, default):
 
 
 def _check_cluster_args(cluster_args):
-    if isinstance(cluster_args, (str, bytes)) or not hasattr(cluster_args, "__len__"):
+    if isinstance(cluster_args, (str, bytes, dict, set)) or not hasattr(cluster_args, "__len__"):
         raise TypeError(f"cluster_args must be a sequence (E_rem_a, E_rem_b, E_add_a, E_add_b) in eV, "
                         f"got {type(cluster_args).__name__}")
     if len(cluster_args) != 4:
         raise ValueError(f"cluster_args must hold 4 energies (E_rem_a, E_rem_b, E_add_a, E_add_b), "
                          f"got {len(cluster_args)}")
     names = ("E_rem_a", "E_rem_b", "E_add_a", "E_add_b")
-    return tuple(couplings.check_energy(n, v) for n, v in zip(names, cluster_args))
+    return tuple(couplings.check_energy(f"{n} (cluster_args[{i}])", v) for i, (n, v) in enumerate(zip(names, cluster_args)))
 
 
 def sw_error_scaling(E_a: float, t_c: float = couplings.T_C, U: float = couplings.U_PAPER, g_values=None,

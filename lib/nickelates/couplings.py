@@ -740,12 +740,12 @@ class Couplings:
 def _dos_pair(dos):
     if dos is None:
         return None, None
-    if isinstance(dos, (str, bytes)) or not hasattr(dos, "__getitem__") or not hasattr(dos, "__len__"):
+    if isinstance(dos, (str, bytes, dict, set)) or not hasattr(dos, "__getitem__") or not hasattr(dos, "__len__"):
         raise TypeError(f"dos must be None or a sequence (N_alpha, N_beta, ...) in 1/eV, "
                         f"got {type(dos).__name__}")
     if len(dos) < 2:
         raise ValueError(f"dos must hold at least (N_alpha, N_beta) in 1/eV, got {len(dos)} entries")
-    return _dos("N_alpha", dos[0]), _dos("N_beta", dos[1])
+    return _dos("N_alpha (dos[0])", dos[0]), _dos("N_beta (dos[1])", dos[1])
 
 
 def from_microscopic(t_c: float = T_C, U: float = U_PAPER, t_xz: float | None = None,

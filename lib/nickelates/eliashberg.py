@@ -1188,9 +1188,9 @@ def pade(z_in, f_in, z_out):
     >>> bool(abs(pade(z, 1 / (z - 0.5), [2.0])[0] - 1 / 1.5) < 1e-12)
     True
     """
-    zi = np.asarray(z_in, dtype=complex).ravel()
-    fi = np.asarray(f_in, dtype=complex).ravel()
-    zo = np.asarray(z_out, dtype=complex).ravel()
+    zi = check.complex_array("z_in", z_in).ravel()
+    fi = check.complex_array("f_in", f_in).ravel()
+    zo = check.complex_array("z_out", z_out).ravel()
     if zi.size == 0 or zi.size != fi.size or zi.size > 2000 or zo.size == 0:
         raise ValueError(f"z_in and f_in must have the same length in [1, 2000], got {zi.size} and {fi.size}; "
                          "z_out must not be empty")
@@ -1364,10 +1364,7 @@ def einstein_normal_self_energy(z, lam, omega_boson, T):
     lam = check.nonnegative("lam", lam, _LAM_MAX)
     w = check.positive("omega_boson", omega_boson, _OMEGA_MAX)
     T = check.in_range("T", T, 1e-6 * w, _OMEGA_MAX)
-    try:
-        zz = np.asarray(z, dtype=complex)
-    except (TypeError, ValueError) as exc:
-        raise TypeError("z must be an array of complex numbers") from exc
+    zz = check.complex_array("z", z)
     if np.any(zz.imag < 0) or not np.all(np.isfinite(zz)):
         raise ValueError("z must be finite with Im z >= 0 (the retarded branch)")
     a = 1.0 / (2 * math.pi * T)

@@ -110,8 +110,8 @@ def _reduced_axis(L):
 def _check_shape(shape):
     if isinstance(shape, (int, np.integer)) and not isinstance(shape, (bool, np.bool_)):
         shape = (int(shape),)
-    if isinstance(shape, (str, bytes)):
-        raise TypeError(f"shape must be (L,) or (Lx, Ly) with integer entries, got str {shape!r}")
+    if isinstance(shape, (str, bytes, dict, set)):
+        raise TypeError(f"shape must be (L,) or (Lx, Ly) with integer entries, got {type(shape).__name__} {shape!r}")
     try:
         shape = tuple(shape)
     except TypeError as exc:
@@ -695,7 +695,7 @@ def a1g_content(sol_or_delta, k=None):
     if isinstance(sol_or_delta, MeanFieldSolution):
         delta, k = sol_or_delta.delta_k, sol_or_delta.k
     else:
-        delta = check.real_array("delta", sol_or_delta)
+        delta = check.real_array("sol_or_delta", sol_or_delta)
         if k is None or not isinstance(k, (tuple, list)) or len(k) != 2:
             raise ValueError("k must be the tuple (kx, ky) of momentum axes for a 2D delta")
         k = tuple(check.real_array(f"k[{d}]", kd, ndim=1) for d, kd in enumerate(k))

@@ -2126,6 +2126,7 @@ def compare_gap_cases(cases=FIG4_CASES, n_c=0.45, Omega=0.3, n_k: int = DEFAULT_
     >>> cs[0].label, cs[0].channel
     ('v3, κ = 0.5', 's')
     """
+    check.instance("cases", cases, (tuple, list), "a sequence of (label, BandParams, lambda, kappa)")
     out = []
     for i, case in enumerate(cases):
         if not isinstance(case, (tuple, list)) or len(case) != 4:

@@ -528,9 +528,8 @@ def assess(bias_mV, g, *, gaps, gammas=(), chisqr, n_params, edge_mV=None, chann
     from_current = check.boolean("from_current", from_current)
     if not measured:
         return _verdict(["not_measured"], ["pixel not measured (aborted grid)"], {})
-    gaps = [check.finite("gaps", d) for d in np.atleast_1d(np.asarray(gaps, dtype=float))]
-    gammas = [check.finite("gammas", x) for x in np.atleast_1d(np.asarray(gammas, dtype=float))] if len(
-        np.atleast_1d(gammas)) else []
+    gaps = np.atleast_1d(check.real_array("gaps", gaps, min_size=0)).ravel().tolist()
+    gammas = np.atleast_1d(check.real_array("gammas", gammas, min_size=0)).ravel().tolist()
     if not gaps:
         raise ValueError("gaps must list at least one gap (meV)")
     chisqr = check.nonnegative("chisqr", chisqr)

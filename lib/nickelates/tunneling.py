@@ -1814,8 +1814,7 @@ def fig5_spectra(omega_meV=None, setting=FIG5, *, sources=("eq18", "exact")) -> 
     """
     w = np.linspace(-200.0, 200.0, 4001) if omega_meV is None else _energies("omega_meV", omega_meV)
     s = _setting(setting)
-    if isinstance(sources, str):
-        raise TypeError("sources must be a tuple of source names, e.g. ('eq18', 'exact')")
+    check.instance("sources", sources, (tuple, list), "a tuple of source names, e.g. ('eq18', 'exact')")
     for src in sources:
         check.choice("sources[...]", src, ("eq18", "exact"))
     out = dict.fromkeys(("analytic", "exact", "kappa0", "stm_analytic", "stm_exact", "stm_kappa0"))

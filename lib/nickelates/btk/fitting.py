@@ -315,6 +315,7 @@ def correlation_matrix(result):
 def _check_symmetry(symmetry, n_gaps):
     if isinstance(symmetry, str):
         symmetry = tuple(s.strip() for s in symmetry.split(","))
+    check.not_missing("symmetry", symmetry, "a string like 's,d' or a sequence of 's'/'d'")
     try:
         symmetry = tuple(symmetry)
     except TypeError:
@@ -325,7 +326,7 @@ def _check_symmetry(symmetry, n_gaps):
     if len(symmetry) != n_gaps:
         raise ValueError(f"symmetry must give one of 's'/'d' per gap ({n_gaps}), got {symmetry!r}")
     for s in symmetry:
-        check.choice("symmetry", s, _SYMMETRIES)
+        check.choice("symmetry", s, _SYMMETRIES)        # TypeError for a non-string entry (None ...)
     return symmetry
 
 
@@ -980,6 +981,7 @@ def multistart(residual, starts, *, args=(), max_nfev=300, xtol=1e-6, ftol=1e-7)
 
     if not callable(residual):
         raise TypeError(f"residual must be callable, got {type(residual).__name__}")
+    check.instance("starts", starts, (list, tuple), "a sequence of lmfit.Parameters")
     starts = list(starts)
     if not starts:
         raise ValueError("starts must contain at least one lmfit.Parameters")

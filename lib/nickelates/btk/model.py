@@ -249,6 +249,7 @@ def check_gaps(gaps):
     """
     if isinstance(gaps, Gap):
         raise TypeError("gaps must be a sequence of Gap, got a single Gap (wrap it in a tuple)")
+    check.not_missing("gaps", gaps, "a sequence of Gap")
     try:
         gaps = tuple(gaps)
     except TypeError:

@@ -281,6 +281,8 @@ def table3_refits(bias_mV=None, noise=0.004, seed=2025, starts=4, rows=None):
     bias = np.linspace(-80, 80, 321) if bias_mV is None else check.real_array("bias_mV", bias_mV, ndim=1)
     noise = check.positive("noise", noise, 1.0)
     seed = check.integer("seed", seed, 0)
+    if rows is not None:
+        check.instance("rows", rows, (list, tuple, range, np.ndarray), "a sequence of row indices")
     if rows is None:
         table = TABLE3
     else:

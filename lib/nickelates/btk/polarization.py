@@ -150,7 +150,7 @@ def _fixed_gap(T, superconductor_name, delta):
     if superconductor_name is not None and delta is not None:
         raise ValueError("give either superconductor or delta, not both")
     if superconductor_name is not None:
-        d = superconductor(superconductor_name).gap(T)
+        d = SUPERCONDUCTORS[check.choice("superconductor", superconductor_name, tuple(SUPERCONDUCTORS))].gap(T)
         if d <= 0:
             raise ValueError(f"T = {T} K is above T_c of {superconductor_name}: no gap to fix")
         return d

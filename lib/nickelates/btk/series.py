@@ -218,12 +218,16 @@ def _unit(name):
 
 # ------------------------------------------------------------------ inputs
 def _check_spectra(spectra, temperatures, sigma):
+    check.not_missing("spectra", spectra, "a sequence of (bias_mV, G) pairs")
     try:
         spectra = list(spectra)
     except TypeError:
         raise TypeError(f"spectra must be a sequence of (bias_mV, G) pairs, got {type(spectra).__name__}") from None
     if len(spectra) < 2:
         raise ValueError(f"spectra must hold at least 2 spectra, got {len(spectra)}")
+    for k, sp in enumerate(spectra):
+        if not isinstance(sp, (tuple, list, np.ndarray)) or len(sp) != 2:
+            raise TypeError(f"spectra[{k}] must be a pair (bias_mV, G), got {type(sp).__name__}")
     T = check.real_array("temperatures", temperatures, ndim=1)
     if T.size != len(spectra):
         raise ValueError(f"temperatures must give one temperature per spectrum ({len(spectra)}), got {T.size}")

@@ -306,8 +306,17 @@ def savgol_derivative(bias_mV, current, window_mV=None, axis=-1):
     """
     from scipy.signal import savgol_filter
 
-    b = np.asarray(bias_mV, dtype=float)
-    cur = np.asarray(current, dtype=float)
+    from .. import _validate as check
+
+    b = check.real_array("bias_mV", bias_mV, ndim=1)
+    check.not_missing("current", current, "an array of currents")
+    cur = np.asarray(current)
+    if cur.dtype.kind not in "iuf":
+        raise TypeError(f"current must be an array of real numbers, got dtype {cur.dtype}")
+    cur = cur.astype(float)
+    axis = check.integer("axis", axis, -max(cur.ndim, 1), max(cur.ndim, 1) - 1)
+    if cur.ndim == 0 or cur.shape[axis] != b.size:
+        raise ValueError(f"current must have the {b.size} bias points of bias_mV on axis {axis}, got shape {cur.shape}")
     w = savgol_window(b, window_mV)
     if b.size < w:
         raise ValueError(f"the Savitzky-Golay window ({w} points) is longer than the spectrum ({b.size} points)")

@@ -72,6 +72,9 @@ def default_channel(channels):
     >>> default_channel(["Current (A)", "LockinX (V)", "LockinY (V)"]), default_channel(["Current (A)"])
     ('LockinX (V)', None)
     """
+    check.instance("channels", channels, (list, tuple), "a sequence of channel names")
+    for c in channels:
+        check.instance("channels[i]", c, str, "a channel name (str)")
     found = [c for c in channels if chn.channel_kind(c) == "lockin"
              and not chn.parse_channel(c).bwd and not chn.parse_channel(c).filt]
     internal = [c for c in found if re.match(r"\s*(LI\s*Demod|LIX|LI\s+X)", c, re.IGNORECASE)]
@@ -157,6 +160,7 @@ def read_3ds(path, channel=None, *, from_current=False, sg_window_mV=None):
     from_current = check.boolean("from_current", from_current)
     if sg_window_mV is not None:
         sg_window_mV = check.positive("sg_window_mV", sg_window_mV)
+    check.instance("path", path, (str, os.PathLike), "a file path (str or os.PathLike)")
     path = Path(path)
     name = str(path)
     if not path.is_file():
@@ -484,6 +488,7 @@ def read_grid(path, channel=None, *, from_current=False, sg_window_mV=None):
     (2, 2, 8)
     """
     import xarray as xr
+    check.instance("path", path, (str, os.PathLike), "a file path (str or os.PathLike)")
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".3ds":

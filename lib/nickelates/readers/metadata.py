@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 __all__ = ["LockinInfo", "temperature_from_header", "lockin_from_header", "header_float", "is_internal_lockin"]
@@ -106,6 +107,11 @@ def header_float(value):
     return v if math.isfinite(v) else None
 
 
+def _check_meta(meta):
+    if not isinstance(meta, Mapping):
+        raise TypeError(f"meta must be a header dict {{key: value}}, got {type(meta).__name__}")
+
+
 def temperature_from_header(meta):
     """The microscope temperature (K) stated in a header, with the key it came from.
 
@@ -130,6 +136,7 @@ def temperature_from_header(meta):
     >>> temperature_from_header({"Bias>Bias (V)": "0.1"}) is None
     True
     """
+    _check_meta(meta)
     found = []
     for key, value in meta.items():
         if not _TEMP_KEY.search(key) or re.search(r"\bID\b|setpoint|set point|target", key, re.IGNORECASE):
@@ -195,6 +202,9 @@ def lockin_from_header(meta, channel):
     >>> lockin_from_header(meta, "LockIn (V)").running      # an external lock-in: idle settings
     False
     """
+    _check_meta(meta)
+    if channel is not None and not isinstance(channel, str):
+        raise TypeError(f"channel must be a channel name (str) or None, got {type(channel).__name__}")
     amp = header_float(meta.get("Lock-in>Amplitude"))
     if amp is None:
         return None
