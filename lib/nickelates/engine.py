@@ -127,20 +127,19 @@ def dask_client(workers=None, scheduler=None, *, timeout=SCHEDULER_TIMEOUT):
     n = (os.cpu_count() or 1) if workers is None else check.integer("workers", workers, 1, 256)
     # no dashboard; the scheduler's small HTTP server (health, metrics) on a free localhost port,
     # so that two clusters on one machine (a background script and a test) never compete for 8787
-    with _sigint_deferred():        # Ctrl-C while the workers start would leave a half-built cluster
-        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
-                               scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"})
-        try:
-            client = Client(cluster)
-        except BaseException:
-            cluster.close()
-            raise
+    cluster = client = None
     try:
-        yield client
+        with _sigint_deferred():    # Ctrl-C while the workers start would leave a half-built cluster
+            cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+                                   scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"})
+            client = Client(cluster)
+        yield client                # (a Ctrl-C held above is raised before this line, and closes both below)
     finally:
         with _sigint_deferred():    # a second Ctrl-C must not break the shutdown
-            client.close()
-            cluster.close()
+            if client is not None:
+                client.close()
+            if cluster is not None:
+                cluster.close()
 
 
 @contextlib.contextmanager
