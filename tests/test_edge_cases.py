@@ -249,3 +249,28 @@ def test_savgol_derivative_mismatched_axis_is_a_named_value_error():
     from nickelates import readers
     with pytest.raises(ValueError, match="current must have the 11 bias points"):
         readers.savgol_derivative(np.linspace(-1, 1, 11), np.zeros(12))
+
+
+# ---------------------------------------------------------------- eliashberg without attraction (fuzz F-07, 08, 10, 11)
+def test_eliashberg_without_attraction_has_no_gap_at_once():
+    from nickelates import eliashberg as el
+    # repulsive or vanishing lam_Delta: no Cooper logarithm, T_c = 0 (these used to search for minutes)
+    assert el.critical_temperature(1.0, -1.0, 1.0) == 0.0
+    assert el.critical_temperature(1.0, 1e-300, 1.0) == 0.0
+    e = np.linspace(-2, 2, 201)
+    assert el.finite_band_tc(1.0, -0.5, 1.0, e, np.ones((1, e.size)), matsubara_cutoff=12.0).Tc == 0.0
+    # solve: Delta = 0 and Z the normal-state Z (Z(i w_0) -> 1 + lam for w_0 << w_E), compared
+    # with the lam_Delta = 0 solution computed independently of the repulsive input
+    s_rep = el.solve(0.3, -0.3, 1.0, 0.002)
+    s_norm = el.solve(0.3, 0.0, 1.0, 0.002)
+    assert not np.any(s_rep.delta) and np.allclose(s_rep.Z, s_norm.Z, rtol=1e-12)
+    assert s_rep.Z[0, 0] == pytest.approx(1.3, rel=0.01)          # Z(i w_0 -> 0) = 1 + lam
+    # a positive coupling still superconducts (the cut is not too eager): the one-band T_c of the docstring
+    assert el.critical_temperature(1.0, 1.0, 1.0) > 0.1
+
+
+def test_residue_factor_subnormal_weight_is_a_named_error_and_small_weights_are_exact():
+    with pytest.raises(ValueError, match="vanishes"):
+        bands.residue_factor(5e-324, 0.5, 0.0, 5.0)          # fuzz F-01 (was ZeroDivisionError)
+    # one level: R = (w/E^2) / (w/E)^2 = 1/w, exactly, down to tiny weights
+    assert bands.residue_factor(1e-200, 1.0, 0.0, 5.0) == pytest.approx(1e200, rel=1e-12)

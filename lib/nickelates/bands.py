@@ -1188,10 +1188,12 @@ def residue_factor(w_rem: float, E_rem: float, w_add: float, E_add: float) -> fl
     E_rem = check.positive("E_rem", E_rem, MAX_ENERGY_EV)
     E_add = check.positive("E_add", E_add, MAX_ENERGY_EV)
     amp = w_rem / E_rem - w_add / E_add
-    if amp == 0.0:
-        raise ValueError("the shift w_rem/E_rem - w_add/E_add vanishes: the coherent z amplitude is zero and "
-                         "R is infinite")
-    return float((w_rem / E_rem ** 2 + w_add / E_add ** 2) / amp ** 2)
+    num = w_rem / E_rem / E_rem + w_add / E_add / E_add
+    R = (num / amp) / amp if amp != 0.0 else math.inf      # divided twice: no amp^2 underflow or OverflowError
+    if not math.isfinite(R):
+        raise ValueError(f"the shift w_rem/E_rem - w_add/E_add = {amp:.3g} vanishes (or its square leaves the "
+                         "float range): the coherent z amplitude is zero and R is infinite")
+    return float(R)
 
 
 # --------------------------------------------------------------------------

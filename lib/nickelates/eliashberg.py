@@ -540,6 +540,21 @@ def _problem(lam_Z, lam_Delta, omega_boson, mu_star, band_cutoff, matsubara_cuto
     return _Problem(lz, ld, w, mu, Om, wc, spec)
 
 
+def _attractive(prob):
+    """The problem itself, or with lam_Delta = 0 when lam_Delta has no positive eigenvalue.
+
+    Without an attractive channel (every eigenvalue of lam_Delta <= 0; mu* only repels more)
+    there is no Cooper logarithm: Delta = 0 at every T and T_c = 0.  The pairing-free problem
+    gives that answer at once instead of a search (or a Lanczos run on a kernel without a
+    positive eigenvalue) that would take minutes.
+    """
+    if not np.any(prob.ld):
+        return prob
+    if float(np.max(np.linalg.eigvals(prob.ld).real)) > 0.0:
+        return prob
+    return dataclasses.replace(prob, ld=np.zeros_like(prob.ld))
+
+
 def _check_T(T, prob):
     return check.in_range("T", T, 1e-7 * float(prob.omega.min()), 10.0 * prob.wc, lo_open=False)
 
@@ -814,7 +829,9 @@ def critical_temperature(lam_Z, lam_Delta, omega_boson, *, mu_star=None, band_cu
     -------
     float or CriticalTemperature
         T_c in the unit of ``omega_boson`` (k_B = 1); 0.0 when the leading eigenvalue is
-        below 1 already at ``T_min`` (no superconductivity above T_min).
+        below 1 already at ``T_min`` (no superconductivity above T_min), returned without a
+        search when lam_Delta has no positive eigenvalue (no attraction) or when even the bound
+        2 w_c exp(-1 / (100 lam_max)) on the weak-coupling T_c lies below ``T_min``.
 
     Raises
     ------
@@ -834,18 +851,26 @@ def critical_temperature(lam_Z, lam_Delta, omega_boson, *, mu_star=None, band_cu
     0.0212
     """
     prob = _problem(lam_Z, lam_Delta, omega_boson, mu_star, band_cutoff, matsubara_cutoff)
+    prob = _attractive(prob)
     rtol = check.tolerance("rtol", rtol, 0.1)
     full_output = check.boolean("full_output", full_output)
     return _tc_search(prob, lambda T: _linearized(prob, T), T_min, rtol, full_output)
 
 
-def _tc_search(prob, lin, T_min, rtol, full_output):
+def _tc_search(prob, lin, T_min, rtol, full_output, enhancement=100.0):
     """Brent search in log T for the leading eigenvalue of ``lin(T)`` crossing 1."""
     t_floor = prob.wc / (2.0 * math.pi * (_N_MATS_MAX - 1))
     if T_min is None:
         T_min = t_floor
     else:
         T_min = check.in_range("T_min", T_min, t_floor, prob.wc)
+    # no attraction, or so weak that even 2 w_c exp(-1/(enhancement lam_max)) (a generous upper bound of
+    # the weak-coupling T_c: mass renormalization dropped, the coupling enhanced) lies below T_min:
+    # T_c = 0 without a search
+    lam_max = float(np.max(np.linalg.eigvals(prob.ld).real)) if np.any(prob.ld) else 0.0
+    if lam_max <= 0.0 or (enhancement and 2.0 * prob.wc * math.exp(-1.0 / (enhancement * lam_max)) < T_min):
+        out = CriticalTemperature(0.0, float(T_min), None, 0)
+        return out if full_output else 0.0
     count = [0]
     cache = {}
 
@@ -1027,7 +1052,8 @@ def solve(lam_Z, lam_Delta, omega_boson, T, *, mu_star=None, band_cutoff=None, m
     Returns
     -------
     EliashbergSolution
-        Z_i(iw_n), Delta_i(iw_n) and the error estimate; Delta = 0 above T_c.
+        Z_i(iw_n), Delta_i(iw_n) and the error estimate; Delta = 0 above T_c, and at every T
+        when lam_Delta has no positive eigenvalue (no attraction: the normal-state solution).
 
     Raises
     ------
@@ -1045,6 +1071,7 @@ def solve(lam_Z, lam_Delta, omega_boson, T, *, mu_star=None, band_cutoff=None, m
     (True, True)
     """
     prob = _problem(lam_Z, lam_Delta, omega_boson, mu_star, band_cutoff, matsubara_cutoff)
+    prob = _attractive(prob)
     T = _check_T(T, prob)
     tol = check.tolerance("tol", tol, 1e-3)
     max_iter = check.iterations("max_iter", max_iter, 10**6)
@@ -1491,6 +1518,7 @@ def _real_axis(prob, sol, omega_max, eta, n_grid, tol, max_iter):
 def _real_axis_setup(lam_Z, lam_Delta, omega_boson, T, omega, solution, mu_star, matsubara_cutoff, eta, n_grid,
                      tol, max_iter):
     prob = _problem(lam_Z, lam_Delta, omega_boson, mu_star, None, matsubara_cutoff)
+    prob = _attractive(prob)
     T = _check_T(T, prob)
     w = check.real_array("omega", omega, ndim=1, max_size=10**6)
     wscale = float(prob.omega.min()) if prob.spec is None else float(prob.spec.energies.min())
@@ -1989,6 +2017,7 @@ def finite_band_tc(lam_Z, lam_Delta, omega_boson, energies, dos, *, lam_odd=None
     if isinstance(omega_boson, BosonSpectrum):
         raise TypeError("omega_boson must be an Einstein energy (a number or an array) for finite_band_tc")
     prob = _problem(lam_Z, lam_Delta, omega_boson, None, None, matsubara_cutoff)
+    prob = _attractive(prob)
     e, wq, N0, lo = _fb_inputs(prob, energies, dos, lam_odd)
     rtol = check.tolerance("rtol", rtol, 0.1)
     cache = {}
@@ -2537,10 +2566,11 @@ def critical_temperature_separable(lam_Z, lam_Delta, omega_boson, anisotropy, *,
     True
     """
     prob = _problem(lam_Z, lam_Delta, omega_boson, mu_star, band_cutoff, matsubara_cutoff)
+    prob = _attractive(prob)
     an = _check_anisotropy(anisotropy, prob)
     rtol = check.tolerance("rtol", rtol, 0.1)
     full_output = check.boolean("full_output", full_output)
-    return _tc_search(prob, lambda T: _sep_linearized(prob, an, T), T_min, rtol, full_output)
+    return _tc_search(prob, lambda T: _sep_linearized(prob, an, T), T_min, rtol, full_output, enhancement=0.0)
 
 
 @dataclass(frozen=True)
@@ -2751,6 +2781,7 @@ def solve_separable(lam_Z, lam_Delta, omega_boson, T, anisotropy, *, mu_star=Non
     True
     """
     prob = _problem(lam_Z, lam_Delta, omega_boson, mu_star, band_cutoff, matsubara_cutoff)
+    prob = _attractive(prob)
     T = _check_T(T, prob)
     an = _check_anisotropy(anisotropy, prob)
     tol = check.tolerance("tol", tol, 1e-3)
