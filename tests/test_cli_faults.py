@@ -35,6 +35,7 @@ import numpy as np
 import pytest
 
 from nickelates import _atomic, btk, course, gapmap
+from nickelates.gapmap import engine as gapmap_engine
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 
@@ -484,3 +485,57 @@ def test_frames_are_written_atomically(tmp_path, monkeypatch):
     monkeypatch.setattr("nickelates.viz.explorer.static_book", lambda: True)
     url = frames._png(plt.figure(figsize=(1, 1)), 72)
     assert [f.name for f in tmp_path.iterdir()] == [url.rsplit("/", 1)[-1]]
+
+
+# ------------------------------------------------------------------ object arguments of the map and frame writers
+def _fitted_block():
+    from nickelates.gapmap import fit
+    m = fit.spectrum_model(np.linspace(-5, 5, 61), 2.0)
+    block = np.stack([[m([1.0, 0.1, 1.0]), m([1.2, 0.1, 1.0])]])
+    return fit.fit_rows(block, m.bias, 2.0), block, m.bias
+
+
+@pytest.mark.parametrize("kw, exc, word", [
+    (dict(out={}), ValueError, "out must be fit_rows' result"), (dict(out=[]), TypeError, "out must be the dict"),
+    (dict(out=np.ones((2, 2))), TypeError, "out must be the dict"),
+    (dict(measured={}), TypeError, "measured must be a boolean array"),
+    (dict(measured=np.ones(3, bool)), TypeError, "measured must be a boolean array"),
+    (dict(channel=np.ones(2)), TypeError, "channel must be a str"),
+    (dict(block=np.ones((2, 5))), ValueError, "block must be a"), (dict(block="x"), TypeError, "block must be")])
+def test_gate_block_checks_its_arguments(kw, exc, word):
+    """Fuzz findings F-17..F-21: KeyError/IndexError/AttributeError became named TypeError/ValueError."""
+    out, block, bias = _fitted_block()
+    args = dict(out=out, block=block, bias_mV=bias) | kw
+    with pytest.raises(exc, match=word):
+        gapmap_engine.gate_block(args.pop("out"), args.pop("block"), args.pop("bias_mV"), **args)
+
+
+@pytest.mark.parametrize("maps", [float("nan"), None, "m", {}, np.ones((2, 2))])
+def test_pixel_curve_needs_a_dataset(maps):
+    """Fuzz finding F-16."""
+    with pytest.raises(TypeError, match="maps must be an xarray.Dataset"):
+        gapmap.pixel_curve(maps, np.linspace(-1, 1, 8), 0, 0)
+
+
+@pytest.mark.parametrize("kw, word", [(dict(extra=1.5), "extra must be a dict"), (dict(extra="x"), "extra"),
+                                      (dict(header=float("nan")), "header must be a dict"),
+                                      (dict(header=["a=1"]), "header")])
+def test_write_3ds_extra_and_header_are_dicts(tmp_path, kw, word):
+    """Fuzz findings F-30/F-31; nothing is written."""
+    with pytest.raises(TypeError, match=word):
+        gapmap.write_3ds(tmp_path / "g.3ds", np.ones((1, 1, 8)), np.linspace(-1, 1, 8), **kw)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("kw, word", [(dict(label=1.5), "label must be a str"), (dict(title=None), "title")])
+def test_slider_frames_labels_are_strings(kw, word):
+    """Fuzz findings F-82/F-99: a label that is not a format string is a TypeError naming it."""
+    import matplotlib.pyplot as plt
+
+    from nickelates.viz import frames
+    with pytest.raises(TypeError, match=word):
+        frames.slider_frames(lambda v: plt.figure(), [1], **kw)
+    with pytest.raises(TypeError, match="x_label must be a str"):
+        frames.slider_frames_2d(lambda x, y: plt.figure(), [1], [1], x_label=None)
+    with pytest.raises(TypeError, match="y_label must be a str"):
+        frames.slider_frames_2d(lambda x, y: plt.figure(), [1], [1], y_label={})

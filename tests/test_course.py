@@ -156,3 +156,17 @@ def test_fill_glue_checks_its_arguments():
     nb = course.student_notebook(CHAPTERS[0])
     with pytest.raises(TypeError, match="values must be a dict"):
         course.fill_glue(nb, [("a", "1")])
+
+
+@pytest.mark.parametrize("nb", [float("nan"), None, "text", {}, [1, 2]])
+def test_split_exercises_needs_a_notebook(nb):
+    """Fuzz finding F-05: a non-notebook is a TypeError naming ``nb``."""
+    with pytest.raises(TypeError, match="nb must be a notebook"):
+        course.split_exercises(nb, 1)
+
+
+@pytest.mark.parametrize("value", [float("nan"), "abc", -1.0, object()])
+def test_instructor_notebook_execute_must_be_a_bool(value):
+    """Fuzz finding F-06: execute=NaN was taken as True (the chapter ran); now a TypeError at once."""
+    with pytest.raises(TypeError, match="execute"):
+        course.instructor_notebook(CHAPTERS[0], execute=value)

@@ -90,3 +90,10 @@ def test_ctrl_c_is_held_while_a_cluster_starts_or_stops():
     with engine._sigint_deferred():                      # no signal: nothing raised
         reached.append("quiet")
     assert reached[-1] == "quiet"
+
+
+@pytest.mark.parametrize("parser", [None, 1.5, "p", {}, object()])
+def test_add_arguments_needs_a_parser(parser):
+    """Fuzz finding F-12: a non-parser is a TypeError naming ``parser``."""
+    with pytest.raises(TypeError, match="parser must be an argparse.ArgumentParser"):
+        engine.add_arguments(parser)

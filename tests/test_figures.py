@@ -162,3 +162,13 @@ def test_write_figures_flags_must_be_bools(tmp_path, value):
     with pytest.raises(TypeError, match="fast"):
         figures.write_figures(spec, tmp_path, fast=value)
     assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("specs", ["btk-classic", [["a", "b"]], ["btk-classic"], 3.0, None])
+def test_specs_must_be_figure_specs(tmp_path, specs):
+    """Fuzz findings F-13/F-14: a name instead of a FigureSpec is a TypeError naming ``specs``; nothing written."""
+    with pytest.raises(TypeError, match="specs must be a sequence of FigureSpec"):
+        figures.targets(specs, tmp_path, ["png"])
+    with pytest.raises(TypeError, match="specs must be a sequence of FigureSpec"):
+        figures.write_figures(specs, tmp_path, ["png"], progress=False, log=None)
+    assert list(tmp_path.iterdir()) == []

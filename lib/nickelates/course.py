@@ -289,6 +289,8 @@ def split_exercises(nb, chapter: int) -> dict:
 
     Raises
     ------
+    TypeError
+        If ``nb`` is not a notebook.
     ValueError
         If ``chapter`` is outside [1, 99] or a ``{solution-start}`` has no ``{solution-end}``.
 
@@ -300,6 +302,9 @@ def split_exercises(nb, chapter: int) -> dict:
     >>> split_exercises(nb, 3)["exercises"]
     [('ex-a', 'Sum')]
     """
+    import nbformat
+
+    check.instance("nb", nb, nbformat.NotebookNode, "a notebook (nbformat.NotebookNode)")
     _check_chapter(chapter)
     exercises, solutions, inside = [], [], False
     for c in nb.cells:
@@ -443,6 +448,8 @@ def instructor_notebook(path, *, execute: bool = True, timeout: float = 900.0):
 
     Raises
     ------
+    TypeError
+        If ``execute`` is not a bool or ``timeout`` not a number.
     ValueError
         If ``path`` is not a chapter file or ``timeout`` is out of range.
     ChapterExecutionError
@@ -456,6 +463,7 @@ def instructor_notebook(path, *, execute: bool = True, timeout: float = 900.0):
     True
     """
     path = _chapter_path(path)
+    execute = check.boolean("execute", execute)
     timeout = _timeout(timeout)
     nb = _transform(_read(path), _number(path), keep_solutions=True)
     if execute:

@@ -246,6 +246,9 @@ def add_arguments(parser) -> None:
     >>> p.parse_args(["--workers", "2"]).workers
     2
     """
+    import argparse
+
+    check.instance("parser", parser, argparse.ArgumentParser, "an argparse.ArgumentParser")
     g = parser.add_mutually_exclusive_group()
     g.add_argument("--workers", type=int, default=None,
                    help="worker processes of a local Dask cluster (default: one per core; 0: no Dask)")

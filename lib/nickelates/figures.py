@@ -14,6 +14,7 @@ uses coarser grids (same physics, fewer points) for thumbnails and tests.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -363,13 +364,35 @@ def targets(specs, out, formats) -> list[Path]:
     list of pathlib.Path
         One path per spec and format.
 
+    Raises
+    ------
+    TypeError
+        If ``specs`` is not a sequence of :class:`FigureSpec` or ``out`` not a path.
+
     Examples
     --------
     >>> [p.name for p in targets(select(["liu-fig2"]), "out", ["png"])]
     ['liu-fig2.png']
     """
+    specs = _specs(specs)
+    if isinstance(out, bool) or not isinstance(out, (str, os.PathLike)):
+        raise TypeError(f"out must be a str or path, got {type(out).__name__}")
+    if isinstance(formats, str) or not all(isinstance(f, str) for f in formats):
+        raise TypeError(f"formats must be a sequence of str, got {formats!r:.60}")
     out = Path(out)
     return [out / f"{s.name}.{fmt}" for s in specs for fmt in formats]
+
+
+def _specs(specs):
+    """A list of :class:`FigureSpec` (``TypeError`` naming ``specs`` otherwise)."""
+    if isinstance(specs, (str, bytes)) or not hasattr(specs, "__iter__"):
+        raise TypeError(f"specs must be a sequence of FigureSpec (see select()), got {type(specs).__name__}")
+    specs = list(specs)
+    for s in specs:
+        if not isinstance(s, FigureSpec):
+            raise TypeError(f"specs must be a sequence of FigureSpec (see select()), got an item "
+                            f"{type(s).__name__} {s!r:.40}")
+    return specs
 
 
 def write_figures(specs, out, formats=("png", "pdf"), *, fast=False, force=False, dpi=150,
@@ -409,7 +432,8 @@ def write_figures(specs, out, formats=("png", "pdf"), *, fast=False, force=False
         Before building anything: unknown format, files that exist without
         ``force``, an output directory that cannot be written, a bad ``dpi``.
     TypeError
-        If ``fast``, ``force`` or ``progress`` is not a bool.
+        If ``fast``, ``force`` or ``progress`` is not a bool, ``specs`` not a sequence of
+        :class:`FigureSpec`, ``out`` not a path or ``log`` not callable.
     OSError
         If a file cannot be written (full disk): its temporary is removed, an
         earlier file of that name is unchanged, the files written before stay.
@@ -433,6 +457,13 @@ def write_figures(specs, out, formats=("png", "pdf"), *, fast=False, force=False
 
     import matplotlib.pyplot as plt
 
+    specs = _specs(specs)
+    if isinstance(out, bool) or not isinstance(out, (str, os.PathLike)):
+        raise TypeError(f"out must be a str or path, got {type(out).__name__}")
+    if isinstance(formats, str) or not all(isinstance(f, str) for f in formats):
+        raise TypeError(f"formats must be a sequence of str, got {formats!r:.60}")
+    if log is not None and not callable(log):
+        raise TypeError(f"log must be callable or None, got {type(log).__name__}")
     out = Path(out)
     bad = [f for f in formats if f not in ("png", "pdf", "svg")]
     if bad or not formats:

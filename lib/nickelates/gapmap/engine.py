@@ -78,6 +78,13 @@ def gate_block(out, block, bias_mV, model="dynes", n_gaps=1, *, measured=None, c
         ``out``, with ``ok`` False and ``reason`` set to the first failed gate's
         code for the pixels that fail a gate.
 
+    Raises
+    ------
+    TypeError
+        If ``out`` is not a dict, ``measured`` not a boolean array, ``channel`` not a str.
+    ValueError
+        If ``block`` is not a finite (rows, x, bias) array or ``out`` does not match its shape.
+
     Examples
     --------
     >>> import numpy as np
@@ -92,9 +99,25 @@ def gate_block(out, block, bias_mV, model="dynes", n_gaps=1, *, measured=None, c
     ([[True, False]], ['ok', 'gap_at_edge'])
     """
     from .. import trust
-    block = np.asarray(block, dtype=float)
-    bias = np.asarray(bias_mV, dtype=float)
+    if isinstance(block, (str, bytes, dict)) or np.asarray(block).dtype.kind not in "iuf":
+        raise TypeError(f"block must be a real (rows, x, bias) array, got {type(block).__name__}")
+    block = np.asarray(block, dtype=float)          # NaN pixels allowed: fit_rows flagged them already
+    if block.ndim != 3:
+        raise ValueError(f"block must be a (rows, x, bias) array, got shape {block.shape}")
+    bias = check.real_array("bias_mV", bias_mV, ndim=1)
     ny, nx, nb = block.shape
+    check.instance("out", out, dict, "the dict returned by fit_rows")
+    for key in ("ok", "reason"):
+        if key not in out or np.shape(out[key]) != (ny, nx):
+            raise ValueError(f"out must be fit_rows' result for this block: out[{key!r}] of shape {(ny, nx)}, "
+                             f"got {np.shape(out[key]) if key in out else 'no such key'}")
+    if measured is not None:
+        m = np.asarray(measured)
+        if m.dtype != bool or m.shape != (ny, nx):
+            raise TypeError(f"measured must be a boolean array of shape {(ny, nx)}, got {m.dtype} {m.shape}")
+    if channel is not None and not isinstance(channel, str):
+        raise TypeError(f"channel must be a str or None, got {type(channel).__name__}")
+    from_current = check.boolean("from_current", from_current)
     xb = bias / float(np.max(np.abs(bias)))
     bg_names = sorted((k for k in out if k.startswith("bg") and not k.endswith("_stderr")), key=lambda k: int(k[2:]))
     names = [k for k in out if not k.endswith("_stderr") and k not in ("redchi", "ok", "reason", "nfev")]
@@ -483,6 +506,9 @@ def pixel_curve(maps, bias_mV, iy, ix):
     >>> bool(np.allclose(pixel_curve(maps, m.bias, 0, 0), grid.values[0, 0], atol=1e-6))
     True
     """
+    import xarray as xr
+
+    check.instance("maps", maps, xr.Dataset, "an xarray.Dataset from fit_map")
     ny, nx = maps.sizes["y"], maps.sizes["x"]
     iy = check.integer("iy", iy, 0, ny - 1)
     ix = check.integer("ix", ix, 0, nx - 1)

@@ -326,7 +326,8 @@ def write_3ds(path, data, bias_mV, *, size_m=(1e-8, 1e-8), center_m=(0.0, 0.0),
     FileExistsError
         If ``path`` exists and ``force`` is False.
     TypeError
-        If ``size_m`` or ``center_m`` is not a pair of real numbers, or ``force`` not a bool.
+        If ``size_m`` or ``center_m`` is not a pair of real numbers, ``extra`` or ``header``
+        not a dict, or ``force`` not a bool.
     ValueError
         If a size is not positive and finite, a centre not finite, or the data do not fit.
     OSError
@@ -341,6 +342,10 @@ def write_3ds(path, data, bias_mV, *, size_m=(1e-8, 1e-8), center_m=(0.0, 0.0),
     True
     """
     force = check.boolean("force", force)
+    if extra is not None:
+        check.instance("extra", extra, dict, "a dict {channel name: (y, x, bias) array}")
+    if header is not None:
+        check.instance("header", header, dict, "a dict {key: value}")
     size_m = _pair("size_m", size_m, positive=True)
     center_m = _pair("center_m", center_m, positive=False)
     data = check.finite_array("data", data, ndim=3)

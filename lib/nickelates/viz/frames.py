@@ -145,6 +145,13 @@ def _png(fig, dpi) -> str:
     return BOOK_FRAMES_URL + name
 
 
+def _strings(**named):
+    """Every argument is a str (``TypeError`` naming it otherwise)."""
+    for name, value in named.items():
+        if not isinstance(value, str):
+            raise TypeError(f"{name} must be a str, got {type(value).__name__} {value!r:.40}")
+
+
 def slider_frames(render, values, *, label="{}", title="", dpi=72) -> FrameSlider:
     """Render ``render(value) -> matplotlib Figure`` for each value.
 
@@ -191,6 +198,7 @@ def slider_frames(render, values, *, label="{}", title="", dpi=72) -> FrameSlide
     if not callable(render):
         raise TypeError(f"render must be callable, got {type(render).__name__}")
     dpi = check.integer("dpi", dpi, 10, 600)
+    _strings(label=label, title=title)
     values = list(values)
     if not values:
         raise ValueError("values must contain at least one parameter value")
@@ -315,6 +323,7 @@ def slider_frames_2d(render, xs, ys, *, x_label="{}", y_label="{}", title="", x_
     if not callable(render):
         raise TypeError(f"render must be callable, got {type(render).__name__}")
     dpi = check.integer("dpi", dpi, 10, 600)
+    _strings(x_label=x_label, y_label=y_label, title=title, x_name=x_name, y_name=y_name)
     xs, ys = list(xs), list(ys)
     if not xs or not ys:
         raise ValueError(f"xs and ys must each hold at least one value, got {len(xs)} and {len(ys)}")
