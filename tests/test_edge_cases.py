@@ -274,3 +274,32 @@ def test_residue_factor_subnormal_weight_is_a_named_error_and_small_weights_are_
         bands.residue_factor(5e-324, 0.5, 0.0, 5.0)          # fuzz F-01 (was ZeroDivisionError)
     # one level: R = (w/E^2) / (w/E)^2 = 1/w, exactly, down to tiny weights
     assert bands.residue_factor(1e-200, 1.0, 0.0, 5.0) == pytest.approx(1e200, rel=1e-12)
+
+
+# ---------------------------------------------------------------- readers (fuzz F-24..F-29, F-32..F-38)
+@pytest.mark.parametrize("call, exc, match", [
+    (lambda c, n, v: c.group_sweeps(["LockIn (V)"], 1.0), TypeError, "base must be a channel base name"),
+    (lambda c, n, v: c.fwd_bwd_rms(None, [1.0]), TypeError, "fwd must be an array of real numbers"),
+    (lambda c, n, v: c.fwd_bwd_rms(np.ones((2, 2)), np.ones(2)), ValueError, "fwd and bwd must have the same shape"),
+    (lambda c, n, v: c.savgol_derivative(np.zeros(11), np.zeros(11)), ValueError, "bias_mV must span a range"),
+    (lambda c, n, v: c.savgol_derivative(np.linspace(-1, 1, 11), np.zeros(11), window_mV=np.inf), ValueError,
+     "window_mV must be a finite real number"),
+    (lambda c, n, v: n.dat_table("x.dat", "abc", None), TypeError, "raw must be a list of str lines"),
+    (lambda c, n, v: n.dat_table("x.dat", ["a", "b"], None), __import__("nickelates.readers.formats").readers.formats
+     .SpectrumFileError, r"no \[DATA\] section"),
+    (lambda c, n, v: n.parse_3ds_header(None, "g.3ds"), TypeError, "raw must be the file's bytes"),
+    (lambda c, n, v: n.mls_segments(None), TypeError, "meta must be a header dict"),
+    (lambda c, n, v: v.vert_table("a.VERT", np.zeros((2, 2))), TypeError, "raw must be a list of str lines"),
+])
+def test_readers_bad_inputs_are_named_errors(call, exc, match):
+    from nickelates.readers import channels, nanonis, vendors
+    with pytest.raises(exc, match=match):
+        call(channels, nanonis, vendors)
+
+
+def test_fwd_bwd_rms_is_scale_free():
+    from nickelates.readers import channels
+    # rms(f - b) / rms((f + b)/2) = 0.1 / sqrt(1.0025) for f = (1, 1), b = (0.9, 1.1), at any scale (was inf at 1e300)
+    ref = 0.1 / math.sqrt(1.0025)
+    for s in (1.0, 1e300, 1e-300):
+        assert channels.fwd_bwd_rms(np.array([1.0, 1.0]) * s, np.array([0.9, 1.1]) * s) == pytest.approx(ref, rel=1e-9)

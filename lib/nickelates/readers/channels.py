@@ -208,6 +208,12 @@ def group_sweeps(names, base):
     >>> group_sweeps(names, "LockIn")
     ([1], [3], 'AVG')
     """
+    from .. import _validate as check
+
+    check.instance("names", names, (list, tuple), "a sequence of channel names")
+    for n in names:
+        check.instance("names[i]", n, str, "a channel name (str)")
+    check.instance("base", base, str, "a channel base name (str)")
     parsed = [parse_channel(n) for n in names]
     mine = [(i, c) for i, c in enumerate(parsed) if c.base.lower() == base.lower() and not c.filt]
     avg = [(i, c) for i, c in mine if c.avg]
@@ -242,19 +248,41 @@ def fwd_bwd_rms(fwd, bwd, axis=-1):
     >>> fwd_bwd_rms([1.0, 1.0], [0.9, 1.1])
     0.1
     """
-    f = np.asarray(fwd, dtype=float)
-    b = np.asarray(bwd, dtype=float)
+    f = _sweep_array("fwd", fwd)
+    b = _sweep_array("bwd", bwd)
+    if f.shape != b.shape:
+        raise ValueError(f"fwd and bwd must have the same shape, got {f.shape} and {b.shape}")
     ok = np.isfinite(f) & np.isfinite(b)
     if not ok.any():
         return float("nan")
-    d = np.sqrt(np.mean((f[ok] - b[ok]) ** 2))
-    m = np.sqrt(np.mean(((f[ok] + b[ok]) / 2) ** 2))
+    fo, bo = f[ok], b[ok]
+    scale = float(max(np.max(np.abs(fo)), np.max(np.abs(bo))))
+    if scale == 0.0:
+        return float("nan")
+    fo, bo = fo / scale, bo / scale                   # the ratio is scale-free: no overflow for huge data
+    d = np.sqrt(np.mean((fo - bo) ** 2))
+    m = np.sqrt(np.mean(((fo + bo) / 2) ** 2))
     return float(round(d / m, 12)) if m > 0 else float("nan")
+
+
+def _sweep_array(name, value):
+    """A real float array that may hold NaN (unmeasured points); wrong types are TypeErrors."""
+    from .. import _validate as check
+
+    check.not_missing(name, value, "an array of real numbers")
+    a = np.asarray(value)
+    if a.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must be an array of real numbers, got dtype {a.dtype}")
+    return a.astype(float)
 
 
 def savgol_window(bias_mV, window_mV=None):
     """Number of points (odd) of the Savitzky-Golay window (see :func:`savgol_derivative`)."""
+    from .. import _validate as check
+
     n = len(bias_mV)
+    if window_mV is not None:
+        window_mV = check.positive("window_mV", window_mV, 1e9)
     if window_mV is None:
         w = int(round(n / 100))
     else:
@@ -317,6 +345,8 @@ def savgol_derivative(bias_mV, current, window_mV=None, axis=-1):
     axis = check.integer("axis", axis, -max(cur.ndim, 1), max(cur.ndim, 1) - 1)
     if cur.ndim == 0 or cur.shape[axis] != b.size:
         raise ValueError(f"current must have the {b.size} bias points of bias_mV on axis {axis}, got shape {cur.shape}")
+    if np.ptp(b) == 0.0:
+        raise ValueError("bias_mV must span a range (all its points are equal): no derivative")
     w = savgol_window(b, window_mV)
     if b.size < w:
         raise ValueError(f"the Savitzky-Golay window ({w} points) is longer than the spectrum ({b.size} points)")

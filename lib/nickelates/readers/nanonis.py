@@ -21,7 +21,16 @@ import re
 
 import numpy as np
 
+from .. import _validate as check
 from .formats import GridFileError, SpectrumFileError
+
+
+def _lines(name, raw):
+    """``raw`` is a list of str lines (TypeError naming ``name`` otherwise)."""
+    check.instance(name, raw, (list, tuple), "a list of str lines")
+    for ln in raw:
+        check.instance(f"{name}[i]", ln, str, "a line (str)")
+    return raw
 
 __all__ = ["HEADER_END", "dat_table", "parse_3ds_header", "mls_segments", "mls_bias"]
 
@@ -59,7 +68,10 @@ def dat_table(path, raw, split):
     >>> h, hl, rows, meta
     (('Bias calc (V)', 'I (A)'), 3, [(4, ['1E-3', '2E-12'])], {'Date': '1.1.2026'})
     """
-    k = next(i for i, ln in enumerate(raw) if ln.strip() == "[DATA]")
+    _lines("raw", raw)
+    k = next((i for i, ln in enumerate(raw) if ln.strip() == "[DATA]"), None)
+    if k is None:
+        raise SpectrumFileError(f"{path}: no [DATA] section")
     meta = {}
     for ln in raw[:k]:
         if "\t" in ln:
@@ -112,6 +124,8 @@ def parse_3ds_header(raw, name):
     >>> h["nx"], h["ny"], h["sweep"], h["channels"], h["offset"] == len(raw)
     (2, 1, 'Bias (V)', ['Current (A)'], True)
     """
+    check.instance("raw", raw, (bytes, bytearray, memoryview), "the file's bytes")
+    raw = bytes(raw)
     end = raw.find(HEADER_END.encode())
     if end < 0:
         raise GridFileError(f"{name}: not a Nanonis grid file (no {HEADER_END} tag)")
@@ -173,6 +187,7 @@ def mls_segments(meta):
     >>> mls_segments({"Bias Spectroscopy>Sweep mode": "Linear", key: "-1,1,1E-4,1E-4,256"}) is None
     True
     """
+    check.instance("meta", meta, dict, "a header dict {key: value}")
     if str(meta.get("Bias Spectroscopy>Sweep mode", "")).strip().upper() != "MLS":
         return None
     key = next((k for k in meta if k.startswith("Bias Spectroscopy>MultiLine Settings")), None)

@@ -96,6 +96,9 @@ def vert_table(path, raw):
     >>> vert_table("a.VERT", lines)[0]
     ('Index', 'V (mV)', 'Z', 'channel 1')
     """
+    from .nanonis import _lines
+
+    _lines("raw", raw)
     k = next((i for i, ln in enumerate(raw) if ln.strip() == "DATA"), None)
     if k is None:
         raise SpectrumFileError(f"{path}: Createc .VERT without a DATA section")
