@@ -54,11 +54,12 @@ TIMEOUT = 20.0
 #: defects found by the fuzz and hit by the sample, not fixed yet: (callable, argument) -> finding id
 #: in /work/notes/fuzz-findings.md (the full list there; ``make fuzz`` shows them all)
 KNOWN: dict[tuple[str, str | None], str] = {
-    ("nickelates.engine.add_arguments", "parser"): "F-12",
-    ("nickelates.readers.channels.savgol_derivative", "current"): "F-28",
-    ("nickelates.readers.metadata.temperature_from_header", "meta"): "F-32",
-    ("nickelates.readers.nanonis.mls_segments", "meta"): "F-37",
-    ("nickelates.viz.mixd_exact.plot_profiles", "ax"): "F-107",
+    ("nickelates.viz.btk.figure_model_comparison", "mc"): "F-55",
+    ("nickelates.viz.btk.plot_table3_gaps", "ax"): "F-56",
+    ("nickelates.viz.couplings.CouplingsExplorer", "J_H"): "F-67",
+    ("nickelates.viz.couplings.CouplingsExplorer", "t_xz"): "F-64",
+    ("nickelates.viz.eliashberg.figure_stm", "fig5"): "F-73",
+    ("nickelates.viz.pairing.figure_fig4_right", "axs"): "F-112",
     ("nickelates.viz.tunneling.figure_kappa_scan", "windows"): "F-119",
 }
 
