@@ -303,3 +303,19 @@ def test_fwd_bwd_rms_is_scale_free():
     ref = 0.1 / math.sqrt(1.0025)
     for s in (1.0, 1e300, 1e-300):
         assert channels.fwd_bwd_rms(np.array([1.0, 1.0]) * s, np.array([0.9, 1.1]) * s) == pytest.approx(ref, rel=1e-9)
+
+
+def test_solve_real_axis_at_a_subnormal_frequency_is_the_zero_frequency_limit():
+    from nickelates import eliashberg as el
+    # fuzz F-09: omega = 5e-324 gave NaN; below the first grid point Z is Z(0) -> 1 + lam for T << omega_E
+    r = el.solve_real_axis(0.3, 0.3, 1.0, 0.002, np.array([0.0, 5e-324, 0.1]), eta=1e-5)
+    assert np.all(np.isfinite(r.Z)) and np.all(np.isfinite(r.delta))
+    assert r.Z[0, 1] == r.Z[0, 0] and r.Z[0, 0].real == pytest.approx(1.3, rel=2e-3)
+
+
+def test_sample_posterior_refuses_a_conductance_that_is_not_normalized():
+    b = np.linspace(-5, 5, 41)
+    with pytest.raises(ValueError, match="G is the normalized conductance"):     # fuzz F-04 (was inf)
+        btk.sample_posterior(b, np.ones(41) * 1e300, T=4.2, sigma=0.01, start={"delta1": 1.0})
+    with pytest.raises(ValueError, match=r"sigma must lie in \[1e-12, 1000.0\]"):
+        btk.sample_posterior(b, np.ones(41), T=4.2, sigma=1e300, start={"delta1": 1.0})

@@ -1612,7 +1612,9 @@ def solve_real_axis(lam_Z, lam_Delta, omega_boson, T, omega, *, solution=None, m
         raise ValueError("omega must be >= 0 (use real_axis_dos for negative frequencies)")
     o, p = _on(w, x, omt), _on(w, x, phi)
     x0 = x[x.size // 2]                                  # smallest positive grid point: Z(0) ~ omt(x0) / x0
-    Z = np.where(w > 0, o / np.where(w > 0, w, 1.0), omt[:, x.size // 2:x.size // 2 + 1] / x0)
+    # below the first grid point (w = 0, or a w too small to divide by) the grid resolves only Z(0)
+    resolved = w >= x0
+    Z = np.where(resolved, o / np.where(resolved, w, 1.0), omt[:, x.size // 2:x.size // 2 + 1] / x0)
     return RealAxisGap(w, Z, p / Z, 0, float(T))
 
 

@@ -797,7 +797,7 @@ def sample_posterior(bias_mV, G, *, T, sigma, start, fixed=None, bounds=None, nw
     T : float
         Temperature in K, in (0, 1e5] (fixed).
     sigma : float
-        Noise of G (> 0; e.g. the rms residual of the best fit).
+        Noise of G, in [1e-12, 1e3] (e.g. the rms residual of the best fit).
     start : dict
         Starting values of ``delta1`` (meV), ``Z1``, ``gamma1`` (meV), ``P`` and, to sample a
         series resistance, ``Rs`` (R_s / R_N; 0 when absent).
@@ -833,7 +833,8 @@ def sample_posterior(bias_mV, G, *, T, sigma, start, fixed=None, bounds=None, nw
     TypeError
         For arguments of the wrong type.
     ValueError
-        For a start outside the bounds, unknown parameter names, too few walkers or steps.
+        For a start outside the bounds, unknown parameter names, too few walkers or steps, a G that
+        is not normalized (max|G| > 1e3) or sigma outside [1e-12, 1e3].
 
     Examples
     --------
@@ -851,8 +852,11 @@ def sample_posterior(bias_mV, G, *, T, sigma, start, fixed=None, bounds=None, nw
     y = check.real_array("G", G, ndim=1)
     check.same_length(bias_mV=b, G=y)
     T = check.positive("T", T, T_MAX)
-    sigma = check.positive("sigma", sigma)
-    check.instance("start", start, dict)
+    from .fitting import _G_NORMALIZED_MAX, _SIGMA_RELATIVE
+    if float(np.max(np.abs(y))) > _G_NORMALIZED_MAX:        # chi^2 of a non-normalized G overflows
+        raise ValueError(f"G is the normalized conductance (order 1), got max|G| = {np.max(np.abs(y)):.3g} "
+                         f"(> {_G_NORMALIZED_MAX:g}): normalize it (btk.normalize)")
+    sigma = check.in_range("sigma", sigma, *_SIGMA_RELATIVE)
     fixed = {} if fixed is None else dict(check.instance("fixed", fixed, dict))
     for k in list(start) + list(fixed):
         if k not in POLARIZED_PARAMETERS:
