@@ -74,7 +74,7 @@ def main():
                "accuracy": acc, "rates": rates}
     if "1" in rates and "2" in rates:
         summary["scaling_2_over_1"] = rates["2"]["spectra_per_second"] / rates["1"]["spectra_per_second"]
-    gapmap.atomic_write_bytes(prefix.with_suffix(".json"), json.dumps(summary, indent=1).encode())
+    gapmap.atomic_write_bytes(prefix.with_suffix(".json"), json.dumps(summary, indent=1).encode(), force=True)
     print(json.dumps(summary["accuracy"], indent=1))
     print("scaling 2/1:", summary.get("scaling_2_over_1"))
 
