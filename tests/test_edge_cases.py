@@ -319,3 +319,8 @@ def test_sample_posterior_refuses_a_conductance_that_is_not_normalized():
         btk.sample_posterior(b, np.ones(41) * 1e300, T=4.2, sigma=0.01, start={"delta1": 1.0})
     with pytest.raises(ValueError, match=r"sigma must lie in \[1e-12, 1000.0\]"):
         btk.sample_posterior(b, np.ones(41), T=4.2, sigma=1e300, start={"delta1": 1.0})
+
+
+def test_symmetry_entries_are_type_checked_before_their_number():
+    with pytest.raises(TypeError, match="symmetry must be one of"):
+        btk.gaps_from_values({"delta1": 1.0, "Z1": 0.5, "gamma1": 0.1}, 1, [None, None])

@@ -321,12 +321,12 @@ def _check_symmetry(symmetry, n_gaps):
     except TypeError:
         raise TypeError(f"symmetry must be a string like 's,d' or a sequence of 's'/'d', "
                         f"got {type(symmetry).__name__}") from None
+    for s in symmetry:
+        check.choice("symmetry", s, _SYMMETRIES)        # TypeError for a non-string entry (None ...), first
     if len(symmetry) == 1:
         symmetry = symmetry * n_gaps
     if len(symmetry) != n_gaps:
         raise ValueError(f"symmetry must give one of 's'/'d' per gap ({n_gaps}), got {symmetry!r}")
-    for s in symmetry:
-        check.choice("symmetry", s, _SYMMETRIES)        # TypeError for a non-string entry (None ...)
     return symmetry
 
 
