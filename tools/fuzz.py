@@ -57,6 +57,7 @@ import random
 import re
 import resource
 import select
+import shutil
 import signal
 import struct
 import subprocess
@@ -493,6 +494,10 @@ class Worker:
             bound.arguments[param] = mutate(b["bound"].arguments[param], label)
         finite_in = b["inputs_finite"] and (label not in NONFINITE_LABELS) and _input_finite(
             bound.arguments.get(param))
+        os.chdir(self.folder)
+        shutil.rmtree(os.path.join(self.folder, "call"), ignore_errors=True)
+        os.mkdir(os.path.join(self.folder, "call"))        # files of earlier calls are not in the way
+        os.chdir(os.path.join(self.folder, "call"))
         t0 = time.perf_counter()
         try:
             result = b["obj"](*bound.args, **bound.kwargs)
@@ -734,6 +739,7 @@ def run(groups, *, timeout=10.0, baseline_timeout=None, workers=2, progress=None
         t.start()
     for t in threads:
         t.join()
+    shutil.rmtree(log_dir, ignore_errors=True)
     return records, baselines
 
 
