@@ -53,6 +53,9 @@ def test_central_charge_of_free_fermions_is_one():
     c = ml.central_charge(S, L)
     assert abs(c.value - 1.0) < 0.03 and c.error < 0.03        # measured 0.986 +- 0.011
     assert len(c.windows) >= 3
+    # averaging over the Friedel period (4 sites at quarter filling) removes the oscillation
+    ca = ml.central_charge(S, L, average_period=4)
+    assert abs(ca.value - 1.0) < 0.02 and ca.error < 0.01                # 0.987 +- 0.001
     # a wrong length in the conformal distance is seen: L/2 instead of L gives a c far from 1
     with pytest.raises(ValueError, match="L - 1"):
         ml.central_charge(S, L // 2)
@@ -137,6 +140,17 @@ def test_stored_L8_structure_factor_convention():
             ml.central_charge(r["entropy"], 8, margins=[3])
 
 
+def test_stored_L40_central_charge_one_gapless_mode():
+    """The stored L = 40 ladders (chi = 128): entropy averaged over the Friedel period 2L/N_h gives c = 1
+    (one gapless charge mode of a Luther-Emery liquid) within 0.2 at every J, window error < 0.3."""
+    recs = [r for r in json.loads(paths.data_file("mixd_correlations.json").read_text())["points"] if r["L"] == 40]
+    assert len(recs) >= 3
+    for r in recs:
+        P = round(2 * r["L"] / r["n_holes"])
+        c = ml.central_charge(r["entropy"], r["L"], average_period=P, margins=[1, 2, 3, 4, 5, 6])
+        assert abs(c.value - 1) < 0.2 and c.error < 0.3, (r["J_perp"], c)     # 1.06-1.15 +- 0.14-0.28
+
+
 @pytest.mark.slow
 def test_luttinger_point_gaps_against_ed():
     """Spin and relative-charge gaps at L = 6 from DMRG (TeNPy) against our sector ED; warm start agrees."""
@@ -150,6 +164,7 @@ def test_luttinger_point_gaps_against_ed():
     assert rec["spin_gap"] == pytest.approx(gap_s, abs=2e-6)
     assert rec["relative_charge_gap"] == pytest.approx(gap_r, abs=2e-6)
     assert rec["relative_holes_leg"] == [2, 0] and len(rec["structure_factor_relative"]) == L // 2
+    assert len(rec["structure_factor_open"]) == len(rec["q_open"]) == L // 2
     # N_-(q) of decoupled-leg fluctuations would equal N_+(q); here the relative channel is suppressed
     assert rec["structure_factor_relative"][0] < rec["structure_factor"][0]
     b = ml.dmrg_luttinger_point(L, nh, J, chi_max=64, warm=a.states, warm_chi=32, max_sweeps=40,

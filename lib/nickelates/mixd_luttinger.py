@@ -280,10 +280,14 @@ class CentralCharge:
     windows: tuple
 
 
-def central_charge(entropy, L: int, *, margins=None, parity: bool = False) -> CentralCharge:
+def central_charge(entropy, L: int, *, margins=None, parity: bool = False,
+                   wavevector: float | None = None, oscillation_exponent: float = 0.0,
+                   average_period: int | None = None) -> CentralCharge:
     """Fit the Calabrese-Cardy form of an open chain to the entanglement entropy.
 
-    S(l) = (c/6) ln[(2L/pi) sin(pi l / L)] + s0 (+ b (-1)^l with ``parity``) on the cuts
+    S(l) = (c/6) ln[(2L/pi) sin(pi l / L)] + s0 (+ b (-1)^l with ``parity``; + d^(-p)
+    [a cos(q0 l) + a' sin(q0 l)] with ``wavevector`` q0, the Friedel oscillation of the
+    entropy, Laflorencie et al., Phys. Rev. Lett. 96, 100603 (2006)) on the cuts
     l = m ... L - m for each margin m; Calabrese & Cardy, J. Stat. Mech. (2004) P06002.
 
     Parameters
@@ -297,6 +301,14 @@ def central_charge(entropy, L: int, *, margins=None, parity: bool = False) -> Ce
         up to 6 values.
     parity : bool, optional
         Add an alternating term b (-1)^l (the half-filled chain's oscillation).
+    wavevector : float, optional
+        q0 (1/site) of an oscillating term, in (0, 2 pi] (the ladder: pi N_h / L).
+    oscillation_exponent : float, optional
+        Its decay exponent p in d^(-p), in [0, 4].
+    average_period : int, optional
+        Fit running means over this many consecutive cuts (of S and of ln d alike), in
+        [2, L/4]: removes an oscillation of that period (the ladder's Friedel period
+        2L/N_h) before the fit; the margins then count averaged points.
 
     Returns
     -------
@@ -323,6 +335,9 @@ def central_charge(entropy, L: int, *, margins=None, parity: bool = False) -> Ce
     if S.size != L - 1:
         raise ValueError(f"entropy must hold L - 1 = {L - 1} values, got {S.size}")
     parity = check.boolean("parity", parity)
+    if wavevector is not None:
+        wavevector = check.in_range("wavevector", wavevector, 0.0, 2 * np.pi, lo_open=True)
+    p_osc = check.in_range("oscillation_exponent", oscillation_exponent, 0.0, 4.0)
     if margins is None:
         lo, hi = max(1, L // 8), max(1, L // 4)
         margins = sorted(set(np.linspace(lo, hi, min(6, hi - lo + 1)).round().astype(int).tolist()))
@@ -331,14 +346,25 @@ def central_charge(entropy, L: int, *, margins=None, parity: bool = False) -> Ce
     if not margins:
         raise ValueError("margins must not be empty")
     l = np.arange(1, L)
+    lnd = np.log(conformal_distance(l, L))
+    if average_period is not None:
+        P = check.integer("average_period", average_period, 2, max(2, L // 4))
+        kern = np.ones(P) / P
+        S, lnd = np.convolve(S, kern, "valid"), np.convolve(lnd, kern, "valid")
+        l = np.arange(1, S.size + 1)
+        if max(margins) > S.size // 2 - 2:
+            raise ValueError(f"margin must leave >= 4 averaged points (of {S.size}), got {max(margins)}")
     rows = []
     for m in margins:
-        sel = (l >= m) & (l <= L - m)
-        cols = [np.log(conformal_distance(l[sel], L)) / 6.0, np.ones(sel.sum())]
+        sel = (l >= m) & (l <= l[-1] + 1 - m)
+        dl = np.exp(lnd[sel])
+        cols = [lnd[sel] / 6.0, np.ones(sel.sum())]
         if parity:
             cols.append((-1.0) ** l[sel])
+        if wavevector is not None:
+            cols += [np.cos(wavevector * l[sel]) * dl**-p_osc, np.sin(wavevector * l[sel]) * dl**-p_osc]
         coef, *_ = np.linalg.lstsq(np.stack(cols, axis=1), S[sel], rcond=None)
-        rows.append((int(m), int(L - m), float(coef[0])))
+        rows.append((int(l[sel][0]), int(l[sel][-1]), float(coef[0])))
     cs = [t[2] for t in rows]
     return CentralCharge(value=rows[0][2], error=0.5 * (max(cs) - min(cs)), windows=tuple(rows))
 
@@ -617,7 +643,9 @@ class LuttingerPoint:
     ----------
     record : dict
         JSON-ready: every key of :meth:`nickelates.mixd_exact.LadderCorrelations.to_dict`
-        with its meaning, plus ``structure_factor_relative`` (N_-(q) of n_{j,0} - n_{j,1}),
+        with its meaning, plus ``structure_factor_relative`` (N_-(q) of n_{j,0} - n_{j,1}, at
+        ``q``), ``q_open``, ``structure_factor_open`` and ``structure_factor_relative_open``
+        (N_+ and N_- in the open chain's cosine waves, :func:`open_structure_factor`),
         ``density_corr`` and ``spin_corr`` (connected rung hole density and rung S^z S^z
         correlations from the reference rung at ``distance``), ``holes_leg``,
         ``relative_holes_leg`` (the sector (h0 + 1, h1 - 1)), ``energy_rel``,
@@ -755,7 +783,10 @@ def dmrg_luttinger_point(L: int, n_holes: int, J_perp: float, V: float = 1.0, t_
     density = nn.reshape(L, 2, L, 2).sum(axis=(1, 3)) - np.outer(nh.reshape(L, 2).sum(1), nh.reshape(L, 2).sum(1))
     q = 2 * np.pi * np.arange(1, L // 2 + 1) / L
     Nq = _structure_factor(density, q)
-    Nq_rel = _structure_factor(_relative_density(psi, L), q)
+    rel_mat = _relative_density(psi, L)
+    Nq_rel = _structure_factor(rel_mat, q)
+    q_open, N_open = open_structure_factor(density)
+    N_open_rel = open_structure_factor(rel_mat)[1]
     sz = np.asarray(psi.correlation_function("Sz", "Sz")).real.reshape(L, 2, L, 2).sum(axis=(1, 3))
     szm = np.asarray(psi.expectation_value("Sz")).real.reshape(L, 2).sum(1)
     spin = sz - np.outer(szm, szm)
@@ -773,7 +804,9 @@ def dmrg_luttinger_point(L: int, n_holes: int, J_perp: float, V: float = 1.0, t_
     rec = c.to_dict()
     h0, h1 = ground.holes_leg
     rel = None
-    rec.update(structure_factor_relative=Nq_rel.tolist(), density_corr=density[i0, js].tolist(),
+    rec.update(structure_factor_relative=Nq_rel.tolist(), q_open=q_open.tolist(),
+               structure_factor_open=N_open.tolist(), structure_factor_relative_open=N_open_rel.tolist(),
+               density_corr=density[i0, js].tolist(),
                spin_corr=spin[i0, js].tolist(), holes_leg=[int(h0), int(h1)],
                relative_holes_leg=[int(h0 + 1), int(h1 - 1)], energy_rel=None, converged_rel=None,
                truncation_error_rel=None, relative_charge_gap=None, warm_start=warm_chi,
