@@ -45,28 +45,33 @@ def _load_fuzz():
 
 fuzz = _load_fuzz()
 
-#: the seeded sample run by ``make test``
+#: the seeded sample run by ``make test``: each callable with a quick baseline with probability
+#: SAMPLE_FRACTION (a stable hash of seed and name), PER_CALLABLE cases each
 SEED = 0
-SAMPLE_CALLABLES = 130
+SAMPLE_FRACTION = 0.4
 PER_CALLABLE = 6
 TIMEOUT = 20.0
 
 #: defects found by the fuzz and hit by the sample, not fixed yet: (callable, argument) -> finding id
 #: in /work/notes/fuzz-findings.md (the full list there; ``make fuzz`` shows them all)
 KNOWN: dict[tuple[str, str | None], str] = {
+    ("nickelates.viz.bands.plot_bands", "ax"): "F-41",
+    ("nickelates.viz.bands.plot_fermi_surfaces", "ax"): "F-42",
     ("nickelates.viz.btk.figure_model_comparison", "mc"): "F-55",
-    ("nickelates.viz.btk.plot_table3_gaps", "ax"): "F-56",
-    ("nickelates.viz.couplings.CouplingsExplorer", "J_H"): "F-67",
-    ("nickelates.viz.couplings.CouplingsExplorer", "t_xz"): "F-64",
     ("nickelates.viz.eliashberg.figure_stm", "fig5"): "F-73",
+    ("nickelates.viz.eliashberg.figure_stm", "state"): "F-71",
+    ("nickelates.viz.gapmap.figure_gap_recovery", "cases"): "F-100",
+    ("nickelates.viz.mixd_exact.plot_profiles", "ax"): "F-107",
     ("nickelates.viz.pairing.figure_fig4_right", "axs"): "F-112",
+    ("nickelates.viz.pairing.plot_ratio_vs_dos", "ax"): "F-110",
     ("nickelates.viz.tunneling.figure_kappa_scan", "windows"): "F-119",
+    ("nickelates.viz.tunneling.plot_andreev", "ax"): "F-116",
 }
 
 
 @pytest.fixture(scope="module")
 def sample():
-    groups = fuzz.sample_groups(SAMPLE_CALLABLES, PER_CALLABLE, SEED)
+    groups = fuzz.sample_groups(SAMPLE_FRACTION, PER_CALLABLE, SEED)
     records, baselines = fuzz.run(groups, timeout=TIMEOUT, workers=2)
     return groups, records, baselines
 
@@ -85,7 +90,7 @@ def test_generated_sample_covers_the_api(sample):
     groups, records, baselines = sample
     ok = [q for q, b in baselines.items() if b["status"] == "ok"]
     # most sampled callables get a baseline from their Examples, and every module family is reached
-    assert len(groups) == SAMPLE_CALLABLES
+    assert len(groups) >= 100         # ~40 % of the ~360 callables with a baseline under 1 s
     assert len(ok) >= 0.8 * len(groups), {q: b["status"] for q, b in baselines.items() if b["status"] != "ok"}
     assert len(records) >= 0.6 * len(ok) * PER_CALLABLE
     families = {q.split(".")[1] for q in ok}

@@ -35,7 +35,7 @@ Outcomes
 Usage::
 
     python tools/fuzz.py --all --timeout 10 --report /tmp/fuzz.json
-    python tools/fuzz.py --sample 400 --seed 0        # the seeded sample of the test
+    python tools/fuzz.py --sample 0.4 --seed 0        # the seeded sample of the test
     python tools/fuzz.py --only nickelates.bands.band_energy -v
 
 The test ``tests/test_fuzz_public_api.py`` runs the seeded sample (``sample_cases``).
@@ -43,6 +43,7 @@ The test ``tests/test_fuzz_public_api.py`` runs the seeded sample (``sample_case
 from __future__ import annotations
 
 import argparse
+import hashlib
 import collections
 import copy
 import dataclasses
@@ -53,7 +54,6 @@ import json
 import math
 import os
 import pickle
-import random
 import re
 import resource
 import select
@@ -684,6 +684,9 @@ def _run_group(proc_box, log_dir, qual, cases, timeout, baseline_timeout, record
     timeout = max(timeout, SLOW_FACTOR * info.get("call_seconds", 0.0))
     if cases is None:                     # all cases of this callable
         cases = [(None, "baseline")] + [(p, lab) for p, labs in info["params"] for lab in labs]
+    elif isinstance(cases, tuple) and cases[0] == "auto":
+        _, n, seed = cases
+        cases = sorted(((p, lab) for p, labs in info["params"] for lab in labs), key=lambda c: _score(seed, qual, *c))[:n]
     valid = {(p, lab) for p, labs in info.get("params", []) for lab in labs} | {(None, "baseline")}
     for param, label in cases:
         if (param, label) not in valid:
@@ -753,29 +756,36 @@ COSTS_FILE = ROOT / "tests" / "fuzz_costs.json"
 SAMPLE_MAX_BASELINE = 1.0
 
 
-def sample_groups(n_callables, per_callable, seed=0, *, max_baseline=SAMPLE_MAX_BASELINE):
-    """The seeded sample: ``n_callables`` callables, ``per_callable`` (param, label) pairs each.
+def _score(*parts):
+    """A number in [0, 1) fixed by ``parts`` (a stable hash: the sample does not move when names are added)."""
+    digest = hashlib.sha256(":".join(map(str, parts)).encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2.0**64
 
-    Parameters are not known before the baseline ran, so a case is drawn as an
-    argument *index* and a label; indices beyond the callable's arguments wrap around
-    in the worker-side resolution (:func:`resolve_sample`).
+
+def sample_groups(fraction, per_callable, seed=0, *, max_baseline=SAMPLE_MAX_BASELINE):
+    """The seeded sample: each eligible callable with probability ``fraction``, ``per_callable`` cases each.
+
+    A callable is eligible when its measured baseline (``tests/fuzz_costs.json``) ran
+    in at most ``max_baseline`` seconds, or when it is new (not measured yet: then all
+    its cases run). The choice of a callable and of its cases depends only on the seed
+    and their own names, so a new public name does not change the rest of the sample.
     """
     costs = json.loads(COSTS_FILE.read_text()) if COSTS_FILE.exists() else {}
     quals = [q for q, _, _ in public_callables() if q not in SKIP]
     eligible = [q for q in quals if costs.get(q, {}).get("ok", True)
                 and costs.get(q, {}).get("seconds", 0.0) <= max_baseline]
-    rng = random.Random(seed)
-    chosen = sorted(rng.sample(eligible, min(n_callables, len(eligible))))
     groups = []
-    for q in chosen:
+    for q in eligible:
+        if _score(seed, q) >= fraction:
+            continue
         params = costs.get(q, {}).get("params")
         if q in costs and not params:
             picks = [(None, "baseline")]
         elif params:
-            pairs = [(p, lab) for p in params for lab in LABELS]
-            picks = rng.sample(pairs, min(per_callable, len(pairs)))
+            pairs = sorted(((p, lab) for p in params for lab in LABELS), key=lambda c: _score(seed, q, *c))
+            picks = pairs[:per_callable]
         else:
-            picks = None                          # unknown callable (new since the costs): all its cases
+            picks = ("auto", per_callable, seed)  # new since the costs: chosen once its arguments are known
         groups.append((q, picks))
     return groups
 
@@ -824,7 +834,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--all", action="store_true", help="every case of every public callable")
-    ap.add_argument("--sample", type=int, metavar="N", help="N callables of the seeded sample")
+    ap.add_argument("--sample", type=float, metavar="FRACTION", help="the seeded sample: this fraction of the callables")
     ap.add_argument("--per-callable", type=int, default=6, help="cases per callable in the sample")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--only", action="append", default=[], help="a qualified name (repeatable)")
@@ -850,7 +860,7 @@ def main(argv=None):
     elif a.all:
         groups = [(q, None) for q in all_quals if q not in SKIP]
     else:
-        ap.error("give --all, --sample N or --only NAME")
+        ap.error("give --all, --sample FRACTION or --only NAME")
     t0 = time.time()
 
     def progress(rec):
