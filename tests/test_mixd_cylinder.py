@@ -57,3 +57,22 @@ def test_bad_input():
         MixDCylinderModel(0, 1.0)
     with pytest.raises(TypeError, match="Lx"):
         MixDCylinderModel(2.0, 1.0)
+
+
+@pytest.mark.slow
+def test_cylinder_script_small_against_ed(tmp_path):
+    """scripts/mixd_cylinders.py --small: the L_x = 2 DMRG energy equals the cylinder's full ED."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    out = tmp_path / "cyl.json"
+    script = Path(__file__).resolve().parents[1] / "scripts" / "mixd_cylinders.py"
+    res = subprocess.run([sys.executable, str(script), "--small", "-o", str(out), "--workers", "0"],
+                         capture_output=True, text=True, timeout=900)
+    assert res.returncode == 0, res.stdout[-2000:] + res.stderr[-2000:]
+    pts = {p["Lx"]: p for p in json.loads(out.read_text())["points"]}
+    assert set(pts) == {2, 3} and pts[2]["converged"]
+    assert pts[2]["energy"] == pytest.approx(cylinder_ed(2, 1, 1, 1.1), abs=1e-8)
+    assert len(pts[3]["sign_xy"]) == 1 and sum(pts[3]["hole_density"]) == pytest.approx(pts[3]["n_holes"])
