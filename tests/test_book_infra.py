@@ -204,8 +204,10 @@ def test_equation_map_links_labels(tmp_path):
 def test_equation_map_link_titles_are_plain_text():
     """A {ref} to a section would show the raw TeX of its title: the map writes plain titles."""
     assert eqmap.plain_title(r"From real-space hopping to the $\eta_{\bk}$ form factor") == \
-        "From real-space hopping to the η_k form factor"
+        "From real-space hopping to the ηₖ form factor"
     assert eqmap.plain_title(r"Fig. 4: $\widetilde N/N$ and `code`") == "Fig. 4: Ñ/N and code"
+    # no raw underscore in a link text (the browser test's check): Unicode or run in
+    assert eqmap.plain_title(r"$T_c$ and $2\Delta/k_BT_c$, $N_{\rm sc}$") == "Tc and 2Δ/kBTc, Nsc"
 
 
 def test_equation_map_reports_bad_labels(tmp_path):

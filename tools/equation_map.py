@@ -230,6 +230,13 @@ _GREEK = {"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": 
 
 
 _SUPERSCRIPT = str.maketrans("0123456789+-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻")
+_SUBSCRIPTABLE = "0123456789+-aehijklmnoprstuvx"
+_SUBSCRIPT = str.maketrans(_SUBSCRIPTABLE, "₀₁₂₃₄₅₆₇₈₉₊₋ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ")
+
+
+def _subscript(text: str) -> str:
+    """A subscript in Unicode where every character has a subscript form, else run in (T_c -> Tc)."""
+    return text.translate(_SUBSCRIPT) if all(c in _SUBSCRIPTABLE for c in text) else text
 
 
 def plain_title(heading: str) -> str:
@@ -240,9 +247,12 @@ def plain_title(heading: str) -> str:
     def tex(m):
         t = m.group(1)
         t = re.sub(r"\\(?:widetilde|tilde)\s*\{?([A-Za-z])\}?", lambda k: k.group(1) + "\u0303", t)
+        t = re.sub(r"\\(?:rm|mathrm|text|mathcal|mathbf|bf|it|left|right)\b\s*", "", t)  # fonts, sizes
         t = re.sub(r"\\([A-Za-z]+)", lambda k: _GREEK.get(k.group(1), k.group(1)), t)
         # powers become superscripts (eta_k^2 -> η_k², not η_k2)
         t = re.sub(r"\^\{?([0-9+\-]+)\}?", lambda k: k.group(1).translate(_SUPERSCRIPT), t)
+        # subscripts: Unicode where possible, else written in line (no raw underscore in a link)
+        t = re.sub(r"_\{([^{}]*)\}|_(\S)", lambda k: _subscript(k.group(1) or k.group(2) or ""), t)
         return re.sub(r"[{}^\\ ]", "", t)
     text = re.sub(r"\$([^$]+)\$", tex, heading)
     return unicodedata.normalize("NFC", re.sub(r"[`<>*]", "", text)).strip()

@@ -99,6 +99,9 @@ def render_page(cards) -> str:
             f":::{{grid-item-card}} {title}",
             f":link: {target}",
             ":link-type: ref",
+            # the link's own text: without it the card's (hidden) link reads the target
+            # figure's caption source, TeX and all
+            f":link-alt: {title}",
             f":img-top: {thumb}",
             f":img-alt: {readable(spec.source)}: {spec.description}",
             "",
