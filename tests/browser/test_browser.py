@@ -278,17 +278,13 @@ def test_pages_stay_light(visits):
 
 
 #: figures still without a numbered caption, per page: a ratchet (lower it as chapters are captioned)
-KNOWN_UNCAPTIONED: dict = {"book/04-andreev.html": 8, "book/07-mixd-exact.html": 6}
+KNOWN_UNCAPTIONED: dict = {}
 #: code cells still wider than the page at 1400 px, per page: a ratchet (88-character lines fit;
 #: these are the cells with a longer line, tools/chapter_long_lines.json counts the lines)
-KNOWN_CODE_OVERFLOW: dict = {"book/03-pairing.html": 24, "book/04-andreev.html": 30,
-                             "book/06-mixd-mean-field.html": 25, "book/07-mixd-exact.html": 22,
-                             "book/08-eliashberg.html": 17, "book/appendix-performance.html": 2}
+KNOWN_CODE_OVERFLOW: dict = {}
 #: captions and link texts still showing raw ``_`` maths, per page: a ratchet (write them as maths or
 #: Unicode); API and index pages show identifiers and are not checked
-KNOWN_RAW_UNDERSCORE: dict = {"book/03-pairing.html": 4, "book/06-mixd-mean-field.html": 6,
-                              "book/07-mixd-exact.html": 1, "book/08-eliashberg.html": 5,
-                              "book/equation-map.html": 4, "book/intro.html": 5, "index.html": 5}
+KNOWN_RAW_UNDERSCORE: dict = {}
 _IDENTIFIER_PAGES = ("book/api/", "book/api.html", "genindex.html", "py-modindex.html", "search.html")
 
 
@@ -333,7 +329,9 @@ def test_search_works_offline(driver, server):
     )
     hits = driver.execute_script("return [...document.querySelectorAll('ul.search li a')].map(a => a.href)")
     assert any("01-bands" in h for h in hits), hits
-    console = [c for c in driver.get_log("browser") if c["level"] == "SEVERE"]
+    # browsers probe /favicon.ico on their own; the book has none (not an error of the book)
+    console = [c for c in driver.get_log("browser")
+               if c["level"] == "SEVERE" and "/favicon.ico " not in c["message"]]
     assert not console, console
 
 
@@ -366,6 +364,19 @@ return {width: window.innerWidth,
 """
 
 
+def _get_with_retry(driver, url, tries=3):
+    """driver.get, retried when a loaded machine makes the renderer miss its 60 s deadline."""
+    from selenium.common.exceptions import TimeoutException
+
+    for k in range(tries):
+        try:
+            return driver.get(url)
+        except TimeoutException:
+            if k == tries - 1:
+                raise
+            time.sleep(2)
+
+
 def test_first_screen_at_phone_width(driver, server, book_html):
     """At 420 px each chapter opens on its title and Overview, without sideways scrolling;
     the first screens at 420 and 1400 px are saved (``narrow__*.png``, ``first_screens.json``)."""
@@ -377,7 +388,7 @@ def test_first_screen_at_phone_width(driver, server, book_html):
         for width in (1400, 420):
             driver.set_window_size(width, 900)
             for page in pages:
-                driver.get(f"{server}/{page}")
+                _get_with_retry(driver, f"{server}/{page}")
                 driver.execute_async_script(WAIT_MATHJAX)
                 driver.execute_script("window.scrollTo(0, 0)")
                 rec = driver.execute_script(FIRST_SCREEN)
