@@ -11,7 +11,9 @@ import dataclasses
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .. import _validate as check
 from .. import eliashberg as E
+from . import _check
 from .explorer import Explorer
 
 __all__ = ["COLORS", "K_B", "figure_tc_comparison", "figure_gap_functions", "figure_stm", "figure_gap_vs_T",
@@ -47,6 +49,14 @@ def figure_tc_comparison(lams, tc_bcs, tc_eliashberg):
     >>> len(fig.axes[0].lines)
     2
     """
+    lams = check.real_array("lams", lams, ndim=1)
+    tc_bcs = check.real_array("tc_bcs", tc_bcs, ndim=1)
+    check.same_length(lams=lams, tc_bcs=tc_bcs)
+    _check.mapping("tc_eliashberg", tc_eliashberg, what="a dict {label: T_c array (K)}")
+    tc_eliashberg = {label: check.real_array(f"tc_eliashberg[{label!r}]", tc, ndim=1)
+                     for label, tc in tc_eliashberg.items()}
+    for label, tc in tc_eliashberg.items():
+        check.same_length(lams=lams, **{f"tc_eliashberg[{label!r}]": tc})
     fig, ax = plt.subplots(figsize=(5.2, 3.6))
     ax.semilogy(lams, tc_bcs, "k--", label="static BCS (chapter 3)")
     for label, tc in tc_eliashberg.items():
@@ -80,6 +90,9 @@ def figure_gap_functions(state, direct=None):
     >>> len(figure_gap_functions(st).axes)
     3
     """
+    check.instance("state", state, E.TriplonState, "a nickelates.eliashberg.TriplonState")
+    if direct is not None:
+        check.instance("direct", direct, E.RealAxisGap, "a nickelates.eliashberg.RealAxisGap or None")
     s, r = state.solution, state.real
     fig, axs = plt.subplots(1, 3, figsize=(11, 3.4))
     m = s.wn < 4 * state.omega_t
@@ -141,7 +154,22 @@ def figure_stm(state, bias_meV, conductance, fig5=None, zoom=None):
     >>> len(figure_stm(st, v, {"a": g, "b": g}, zoom=(250, 400)).axes)
     2
     """
+    from .. import tunneling
+    check.instance("state", state, E.TriplonState, "a nickelates.eliashberg.TriplonState")
+    bias_meV = check.real_array("bias_meV", bias_meV, ndim=1)
     curves = conductance if isinstance(conductance, dict) else {None: conductance}
+    if not curves:
+        raise ValueError("conductance must hold at least one curve")
+    curves = {label: _check.curve("conductance" if label is None else f"conductance[{label!r}]", g)
+              for label, g in curves.items()}
+    for g in curves.values():
+        check.same_length(bias_meV=bias_meV, conductance=g)
+    if fig5 is not None:
+        check.instance("fig5", fig5, tunneling.STMSpectrum, "a nickelates.tunneling.STMSpectrum or None")
+    if zoom is not None:
+        zoom = check.real_array("zoom", zoom, ndim=1)
+        if zoom.size != 2 or not zoom[0] < zoom[1]:
+            raise ValueError(f"zoom must be a window (lo, hi) in mV with lo < hi, got {zoom.tolist()!r}")
     n = 1 + (fig5 is not None) + (zoom is not None)
     fig, axs = plt.subplots(1, n, figsize=(4.6 * n, 3.6), squeeze=False)
     axs = axs[0]
@@ -207,8 +235,19 @@ def figure_gap_vs_T(T_K, gaps_meV, Tc_K, table3=None):
     >>> len(fig.axes[0].lines)
     2
     """
-    T = np.asarray(T_K, float)
-    g = np.asarray(gaps_meV, float)
+    T = check.real_array("T_K", T_K, ndim=1)
+    g = _check.curve("gaps_meV", gaps_meV, ndim=2)
+    if g.shape != (T.size, 2):
+        raise ValueError(f"gaps_meV must have the shape (len(T_K), 2) = ({T.size}, 2), got {g.shape}")
+    if np.any(g[0] == 0):
+        raise ValueError(f"gaps_meV[0] (the reference gaps) must be nonzero, got {g[0].tolist()!r}")
+    Tc_K = check.positive("Tc_K", Tc_K)
+    if table3 is not None:
+        t3 = check.real_array("table3", table3, ndim=2)
+        if t3.shape[1] < 3:
+            raise ValueError(f"table3 must have rows (T, ..., Delta1, Delta2) of >= 3 columns, got {t3.shape}")
+        if np.any(t3[0, -2:] == 0):
+            raise ValueError("table3's first row must have nonzero gaps Delta1, Delta2")
     fig, ax = plt.subplots(figsize=(5.2, 3.6))
     for b in range(2):
         ax.plot(T / Tc_K, g[:, b] / g[0, b], "-", color=COLORS[b], label=f"Eliashberg Δ_{_BANDS[b]}(T)/Δ_{_BANDS[b]}(0)")
@@ -254,8 +293,27 @@ def figure_anisotropy(kappas, tc_bcs, tc_eliashberg, sheets, kappa_label=0.75):
     >>> len(fig.axes), len(fig.axes[1].lines)
     (2, 3)
     """
-    k = np.asarray(kappas, float)
-    tb, te = np.asarray(tc_bcs, float), np.asarray(tc_eliashberg, float)
+    k = check.real_array("kappas", kappas, ndim=1)
+    tb = check.real_array("tc_bcs", tc_bcs, ndim=1)
+    te = check.real_array("tc_eliashberg", tc_eliashberg, ndim=1)
+    check.same_length(kappas=k, tc_bcs=tb, tc_eliashberg=te)
+    if tb[0] == 0 or te[0] == 0:
+        raise ValueError("tc_bcs[0] and tc_eliashberg[0] (the kappa = 0 reference) must be nonzero")
+    check.not_missing("sheets", sheets, "a list of dicts (one per band)")
+    if isinstance(sheets, np.ndarray) or not hasattr(sheets, "__len__"):
+        check._reject_type("sheets", sheets, "a list of dicts (one per band)")
+    if not 1 <= len(sheets) <= 2:
+        raise ValueError(f"sheets must hold one or two dicts (one per band), got {len(sheets)}")
+    for b, sh in enumerate(sheets):
+        _check.mapping(f"sheets[{b}]", sh, ("theta", "bcs", "eliashberg"), "a dict (theta, bcs, eliashberg)")
+        th = check.real_array(f"sheets[{b}]['theta']", sh["theta"], ndim=1)
+        for key in ("bcs", "eliashberg"):
+            check.same_length(theta=th, **{key: check.real_array(f"sheets[{b}][{key!r}]", sh[key], ndim=1)})
+        if sh.get("edge") is not None:
+            edge = check.real_array(f"sheets[{b}]['edge']", sh["edge"], ndim=1)
+            if edge.size != 2:
+                raise ValueError(f"sheets[{b}]['edge'] must be (theta_deg, ratio), got {edge.size} numbers")
+    kappa_label = check.finite("kappa_label", kappa_label)
     fig, (ax, bx) = plt.subplots(1, 2, figsize=(9.0, 3.6))
     ax.plot(k, tb / tb[0], "k--o", ms=3, label=f"static BCS (chapter 3), $T_c(0)$ = {tb[0]:.0f} K")
     ax.plot(k, te / te[0], "-o", color="tab:green", ms=3, label=f"Eliashberg, $T_c(0)$ = {te[0]:.0f} K")
@@ -307,6 +365,15 @@ def figure_state(state, bias_meV, conductance, bcs=None, omega_max_meV=None):
     >>> len(figure_state(st, v, E.tunneling_conductance(st.real, 1e-3 * v, 1e-4), omega_max_meV=250).axes)
     2
     """
+    check.instance("state", state, E.TriplonState, "a nickelates.eliashberg.TriplonState")
+    bias_meV = check.real_array("bias_meV", bias_meV, ndim=1)
+    conductance = _check.curve("conductance", conductance)
+    check.same_length(bias_meV=bias_meV, conductance=conductance)
+    if bcs is not None:
+        _check.mapping("bcs", bcs, ("Tc", "ratio"), 'a dict {"Tc": K, "ratio": number} or None')
+        bcs = {"Tc": check.finite("bcs['Tc']", bcs["Tc"]), "ratio": check.finite("bcs['ratio']", bcs["ratio"])}
+    if omega_max_meV is not None:
+        omega_max_meV = check.positive("omega_max_meV", omega_max_meV)
     fig, axs = plt.subplots(1, 2, figsize=(10, 3.5))
     axs[0].plot(bias_meV, conductance, "k")
     axs[0].set_xlabel("bias (mV)")
@@ -363,8 +430,10 @@ class EliashbergExplorer(Explorer):
     def __init__(self, lam=0.4, omega_t_meV=288.0, N_alpha=0.28597, N_beta=0.71560, T_smear_K=4.0):
         import ipywidgets as W
 
-        self.N = (float(N_alpha), float(N_beta))
-        self.T_smear = float(T_smear_K) * K_B
+        lam = _check.start("lam", lam, 0.3, 1.5)
+        omega_t_meV = _check.start("omega_t_meV", omega_t_meV, 50.0, 600.0)
+        self.N = (check.positive("N_alpha", N_alpha), check.positive("N_beta", N_beta))
+        self.T_smear = check.positive("T_smear_K", T_smear_K) * K_B
         fs = dict(continuous_update=False, style={"description_width": "4em"})
         self.sliders = {"lam": W.FloatSlider(value=lam, min=0.3, max=1.5, step=0.05, description="λ",
                                              readout_format=".2f", **fs),

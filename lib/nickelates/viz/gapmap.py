@@ -10,9 +10,36 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
+from . import _check
+from .. import _validate as check
 from .explorer import Explorer
 
 __all__ = ["map_figure", "pixel_figure", "pixel_frames", "figure_gap_recovery", "PixelExplorer"]
+
+
+_ANY = object()  # no variable to check
+
+
+def _maps(maps, name=_ANY, more=()):
+    """Check a Dataset of maps (``ok`` and ``name``, 2-D over y, x); return it."""
+    _check.dataset("maps", maps, ("ok",) + tuple(more))
+    if name is not _ANY:
+        _check.variable("name", name, maps)
+    if maps["ok"].ndim != 2:
+        raise ValueError(f"maps['ok'] must be a 2-D map (y, x), got dims {maps['ok'].dims!r}")
+    return maps
+
+
+def _grid_maps(grid, maps, name=_ANY):
+    """Check a fitted grid (y, x, bias) and its maps (same y, x); return their (ny, nx)."""
+    _check.dataarray("grid", grid, ("y", "x", "bias"))
+    if "bias" not in grid.coords:
+        raise ValueError("grid must have a 'bias' coordinate (mV)")
+    _maps(maps, name)
+    shape = (grid.sizes["y"], grid.sizes["x"])
+    if tuple(maps["ok"].shape) != shape:
+        raise ValueError(f"maps must have the grid's (y, x) shape {shape}, got {tuple(maps['ok'].shape)}")
+    return shape
 
 
 def _extent(maps):
@@ -53,8 +80,14 @@ def map_figure(maps, name="delta1", *, truth=None, truth_label="truth", bins=30,
     >>> len(map_figure(ds).axes)
     3
     """
+    _maps(maps, name)
     val = np.asarray(maps[name].values, float)
     ok = np.asarray(maps["ok"].values, bool)
+    if val.shape != ok.shape:
+        raise ValueError(f"maps[{name!r}] must be a map of the shape of maps['ok'] {ok.shape}, got {val.shape}")
+    check.integer("bins", bins, 1, 10_000)
+    if pixel is not None:
+        pixel = _check.pixel("pixel", pixel, val.shape)
     shown = np.where(ok, val, np.nan)
     tv = None if truth is None else np.asarray(getattr(truth, "values", truth), float)
     both = shown[np.isfinite(shown)] if tv is None else np.concatenate([shown[np.isfinite(shown)], tv.ravel()])
@@ -111,6 +144,8 @@ def pixel_figure(grid, maps, iy, ix):
     2
     """
     from .. import gapmap
+    shape = _grid_maps(grid, maps)
+    iy, ix = _check.pixel("(iy, ix)", (iy, ix), shape)
     bias = np.asarray(grid["bias"].values, float)
     data = np.asarray(grid.values[iy, ix], float)
     curve = gapmap.pixel_curve(maps, bias, iy, ix)
@@ -166,7 +201,13 @@ def pixel_frames(grid, maps, pixels, *, name="delta1", title="pick a pixel", dpi
     2
     """
     from .frames import slider_frames
-    pixels = [tuple(int(v) for v in p) for p in pixels]
+    shape = _grid_maps(grid, maps, name)
+    check.not_missing("pixels", pixels, "a sequence of pixels (iy, ix)")
+    if isinstance(pixels, np.ndarray) and pixels.ndim != 2:
+        raise ValueError(f"pixels must be a sequence of pairs (iy, ix), got an array of shape {pixels.shape}")
+    if len(pixels) == 0:
+        raise ValueError("pixels must name at least one pixel (iy, ix)")
+    pixels = [_check.pixel(f"pixels[{k}]", p, shape) for k, p in enumerate(pixels)]
     return slider_frames(lambda p: _pixel_panel(grid, maps, p, name), pixels, label="pixel {}", title=title,
                          dpi=dpi)
 
@@ -201,8 +242,15 @@ def figure_gap_recovery(cases):
     >>> len(figure_gap_recovery({"demo": (maps, truth)}).axes)
     2
     """
+    _check.mapping("cases", cases, what="a dict {label: (maps, truth)}")
     if not cases:
         raise ValueError("cases must name at least one (maps, truth) pair")
+    for label, pair in cases.items():
+        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+            check._reject_type(f"cases[{label!r}]", pair, "a pair (maps, truth)")
+        _maps(pair[0], more=("delta1", "delta2"))
+        _check.dataset(f"cases[{label!r}] truth", pair[1],
+                       tuple(f"delta_{b}_{e}" for b in ("alpha", "beta") for e in ("max", "min")))
     fig, axs = plt.subplots(1, 2, figsize=(9.0, 3.8), constrained_layout=True)
     for k, (label, (maps, truth)) in enumerate(cases.items()):
         d1, d2 = np.asarray(maps["delta1"].values, float), np.asarray(maps["delta2"].values, float)
@@ -266,6 +314,7 @@ class PixelExplorer(Explorer):
 
     def __init__(self, grid, maps, name="delta1"):
         import ipywidgets as W
+        _grid_maps(grid, maps, name)
         self.grid, self.maps, self.name = grid, maps, name
         self.sliders = {"iy": W.IntSlider(value=0, min=0, max=maps.sizes["y"] - 1, description="iy"),
                         "ix": W.IntSlider(value=0, min=0, max=maps.sizes["x"] - 1, description="ix")}
