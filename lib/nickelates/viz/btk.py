@@ -17,6 +17,7 @@ import numpy as np
 from .. import _validate as check
 from .. import btk
 from ..btk import correlation_matrix, table3_refits  # moved to nickelates.btk; old path kept
+from . import _check
 from .explorer import Explorer
 
 __all__ = ["plot_classic_btk", "plot_fit", "plot_spectrum", "BTKExplorer", "explorer",
@@ -110,6 +111,7 @@ def plot_spectrum(bias, gaps, T, ax=None, angle_resolved=True, title=None):
     >>> len(fig.axes[0].lines)
     3
     """
+    _check.axes("ax", ax)
     G, comps = btk.conductance_multi(bias, gaps, T, angle_resolved, return_components=True)
     fig, ax = plt.subplots(figsize=(5.5, 3.5)) if ax is None else (ax.figure, ax)
     _draw_spectrum(ax, np.asarray(bias, float), G, comps, tuple(gaps), title)
@@ -262,6 +264,7 @@ def plot_table3_gaps(refits, ax):
     >>> _ = plot_table3_gaps(btk.table3_refits(np.linspace(-80, 80, 161), starts=1, rows=[0]), ax)
     """
     check.instance("refits", refits, btk.Table3Refits)
+    _check.axes("ax", ax, optional=False)
     Ts = refits.T
     rows = {float(r[0]): r for r in btk.TABLE3}
     for k, lab in enumerate(("Δ1", "Δ2")):
@@ -503,7 +506,12 @@ def figure_model_comparison(mc):
     >>> len(figure_model_comparison(mc).axes)
     1
     """
-    check.instance("mc", mc, dict)
+    _check.mapping("mc", mc, ("bias_mV", "G", "T_K", "fits"))
+    _check.mapping("mc['fits']", mc["fits"], what='a dict {model "s,d": {values, redchi}}')
+    if not mc["fits"]:
+        raise ValueError("mc['fits'] must hold at least one model")
+    for m, f in mc["fits"].items():
+        _check.mapping(f"mc['fits'][{m!r}]", f, ("values", "redchi"))
     bmc, ymc = np.asarray(mc["bias_mV"], float), np.asarray(mc["G"], float)
     fits = mc["fits"]
     fig, axs = plt.subplots(1, len(fits), figsize=(3 * len(fits), 3), sharey=True)
@@ -556,6 +564,10 @@ def figure_polarization_contact(contact, literature_P=None):
     3
     """
     check.instance("contact", contact, dict)
+    if literature_P is not None:
+        literature_P = check.real_array("literature_P", literature_P, ndim=1)
+        if literature_P.size != 2:
+            raise ValueError(f"literature_P must be a range (lo, hi), got {literature_P.size} numbers")
     fig, axs = plt.subplots(1, 3, figsize=(11, 3.3), constrained_layout=True)
     colors = {"free": "C0", "delta_bcs": "C3", "delta_bcs_rs": "C2"}
     for key, pr in contact.get("profiles", {}).items():
@@ -614,8 +626,14 @@ def figure_z_extrapolation(synthetic):
     ...                             "spin_flip": 0.8}).axes)
     1
     """
-    check.instance("synthetic", synthetic, dict)
+    _check.mapping("synthetic", synthetic, ("contacts", "extrapolations", "P0_true", "spin_flip"))
     rows = synthetic["contacts"]
+    check.not_missing("synthetic['contacts']", rows, "a list of dicts (Z, P, P_err)")
+    if len(rows) == 0:
+        raise ValueError("synthetic['contacts'] must hold at least one contact")
+    for k, r in enumerate(rows):
+        _check.mapping(f"synthetic['contacts'][{k}]", r, ("Z", "P", "P_err"))
+    _check.mapping("synthetic['extrapolations']", synthetic["extrapolations"])
     fig, ax = plt.subplots(figsize=(5.5, 3.5), constrained_layout=True)
     z = np.array([r["Z"] for r in rows])
     p = np.array([r["P"] for r in rows])
@@ -673,6 +691,13 @@ class BTKExplorer(Explorer):
 
         self.bias = np.linspace(-80, 80, 401) if bias is None else check.real_array("bias", bias, ndim=1)
         check.choice("symmetry", symmetry, SYMMETRY_PAIRS)
+        delta1 = _check.start("delta1", delta1, 0.5, 40.0)
+        delta2 = _check.start("delta2", delta2, 0.5, 40.0)
+        Z = _check.start("Z", Z, 0.0, 3.0)
+        gamma = _check.start("gamma", gamma, 0.05, 15.0)
+        T = _check.start("T", T, 0.0, 80.0)
+        w = _check.start("w", w, 0.0, 1.0)
+        alpha = _check.start("alpha", alpha, 0.0, float(np.pi / 4))
         fs = dict(continuous_update=False, readout_format=".2f")
         self.sliders = {
             "delta1": W.FloatSlider(value=delta1, min=0.5, max=40, step=0.5, description="Δ1 (meV)", **fs),
