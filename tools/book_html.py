@@ -165,10 +165,15 @@ def write_notebooks(app, exception):
 
 
 #: the book's own stylesheet: code cells of 88 characters fit the text column at 1400 px
-#: (sphinx-book-theme's column is ~750 px; its monospace at 0.875 em needs ~775 px for 88)
+#: (sphinx-book-theme's column is ~750 px; its monospace at 0.875 em needs ~775 px for 88);
+#: on a phone a long chapter title took half the first screen: smaller headings there
 BOOK_CSS = """\
 /* written by tools/book_html.py */
 div.cell_input pre { font-size: 0.8em; }
+@media (max-width: 576px) {
+  main h1 { font-size: 1.75rem; }
+  main h2 { font-size: 1.4rem; }
+}
 """
 BOOK_CSS_NAME = "book.css"
 
