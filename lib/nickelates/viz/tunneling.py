@@ -15,6 +15,7 @@ from .. import _validate as check
 from .. import tunneling
 # moved to nickelates.tunneling (re-exported for the old import path)
 from ..tunneling import ANDREEV_GAMMA_RATIO, FIG5, STM_GAMMA_RATIO, fig5_spectra, model_spectra
+from . import _check
 from .explorer import Explorer
 
 __all__ = ["plot_stm", "plot_andreev", "plot_gap_map", "render_spectra", "figure_fig5",
@@ -28,6 +29,7 @@ compute_spectra = model_spectra
 
 
 def _axes(ax, figsize):
+    _check.axes("ax", ax)
     if ax is None:
         return plt.subplots(figsize=figsize)
     return ax.figure, ax
@@ -299,6 +301,12 @@ def figure_kappa_scan(scans, windows=None):
     if not scans:
         raise ValueError("scans must contain at least one KappaScan")
     win = tunneling.FIG5_PEAK_WINDOWS if windows is None else windows
+    _check.mapping("windows", win, what='a dict {"alpha"|"beta": (lo, hi) meV} or None')
+    for band, pair in win.items():
+        check.choice("windows key", band, ("alpha", "beta"))
+        lo_hi = check.real_array(f"windows[{band!r}]", pair, ndim=1)
+        if lo_hi.size != 2:
+            raise ValueError(f"windows[{band!r}] must be a window (lo, hi) in meV, got {lo_hi.size} numbers")
     colors = {"alpha": "tab:blue", "beta": "tab:red"}
     styles = ["-", "--", ":"]
     fig, (a0, a1) = plt.subplots(1, 2, figsize=(10, 3.4))
@@ -476,7 +484,11 @@ class SpectraExplorer(Explorer):
         import ipywidgets as widgets
 
         fs = dict(continuous_update=False, readout_format=".2f")
-        self.n_c, self.Omega = n_c, Omega
+        self.n_c, self.Omega = check.finite("n_c", n_c), check.finite("Omega", Omega)
+        lam = _check.start("lam", lam, 0.2, 0.6)
+        kappa = _check.start("kappa", kappa, 0.0, 0.8)
+        r = _check.start("r", r, 0.0, 1.0)
+        gamma_beta = _check.start("gamma_beta", gamma_beta, 0.2, 8.0)
         self.source = check.choice("source", source, tunneling.GAP_SOURCES)
         self.fit = check.boolean("fit", fit)
         self.sliders = {
