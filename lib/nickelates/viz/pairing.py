@@ -22,6 +22,7 @@ from ..pairing import compare_gap_cases as fig4_solutions  # moved: nickelates.p
 from ..pairing import fermi_surface_gaps as fs_gap_curves  # moved: nickelates.pairing.fermi_surface_gaps
 from ..pairing import ratio_sweep as ratio_sweep  # moved to nickelates.pairing
 from . import bands as viz_bands
+from . import _check
 from .explorer import Explorer
 
 __all__ = ["COLORS", "plot_fs_gaps", "plot_ratio_vs_dos", "plot_gap_vs_T", "figure_fig4_right",
@@ -77,7 +78,7 @@ def plot_fs_gaps(exact, analytic=None, ax=None, *, n_theta: int = 360, normalize
     >>> len(plot_fs_gaps(an, an, plt.figure().gca(), n_theta=64).lines)
     5
     """
-    ax = ax or plt.gca()
+    ax = _check.axes("ax", ax) or plt.gca()
     cur = pairing.fermi_surface_gaps(exact, n_theta)
     _gap_lines(ax, cur, cur["alpha"][1][0] if normalize else 1.0, "-", r"$\Delta_\{band}$ exact")
     if analytic is not None:
@@ -126,7 +127,7 @@ def plot_ratio_vs_dos(sweep=None, ax=None, lams=(0.6, 0.3), x=None):
     """
     if sweep is not None:
         check.instance("sweep", sweep, pairing.RatioSweep)
-    ax = ax or plt.gca()
+    ax = _check.axes("ax", ax) or plt.gca()
     x = np.linspace(1.0, 4.0, 200) if x is None else x
     styles = {0.6: "tab:purple", 0.3: "tab:green"}
     for lam in lams:
@@ -170,7 +171,7 @@ def plot_gap_vs_T(curve, ax=None):
     'T (K)'
     """
     check.instance("curve", curve, pairing.GapCurve)
-    ax = ax or plt.gca()
+    ax = _check.axes("ax", ax) or plt.gca()
     m = curve.T < curve.Tc
     T = np.append(curve.T[m], curve.Tc)          # the gaps close at T_c
     ax.plot(T, 1e3 * np.append(curve.gap_alpha[m], 0.0), "o-", ms=3, color=COLORS["alpha"],
@@ -182,6 +183,19 @@ def plot_gap_vs_T(curve, ax=None):
     ax.set_ylabel(r"gap on the diagonal (meV)")
     ax.legend(fontsize=8)
     return ax
+
+
+def _comparisons(comparisons):
+    """A non-empty sequence of ``pairing.GapComparison``; return it as a list."""
+    check.not_missing("comparisons", comparisons, "a sequence of nickelates.pairing.GapComparison")
+    if isinstance(comparisons, pairing.GapComparison) or not hasattr(comparisons, "__len__"):
+        check._reject_type("comparisons", comparisons, "a sequence of nickelates.pairing.GapComparison")
+    comparisons = list(comparisons)
+    if not comparisons:
+        raise ValueError("comparisons must hold at least one GapComparison")
+    for c in comparisons:
+        check.instance("comparisons[i]", c, pairing.GapComparison)
+    return comparisons
 
 
 def figure_fig4_right(comparisons, axs=None):
@@ -205,6 +219,11 @@ def figure_fig4_right(comparisons, axs=None):
     >>> len(figure_fig4_right(cs).axes)
     1
     """
+    comparisons = _comparisons(comparisons)
+    if axs is not None:
+        import matplotlib.axes
+        axs = _check.axes_sequence("axs", [axs] if isinstance(axs, matplotlib.axes.Axes) else axs,
+                                   len(comparisons))
     if axs is None:
         fig, axs = plt.subplots(1, len(comparisons), figsize=(3.7 * len(comparisons), 3.4), sharey=True)
     else:
@@ -372,6 +391,7 @@ def figure_fig4(dos_sweep, comparisons):
     >>> len(figure_fig4(bands.dos_vs_filling([0.4, 0.5]), cs).axes)
     2
     """
+    comparisons = _comparisons(comparisons)
     n = len(comparisons)
     fig = plt.figure(figsize=(3.6 * (n + 1), 3.4))
     gs = fig.add_gridspec(1, n + 1)
@@ -502,7 +522,11 @@ class PairingExplorer(Explorer):
         import ipywidgets as W
 
         self.p = bands.check_params(p)
-        self.n_k = n_k
+        self.n_k = check.integer("n_k", n_k, 8, 4096)
+        lam, kappa_a, kappa_b, n_c, Omega = (_check.start(name, value, _SLIDERS[name][0], _SLIDERS[name][1])
+                                             for name, value in (("lam", lam), ("kappa_a", kappa_a),
+                                                                 ("kappa_b", kappa_b), ("n_c", n_c),
+                                                                 ("Omega", Omega)))
         start = {"lam": lam, "kappa_a": kappa_a, "kappa_b": kappa_b, "n_c": n_c, "Omega": Omega}
         fs = dict(continuous_update=False, readout_format=".2f", style={"description_width": "3em"})
         self.sliders = {name: W.FloatSlider(value=start[name], min=lo, max=hi, step=step, description=desc, **fs)
