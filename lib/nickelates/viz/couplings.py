@@ -21,6 +21,7 @@ from ..clusters import dimer_channel_shifts as dimer_channel_shifts  # moved to 
 from ..clusters import sw_error_scaling as sw_error_scaling  # moved to nickelates.clusters
 from ..couplings import N_C as N_C  # moved to nickelates.couplings
 from ..couplings import chain_summary as chain_summary  # moved to nickelates.couplings
+from . import _check
 from .explorer import Explorer
 
 __all__ = ["COLORS", "figure_chain", "figure_error_scaling", "CouplingsExplorer", "explorer", "static_frames"]
@@ -60,7 +61,8 @@ def figure_chain(c: couplings.Couplings, summary: dict | None = None):
     2
     """
     check.instance("c", c, couplings.Couplings)
-    s = couplings.chain_summary(c) if summary is None else check.instance("summary", summary, dict)
+    s = couplings.chain_summary(c) if summary is None else \
+        _check.mapping("summary", summary, ("band_params", "fillings"), "a dict from couplings.chain_summary")
     p = s["band_params"]
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(9.5, 3.6), gridspec_kw={"width_ratios": [1, 1.4]})
     names = [r"$J_c$", r"$\epsilon_\alpha$", r"$\epsilon_\beta$", r"$J_K^a$", r"$J_K^b$", r"$J_H$", r"$V$"]
@@ -116,6 +118,7 @@ def figure_error_scaling(data: dict):
     2
     """
     check.instance("data", data, dict)
+    _check.mapping("data", data, ("t", "U", "dimer_errors", "g", "errors"), "a dict from clusters.sw_error_scaling")
     ts, U = data["t"], data["U"]
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.4))
     a1.loglog(ts / U, np.abs(data["dimer_errors"]), "o-", label="ED gap $-$ $4t_c^2/U$")
@@ -170,6 +173,11 @@ class CouplingsExplorer(Explorer):
     def __init__(self, t_c=couplings.T_C, U=couplings.U_PAPER, t_xz=couplings.T_XZ_PAPER, E_a=0.6, J_H=0.4):
         import ipywidgets as W
 
+        t_c = _check.start("t_c", t_c, 0.3, 0.9)
+        U = _check.start("U", U, 3.0, 8.0)
+        t_xz = _check.start("t_xz", t_xz, 0.05, 0.4)
+        E_a = _check.start("E_a", E_a, 0.3, 2.0)
+        J_H = _check.start("J_H", J_H, 0.1, 0.8)
         fs = dict(continuous_update=False, readout_format=".3f", style={"description_width": "3em"})
         self.sliders = {
             "t_c": W.FloatSlider(value=t_c, min=0.3, max=0.9, step=0.01, description="t_c", **fs),
