@@ -15,6 +15,7 @@ import numpy as np
 from .. import _validate as check
 from .. import bands
 from ..bands import dos_vs_filling as dos_vs_filling  # moved to nickelates.bands
+from . import _check
 from .explorer import Explorer
 
 __all__ = ["COLORS", "LABELS", "plot_bands", "fermi_sheet_folded", "plot_fermi_surfaces",
@@ -54,7 +55,7 @@ def plot_bands(p: bands.BandParams, ax=None, *, n: int = 200, style="-", label=T
     >>> len(ax.lines) >= 2
     True
     """
-    ax = ax or plt.gca()
+    ax = _check.axes("ax", ax) or plt.gca()
     kx, ky, s, ticks = bands.high_symmetry_path(n)
     xa, xb = bands.dispersion(kx, ky, p)
     ax.plot(s, xa, style, color=COLORS["alpha"], label=LABELS["alpha"] if label else None)
@@ -129,7 +130,7 @@ def plot_fermi_surfaces(p: bands.BandParams, ax=None, *, style="-", label=True):
     >>> ax.get_xlim() == (-math.pi, math.pi)
     True
     """
-    ax = ax or plt.gca()
+    ax = _check.axes("ax", ax) or plt.gca()
     for band in bands.BAND_NAMES:
         try:
             fs = bands.fermi_surface(p, band)
@@ -246,7 +247,7 @@ def plot_dos_ratio(d: bands.DOSSweep, ax=None, *, n_c_mark: float = 0.45):
     [0.0, 8.0]
     """
     check.instance("d", d, bands.DOSSweep)
-    ax = ax or plt.gca()
+    ax = _check.axes("ax", ax) or plt.gca()
     ax.plot(d.n_c, d.N_beta / d.N_alpha, "k")
     ax.set_ylabel(r"$N_\beta/N_\alpha$")
     ax.set_ylim(0, 8)
@@ -283,7 +284,7 @@ def plot_weighted_dos(d: bands.DOSSweep, ax=None, *, n_c_mark: float = 0.45):
     2
     """
     check.instance("d", d, bands.DOSSweep)
-    ax = ax or plt.gca()
+    ax = _check.axes("ax", ax) or plt.gca()
     ax.plot(d.n_c, d.Nt_alpha / d.N_alpha, color=COLORS["alpha"], label=r"$\widetilde N_\alpha/N_\alpha$")
     ax.plot(d.n_c, d.Nt_beta / d.N_beta, color=COLORS["beta"], label=r"$\widetilde N_\beta/N_\beta$")
     ax.legend(fontsize=8)
@@ -351,6 +352,7 @@ class BandExplorer(Explorer):
     def __init__(self, p: bands.BandParams = bands.PAPER_V3, n_c: float = 0.45):
         import ipywidgets as W
 
+        n_c = _check.start("n_c", n_c, *_SLIDERS["n_c"][:2])
         start = {**dataclasses.asdict(bands.check_params(p)), "n_c": n_c}
         fs = dict(continuous_update=False, readout_format=".3f", style={"description_width": "3em"})
         self.sliders = {name: W.FloatSlider(value=start[name], min=lo, max=hi, step=step, description=desc, **fs)
