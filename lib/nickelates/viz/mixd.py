@@ -26,6 +26,7 @@ from .. import _validate as check
 from .. import mixd
 from ..mixd import crossing_point as crossing  # moved to nickelates.mixd (old name kept)
 from ..mixd import finite_size_crossover  # moved to nickelates.mixd
+from . import _check
 from .explorer import Explorer
 
 __all__ = ["plot_delta_k", "render_state", "explorer", "MixdExplorer", "figure_fig3", "figure_fig45",
@@ -74,6 +75,7 @@ def plot_delta_k(sol, ax=None, *, vmax=None, cmap="RdBu_r", colorbar=True, occup
     """
     occupation = check.boolean("occupation", occupation)
     check.instance("sol", sol, mixd.MeanFieldSolution)
+    _check.axes("ax", ax)
     if ax is None:
         _, ax = plt.subplots(figsize=(4.2, 3.6))
     if len(sol.shape) == 1:
@@ -377,8 +379,10 @@ def figure_phase_map_2d(dmap):
 
     Raises
     ------
-    KeyError
-        If a key is missing.
+    TypeError
+        If ``dmap`` is not a mapping.
+    ValueError
+        If a key is missing or an array has the wrong shape.
 
     Examples
     --------
@@ -386,7 +390,17 @@ def figure_phase_map_2d(dmap):
     >>> len(figure_phase_map_2d(pm).axes)
     4
     """
-    Jm, dm = np.asarray(dmap["J_values"]), np.asarray(dmap["dopings"])
+    keys = ("J_values", "dopings", "imbalance", "binding_energy", "order_bec", "order_bcs")
+    if hasattr(dmap, "files") and hasattr(dmap, "__getitem__"):     # numpy.load of an .npz
+        dmap = {k: dmap[k] for k in dmap.files}
+    _check.mapping("dmap", dmap, keys, "a mapping (mixd.phase_map dict or numpy.load of an .npz)")
+    Jm = check.real_array("dmap['J_values']", dmap["J_values"], ndim=1)
+    dm = check.real_array("dmap['dopings']", dmap["dopings"], ndim=1)
+    for k in keys[2:]:
+        arr = _check.curve(f"dmap[{k!r}]", dmap[k], ndim=2)
+        if arr.shape != (Jm.size, dm.size):
+            raise ValueError(f"dmap[{k!r}] must have the shape (len(J_values), len(dopings)) = "
+                             f"({Jm.size}, {dm.size}), got {arr.shape}")
     imb = np.asarray(dmap["imbalance"])
     orders = np.asarray(dmap["order_bec"]) - np.asarray(dmap["order_bcs"])
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(9.5, 3.5))

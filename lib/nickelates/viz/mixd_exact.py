@@ -10,6 +10,7 @@ import numpy as np
 
 from .. import _validate as check
 from .. import mixd_exact as mx
+from . import _check
 from .explorer import Explorer
 
 __all__ = ["plot_profiles", "render_profile_frame", "figure_correlations", "explorer", "ExactLadderExplorer"]
@@ -50,6 +51,7 @@ def plot_profiles(cc, sc, ax=None, *, title=None, label_suffix=""):
     cc = check.real_array("cc", cc, ndim=1)
     sc = check.real_array("sc", sc, ndim=1)
     check.same_length(cc=cc, sc=sc)
+    _check.axes("ax", ax)
     if ax is None:
         _, ax = plt.subplots(figsize=(5.0, 3.0))
     j = np.arange(len(cc))
@@ -93,6 +95,8 @@ def render_profile_frame(point):
     2
     """
     check.instance("point", point, dict)
+    _check.mapping("point", point, ("L", "n_holes", "J_perp", "n_sc", "n_cc", "cc_profile"),
+                   "a dict from mixd_exact.stored_point")
     L, n_holes, J_perp = point["L"], point["n_holes"], point["J_perp"]
     ratio = mx.crossover_ratio(point["n_sc"], point["n_cc"], L, n_holes)
     cc = check.real_array("point['cc_profile']", point["cc_profile"], ndim=1)
