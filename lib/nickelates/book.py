@@ -58,8 +58,10 @@ def md_table(header, rows, fmt=None):
 
     Raises
     ------
+    TypeError
+        If ``header``, ``rows``, a row or ``fmt`` is not a sequence, or an entry of ``fmt`` is not a str.
     ValueError
-        If a row or ``fmt`` does not have one entry per column.
+        If a row or ``fmt`` does not have one entry per column, or a format does not fit its cell.
 
     Examples
     --------
@@ -70,18 +72,37 @@ def md_table(header, rows, fmt=None):
     """
     from IPython.display import Markdown
 
-    header = [str(h) for h in header]
+    def _sequence(name, value, what):
+        check.not_missing(name, value, what)
+        if not hasattr(value, "__iter__"):
+            check._reject_type(name, value, what)
+        return list(value)
+
+    header = [str(h) for h in _sequence("header", header, "a sequence of column titles")]
     n = len(header)
     if n == 0:
         raise ValueError("header must name at least one column")
-    if fmt is not None and len(fmt) != n:
-        raise ValueError(f"fmt must have one format per column ({n}), got {len(fmt)}")
+    if fmt is not None:
+        fmt = _sequence("fmt", fmt, "a sequence of format strings (one per column) or None")
+        for j, f in enumerate(fmt):
+            if not isinstance(f, str):
+                check._reject_type(f"fmt[{j}]", f, 'a format string such as "{:.3f}"')
+        if len(fmt) != n:
+            raise ValueError(f"fmt must have one format per column ({n}), got {len(fmt)}")
     lines = ["| " + " | ".join(_escape_cell(h) for h in header) + " |", "|" + "---|" * n]
-    for i, row in enumerate(rows):
-        row = list(row)
+    for i, row in enumerate(_sequence("rows", rows, "an iterable of rows (sequences of cells)")):
+        row = _sequence(f"rows[{i}]", row, "a sequence of cells")
         if len(row) != n:
             raise ValueError(f"rows[{i}] has {len(row)} cells, the header has {n}")
-        cells = [f.format(v) for f, v in zip(fmt, row)] if fmt is not None else [str(v) for v in row]
+        if fmt is None:
+            cells = [str(v) for v in row]
+        else:
+            cells = []
+            for j, (f, v) in enumerate(zip(fmt, row)):
+                try:
+                    cells.append(f.format(v))
+                except (ValueError, TypeError, IndexError, KeyError, AttributeError) as exc:
+                    raise ValueError(f"fmt[{j}] = {f!r} cannot format rows[{i}][{j}] = {v!r:.40}: {exc}") from exc
         lines.append("| " + " | ".join(_escape_cell(c) for c in cells) + " |")
     return Markdown("\n".join(lines))
 
