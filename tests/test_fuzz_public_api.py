@@ -55,17 +55,6 @@ TIMEOUT = 20.0
 #: defects found by the fuzz and hit by the sample, not fixed yet: (callable, argument) -> finding id
 #: in /work/notes/fuzz-findings.md (the full list there; ``make fuzz`` shows them all)
 KNOWN: dict[tuple[str, str | None], str] = {
-    ("nickelates.viz.bands.plot_bands", "ax"): "F-41",
-    ("nickelates.viz.bands.plot_fermi_surfaces", "ax"): "F-42",
-    ("nickelates.viz.btk.figure_model_comparison", "mc"): "F-55",
-    ("nickelates.viz.eliashberg.figure_stm", "fig5"): "F-73",
-    ("nickelates.viz.eliashberg.figure_stm", "state"): "F-71",
-    ("nickelates.viz.gapmap.figure_gap_recovery", "cases"): "F-100",
-    ("nickelates.viz.mixd_exact.plot_profiles", "ax"): "F-107",
-    ("nickelates.viz.pairing.figure_fig4_right", "axs"): "F-112",
-    ("nickelates.viz.pairing.plot_ratio_vs_dos", "ax"): "F-110",
-    ("nickelates.viz.tunneling.figure_kappa_scan", "windows"): "F-119",
-    ("nickelates.viz.tunneling.plot_andreev", "ax"): "F-116",
 }
 
 
