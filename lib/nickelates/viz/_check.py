@@ -118,7 +118,7 @@ def curve(name, value, ndim=1):
     except (TypeError, ValueError) as exc:
         raise ValueError(f"{name} must be a rectangular array of real numbers") from exc
     if arr.dtype.kind not in "iuf":
-        check.real_array(name, np.nan_to_num(arr) if arr.dtype.kind == "O" else arr, ndim=ndim)  # raises TypeError
+        check.real_array(name, value, ndim=ndim)      # TypeError for strings, None entries, complex, bools
     arr = arr.astype(float)
     if arr.ndim != ndim or arr.size == 0:
         raise ValueError(f"{name} must be a non-empty {ndim}-D array, got shape {arr.shape}")
