@@ -220,3 +220,15 @@ def test_bad_input():
         ml.dmrg_luttinger_point(8, 0, 1.0)
     with pytest.raises(ValueError, match="dmrg_kw"):
         ml.dmrg_luttinger_point(8, 2, 1.0, chi=3)
+
+
+def test_extrapolate_gap_refuses_gaps_it_would_overflow():
+    """Fuzz F-124: gaps x 1e300 gave OverflowError from the weighted least squares."""
+    from nickelates import mixd_luttinger as ml
+
+    with pytest.raises(ValueError, match="gaps and L"):
+        ml.extrapolate_gap([20, 40, 80], [1.5e299, 1e299, 7.5e298])
+    with pytest.raises(ValueError, match="errors"):
+        ml.extrapolate_gap([20, 40], [0.1, 0.2], errors=[1e300, 0.1])
+    e = ml.extrapolate_gap([20, 40, 80], [1.5e90, 1e90, 7.5e89])   # large but fine: 5e89 + 2e91/L
+    assert abs(e.value / 5e89 - 1) < 1e-9

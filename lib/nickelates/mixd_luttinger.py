@@ -551,6 +551,10 @@ class GapExtrapolation:
     fits: tuple
 
 
+#: largest |gap|, error or length extrapolate_gap accepts (its least squares squares them)
+GAP_MAX = 1e100
+
+
 def extrapolate_gap(L, gaps, errors=None) -> GapExtrapolation:
     """Extrapolate gaps Delta(L) = Delta_inf + a / L to 1/L -> 0 with an error bar.
 
@@ -589,13 +593,15 @@ def extrapolate_gap(L, gaps, errors=None) -> GapExtrapolation:
         raise ValueError("L must be >= 2")
     if np.unique(L).size < 2:
         raise ValueError("extrapolate_gap needs at least 2 distinct lengths")
+    if np.any(np.abs(g) > GAP_MAX) or np.any(L > GAP_MAX):
+        raise ValueError(f"gaps and L must be at most {GAP_MAX:g} in magnitude (the fit squares them)")
     if errors is None:
         err = np.zeros_like(g)
     else:
         err = check.real_array("errors", errors, ndim=1, min_size=2)
         check.same_length(L=L, errors=err)
-        if np.any(err < 0):
-            raise ValueError("errors must be >= 0")
+        if np.any(err < 0) or np.any(err > GAP_MAX):
+            raise ValueError(f"errors must be in [0, {GAP_MAX:g}]")
     order = np.argsort(L)
     L, g, err = L[order], g[order], err[order]
 
