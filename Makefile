@@ -6,6 +6,7 @@
 # make lab  : JupyterLab on book/ at 127.0.0.1 (prints the URL with its token); the chapters
 #             (*.md) open as notebooks (jupytext) with live ipywidgets explorers
 # make course: student/instructor notebooks of every chapter into _build/course
+# make fuzz : every public callable fed bad arguments in worker processes (counts table, _build/fuzz.json)
 # make determinism: chapters 2, 4, 5b, 6, 7, 8 run twice (once under CPU load), glued numbers compared
 # make test : lint (ruff) + doctests + unit tests + execution of every chapter (strict book build)
 #             + the built book in headless Chromium and the chapters live in JupyterLab (browser-test)
@@ -24,7 +25,7 @@ export NUMBA_NUM_THREADS ?= 2
 export PYDEVD_DISABLE_FILE_VALIDATION = 1
 
 .PHONY: book test unit lint doctest bench clean venv assets equation-map gallery browser-test \
-        api-reference lab lab-test course determinism
+        api-reference lab lab-test course determinism fuzz
 
 venv: $(STAMP)
 
@@ -91,6 +92,12 @@ test: lint unit book browser-test
 # time with a busy loop on every core): every glued number must come out the same
 determinism: $(STAMP)
 	MPLBACKEND=Agg $(PY) tools/determinism.py
+
+# the generated fuzz of every public callable (tools/fuzz.py; ~5-11 min on 2 cores);
+# a seeded sample of it runs in `make unit` (tests/test_fuzz_public_api.py)
+fuzz: $(STAMP)
+	mkdir -p _build
+	MPLBACKEND=Agg $(PY) tools/fuzz.py --all --timeout 10 --report _build/fuzz.json
 
 bench: $(STAMP)
 	for f in benchmarks/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
