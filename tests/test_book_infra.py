@@ -376,3 +376,28 @@ def test_first_code_line_skips_comments_and_magics():
     assert _first_code_line("\n# c\n%matplotlib inline\n  assert a < b  \n") == "assert a < b"
     assert _first_code_line("# only a comment") == ""
     assert _first_code_line("x = " + "1" * 100).endswith("...")
+
+
+def _reading_minutes(md: Path) -> tuple[int, float]:
+    """(stated, counted) time to learn: 150 words and one shown code cell per minute."""
+    import jupytext
+
+    text = md.read_text(encoding="utf-8")
+    stated = int(re.search(r"\*\*Time to learn:\*\* about (\d+) min", text).group(1))
+    words = cells = 0
+    for c in jupytext.reads(text, fmt="md:myst").cells:
+        if c.cell_type == "markdown":
+            t = re.sub(r"\{glue:text\}`[^`]*`|\$[^$]*\$", "X", c.source)
+            words += len(re.findall(r"[A-Za-zα-ωΑ-Ω0-9][\w'’-]*", t))
+        elif c.cell_type == "code" and not {"remove-input", "remove-cell", "hide-input", "hide-cell"} \
+                & set(c.metadata.get("tags", [])):
+            cells += 1
+    return stated, words / 150 + cells
+
+
+@pytest.mark.parametrize("md", sorted((ROOT / "book").glob("0*.md")), ids=lambda p: p.stem)
+def test_time_to_learn_matches_the_stated_pace(md):
+    """Issue 26: "Time to learn" follows from its stated pace (words / 150 + shown code cells),
+    within 5 minutes or 10 % (the chapters round to 5 minutes)."""
+    stated, counted = _reading_minutes(md)
+    assert abs(stated - counted) <= max(5.0, 0.1 * counted), (stated, round(counted, 1))
