@@ -116,18 +116,19 @@ def test_fit_huge_normalized_conductance_is_refused():
     b, y = _one_gap_spectrum()
     with pytest.raises(ValueError, match="G is the normalized conductance"):
         btk.fit(b, y * 1e300, n_gaps=1, starts=1)
-    with pytest.raises(ValueError, match=r"median \|G\| .* outside \[1e-12, 1e\+12\]"):
+    with pytest.raises(ValueError, match=r"median \|G\| .* outside \[1e-15, 1e\+12\]"):
         btk.fit(b, y * 1e300, n_gaps=1, starts=1, background_degree=2)
     with pytest.raises(ValueError, match="sigma must be positive and lie in"):
         btk.fit(b, y, n_gaps=1, starts=1, sigma=1e300)
 
 
 @pytest.mark.slow
-def test_fit_raw_conductance_in_siemens_is_scale_free():
+@pytest.mark.parametrize("scale", [1e-9, 1e-15])   # STM: pA/mV = 1e-9 S; a current derivative ~1e-12 S
+def test_fit_raw_conductance_in_siemens_is_scale_free(scale):
     b, y = _one_gap_spectrum()
-    r = btk.fit(b, y * 1e-9, n_gaps=1, starts=1, background_degree=2)
+    r = btk.fit(b, y * scale, n_gaps=1, starts=1, background_degree=2)
     assert r.values["delta1"] == pytest.approx(23.0, abs=1e-3)
-    assert r.values["bg0"] == pytest.approx(1e-9, rel=1e-4)
+    assert r.values["bg0"] == pytest.approx(scale, rel=1e-4)
 
 
 @pytest.mark.slow

@@ -67,7 +67,7 @@ _SEARCH_POINTS = 201       # points of the search phase
 _SEARCH_N_ANGLES = 12      # quadrature of the search phase (errors ~1e-4, refined in the polish)
 _SEARCH_PPW = 2.0
 _G_NORMALIZED_MAX = 1e3            # largest |G| of a normalized conductance (order 1)
-_G_RAW_RANGE = (1e-12, 1e12)       # median |G| of a raw dI/dV (background fitted): chi^2 stays finite
+_G_RAW_RANGE = (1e-15, 1e12)       # median |G| of a raw dI/dV (background fitted): fits checked at 1e-15 (STM pA/mV is 1e-9 S)
 _SIGMA_RELATIVE = (1e-12, 1e3)     # sigma relative to the scale of G (1, or the raw median |G|)
 
 
@@ -1239,7 +1239,7 @@ def fit(bias_mV, G, *, n_gaps=2, symmetry="s", T=3.0, sigma=None, starts=6,
         For mismatched lengths, too few points, unknown parameter names,
         ``starts`` outside 1..200, sigma outside [1e-12, 1e3] x the scale of G (1 for a
         normalized G, its median |G| when raw), a normalized G above 1e3 or a raw one (with
-        ``background_degree``) whose median |G| is outside [1e-12, 1e12] (rescale it), or a fitted background
+        ``background_degree``) whose median |G| is outside [1e-15, 1e12] (rescale it), or a fitted background
         that is not positive.
 
     Examples
